@@ -1,18 +1,75 @@
 """``t10-opt``: xDSL's opt driver with t10's dialects and passes registered.
 
-Every ``xdsl-opt`` flag works unchanged. Unlike ``xdsl-opt``, a malformed
-input, a verifier error or a failing pass is reported as its diagnostic alone
-(file, line, caret, message) with exit status 1, never as a Python traceback.
+Every ``xdsl-opt`` flag works unchanged. Unlike ``xdsl-opt``:
+
+- every parsed operation carries its source location (``file:line:col``), as
+  in MLIR, so verifier errors and pass diagnostics can point at the input;
+- a malformed input, a verifier error or a failing pass is reported as its
+  diagnostic alone (location, message, the offending IR) with exit status 1,
+  never as a Python traceback, and an ``-o`` output file is not left behind
+  half-written. Set ``T10_TRACEBACK=1`` to see the traceback of an error.
 """
 
-import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import IO
 
-from xdsl.utils.exceptions import DiagnosticException, ParseError, PassFailedException
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
+
+
+class LocatingParser(Parser):
+    """An xDSL parser that records each operation's source location."""
+
+    def __init__(self, *args: object, first_line: int = 0, **kwargs: object):
+        super().__init__(*args, **kwargs)  # pyright: ignore[reportArgumentType]
+        self.first_line = first_line
+
+    def parse_operation(self) -> Operation:
+        where = self._current_token.span.get_location()
+        op = super().parse_operation()
+        if isinstance(op.location, UnknownLoc):
+            op.location = FileLineColLoc(
+                StringAttr(where.file),
+                IntAttr(where.line + self.first_line),
+                IntAttr(where.col),
+            )
+        return op
+
+
+def failing_operation(module: ModuleOp) -> Operation | None:
+    """The first operation of ``module`` whose own verifier rejects it."""
+    for op in module.walk():
+        try:
+            op.verify(verify_nested_ops=False)
+        except DiagnosticException:
+            return op
+    return None
+
+
+def format_location(op: Operation) -> str | None:
+    location = op.location
+    if isinstance(location, FileLineColLoc):
+        return f"{location.filename.data}:{location.line.data}:{location.column.data}"
+    return None
+
+
+def with_location(error: DiagnosticException, module: ModuleOp) -> DiagnosticException:
+    """``error`` with the location of the operation that caused it prefixed."""
+    op = failing_operation(module)
+    where = None if op is None else format_location(op)
+    if where is None:
+        return error
+    located = type(error)(f"{where}: error: {error}")
+    for note in getattr(error, "__notes__", []):
+        located.add_note(note)
+    return located
 
 
 class T10OptMain(xDSLOptMain):
@@ -22,28 +79,44 @@ class T10OptMain(xDSLOptMain):
         super().__init__(description="t10 modular optimizer driver", args=args)
 
     def register_all_dialects(self):
-        # xDSL's universe registers its own `linalg`; replace it by the dialect
-        # with t10's additions before the context is used.
+        # xDSL's universe registers its own `linalg`; t10's extended dialect
+        # takes its place before anything is loaded into the context.
         super().register_all_dialects()
         self.ctx._registered_dialects["linalg"] = lambda: LinalgExtended  # pyright: ignore[reportPrivateUsage]
 
-    def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
-        super().register_all_arguments(arg_parser)
+    def parse_chunk(
+        self, chunk: IO[bytes], file_extension: str, start_offset: int = 0
+    ) -> ModuleOp | None:
+        if file_extension != "mlir":
+            return super().parse_chunk(chunk, file_extension, start_offset)
+        parser = LocatingParser(
+            self.ctx, chunk.read(), self.get_input_name(), first_line=start_offset
+        )
+        return parser.parse_module(not self.args.no_implicit_module)
+
+    def apply_passes(self, prog: ModuleOp):
+        try:
+            super().apply_passes(prog)
+        except DiagnosticException as error:
+            raise with_location(error, prog) from error
 
 
 def main(args: Sequence[str] | None = None) -> int:
+    tool: T10OptMain | None = None
     try:
-        T10OptMain(args=args).run()
-    except ParseError as error:
-        print(error, file=sys.stderr)
-        return 1
-    except (DiagnosticException, PassFailedException) as error:
-        print(error, file=sys.stderr)
-        for note in getattr(error, "__notes__", []):
-            print(note, file=sys.stderr)
-        return 1
-    except (ValueError, OSError) as error:
-        print(f"t10-opt: error: {error}", file=sys.stderr)
+        tool = T10OptMain(args=args)
+        tool.run()
+    except (ParseError, DiagnosticException, ValueError, OSError) as error:
+        if os.environ.get("T10_TRACEBACK"):
+            raise
+        if isinstance(error, ParseError | DiagnosticException):
+            print(error, file=sys.stderr)
+            for note in getattr(error, "__notes__", []):
+                print(note, file=sys.stderr)
+        else:
+            print(f"t10-opt: error: {error}", file=sys.stderr)
+        if tool is not None and tool.args.output_file and os.path.exists(tool.args.output_file):
+            os.remove(tool.args.output_file)
         return 1
     return 0
 
