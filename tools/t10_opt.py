@@ -18,7 +18,7 @@ from typing import IO
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
@@ -41,6 +41,23 @@ class LocatingParser(Parser):
                 IntAttr(where.col),
             )
         return op
+
+    def _parse_dialect_type_or_attribute_body(
+        self,
+        attr_name: str,
+        is_type: bool,
+        is_opaque: bool,
+        starting_opaque_pos: int | None,
+    ):
+        # A type or attribute verifies while it is built, before any operation
+        # holds it: turn its verifier error into a parse error at its text.
+        start = self.pos
+        try:
+            return super()._parse_dialect_type_or_attribute_body(
+                attr_name, is_type, is_opaque, starting_opaque_pos
+            )
+        except VerifyException as error:
+            self.raise_error(f"{attr_name}: {error}", start, self.pos)
 
 
 def failing_operation(module: ModuleOp) -> Operation | None:
@@ -77,6 +94,13 @@ class T10OptMain(xDSLOptMain):
 
     def __init__(self, args: Sequence[str] | None = None):
         super().__init__(description="t10 modular optimizer driver", args=args)
+
+    def setup_pipeline(self):
+        # As with mlir-opt's -verify-diagnostics, a parse error is one more
+        # diagnostic to report: the remaining chunks of a split file still run.
+        if self.args.verify_diagnostics:
+            self.args.parsing_diagnostics = True
+        super().setup_pipeline()
 
     def register_all_dialects(self):
         # xDSL's universe registers its own `linalg`; t10's extended dialect

@@ -1,0 +1,709 @@
+"""The chip model: every hardware number the compiler and the simulator use.
+
+A chip is data. It is described by a TOML file (a *chip file*) and loaded with
+:func:`load_chip` into an immutable, hashable :class:`Chip` (plans are cached
+per chip, so a chip can be a dictionary key). Presets ship in
+``hwmodel/presets/<name>.toml``; :func:`preset_names` lists them.
+
+Chip file schema
+================
+
+Every field below is required unless marked optional; any other key is an
+error (with a did-you-mean hint for typos). Integers must be TOML integers
+(``true`` is not ``1``); a *number* may be an integer or a float. Counts and
+rates must be positive; fixed overheads and latencies may be zero.
+
+Top level::
+
+    name                = "ipu-mk2"     # string, non-empty: what tools print
+    description         = "..."         # string: one line about the chip
+    cores               = 1472          # positive integer: cores on the chip
+    sram_kib_per_core   = 624           # positive integer: scratchpad per core, KiB
+    clock_hz            = 1.325e9       # positive number: core clock
+    worker_threads      = 6             # positive integer: hardware threads per core
+
+``[element_bytes]`` -- size in bytes of one element of each data type the chip
+handles, keyed by the type's MLIR spelling (``f16 = 2``, ``f32 = 4``,
+``bf16 = 2``, ``i32 = 4``, ``i8 = 1``); positive integers, at least one entry.
+
+``[topology]`` -- how cores reach each other::
+
+    kind = "all-to-all"                 # any core writes any other core's SRAM directly
+    # or
+    kind = "mesh-2d"                    # cores on a rows x cols grid, numbered row-major;
+    rows = 8                            #   positive integer  } mesh-2d only,
+    cols = 8                            #   positive integer  } rows * cols == cores
+    hop_latency_cycles = 2              #   non-negative number: latency per mesh hop
+
+``[exchange]`` -- the inter-core network as seen by one core::
+
+    cycles_per_byte     = 0.28          # positive number: cycles to send one byte
+    receiver_serialised = true          # boolean: a core receiving from several
+                                        # senders is served one sender at a time
+
+``[sync]`` -- global barrier between the compute and exchange phases::
+
+    cycles          = 118               # positive number: cycles per global sync
+    syncs_per_shift = 2                 # positive integer: syncs each rotating
+                                        # tensor pays per shift step
+
+``[compute.matmul.<dtype>]`` -- matmul-like work (a contraction) on one core,
+one table per supported element type; ``<dtype>`` must be a key of
+``[element_bytes]`` and there must be at least one table. The work is cut
+into ``block.m x block.k x block.n`` blocks; a call on an m x k x n problem
+costs ``ceil(m/block.m) * ceil(k/block.k) * ceil(n/block.n)`` blocks of
+``block.m * block.k * block.n / macs_per_cycle`` cycles each, plus the
+per-call overhead ``call_overhead.cycles_per_kn_block * ceil(k/block.k) *
+ceil(n/block.n) + call_overhead.cycles_per_n_block * ceil(n/block.n) +
+call_overhead.cycles``::
+
+    macs_per_cycle = 64                 # positive integer: multiply-accumulates per cycle
+    block = { m = 6, k = 16, n = 16 }   # positive integers: the unit of work
+    call_overhead = { cycles_per_kn_block = 514, cycles_per_n_block = 113, cycles = 173 }
+                                        # non-negative numbers
+
+``[compute.elementwise]`` and ``[compute.reduction]`` -- streaming work on one
+core: ``cycles_per_element * n + launch_cycles`` for n elements::
+
+    cycles_per_element = 0.5            # positive number
+    launch_cycles      = 300            # non-negative number
+
+``[compute.data_movement]`` -- copying within one core's SRAM:
+``cycles_per_byte * bytes + launch_cycles``::
+
+    cycles_per_byte = 0.125             # positive number
+    launch_cycles   = 300               # non-negative number
+
+Errors
+======
+
+A bad chip file raises :class:`ChipFileError`, whose message is one line naming
+the file, the field as a dotted path (``compute.matmul.f16.macs_per_cycle``),
+what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+PRESETS_DIR = Path(__file__).parent / "presets"
+"""Where the preset chip files live: ``<name>.toml`` for preset ``<name>``."""
+
+
+class ChipFileError(ValueError):
+    """A chip file (or preset name) that cannot be loaded; the message is one line."""
+
+
+@dataclass(frozen=True)
+class AllToAll:
+    """Every core writes directly into every other core's SRAM (the IPU exchange).
+
+    The network adds no distance-dependent latency: its cost is the exchange
+    rate per byte and the global syncs around each exchange phase.
+    """
+
+    cores: int
+
+    kind = "all-to-all"
+
+    def hops(self, source: int, destination: int) -> int:
+        """Network hops from core ``source`` to core ``destination``: one, or zero to itself."""
+        _check_core(source, self.cores)
+        _check_core(destination, self.cores)
+        return 0 if source == destination else 1
+
+    def latency_cycles(self, source: int, destination: int) -> float:
+        """Distance-dependent latency of a transfer: none on an all-to-all network."""
+        _check_core(source, self.cores)
+        _check_core(destination, self.cores)
+        return 0.0
+
+    def describe(self) -> str:
+        return self.kind
+
+
+@dataclass(frozen=True)
+class Mesh2D:
+    """Cores on a ``rows x cols`` grid, numbered row-major, each linked to its 4 neighbours.
+
+    A transfer travels the Manhattan distance between its cores and pays
+    ``hop_latency_cycles`` per hop on top of the per-byte exchange rate.
+    """
+
+    rows: int
+    cols: int
+    hop_latency_cycles: float
+
+    kind = "mesh-2d"
+
+    @property
+    def cores(self) -> int:
+        return self.rows * self.cols
+
+    def coordinates(self, core: int) -> tuple[int, int]:
+        """(row, column) of ``core`` on the grid."""
+        _check_core(core, self.cores)
+        return divmod(core, self.cols)
+
+    def hops(self, source: int, destination: int) -> int:
+        """Network hops from core ``source`` to core ``destination`` (Manhattan distance)."""
+        source_row, source_col = self.coordinates(source)
+        destination_row, destination_col = self.coordinates(destination)
+        return abs(source_row - destination_row) + abs(source_col - destination_col)
+
+    def latency_cycles(self, source: int, destination: int) -> float:
+        """Distance-dependent latency of a transfer from ``source`` to ``destination``."""
+        return self.hops(source, destination) * self.hop_latency_cycles
+
+    @property
+    def diameter(self) -> int:
+        """The most hops any transfer takes: corner to opposite corner."""
+        return self.rows - 1 + self.cols - 1
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.rows}x{self.cols}"
+
+
+Topology = AllToAll | Mesh2D
+TOPOLOGY_KINDS = (AllToAll.kind, Mesh2D.kind)
+
+
+def _check_core(core: int, cores: int) -> None:
+    if not 0 <= core < cores:
+        raise ValueError(f"core {core} is not on a chip of {cores} cores (0..{cores - 1})")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The inter-core network as seen by one core."""
+
+    cycles_per_byte: float
+    """Cycles one core spends sending one byte to another core."""
+    receiver_serialised: bool
+    """Whether a core receiving from several senders is served one sender at a time."""
+
+
+@dataclass(frozen=True)
+class Sync:
+    """The global barrier that separates compute and exchange phases."""
+
+    cycles: float
+    """Cycles of one global sync."""
+    syncs_per_shift: int
+    """Global syncs each rotating tensor pays per shift step."""
+
+
+@dataclass(frozen=True)
+class MatmulBlock:
+    """The unit of matmul-like work a core's matrix engine processes: m x k x n."""
+
+    m: int
+    k: int
+    n: int
+
+    @property
+    def macs(self) -> int:
+        return self.m * self.k * self.n
+
+
+@dataclass(frozen=True)
+class MatmulCallOverhead:
+    """Fixed cost of one matmul call on a core, growing with its k and n block counts.
+
+    ``cycles_per_kn_block * k_blocks * n_blocks + cycles_per_n_block * n_blocks + cycles``.
+    """
+
+    cycles_per_kn_block: float
+    cycles_per_n_block: float
+    cycles: float
+
+
+@dataclass(frozen=True)
+class MatmulRate:
+    """Throughput of matmul-like work (contractions) on one core for one element type."""
+
+    dtype: str
+    macs_per_cycle: int
+    block: MatmulBlock
+    call_overhead: MatmulCallOverhead
+
+    @property
+    def block_cycles(self) -> float:
+        """Cycles to process one block at the peak MAC rate."""
+        return self.block.macs / self.macs_per_cycle
+
+    def cycles(self, m: int, k: int, n: int) -> float:
+        """Cycles for one core to compute an ``m x k`` by ``k x n`` product in one call."""
+        m_blocks = math.ceil(m / self.block.m)
+        k_blocks = math.ceil(k / self.block.k)
+        n_blocks = math.ceil(n / self.block.n)
+        overhead = self.call_overhead
+        return (
+            m_blocks * k_blocks * n_blocks * self.block_cycles
+            + overhead.cycles_per_kn_block * k_blocks * n_blocks
+            + overhead.cycles_per_n_block * n_blocks
+            + overhead.cycles
+        )
+
+
+@dataclass(frozen=True)
+class StreamRate:
+    """Throughput of work streaming over elements on one core (elementwise, reductions)."""
+
+    cycles_per_element: float
+    launch_cycles: float
+
+    def cycles(self, elements: int) -> float:
+        """Cycles for one core to process ``elements`` elements in one launch."""
+        return self.cycles_per_element * elements + self.launch_cycles
+
+
+@dataclass(frozen=True)
+class CopyRate:
+    """Throughput of copying data within one core's SRAM."""
+
+    cycles_per_byte: float
+    launch_cycles: float
+
+    def cycles(self, byte_count: int) -> float:
+        """Cycles for one core to copy ``byte_count`` bytes in one launch."""
+        return self.cycles_per_byte * byte_count + self.launch_cycles
+
+
+@dataclass(frozen=True)
+class Compute:
+    """Compute throughput of one core, per class of operator."""
+
+    matmul: tuple[MatmulRate, ...]
+    elementwise: StreamRate
+    reduction: StreamRate
+    data_movement: CopyRate
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A many-core chip: its cores, their SRAM, the network joining them, and their speed.
+
+    Built by :func:`load_chip` from a chip file, which is validated; the
+    schema is in this module's docstring.
+    """
+
+    name: str
+    description: str
+    cores: int
+    sram_kib_per_core: int
+    clock_hz: float
+    worker_threads: int
+    element_bytes: tuple[tuple[str, int], ...]
+    """(dtype, bytes per element) for every element type the chip handles."""
+    topology: Topology
+    exchange: Exchange
+    sync: Sync
+    compute: Compute
+
+    @property
+    def sram_bytes(self) -> int:
+        """SRAM of one core in bytes."""
+        return self.sram_kib_per_core * 1024
+
+    @property
+    def total_sram_bytes(self) -> int:
+        return self.sram_bytes * self.cores
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return tuple(dtype for dtype, _ in self.element_bytes)
+
+    def bytes_per_element(self, dtype: str) -> int:
+        """Size of one ``dtype`` element (``"f16"``, ``"f32"``, ...) in bytes."""
+        for known, size in self.element_bytes:
+            if known == dtype:
+                return size
+        raise KeyError(
+            f"chip '{self.name}' has no element type '{dtype}'; it has {', '.join(self.dtypes)}"
+        )
+
+    def matmul_rate(self, dtype: str) -> MatmulRate:
+        """Matmul-like throughput for ``dtype`` operands."""
+        for rate in self.compute.matmul:
+            if rate.dtype == dtype:
+                return rate
+        supported = ", ".join(rate.dtype for rate in self.compute.matmul)
+        raise KeyError(f"chip '{self.name}' has no matmul rate for '{dtype}'; it has {supported}")
+
+    def peak_flops(self, dtype: str) -> float:
+        """Chip-wide peak of matmul-like work on ``dtype``, in FLOP/s (a MAC is two FLOPs)."""
+        return 2 * self.matmul_rate(dtype).macs_per_cycle * self.cores * self.clock_hz
+
+    def cycles_to_us(self, cycles: float) -> float:
+        """Microseconds that ``cycles`` core clock cycles take."""
+        return cycles / self.clock_hz * 1e6
+
+    @property
+    def exchange_bytes_per_second(self) -> float:
+        """Bytes per second one core sends over the network."""
+        return self.clock_hz / self.exchange.cycles_per_byte
+
+    def to_dict(self) -> dict[str, Any]:
+        """The chip as a chip file's TOML document (``parse_chip`` reads it back)."""
+        topology: dict[str, Any] = {"kind": self.topology.kind}
+        if isinstance(self.topology, Mesh2D):
+            topology |= {
+                "rows": self.topology.rows,
+                "cols": self.topology.cols,
+                "hop_latency_cycles": self.topology.hop_latency_cycles,
+            }
+        compute = self.compute
+        return {
+            "name": self.name,
+            "description": self.description,
+            "cores": self.cores,
+            "sram_kib_per_core": self.sram_kib_per_core,
+            "clock_hz": self.clock_hz,
+            "worker_threads": self.worker_threads,
+            "element_bytes": dict(self.element_bytes),
+            "topology": topology,
+            "exchange": {
+                "cycles_per_byte": self.exchange.cycles_per_byte,
+                "receiver_serialised": self.exchange.receiver_serialised,
+            },
+            "sync": {
+                "cycles": self.sync.cycles,
+                "syncs_per_shift": self.sync.syncs_per_shift,
+            },
+            "compute": {
+                "matmul": {
+                    rate.dtype: {
+                        "macs_per_cycle": rate.macs_per_cycle,
+                        "block": {"m": rate.block.m, "k": rate.block.k, "n": rate.block.n},
+                        "call_overhead": {
+                            "cycles_per_kn_block": rate.call_overhead.cycles_per_kn_block,
+                            "cycles_per_n_block": rate.call_overhead.cycles_per_n_block,
+                            "cycles": rate.call_overhead.cycles,
+                        },
+                    }
+                    for rate in compute.matmul
+                },
+                "elementwise": {
+                    "cycles_per_element": compute.elementwise.cycles_per_element,
+                    "launch_cycles": compute.elementwise.launch_cycles,
+                },
+                "reduction": {
+                    "cycles_per_element": compute.reduction.cycles_per_element,
+                    "launch_cycles": compute.reduction.launch_cycles,
+                },
+                "data_movement": {
+                    "cycles_per_byte": compute.data_movement.cycles_per_byte,
+                    "launch_cycles": compute.data_movement.launch_cycles,
+                },
+            },
+        }
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped preset chips, sorted."""
+    return sorted(path.stem for path in PRESETS_DIR.glob("*.toml"))
+
+
+def load_chip(name_or_path: str | Path) -> Chip:
+    """The chip a preset name (``"ipu-mk2"``) or a chip file path names.
+
+    A bare name (no path separator, no ``.toml`` suffix) is a preset; anything
+    else is a path, so ``./ipu-mk2`` reads a local file of that name.
+    """
+    text = str(name_or_path)
+    is_preset_name = (
+        isinstance(name_or_path, str) and "/" not in text and not text.endswith(".toml")
+    )
+    if not is_preset_name:
+        return load_chip_file(Path(name_or_path))
+    presets = preset_names()
+    if text not in presets:
+        raise ChipFileError(
+            f"unknown chip preset '{text}'{_suggestion(text.lower(), presets)}; "
+            f"presets are {', '.join(presets)}, or give a path to a .toml chip file"
+        )
+    return load_chip_file(PRESETS_DIR / f"{text}.toml")
+
+
+def load_chip_file(path: Path) -> Chip:
+    """The chip described by the chip file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ChipFileError(f"{path}: cannot read chip file: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ChipFileError(f"{path}: chip file is not UTF-8 text: {error.reason}") from error
+    return parse_chip_text(text, str(path))
+
+
+_TOML_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def parse_chip_text(text: str, source: str) -> Chip:
+    """The chip described by chip-file ``text``; ``source`` names it in errors."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION.match(message)
+        if position is None:
+            raise ChipFileError(f"{source}: TOML syntax error: {message}") from error
+        raise ChipFileError(
+            f"{source}:{position['line']}:{position['column']}: "
+            f"TOML syntax error: {position['message']}"
+        ) from error
+    return parse_chip(document, source)
+
+
+_TOP_LEVEL_FIELDS = (
+    "name",
+    "description",
+    "cores",
+    "sram_kib_per_core",
+    "clock_hz",
+    "worker_threads",
+    "element_bytes",
+    "topology",
+    "exchange",
+    "sync",
+    "compute",
+)
+_MESH_FIELDS = ("rows", "cols", "hop_latency_cycles")
+
+
+def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
+    """The chip described by a parsed chip-file document; ``source`` names it in errors."""
+    top = _Table(source, "", document, _TOP_LEVEL_FIELDS)
+    name = top.string("name")
+    if not name:
+        top.fail("name", "a non-empty string", '""')
+    cores = top.integer("cores")
+
+    element_bytes = top.table("element_bytes", fields=None)
+    if not element_bytes.names():
+        top.fail("element_bytes", "at least one dtype (e.g. f16 = 2)", "an empty table")
+    sizes = tuple((dtype, element_bytes.integer(dtype)) for dtype in element_bytes.names())
+
+    return Chip(
+        name=name,
+        description=top.string("description"),
+        cores=cores,
+        sram_kib_per_core=top.integer("sram_kib_per_core"),
+        clock_hz=top.number("clock_hz"),
+        worker_threads=top.integer("worker_threads"),
+        element_bytes=sizes,
+        topology=_parse_topology(top.table("topology", ("kind", *_MESH_FIELDS)), cores),
+        exchange=_parse_exchange(top.table("exchange", ("cycles_per_byte", "receiver_serialised"))),
+        sync=_parse_sync(top.table("sync", ("cycles", "syncs_per_shift"))),
+        compute=_parse_compute(
+            top.table("compute", ("matmul", "elementwise", "reduction", "data_movement")),
+            [dtype for dtype, _ in sizes],
+        ),
+    )
+
+
+def _parse_topology(table: _Table, cores: int) -> Topology:
+    kind = table.choice("kind", TOPOLOGY_KINDS)
+    if kind == AllToAll.kind:
+        for field in _MESH_FIELDS:
+            if field in table.names():
+                table.fail(
+                    field,
+                    f'no {field} when kind is "{kind}" (only kind "{Mesh2D.kind}" has one)',
+                    f"{field} = {table.content[field]!r}",
+                )
+        return AllToAll(cores=cores)
+    rows = table.integer("rows")
+    cols = table.integer("cols")
+    if rows * cols != cores:
+        table.fail(
+            None,
+            f"rows * cols == cores = {cores}",
+            f"rows * cols = {rows} * {cols} = {rows * cols}",
+        )
+    return Mesh2D(
+        rows=rows, cols=cols, hop_latency_cycles=table.number("hop_latency_cycles", minimum=0)
+    )
+
+
+def _parse_exchange(table: _Table) -> Exchange:
+    return Exchange(
+        cycles_per_byte=table.number("cycles_per_byte"),
+        receiver_serialised=table.boolean("receiver_serialised"),
+    )
+
+
+def _parse_sync(table: _Table) -> Sync:
+    return Sync(cycles=table.number("cycles"), syncs_per_shift=table.integer("syncs_per_shift"))
+
+
+def _parse_compute(table: _Table, dtypes: list[str]) -> Compute:
+    matmul = table.table("matmul", fields=None)
+    if not matmul.names():
+        table.fail("matmul", "at least one dtype table (e.g. [compute.matmul.f16])", "none")
+    return Compute(
+        matmul=tuple(_parse_matmul(matmul, dtype, dtypes) for dtype in matmul.names()),
+        elementwise=_parse_stream(table.table("elementwise", _STREAM_FIELDS)),
+        reduction=_parse_stream(table.table("reduction", _STREAM_FIELDS)),
+        data_movement=_parse_copy(
+            table.table("data_movement", ("cycles_per_byte", "launch_cycles"))
+        ),
+    )
+
+
+_STREAM_FIELDS = ("cycles_per_element", "launch_cycles")
+_OVERHEAD_FIELDS = ("cycles_per_kn_block", "cycles_per_n_block", "cycles")
+
+
+def _parse_matmul(matmul: _Table, dtype: str, dtypes: list[str]) -> MatmulRate:
+    if dtype not in dtypes:
+        matmul.fail(
+            dtype,
+            f"a dtype listed in element_bytes ({', '.join(dtypes)}){_suggestion(dtype, dtypes)}",
+            f"'{dtype}'",
+        )
+    rate = matmul.table(dtype, ("macs_per_cycle", "block", "call_overhead"))
+    block = rate.table("block", ("m", "k", "n"))
+    overhead = rate.table("call_overhead", _OVERHEAD_FIELDS)
+    return MatmulRate(
+        dtype=dtype,
+        macs_per_cycle=rate.integer("macs_per_cycle"),
+        block=MatmulBlock(m=block.integer("m"), k=block.integer("k"), n=block.integer("n")),
+        call_overhead=MatmulCallOverhead(
+            *(overhead.number(field, minimum=0) for field in _OVERHEAD_FIELDS)
+        ),
+    )
+
+
+def _parse_stream(table: _Table) -> StreamRate:
+    return StreamRate(
+        cycles_per_element=table.number("cycles_per_element"),
+        launch_cycles=table.number("launch_cycles", minimum=0),
+    )
+
+
+def _parse_copy(table: _Table) -> CopyRate:
+    return CopyRate(
+        cycles_per_byte=table.number("cycles_per_byte"),
+        launch_cycles=table.number("launch_cycles", minimum=0),
+    )
+
+
+def _suggestion(word: str, candidates: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _describe(value: object) -> str:
+    """``value`` as a chip-file reader would recognise it in an error message."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return f'"{value}" (a string)'
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return f"{value} (a {type(value).__name__})"
+
+
+class _Table:
+    """One table of a chip file being read; errors name its fields by dotted path.
+
+    ``fields`` lists the keys the table may hold (``None``: any key, for tables
+    keyed by dtype); any other key is reported at once, with a suggestion, so a
+    misspelt field reads as a typo rather than as a missing field.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        path: str,
+        content: Mapping[str, Any],
+        fields: Collection[str] | None,
+    ):
+        self.source = source
+        self.path = path
+        self.content = content
+        if fields is None:
+            return
+        for key in content:
+            if key not in fields:
+                raise ChipFileError(
+                    f"{source}: {self.dotted(key)}: unknown field{_suggestion(key, fields)}; "
+                    f"expected one of {', '.join(fields)}"
+                )
+
+    def dotted(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def names(self) -> list[str]:
+        return list(self.content)
+
+    def fail(self, key: str | None, expected: str, found: str) -> NoReturn:
+        """Reject field ``key`` of this table (``None``: the table as a whole)."""
+        field = self.path if key is None else self.dotted(key)
+        raise ChipFileError(f"{self.source}: {field}: expected {expected}, found {found}")
+
+    def _required(self, key: str, expected: str) -> object:
+        if key not in self.content:
+            raise ChipFileError(
+                f"{self.source}: {self.dotted(key)}: missing required field (expected {expected})"
+            )
+        return self.content[key]
+
+    def table(self, key: str, fields: Collection[str] | None) -> _Table:
+        value = self._required(key, "a table")
+        if not isinstance(value, dict):
+            self.fail(key, "a table", _describe(value))
+        return _Table(self.source, self.dotted(key), value, fields)
+
+    def string(self, key: str) -> str:
+        value = self._required(key, "a string")
+        if not isinstance(value, str):
+            self.fail(key, "a string", _describe(value))
+        return value
+
+    def choice(self, key: str, choices: Collection[str]) -> str:
+        expected = "one of " + ", ".join(f'"{choice}"' for choice in choices)
+        value = self._required(key, expected)
+        if not isinstance(value, str) or value not in choices:
+            suggestion = _suggestion(value, choices) if isinstance(value, str) else ""
+            self.fail(key, expected + suggestion, _describe(value))
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self._required(key, "true or false")
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", _describe(value))
+        return value
+
+    def integer(self, key: str) -> int:
+        expected = "a positive integer"
+        value = self._required(key, expected)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.fail(key, expected, _describe(value))
+        return value
+
+    def number(self, key: str, minimum: float | None = None) -> float:
+        """A number above zero, or at least ``minimum`` when given."""
+        expected = "a positive number" if minimum is None else f"a number >= {minimum}"
+        value = self._required(key, expected)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or (value <= 0 if minimum is None else value < minimum)
+        ):
+            self.fail(key, expected, _describe(value))
+        return float(value)
