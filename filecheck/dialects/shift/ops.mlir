@@ -1,0 +1,47 @@
+// RUN: t10-opt %s | t10-opt | filecheck %s
+// RUN: t10-opt %s --print-op-generic | t10-opt | filecheck %s
+
+"test.op"() {piece = !shift.piece<8x184xf16>} : () -> ()
+
+// CHECK: "test.op"() {piece = !shift.piece<8x184xf16>} : () -> ()
+
+// Two loop levels over one plan loop: on loop k, A is cut in 2 and B in 4
+// rotating pieces, so B rotates every step and A every other step (the levels
+// multiply to 4 compute steps). The body keeps C as is: only the schedule's
+// structure is under test here. Attributes ride on every op.
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (m, k), temporal = [1, 1, 2]>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (k, n), temporal = [1, 1, 4]>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [4, 2, 1], temporal = [[1, 1, 2], [1, 1, 4], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (m, k), temporal = [1, 1, 2]>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (k, n), temporal = [1, 1, 4]>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (m, n)>>) attributes {origin = "test"} {
+^bb0(%pa: !shift.piece<2x4xf32>, %pb: !shift.piece<2x4xf32>, %pc: !shift.piece<2x4xf32>):
+  shift.skew %pa loop 2 {note} : !shift.piece<2x4xf32>
+  shift.skew %pb loop 2 : !shift.piece<2x4xf32>
+  shift.loop 2 attributes {level = "outer"} {
+    shift.loop 2 {
+      shift.compute ins(%pa, %pb : !shift.piece<2x4xf32>, !shift.piece<2x4xf32>) outs(%pc : !shift.piece<2x4xf32>) attributes {kind = "keep"} {
+      ^bb0(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>, %z: tensor<2x4xf32>):
+        shift.yield %z : tensor<2x4xf32>
+      }
+      shift.rotate %pb loop 2 ring 4 pace 1 {note} : !shift.piece<2x4xf32>
+    }
+    shift.rotate %pa loop 2 ring 2 pace 1 : !shift.piece<2x4xf32>
+  }
+  shift.yield {note}
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (m, n, k) -> (m, n)>>
+
+// CHECK:      %r = shift.schedule #rtensor.plan<op_factors = [4, 2, 1], temporal = {{\[}}[1, 1, 2], [1, 1, 4], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (d0, d1, d2) -> (d0, d2), temporal = [1, 1, 2]>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (d0, d1, d2) -> (d2, d1), temporal = [1, 1, 4]>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (d0, d1, d2) -> (d0, d1)>>) attributes {origin = "test"} {
+// CHECK-NEXT: ^bb0(%pa: !shift.piece<2x4xf32>, %pb: !shift.piece<2x4xf32>, %pc: !shift.piece<2x4xf32>):
+// CHECK-NEXT:   shift.skew %pa loop 2 {note} : !shift.piece<2x4xf32>
+// CHECK-NEXT:   shift.skew %pb loop 2 : !shift.piece<2x4xf32>
+// CHECK-NEXT:   shift.loop 2 attributes {level = "outer"} {
+// CHECK-NEXT:     shift.loop 2 {
+// CHECK-NEXT:       shift.compute ins(%pa, %pb : !shift.piece<2x4xf32>, !shift.piece<2x4xf32>) outs(%pc : !shift.piece<2x4xf32>) attributes {kind = "keep"} {
+// CHECK-NEXT:       ^bb0(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>, %z: tensor<2x4xf32>):
+// CHECK-NEXT:         shift.yield %z : tensor<2x4xf32>
+// CHECK-NEXT:       }
+// CHECK-NEXT:       shift.rotate %pb loop 2 ring 4 pace 1 {note} : !shift.piece<2x4xf32>
+// CHECK-NEXT:     }
+// CHECK-NEXT:     shift.rotate %pa loop 2 ring 2 pace 1 : !shift.piece<2x4xf32>
+// CHECK-NEXT:   }
+// CHECK-NEXT:   shift.yield {note}
+// CHECK-NEXT: } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [4, 2, 1], map = (d0, d1, d2) -> (d0, d1)>>
