@@ -13,7 +13,7 @@ from t10.dialects.linalg_ext import LinalgExtended
 from t10.dialects.rtensor import RTensor
 from t10.dialects.shift import LoopOp, PieceType, RotateOp, ScheduleOp, Shift, SkewOp
 
-MATMUL = Path(__file__).parent.parent / "filecheck" / "dialects" / "shift" / "matmul.mlir"
+MATMUL = Path(__file__).parent.parent / "examples" / "matmul_shift.mlir"
 
 
 def parse(text: str) -> ModuleOp:

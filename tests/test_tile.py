@@ -29,7 +29,7 @@ from t10.dialects.tile import (
     TransfersPatternAttr,
 )
 
-MATMUL = Path(__file__).parent.parent / "filecheck" / "dialects" / "tile" / "matmul.mlir"
+MATMUL = Path(__file__).parent.parent / "examples" / "matmul_tile.mlir"
 
 
 def parse(text: str) -> ModuleOp:

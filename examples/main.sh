@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The main job, as far as t10 goes today: read a real model in upstream linalg,
+# show the chip it will run on, and verify hand-written distributed plans at the
+# rtensor, shift and tile levels. (Planning, lowering and simulation land with
+# the plan-search, plan-selection and runtime issues.)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "The default chip"
+t10-chip show ipu-mk2
+
+step "A two-layer MLP in upstream MLIR linalg, parsed, verified and printed back"
+t10-opt mlp.mlir
+
+step "A matmul distributed by a compute-shift plan (rtensor), verified"
+t10-opt matmul_plan.mlir >/dev/null && echo "matmul_plan.mlir: plan verifies"
+
+step "The same plan as an explicit rotation schedule (shift) and per-core program (tile)"
+t10-opt matmul_shift.mlir >/dev/null && echo "shift schedule verifies"
+t10-opt matmul_tile.mlir >/dev/null && echo "tile program verifies"
+
+step "A plan that breaks the rules is rejected with a located diagnostic"
+sed 's/temporal = \[2, 1, 1\]>$/temporal = [4, 1, 1]>/' matmul_plan.mlir > "${TMPDIR:-/tmp}/t10-bad-plan.mlir"
+if t10-opt "${TMPDIR:-/tmp}/t10-bad-plan.mlir" >/dev/null; then
+    echo "error: the broken plan was accepted" >&2
+    exit 1
+fi

@@ -1,0 +1,39 @@
+// C = A x B, 128x64x96, on a grid [4, 2, 2] over the loops (m, n, k): 16 cores.
+// A's 32x32 block is cut along m into two 16x32 pieces that rotate along n; the
+// output C's 32x48 block is cut along m into two 16x48 partial sums that rotate
+// along k, so each finishes after visiting both k cores; B stays put. Both
+// rotating tensors start skewed by (n + k) mod 2 so that pieces meet matched.
+
+tile.program @matmul(%a: tensor<128x64xf16>, %b: tensor<64x96xf16>) -> tensor<128x96xf16> cores 16 sram_bytes 65536 {
+  %a0 = tile.alloc offset 0 : !tile.buffer<16x32xf16>
+  %a1 = tile.alloc offset 1024 : !tile.buffer<16x32xf16>
+  %b0 = tile.alloc offset 2048 : !tile.buffer<32x48xf16>
+  %c0 = tile.alloc offset 5120 : !tile.buffer<16x48xf16>
+  %c1 = tile.alloc offset 6656 : !tile.buffer<16x48xf16>
+  tile.host_write %a to %a0 by #tile.block<grid = [4, 2, 2], split = [[0, 1 + 2], [2]]> : tensor<128x64xf16> to !tile.buffer<16x32xf16>
+  tile.host_write %b to %b0 by #tile.block<grid = [4, 2, 2], split = [[2], [1]]> : tensor<64x96xf16> to !tile.buffer<32x48xf16>
+  tile.compute outs(%c0 : !tile.buffer<16x48xf16>) {
+  ^bb0(%c: tensor<16x48xf16>):
+    %zero = arith.constant 0.000000e+00 : f16
+    %zeros = linalg.fill ins(%zero : f16) outs(%c : tensor<16x48xf16>) -> tensor<16x48xf16>
+    tile.yield %zeros : tensor<16x48xf16>
+  }
+  tile.compute ins(%a0, %b0 : !tile.buffer<16x32xf16>, !tile.buffer<32x48xf16>) outs(%c0 : !tile.buffer<16x48xf16>) {
+  ^bb0(%x: tensor<16x32xf16>, %y: tensor<32x48xf16>, %z: tensor<16x48xf16>):
+    %sum = linalg.matmul ins(%x, %y : tensor<16x32xf16>, tensor<32x48xf16>) outs(%z : tensor<16x48xf16>) -> tensor<16x48xf16>
+    tile.yield %sum : tensor<16x48xf16>
+  }
+  tile.sync
+  tile.exchange %a0 to %a1 by #tile.rotate<grid = [4, 2, 2], axis = 1, pace = 1> : !tile.buffer<16x32xf16> to !tile.buffer<16x32xf16>
+  tile.exchange %c0 to %c1 by #tile.rotate<grid = [4, 2, 2], axis = 2, pace = 1> : !tile.buffer<16x48xf16> to !tile.buffer<16x48xf16>
+  tile.compute ins(%a1, %b0 : !tile.buffer<16x32xf16>, !tile.buffer<32x48xf16>) outs(%c1 : !tile.buffer<16x48xf16>) {
+  ^bb0(%x: tensor<16x32xf16>, %y: tensor<32x48xf16>, %z: tensor<16x48xf16>):
+    %sum = linalg.matmul ins(%x, %y : tensor<16x32xf16>, tensor<32x48xf16>) outs(%z : tensor<16x48xf16>) -> tensor<16x48xf16>
+    tile.yield %sum : tensor<16x48xf16>
+  }
+  tile.sync
+  tile.exchange %c1 to %c0 by #tile.rotate<grid = [4, 2, 2], axis = 2, pace = 1> : !tile.buffer<16x48xf16> to !tile.buffer<16x48xf16>
+  %c = tile.host_read %c0 by #tile.block<grid = [4, 2, 2], split = [[0, 2 + 1], [1]]> : !tile.buffer<16x48xf16> to tensor<128x96xf16>
+  tile.return %c : tensor<128x96xf16>
+}
+
