@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up t10 in ./.venv (first run only) and run one of its jobs:
 #   bash run.sh main   compile and simulate the demo model on the default chip
-#   bash run.sh test   every test: ruff, pytest, lit + FileCheck
+#   bash run.sh test   every test: ruff, pyright, pytest, lit + FileCheck
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,8 +26,9 @@ main)
 test)
     ruff check .
     ruff format --check .
-    pytest
+    pyright
     lit -sv filecheck
+    pytest
     ;;
 *)
     echo "usage: bash run.sh main|test" >&2
