@@ -1,0 +1,86 @@
+"""The cost model: cycles of on-core work and of moving data, from a chip's numbers.
+
+Every function takes numpy arrays (one entry per candidate plan) and returns
+arrays, so the plan search prices hundreds of thousands of plans in a few numpy
+calls. The formulas, per op class:
+
+- **contraction** (matmul-like): the chip's matmul rate per call, on the
+  ``m x k`` by ``k x n`` product a step computes, ``batch`` calls per step. The
+  core's matmul unit streams rows of ``m`` against stationary ``k x n`` blocks;
+  ``C = A B`` and ``C^T = B^T A^T`` are the same work, so the cheaper of the two
+  orientations is used (libraries pick the orientation the same way).
+- **convolution**: a contraction whose ``m`` are the output positions (loops in
+  the input and the output but not the filter), ``n`` the output channels
+  (filter and output, not input) and ``k`` every reduction loop: the im2col view.
+- **elementwise**: the chip's elementwise rate over the step's iteration points.
+- **reduction**: the chip's reduction rate over the step's iteration points
+  (every input element is read once).
+- **data movement**: the chip's on-core copy rate over the bytes a step writes.
+- **shift**: ``bytes x exchange.cycles_per_byte`` per rotation of a piece; a core
+  receiving pieces of several tensors in one step is served one sender at a
+  time, so their bytes add up; each rotation of each tensor pays
+  ``sync.syncs_per_shift`` global syncs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from t10.hwmodel.chip import Chip, MatmulRate
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+def _ceil_div(numerator: IntArray | int, denominator: int) -> IntArray:
+    return -(-np.asarray(numerator, dtype=np.int64) // denominator)
+
+
+def matmul_call_cycles(rate: MatmulRate, m: IntArray, k: IntArray, n: IntArray) -> FloatArray:
+    """Cycles of one matmul call on one core, ``m x k`` by ``k x n``, per the chip's rate."""
+    m_blocks = _ceil_div(m, rate.block.m)
+    k_blocks = _ceil_div(k, rate.block.k)
+    n_blocks = _ceil_div(n, rate.block.n)
+    overhead = rate.call_overhead
+    return (
+        m_blocks * k_blocks * n_blocks * rate.block_cycles
+        + overhead.cycles_per_kn_block * k_blocks * n_blocks
+        + overhead.cycles_per_n_block * n_blocks
+        + overhead.cycles
+    )
+
+
+def contraction_cycles(
+    chip: Chip, dtype: str, batch: IntArray, m: IntArray, k: IntArray, n: IntArray
+) -> FloatArray:
+    """Cycles of ``batch`` matmul calls, each in its cheaper orientation."""
+    rate = chip.matmul_rate(dtype)
+    as_written = matmul_call_cycles(rate, m, k, n)
+    transposed = matmul_call_cycles(rate, n, k, m)
+    return np.asarray(batch, dtype=np.float64) * np.minimum(as_written, transposed)
+
+
+def elementwise_cycles(chip: Chip, elements: IntArray) -> FloatArray:
+    rate = chip.compute.elementwise
+    return rate.cycles_per_element * np.asarray(elements, dtype=np.float64) + rate.launch_cycles
+
+
+def reduction_cycles(chip: Chip, elements: IntArray) -> FloatArray:
+    rate = chip.compute.reduction
+    return rate.cycles_per_element * np.asarray(elements, dtype=np.float64) + rate.launch_cycles
+
+
+def copy_cycles(chip: Chip, byte_count: IntArray) -> FloatArray:
+    rate = chip.compute.data_movement
+    return rate.cycles_per_byte * np.asarray(byte_count, dtype=np.float64) + rate.launch_cycles
+
+
+def shift_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:
+    """Cycles for every core to receive ``byte_count`` bytes from its ring neighbour."""
+    return chip.exchange.cycles_per_byte * np.asarray(byte_count, dtype=np.float64)
+
+
+def sync_cycles(chip: Chip, rotations: IntArray | FloatArray) -> FloatArray:
+    """Cycles of the global syncs that ``rotations`` rotations of one tensor each pay."""
+    return chip.sync.cycles * chip.sync.syncs_per_shift * np.asarray(rotations, dtype=np.float64)

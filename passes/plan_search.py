@@ -1,0 +1,464 @@
+"""Per-operator plan search: enumerate rTensor plans, price them, keep the Pareto frontier.
+
+A plan splits an operator's loops over a grid of cores (``op_factors``, F_op)
+and cuts each operand's per-core piece into ``temporal`` factors per loop that
+rotate round the cores sharing it (DESIGN §2). The search
+
+1. enumerates F_op: every tuple of loop factors that uses at least
+   ``MIN_CORE_FRACTION`` of the cores the operator can use, leaves no core's
+   loop range entirely padding, and never splits a sliding window's inner loop;
+2. enumerates, per F_op, every operand's temporal factors (their product
+   divides the operand's replication count; no rotating piece is entirely
+   padding) and keeps the combinations whose factors form a divisibility chain
+   on every loop;
+3. prices all candidates at once with numpy (``t10.hwmodel.cost``), drops those
+   over the per-core SRAM, and keeps the Pareto frontier of (bytes per core,
+   cycles).
+
+Paces are all 1: a rotation's cost does not depend on its pace on an
+all-to-all chip, and on a mesh pace 1 travels the fewest hops, so larger paces
+never reach the frontier. Results are cached per (iteration space, chip).
+
+Schedule model priced here (the one ``t10-insert-shifts`` emits):
+- compute steps = prod over loops of X_d, the largest temporal factor on d;
+- the loops with X_d > 1 are nested in the order that minimises shift and sync
+  cost; a tensor rotates each time the innermost loop that splits it advances,
+  so it rotates ``f_t * prod(X outside that loop) - 1`` times;
+- an output replicated over split reduction loops and not fully rotating holds
+  ``p`` partial sums that a ring reduce-scatter combines after the last step:
+  ``p - 1`` steps, each moving and adding a ``1/p`` chunk.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from t10.dialects.rtensor import OpPlanAttr
+from t10.hwmodel import cost
+from t10.hwmodel.chip import Chip
+from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+MIN_CORE_FRACTION = 0.9
+"""Plans use at least this fraction of the cores an operator can use."""
+
+MAX_ORDERED_LOOPS = 5
+"""Up to this many rotating loops, every nesting order is priced; beyond, a greedy order."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One priced plan of an operator."""
+
+    op_factors: tuple[int, ...]
+    temporal_factors: tuple[tuple[int, ...], ...]
+    """Per operand (inputs then outputs), the temporal factor on each loop."""
+    loop_order: tuple[int, ...]
+    """Loops with a temporal split, outermost first, as the schedule nests them."""
+    compute_steps: int
+    compute_cycles: int
+    shift_cycles: int
+    sync_cycles: int
+    reduce_cycles: int
+    """Cycles of the final reduce-scatter of partial outputs (0 if none)."""
+    cycles: int
+    bytes_per_core: int
+
+    def to_attr(self) -> OpPlanAttr:
+        return OpPlanAttr(self.op_factors, self.temporal_factors)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "op_factors": list(self.op_factors),
+            "temporal_factors": [list(row) for row in self.temporal_factors],
+            "bytes_per_core": self.bytes_per_core,
+            "cycles": self.cycles,
+            "compute_cycles": self.compute_cycles,
+            "shift_cycles": self.shift_cycles,
+            "sync_cycles": self.sync_cycles,
+            "reduce_cycles": self.reduce_cycles,
+            "compute_steps": self.compute_steps,
+            "loop_order": list(self.loop_order),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The frontier of one operator on one chip."""
+
+    space: IterationSpace
+    chip: str
+    frontier: tuple[Plan, ...]
+    """Sorted by bytes per core (ascending), so cycles descend."""
+    plans_evaluated: int
+    search_seconds: float
+
+    @property
+    def fastest(self) -> Plan:
+        return self.frontier[-1]
+
+    @property
+    def smallest(self) -> Plan:
+        return self.frontier[0]
+
+
+def _valid_factors(extent: int, cores: int) -> list[int]:
+    """Factors that split ``extent`` without leaving a part that is all padding."""
+    return [
+        factor
+        for factor in range(1, min(extent, cores) + 1)
+        if (factor - 1) * math.ceil(extent / factor) < extent
+    ]
+
+
+def enumerate_op_factors(space: IterationSpace, cores: int) -> IntArray:
+    """Every F_op row (one factor per loop) the search considers, as an (n, loops) array."""
+    window = space.window_loops
+    per_loop = [
+        [1] if loop in window else _valid_factors(extent, cores)
+        for loop, extent in enumerate(space.loop_extents)
+    ]
+    rows = np.ones((1, 0), dtype=np.int64)
+    products = np.ones(1, dtype=np.int64)
+    for factors in per_loop:
+        options = np.asarray(factors, dtype=np.int64)
+        new_products = (products[:, None] * options[None, :]).ravel()
+        keep = new_products <= cores
+        rows = np.concatenate(
+            [np.repeat(rows, len(options), axis=0), np.tile(options, len(rows))[:, None]], axis=1
+        )[keep]
+        products = new_products[keep]
+    usable = min(cores, math.prod(max(factors) for factors in per_loop))
+    return rows[products >= math.ceil(MIN_CORE_FRACTION * usable)]
+
+
+@cache
+def _ordered_factorisations(value: int, parts: int) -> tuple[tuple[int, ...], ...]:
+    if parts == 0:
+        return ((),) if value == 1 else ()
+    return tuple(
+        (first, *rest)
+        for first in range(1, value + 1)
+        if value % first == 0
+        for rest in _ordered_factorisations(value // first, parts - 1)
+    )
+
+
+@cache
+def _temporal_options(replication: int, caps: tuple[int, ...]) -> IntArray:
+    """
+    Temporal factors over an operand's split loops whose product divides its
+    replication count and that leave no rotating piece entirely padding, given
+    the per-core extent ``caps`` along each of those loops.
+    """
+    options = [
+        option
+        for divisor in range(1, replication + 1)
+        if replication % divisor == 0
+        for option in _ordered_factorisations(divisor, len(caps))
+        if all(
+            factor <= cap and (factor - 1) * math.ceil(cap / factor) < cap
+            for factor, cap in zip(option, caps, strict=True)
+        )
+    ]
+    return np.asarray(options, dtype=np.int64).reshape(len(options), len(caps))
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    op_factors: IntArray
+    """(n, loops)"""
+    temporal: IntArray
+    """(n, operands, loops)"""
+
+
+def _operand_split_loops(space: IterationSpace) -> list[list[int]]:
+    """Per operand, the loops that split one of its dims (where f_t may exceed 1)."""
+    window = space.window_loops
+    return [
+        sorted({loop for loop in access.split_loops if loop is not None and loop not in window})
+        for access in space.operands
+    ]
+
+
+def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
+    """Every valid (F_op, temporal factors) combination, as arrays."""
+    op_factor_rows = enumerate_op_factors(space, cores)
+    split_loops = _operand_split_loops(space)
+    indexed = [access.indexed_loops for access in space.operands]
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    num_operands = len(space.operands)
+    chain_pairs = [
+        (loop, first, second)
+        for loop in range(space.num_loops)
+        for first, second in itertools.combinations(range(num_operands), 2)
+        if loop in split_loops[first] and loop in split_loops[second]
+    ]
+
+    op_factor_blocks: list[IntArray] = []
+    temporal_blocks: list[IntArray] = []
+    for op_factors in op_factor_rows:
+        per_core = -(-extents // op_factors)
+        option_sets: list[IntArray] = []
+        for operand in range(num_operands):
+            replication = math.prod(
+                int(op_factors[loop])
+                for loop in range(space.num_loops)
+                if loop not in indexed[operand]
+            )
+            caps = tuple(int(per_core[loop]) for loop in split_loops[operand])
+            option_sets.append(_temporal_options(replication, caps))
+        counts = [len(options) for options in option_sets]
+        total = math.prod(counts)
+        temporal = np.ones((total, num_operands, space.num_loops), dtype=np.int64)
+        for operand, index in enumerate(np.indices(counts).reshape(num_operands, total)):
+            if split_loops[operand]:
+                temporal[:, operand, split_loops[operand]] = option_sets[operand][index]
+        keep = np.ones(total, dtype=bool)
+        for loop, first, second in chain_pairs:
+            low = np.minimum(temporal[:, first, loop], temporal[:, second, loop])
+            high = np.maximum(temporal[:, first, loop], temporal[:, second, loop])
+            keep &= high % low == 0
+        temporal = temporal[keep]
+        temporal_blocks.append(temporal)
+        op_factor_blocks.append(np.broadcast_to(op_factors, (len(temporal), space.num_loops)))
+    if not temporal_blocks:
+        raise PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
+    return _Candidates(np.concatenate(op_factor_blocks), np.concatenate(temporal_blocks))
+
+
+def _contraction_roles(space: IterationSpace) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Loops as (batch, m, n, k) of the first two tensor inputs and the first output."""
+    inputs = [a for a in space.operands if not a.is_output and a.shape]
+    output = next(a for a in space.operands if a.is_output)
+    lhs, rhs = inputs[0].indexed_loops, inputs[1].indexed_loops
+    out = output.indexed_loops
+    batch: list[int] = []
+    m: list[int] = []
+    n: list[int] = []
+    k: list[int] = []
+    for loop in range(space.num_loops):
+        if loop not in out:
+            k.append(loop)
+        elif loop in lhs and loop in rhs:
+            batch.append(loop)
+        elif loop in rhs:
+            n.append(loop)
+        else:
+            m.append(loop)
+    return batch, m, n, k
+
+
+def _prod(array: IntArray, loops: Sequence[int]) -> IntArray:
+    if not loops:
+        return np.ones(len(array), dtype=np.int64)
+    return np.prod(array[:, list(loops)], axis=1)
+
+
+def _step_compute_cycles(space: IterationSpace, chip: Chip, step_extents: IntArray) -> FloatArray:
+    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+        batch, m, n, k = _contraction_roles(space)
+        return cost.contraction_cycles(
+            chip,
+            space.element_type,
+            _prod(step_extents, batch),
+            _prod(step_extents, m),
+            _prod(step_extents, k),
+            _prod(step_extents, n),
+        )
+    points = np.prod(step_extents, axis=1)
+    if space.op_class == OpClass.REDUCTION:
+        return cost.reduction_cycles(chip, points)
+    if space.op_class == OpClass.DATA_MOVEMENT:
+        output = next(a for a in space.operands if a.is_output)
+        written = _prod(step_extents, sorted(output.indexed_loops))
+        return cost.copy_cycles(chip, written * chip.bytes_per_element(space.element_type))
+    return cost.elementwise_cycles(chip, points)
+
+
+def _operand_elements(
+    space: IterationSpace, operand: int, per_core: IntArray, temporal: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Elements of the operand's per-core piece and of one rotating piece."""
+    access = space.operands[operand]
+    if not access.shape:
+        ones = np.ones(len(per_core), dtype=np.int64)
+        return ones, ones
+    coefficients = np.asarray(access.coefficients, dtype=np.int64)
+    piece = (per_core - 1) @ coefficients.T + 1
+    piece = np.minimum(piece, np.asarray(access.shape, dtype=np.int64))
+    rotating = piece.copy()
+    for dim, loop in enumerate(access.split_loops):
+        if loop is not None:
+            rotating[:, dim] = -(-piece[:, dim] // temporal[:, loop])
+    return np.prod(piece, axis=1), np.prod(rotating, axis=1)
+
+
+def _rotation_cost(
+    chip: Chip,
+    temporal: IntArray,
+    steps_per_loop: IntArray,
+    rotating_bytes: IntArray,
+    order: Sequence[int],
+) -> tuple[FloatArray, FloatArray]:
+    """Shift and sync cycles of all operands for one nesting order of the loops."""
+    num_plans, num_operands, _ = temporal.shape
+    shift = np.zeros(num_plans)
+    sync = np.zeros(num_plans)
+    outer = np.ones(num_plans, dtype=np.int64)
+    innermost_factor = np.zeros((num_plans, num_operands), dtype=np.int64)
+    innermost_outer = np.ones((num_plans, num_operands), dtype=np.int64)
+    for loop in order:
+        split_here = temporal[:, :, loop] > 1
+        innermost_factor = np.where(split_here, temporal[:, :, loop], innermost_factor)
+        innermost_outer = np.where(split_here, outer[:, None], innermost_outer)
+        outer = outer * steps_per_loop[:, loop]
+    rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
+    shift = cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
+    sync = cost.sync_cycles(chip, rotations.sum(axis=1))
+    return shift, sync
+
+
+def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict[str, IntArray]:
+    """Price every candidate: cycles split by kind, bytes per core, loop order."""
+    op_factors, temporal = candidates.op_factors, candidates.temporal
+    num_plans = len(op_factors)
+    element_bytes = chip.bytes_per_element(space.element_type)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    per_core = -(-extents // op_factors)
+    steps_per_loop = temporal.max(axis=1)
+    compute_steps = np.prod(steps_per_loop, axis=1)
+    step_extents = -(-per_core // steps_per_loop)
+    compute = compute_steps * _step_compute_cycles(space, chip, step_extents)
+
+    bytes_per_core = np.zeros(num_plans, dtype=np.int64)
+    rotating_bytes = np.zeros((num_plans, len(space.operands)), dtype=np.int64)
+    reduce = np.zeros(num_plans)
+    for operand, access in enumerate(space.operands):
+        piece, rotating = _operand_elements(space, operand, per_core, temporal[:, operand])
+        rotating_bytes[:, operand] = rotating * element_bytes
+        is_rotating = np.prod(temporal[:, operand], axis=1) > 1
+        bytes_per_core += np.where(is_rotating, 2, 1) * rotating * element_bytes
+        if access.is_output:
+            replication = _prod(
+                op_factors,
+                [loop for loop in range(space.num_loops) if loop not in access.indexed_loops],
+            )
+            partials = replication // np.prod(temporal[:, operand], axis=1)
+            chunk = -(-piece // partials)
+            reduce_steps = partials - 1
+            reduce += reduce_steps * (
+                cost.shift_cycles(chip, chunk * element_bytes)
+                + cost.elementwise_cycles(chip, chunk)
+            ) + cost.sync_cycles(chip, reduce_steps)
+            bytes_per_core += np.where(partials > 1, chunk * element_bytes, 0)
+
+    rotating_loops = sorted(
+        {loop for loop in range(space.num_loops) if np.any(steps_per_loop[:, loop] > 1)}
+    )
+    best_shift = np.full(num_plans, np.inf)
+    best_sync = np.zeros(num_plans)
+    best_order = np.zeros(num_plans, dtype=np.int64)
+    orders = _nesting_orders(rotating_loops, rotating_bytes, temporal)
+    for index, order in enumerate(orders):
+        shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, order)
+        better = shift + sync < best_shift + best_sync
+        best_shift = np.where(better, shift, best_shift)
+        best_sync = np.where(better, sync, best_sync)
+        best_order[better] = index
+    if not orders:
+        best_shift = np.zeros(num_plans)
+    total = compute + best_shift + best_sync + reduce
+    return {
+        "compute_steps": compute_steps,
+        "compute_cycles": np.ceil(compute).astype(np.int64),
+        "shift_cycles": np.ceil(best_shift).astype(np.int64),
+        "sync_cycles": np.ceil(best_sync).astype(np.int64),
+        "reduce_cycles": np.ceil(reduce).astype(np.int64),
+        "cycles": np.ceil(total).astype(np.int64),
+        "bytes_per_core": bytes_per_core,
+        "order_index": best_order,
+        "orders": np.asarray(orders, dtype=np.int64).reshape(len(orders), len(rotating_loops)),
+    }
+
+
+def _nesting_orders(
+    rotating_loops: list[int], rotating_bytes: IntArray, temporal: IntArray
+) -> list[tuple[int, ...]]:
+    """The nesting orders to price: all of them for few loops, else heaviest-first."""
+    if len(rotating_loops) <= MAX_ORDERED_LOOPS:
+        return list(itertools.permutations(rotating_loops))
+    moved = [float(((temporal[:, :, loop] > 1) * rotating_bytes).sum()) for loop in rotating_loops]
+    return [
+        tuple(loop for _, loop in sorted(zip(moved, rotating_loops, strict=True), reverse=True))
+    ]
+
+
+def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
+    """Indices of the Pareto-optimal points (fewer bytes or fewer cycles), by bytes ascending."""
+    order = np.lexsort((cycles, bytes_per_core))
+    sorted_cycles = cycles[order]
+    best_before = np.minimum.accumulate(np.concatenate([[np.iinfo(np.int64).max], sorted_cycles]))
+    improves = sorted_cycles < best_before[:-1]
+    return order[improves]
+
+
+_cache: dict[tuple[object, ...], SearchResult] = {}
+
+
+def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
+    """The Pareto frontier of ``space`` on ``chip`` (cached)."""
+    key = (space.cache_key(), chip)
+    if (cached := _cache.get(key)) is not None:
+        return cached
+    start = time.perf_counter()
+    candidates = enumerate_candidates(space, chip.cores)
+    priced = evaluate(space, chip, candidates)
+    fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)
+    if len(fits) == 0:
+        raise PlanningError(
+            f"no plan fits: the smallest needs {int(priced['bytes_per_core'].min())} bytes per "
+            f"core, {chip.name} has {chip.sram_bytes}"
+        )
+    chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
+    orders = priced["orders"]
+    frontier = tuple(
+        Plan(
+            op_factors=tuple(int(v) for v in candidates.op_factors[index]),
+            temporal_factors=tuple(
+                tuple(int(v) for v in row) for row in candidates.temporal[index]
+            ),
+            loop_order=tuple(
+                int(loop)
+                for loop in (orders[priced["order_index"][index]] if len(orders) else ())
+                if candidates.temporal[index][:, loop].max() > 1
+            ),
+            compute_steps=int(priced["compute_steps"][index]),
+            compute_cycles=int(priced["compute_cycles"][index]),
+            shift_cycles=int(priced["shift_cycles"][index]),
+            sync_cycles=int(priced["sync_cycles"][index]),
+            reduce_cycles=int(priced["reduce_cycles"][index]),
+            cycles=int(priced["cycles"][index]),
+            bytes_per_core=int(priced["bytes_per_core"][index]),
+        )
+        for index in chosen
+    )
+    result = SearchResult(
+        space=space,
+        chip=chip.name,
+        frontier=frontier,
+        plans_evaluated=len(candidates.op_factors),
+        search_seconds=time.perf_counter() - start,
+    )
+    _cache[key] = result
+    return result
