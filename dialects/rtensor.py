@@ -221,6 +221,7 @@ def check_distributed_tensor(shape: Sequence[int], layout: LayoutAttr) -> None:
                 f"dimension {dim} has extent {shown_extent}; distributed tensors have "
                 "static positive extents"
             )
+    dim_loops = tensor_dim_loops(indexing_map)
     for dim, (extent, spatial, temporal) in enumerate(
         zip(
             shape,
@@ -233,6 +234,10 @@ def check_distributed_tensor(shape: Sequence[int], layout: LayoutAttr) -> None:
             raise VerifyException(
                 f"spatial factor {spatial} of dimension {dim} exceeds its extent {extent}"
             )
+        if len(dim_loops[dim]) > 1:
+            # A sliding window's pieces overlap by the window's halo: padding is
+            # bounded on the output-position loop, which check_plan sees.
+            continue
         if _split_leaves_padding(extent, spatial):
             raise VerifyException(
                 f"dimension {dim} of extent {extent} split {spatial} ways into pieces "
@@ -330,6 +335,22 @@ def check_plan(
             check_distributed_tensor(shape, plan.layout_for(operand, indexing_map))
         except VerifyException as error:
             raise VerifyException(f"operand {operand}: {error}") from error
+    # Checked after the operands: for a sliding window's loops these are the only
+    # padding rules (its tensor dims overlap by a halo).
+    for loop, (factor, extent) in enumerate(zip(op_factors, loop_extents, strict=True)):
+        if _split_leaves_padding(extent, factor):
+            raise VerifyException(
+                f"op factor {factor} of loop {loop} (extent {extent}) leaves a core's "
+                f"range of {ceil(extent / factor)} entirely padding"
+            )
+        per_core = ceil(extent / factor)
+        for operand in range(len(plan.temporal)):
+            temporal = plan.operand_temporal(operand)[loop]
+            if temporal > per_core or _split_leaves_padding(per_core, temporal):
+                raise VerifyException(
+                    f"operand {operand}: temporal factor {temporal} on loop {loop} cuts its "
+                    f"per-core range of {per_core} into pieces that are entirely padding"
+                )
 
 
 def _parse_int_list(parser: AttrParser) -> list[int]:

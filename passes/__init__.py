@@ -7,4 +7,10 @@ from xdsl.passes import ModulePass
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Every t10 pass by its pipeline name, each imported only when used."""
-    return {}
+
+    def partition() -> type[ModulePass]:
+        from t10.passes.partition import PartitionPass
+
+        return PartitionPass
+
+    return {"t10-partition": partition}

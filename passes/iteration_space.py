@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from xdsl.dialects.builtin import ContainerType, ShapedType
-from xdsl.dialects.linalg import IteratorType
+from xdsl.dialects.linalg.attrs import IteratorType
 from xdsl.ir import BlockArgument, Operation
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -92,6 +92,22 @@ class IterationSpace:
                 )
         return frozenset(window)
 
+    @property
+    def unsplittable_loops(self) -> frozenset[int]:
+        """
+        Loops no plan splits: a window's inner loops, and reduction loops that
+        an output still indexes (softmax's normalised dim), whose partial
+        results no schedule combines across cores.
+        """
+        reduced_in_place = {
+            loop
+            for access in self.operands
+            if access.is_output
+            for loop in access.indexed_loops
+            if self.iterator_types[loop] == "reduction"
+        }
+        return self.window_loops | reduced_in_place
+
     def cache_key(self) -> tuple[object, ...]:
         """What the plans of this operator depend on."""
         return (
@@ -149,7 +165,8 @@ def iteration_space(op: Operation) -> IterationSpace:
     )
     extents = tuple(int(extent) for extent in get_ranges())
     if any(extent < 1 for extent in extents):
-        raise PlanningError(f"{op.name} has loop extents {list(extents)}: dynamic or empty loops")
+        shown = ["?" if extent < 0 else extent for extent in extents]
+        raise PlanningError(f"{op.name} has loop extents {shown}: dynamic or empty loops")
     outputs = getattr(op, "outputs", ())
     num_outputs = len(outputs) if outputs else 1
     operands = tuple(op.operands)
@@ -166,9 +183,8 @@ def iteration_space(op: Operation) -> IterationSpace:
         else:
             shape = ()
         if any(extent < 1 for extent in shape):
-            raise PlanningError(
-                f"operand {position} of {op.name} has a dynamic shape {list(shape)}"
-            )
+            shown = ["?" if extent < 0 else extent for extent in shape]
+            raise PlanningError(f"operand {position} of {op.name} has a dynamic shape {shown}")
         dim_loops = tensor_dim_loops(indexing_map)
         accesses.append(
             OperandAccess(

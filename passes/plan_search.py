@@ -123,9 +123,9 @@ def _valid_factors(extent: int, cores: int) -> list[int]:
 
 def enumerate_op_factors(space: IterationSpace, cores: int) -> IntArray:
     """Every F_op row (one factor per loop) the search considers, as an (n, loops) array."""
-    window = space.window_loops
+    fixed = space.unsplittable_loops
     per_loop = [
-        [1] if loop in window else _valid_factors(extent, cores)
+        [1] if loop in fixed else _valid_factors(extent, cores)
         for loop, extent in enumerate(space.loop_extents)
     ]
     rows = np.ones((1, 0), dtype=np.int64)
@@ -184,9 +184,9 @@ class _Candidates:
 
 def _operand_split_loops(space: IterationSpace) -> list[list[int]]:
     """Per operand, the loops that split one of its dims (where f_t may exceed 1)."""
-    window = space.window_loops
+    fixed = space.unsplittable_loops
     return [
-        sorted({loop for loop in access.split_loops if loop is not None and loop not in window})
+        sorted({loop for loop in access.split_loops if loop is not None and loop not in fixed})
         for access in space.operands
     ]
 
@@ -416,12 +416,23 @@ def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
 _cache: dict[tuple[object, ...], SearchResult] = {}
 
 
+def _check_chip_supports(space: IterationSpace, chip: Chip) -> None:
+    """A PlanningError if ``chip`` has no size or compute rate for the operator's element type."""
+    try:
+        chip.bytes_per_element(space.element_type)
+        if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+            chip.matmul_rate(space.element_type)
+    except KeyError as error:
+        raise PlanningError(str(error.args[0])) from error
+
+
 def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
     """The Pareto frontier of ``space`` on ``chip`` (cached)."""
     key = (space.cache_key(), chip)
     if (cached := _cache.get(key)) is not None:
         return cached
     start = time.perf_counter()
+    _check_chip_supports(space, chip)
     candidates = enumerate_candidates(space, chip.cores)
     priced = evaluate(space, chip, candidates)
     fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)

@@ -174,3 +174,10 @@ def test_compute_op_built_from_python_verifies():
     compute.verify()
     assert compute.structured_op() is matmul
     assert compute.results[0].type == operand_types[2]
+
+
+def test_check_plan_bounds_padding_on_loops_no_tensor_dim_splits():
+    """A loop that splits no tensor dim (here loop 1) still may not leave a core all padding."""
+    reads_loop_0 = AffineMap.from_callable(lambda i, j: (i,))
+    with pytest.raises(VerifyException, match=r"op factor 3 of loop 1 \(extent 4\) leaves"):
+        check_plan(OpPlanAttr((2, 3), ((1, 1), (1, 1))), [reads_loop_0] * 2, (4, 4), [(4,), (4,)])

@@ -18,7 +18,12 @@ from typing import IO
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
@@ -130,7 +135,7 @@ def main(args: Sequence[str] | None = None) -> int:
     try:
         tool = T10OptMain(args=args)
         tool.run()
-    except (ParseError, DiagnosticException, ValueError, OSError) as error:
+    except (ParseError, DiagnosticException, ArgSpecParseError, ValueError, OSError) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
         if isinstance(error, ParseError | DiagnosticException):

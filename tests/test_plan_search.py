@@ -1,0 +1,227 @@
+"""The plan search: frontier equals a brute-force Pareto set, plans verify, known figures."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import VerifyException
+
+from t10.dialects.linalg_ext import SoftmaxOp
+from t10.dialects.rtensor import OpPlanAttr, check_plan
+from t10.hwmodel.chip import Chip, load_chip
+from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
+from t10.passes.plan_search import (
+    MIN_CORE_FRACTION,
+    _Candidates,  # pyright: ignore[reportPrivateUsage]
+    evaluate,
+    pareto_indices,
+    search_plans,
+)
+from t10.tools.t10_opt import T10OptMain
+
+CONTEXT = T10OptMain(args=[]).ctx
+
+
+def parse_op(body: str, operands: dict[str, str]) -> LinalgStructuredOperation | SoftmaxOp:
+    values = "\n".join(f'%{name} = "test.op"() : () -> {kind}' for name, kind in operands.items())
+    module = Parser(CONTEXT, f"{values}\n{body}").parse_module()
+    return next(op for op in module.walk() if isinstance(op, LinalgStructuredOperation | SoftmaxOp))
+
+
+def matmul(m: int, k: int, n: int, dtype: str = "f16") -> IterationSpace:
+    a, b, c = f"tensor<{m}x{k}x{dtype}>", f"tensor<{k}x{n}x{dtype}>", f"tensor<{m}x{n}x{dtype}>"
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.matmul ins(%a, %b : {a}, {b}) outs(%c : {c}) -> {c}",
+            {"a": a, "b": b, "c": c},
+        )
+    )
+
+
+def batch_matmul(batch: int, m: int, k: int, n: int) -> IterationSpace:
+    a = f"tensor<{batch}x{m}x{k}xf32>"
+    b = f"tensor<{batch}x{k}x{n}xf32>"
+    c = f"tensor<{batch}x{m}x{n}xf32>"
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.batch_matmul ins(%a, %b : {a}, {b}) outs(%c : {c}) -> {c}",
+            {"a": a, "b": b, "c": c},
+        )
+    )
+
+
+def conv(n: int, c: int, hw: int, f: int, khw: int) -> IterationSpace:
+    out = hw - khw + 1
+    i, w, o = (
+        f"tensor<{n}x{c}x{hw}x{hw}xf16>",
+        f"tensor<{f}x{c}x{khw}x{khw}xf16>",
+        (f"tensor<{n}x{f}x{out}x{out}xf16>"),
+    )
+    return iteration_space(
+        parse_op(
+            "%r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = "
+            f"dense<1> : tensor<2xi64>}} ins(%i, %w : {i}, {w}) outs(%o : {o}) -> {o}",
+            {"i": i, "w": w, "o": o},
+        )
+    )
+
+
+def add(rows: int, cols: int) -> IterationSpace:
+    t = f"tensor<{rows}x{cols}xf16>"
+    m = "affine_map<(d0, d1) -> (d0, d1)>"
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.generic {{indexing_maps = [{m}, {m}, {m}], iterator_types = "
+            f'["parallel", "parallel"]}} ins(%a, %b : {t}, {t}) outs(%c : {t}) {{\n'
+            "^bb0(%x: f16, %y: f16, %z: f16):\n  %s = arith.addf %x, %y : f16\n"
+            f"  linalg.yield %s : f16\n}} -> {t}",
+            {"a": t, "b": t, "c": t},
+        )
+    )
+
+
+def softmax(rows: int, cols: int) -> IterationSpace:
+    t = f"tensor<{rows}x{cols}xf32>"
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.softmax dimension(1) ins(%a : {t}) outs(%c : {t}) -> {t}",
+            {"a": t, "c": t},
+        )
+    )
+
+
+def brute_force_frontier(space: IterationSpace, chip: Chip) -> set[tuple[int, int]]:
+    """Every plan check_plan accepts (pace 1, enough cores), priced one at a time."""
+    shapes = [access.shape for access in space.operands]
+    extents = space.loop_extents
+    num_operands, num_loops = len(space.operands), len(extents)
+    usable = min(
+        chip.cores,
+        math.prod(
+            1 if loop in space.unsplittable_loops else extent for loop, extent in enumerate(extents)
+        ),
+    )
+    points: list[tuple[int, int]] = []
+    for op_factors in itertools.product(*(range(1, extent + 1) for extent in extents)):
+        cores = math.prod(op_factors)
+        if cores > chip.cores or cores < math.ceil(MIN_CORE_FRACTION * usable):
+            continue
+        if any((f - 1) * math.ceil(e / f) >= e for f, e in zip(op_factors, extents, strict=True)):
+            continue
+        # The planner never splits a loop whose partial results no schedule combines.
+        fixed = space.unsplittable_loops
+        if any(op_factors[loop] > 1 for loop in fixed):
+            continue
+        per_core = [math.ceil(e / f) for e, f in zip(extents, op_factors, strict=True)]
+        # Only loops an operand indexes may split it in time (a rule the rtensor
+        # tests cover); trying the others too would only slow this oracle down.
+        rows = [
+            [
+                range(1, per_core[loop] + 1 if loop in access.indexed_loops - fixed else 2)
+                for loop in range(num_loops)
+            ]
+            for access in space.operands
+        ]
+        for flat in itertools.product(*(r for operand_rows in rows for r in operand_rows)):
+            temporal = [flat[o * num_loops : (o + 1) * num_loops] for o in range(num_operands)]
+            try:
+                check_plan(OpPlanAttr(op_factors, temporal), space.indexing_maps, extents, shapes)
+            except VerifyException:
+                continue
+            candidate = _Candidates(
+                np.asarray([op_factors], dtype=np.int64), np.asarray([temporal], dtype=np.int64)
+            )
+            priced = evaluate(space, chip, candidate)
+            if priced["bytes_per_core"][0] <= chip.sram_bytes:
+                points.append((int(priced["bytes_per_core"][0]), int(priced["cycles"][0])))
+    return {
+        point
+        for point in points
+        if not any(
+            other[0] <= point[0] and other[1] <= point[1] and other != point for other in points
+        )
+    }
+
+
+TINY = load_chip("small-16").__class__(**{**load_chip("small-16").__dict__, "cores": 6})
+
+
+@pytest.mark.parametrize(
+    "space",
+    [matmul(6, 4, 3), batch_matmul(2, 3, 2, 4), add(4, 6), conv(1, 2, 4, 3, 2), softmax(3, 4)],
+    ids=["matmul", "batch_matmul", "add", "conv", "softmax"],
+)
+def test_frontier_equals_brute_force_pareto_set(space: IterationSpace):
+    result = search_plans(space, TINY)
+    frontier = {(plan.bytes_per_core, plan.cycles) for plan in result.frontier}
+    assert frontier == brute_force_frontier(space, TINY)
+
+
+@pytest.mark.parametrize(
+    "space",
+    [matmul(128, 64, 96), batch_matmul(4, 64, 32, 48), add(64, 80), conv(2, 8, 12, 16, 3)],
+    ids=["matmul", "batch_matmul", "add", "conv"],
+)
+def test_every_frontier_plan_passes_the_rtensor_verifier(space: IterationSpace):
+    chip = load_chip("small-16")
+    result = search_plans(space, chip)
+    assert result.frontier
+    for plan in result.frontier:
+        check_plan(
+            plan.to_attr(),
+            space.indexing_maps,
+            space.loop_extents,
+            [access.shape for access in space.operands],
+        )
+        assert plan.bytes_per_core <= chip.sram_bytes
+        assert math.prod(plan.op_factors) <= chip.cores
+
+
+def test_frontier_is_sorted_and_pareto():
+    result = search_plans(matmul(128, 64, 96), load_chip("small-16"))
+    byte_counts = [plan.bytes_per_core for plan in result.frontier]
+    cycles = [plan.cycles for plan in result.frontier]
+    assert byte_counts == sorted(byte_counts) and len(set(byte_counts)) == len(byte_counts)
+    assert cycles == sorted(cycles, reverse=True) and len(set(cycles)) == len(cycles)
+    assert result.smallest is result.frontier[0] and result.fastest is result.frontier[-1]
+
+
+def test_pareto_indices_on_known_points():
+    byte_counts = np.asarray([5, 1, 3, 3, 4, 2], dtype=np.int64)
+    cycles = np.asarray([1, 9, 4, 3, 3, 9], dtype=np.int64)
+    assert list(pareto_indices(byte_counts, cycles)) == [1, 3, 0]
+
+
+def test_op_classes_come_from_structure():
+    assert matmul(8, 8, 8).op_class == OpClass.CONTRACTION
+    assert batch_matmul(2, 4, 4, 4).op_class == OpClass.CONTRACTION
+    assert conv(1, 2, 6, 2, 3).op_class == OpClass.CONVOLUTION
+    assert add(4, 4).op_class == OpClass.ELEMENTWISE
+    assert softmax(4, 4).op_class == OpClass.REDUCTION
+
+
+def test_conv_window_loops_are_never_split():
+    space = conv(2, 8, 12, 16, 3)
+    assert space.window_loops == {5, 6}
+    for plan in search_plans(space, load_chip("small-16")).frontier:
+        assert plan.op_factors[5] == plan.op_factors[6] == 1
+
+
+def test_results_are_cached():
+    chip = load_chip("small-16")
+    assert search_plans(matmul(64, 32, 48), chip) is search_plans(matmul(64, 32, 48), chip)
+
+
+def test_nothing_fits_is_a_planning_error():
+    with pytest.raises(PlanningError, match="no plan fits: the smallest needs"):
+        search_plans(matmul(4096, 4096, 4096), load_chip("small-16"))
+
+
+def test_published_matmul_bar_on_ipu_mk2():
+    """T10's frontier for 128x5120x15360: 111.6 KiB .. 482.3 KiB, fastest 157,968 cycles."""
+    result = search_plans(matmul(128, 5120, 15360), load_chip("ipu-mk2"))
+    assert result.fastest.cycles <= 1.05 * 157_968
+    assert result.smallest.bytes_per_core <= 1.05 * 111.6 * 1024
