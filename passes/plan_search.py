@@ -52,8 +52,8 @@ FloatArray = NDArray[np.float64]
 MIN_CORE_FRACTION = 0.9
 """Plans use at least this fraction of the cores an operator can use."""
 
-MAX_ORDERED_LOOPS = 5
-"""Up to this many rotating loops, every nesting order is priced; beyond, a greedy order."""
+MAX_ORDERED_LOOPS = 3
+"""Up to this many stepped loops, every nesting order is priced; beyond, heaviest first."""
 
 
 @dataclass(frozen=True)
@@ -309,24 +309,26 @@ def _rotation_cost(
     temporal: IntArray,
     steps_per_loop: IntArray,
     rotating_bytes: IntArray,
-    order: Sequence[int],
+    order: IntArray,
 ) -> tuple[FloatArray, FloatArray]:
-    """Shift and sync cycles of all operands for one nesting order of the loops."""
+    """Shift and sync cycles of every plan's operands, its loops nested in ``order``
+    (per plan, loop indices outermost first)."""
     num_plans, num_operands, _ = temporal.shape
-    shift = np.zeros(num_plans)
-    sync = np.zeros(num_plans)
     outer = np.ones(num_plans, dtype=np.int64)
     innermost_factor = np.zeros((num_plans, num_operands), dtype=np.int64)
     innermost_outer = np.ones((num_plans, num_operands), dtype=np.int64)
-    for loop in order:
-        split_here = temporal[:, :, loop] > 1
-        innermost_factor = np.where(split_here, temporal[:, :, loop], innermost_factor)
+    for position in range(order.shape[1]):
+        loop = order[:, position]
+        factors = np.take_along_axis(temporal, loop[:, None, None], axis=2)[:, :, 0]
+        split_here = factors > 1
+        innermost_factor = np.where(split_here, factors, innermost_factor)
         innermost_outer = np.where(split_here, outer[:, None], innermost_outer)
-        outer = outer * steps_per_loop[:, loop]
+        outer = outer * np.take_along_axis(steps_per_loop, loop[:, None], axis=1)[:, 0]
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
-    shift = cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
-    sync = cost.sync_cycles(chip, rotations.sum(axis=1))
-    return shift, sync
+    return (
+        cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1)),
+        cost.sync_cycles(chip, rotations.sum(axis=1)),
+    )
 
 
 def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict[str, IntArray]:
@@ -363,45 +365,81 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
             ) + cost.sync_cycles(chip, reduce_steps)
             bytes_per_core += np.where(partials > 1, chunk * element_bytes, 0)
 
-    rotating_loops = sorted(
-        {loop for loop in range(space.num_loops) if np.any(steps_per_loop[:, loop] > 1)}
-    )
-    best_shift = np.full(num_plans, np.inf)
-    best_sync = np.zeros(num_plans)
-    best_order = np.zeros(num_plans, dtype=np.int64)
-    orders = _nesting_orders(rotating_loops, rotating_bytes, temporal)
-    for index, order in enumerate(orders):
-        shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, order)
-        better = shift + sync < best_shift + best_sync
-        best_shift = np.where(better, shift, best_shift)
-        best_sync = np.where(better, sync, best_sync)
-        best_order[better] = index
-    if not orders:
-        best_shift = np.zeros(num_plans)
-    total = compute + best_shift + best_sync + reduce
+    shift, sync, loop_order = _best_nesting(chip, temporal, steps_per_loop, rotating_bytes)
+    total = compute + shift + sync + reduce
     return {
         "compute_steps": compute_steps,
         "compute_cycles": np.ceil(compute).astype(np.int64),
-        "shift_cycles": np.ceil(best_shift).astype(np.int64),
-        "sync_cycles": np.ceil(best_sync).astype(np.int64),
+        "shift_cycles": np.ceil(shift).astype(np.int64),
+        "sync_cycles": np.ceil(sync).astype(np.int64),
         "reduce_cycles": np.ceil(reduce).astype(np.int64),
         "cycles": np.ceil(total).astype(np.int64),
         "bytes_per_core": bytes_per_core,
-        "order_index": best_order,
-        "orders": np.asarray(orders, dtype=np.int64).reshape(len(orders), len(rotating_loops)),
+        "loop_order": loop_order,
     }
 
 
-def _nesting_orders(
-    rotating_loops: list[int], rotating_bytes: IntArray, temporal: IntArray
-) -> list[tuple[int, ...]]:
-    """The nesting orders to price: all of them for few loops, else heaviest-first."""
-    if len(rotating_loops) <= MAX_ORDERED_LOOPS:
-        return list(itertools.permutations(rotating_loops))
-    moved = [float(((temporal[:, :, loop] > 1) * rotating_bytes).sum()) for loop in rotating_loops]
-    return [
-        tuple(loop for _, loop in sorted(zip(moved, rotating_loops, strict=True), reverse=True))
-    ]
+def _heaviest_first(
+    chip: Chip,
+    temporal: IntArray,
+    steps_per_loop: IntArray,
+    rotating_bytes: IntArray,
+    loops: list[int],
+) -> IntArray:
+    """
+    Per plan, ``loops`` sorted by the cost of one traversal of the loop over
+    its extra steps, W_d / (X_d - 1), largest outermost: the order an exchange
+    argument shows optimal when every tensor rotates along one loop.
+    """
+    per_rotation = cost.shift_cycles(chip, rotating_bytes) + cost.sync_cycles(chip, np.ones(1))
+    columns = np.asarray(loops, dtype=np.int64)
+    factors = temporal[:, :, columns]
+    weight = (np.where(factors > 1, factors, 0) * per_rotation[:, :, None]).sum(axis=1)
+    ratio = weight / (steps_per_loop[:, columns] - 1)
+    return columns[np.argsort(-ratio, axis=1, kind="stable")]
+
+
+def _best_nesting(
+    chip: Chip, temporal: IntArray, steps_per_loop: IntArray, rotating_bytes: IntArray
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """
+    Per plan, the shift and sync cycles of its nesting order of the loops it
+    steps (X_d > 1), and that order (outermost first, padded with -1). Up to
+    ``MAX_ORDERED_LOOPS`` stepped loops every order is priced and the cheapest
+    kept; beyond, the heaviest-first order. Plans stepping the same set of
+    loops are priced together.
+    """
+    num_plans, _, num_loops = temporal.shape
+    shift = np.zeros(num_plans)
+    sync = np.zeros(num_plans)
+    loop_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
+    keys = (steps_per_loop > 1) @ (1 << np.arange(num_loops, dtype=np.int64))
+    for key in np.unique(keys):
+        if key == 0:
+            continue
+        group = np.flatnonzero(keys == key)
+        loops = [loop for loop in range(num_loops) if key >> loop & 1]
+        group_temporal = temporal[group]
+        group_steps = steps_per_loop[group]
+        group_bytes = rotating_bytes[group]
+        if len(loops) <= MAX_ORDERED_LOOPS:
+            orders = [
+                np.broadcast_to(np.asarray(order, dtype=np.int64), (len(group), len(loops)))
+                for order in itertools.permutations(loops)
+            ]
+        else:
+            orders = [_heaviest_first(chip, group_temporal, group_steps, group_bytes, loops)]
+        best = np.full(len(group), np.inf)
+        for order in orders:
+            order_shift, order_sync = _rotation_cost(
+                chip, group_temporal, group_steps, group_bytes, order
+            )
+            better = order_shift + order_sync < best
+            best = np.where(better, order_shift + order_sync, best)
+            shift[group[better]] = order_shift[better]
+            sync[group[better]] = order_sync[better]
+            loop_order[group[better], : len(loops)] = order[better]
+    return shift, sync, loop_order
 
 
 def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
@@ -442,7 +480,6 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
             f"core, {chip.name} has {chip.sram_bytes}"
         )
     chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
-    orders = priced["orders"]
     frontier = tuple(
         Plan(
             op_factors=tuple(int(v) for v in candidates.op_factors[index]),
@@ -451,8 +488,8 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
             ),
             loop_order=tuple(
                 int(loop)
-                for loop in (orders[priced["order_index"][index]] if len(orders) else ())
-                if candidates.temporal[index][:, loop].max() > 1
+                for loop in priced["loop_order"][index]
+                if loop >= 0 and candidates.temporal[index][:, loop].max() > 1
             ),
             compute_steps=int(priced["compute_steps"][index]),
             compute_cycles=int(priced["compute_cycles"][index]),
