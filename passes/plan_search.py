@@ -48,6 +48,9 @@ from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
+FactorArray = NDArray[np.int16]
+"""Temporal factors, stored narrow: there are millions of candidates and no factor exceeds a
+chip's core count."""
 
 MIN_CORE_FRACTION = 0.9
 """Plans use at least this fraction of the cores an operator can use."""
@@ -176,10 +179,16 @@ def _temporal_options(replication: int, caps: tuple[int, ...]) -> IntArray:
 
 @dataclass(frozen=True)
 class _Candidates:
-    op_factors: IntArray
-    """(n, loops)"""
-    temporal: IntArray
-    """(n, operands, loops)"""
+    op_factor_rows: IntArray
+    """(rows, loops): the distinct F_op tuples."""
+    row_index: IntArray
+    """(n,): each candidate's row of ``op_factor_rows``."""
+    temporal: FactorArray
+    """(n, operands, loops); factors never exceed a chip's core count."""
+
+    @property
+    def op_factors(self) -> IntArray:
+        return self.op_factor_rows[self.row_index]
 
 
 def _operand_split_loops(space: IterationSpace) -> list[list[int]]:
@@ -205,9 +214,9 @@ def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
         if loop in split_loops[first] and loop in split_loops[second]
     ]
 
-    op_factor_blocks: list[IntArray] = []
-    temporal_blocks: list[IntArray] = []
-    for op_factors in op_factor_rows:
+    row_blocks: list[IntArray] = []
+    temporal_blocks: list[FactorArray] = []
+    for row, op_factors in enumerate(op_factor_rows):
         per_core = -(-extents // op_factors)
         option_sets: list[IntArray] = []
         for operand in range(num_operands):
@@ -220,7 +229,7 @@ def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
             option_sets.append(_temporal_options(replication, caps))
         counts = [len(options) for options in option_sets]
         total = math.prod(counts)
-        temporal = np.ones((total, num_operands, space.num_loops), dtype=np.int64)
+        temporal = np.ones((total, num_operands, space.num_loops), dtype=np.int16)
         for operand, index in enumerate(np.indices(counts).reshape(num_operands, total)):
             if split_loops[operand]:
                 temporal[:, operand, split_loops[operand]] = option_sets[operand][index]
@@ -231,10 +240,10 @@ def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
             keep &= high % low == 0
         temporal = temporal[keep]
         temporal_blocks.append(temporal)
-        op_factor_blocks.append(np.broadcast_to(op_factors, (len(temporal), space.num_loops)))
+        row_blocks.append(np.full(len(temporal), row, dtype=np.int64))
     if not temporal_blocks:
         raise PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
-    return _Candidates(np.concatenate(op_factor_blocks), np.concatenate(temporal_blocks))
+    return _Candidates(op_factor_rows, np.concatenate(row_blocks), np.concatenate(temporal_blocks))
 
 
 def _contraction_roles(space: IterationSpace) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -286,44 +295,56 @@ def _step_compute_cycles(space: IterationSpace, chip: Chip, step_extents: IntArr
     return cost.elementwise_cycles(chip, points)
 
 
-def _operand_elements(
-    space: IterationSpace, operand: int, per_core: IntArray, temporal: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Elements of the operand's per-core piece and of one rotating piece."""
+def _operand_pieces(space: IterationSpace, operand: int, per_core_rows: IntArray) -> IntArray:
+    """Per F_op row, the operand's per-core piece shape (a window's piece includes its halo)."""
     access = space.operands[operand]
-    if not access.shape:
-        ones = np.ones(len(per_core), dtype=np.int64)
-        return ones, ones
-    coefficients = np.asarray(access.coefficients, dtype=np.int64)
-    piece = (per_core - 1) @ coefficients.T + 1
-    piece = np.minimum(piece, np.asarray(access.shape, dtype=np.int64))
-    rotating = piece.copy()
-    for dim, loop in enumerate(access.split_loops):
-        if loop is not None:
-            rotating[:, dim] = -(-piece[:, dim] // temporal[:, loop])
-    return np.prod(piece, axis=1), np.prod(rotating, axis=1)
+    # Through floats: numpy has no BLAS for integer matrix products.
+    coefficients = np.asarray(access.coefficients, dtype=np.float64).reshape(
+        len(access.shape), space.num_loops
+    )
+    piece = ((per_core_rows - 1).astype(np.float64) @ coefficients.T).astype(np.int64) + 1
+    return np.minimum(piece, np.asarray(access.shape, dtype=np.int64))
+
+
+def _rotating_elements(
+    space: IterationSpace, operand: int, piece: IntArray, temporal: FactorArray
+) -> IntArray:
+    """Elements of one rotating piece of the operand, per candidate."""
+    rotating = np.ones(len(piece), dtype=np.int64)
+    for dim, loop in enumerate(space.operands[operand].split_loops):
+        if loop is None:
+            rotating *= piece[:, dim]
+        else:
+            rotating *= -(-piece[:, dim] // temporal[:, loop])
+    return rotating
 
 
 def _rotation_cost(
     chip: Chip,
-    temporal: IntArray,
+    temporal: FactorArray,
     steps_per_loop: IntArray,
     rotating_bytes: IntArray,
     order: IntArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Shift and sync cycles of every plan's operands, its loops nested in ``order``
-    (per plan, loop indices outermost first)."""
+    (per plan, loop indices outermost first; a broadcast row when all plans share it)."""
     num_plans, num_operands, _ = temporal.shape
     outer = np.ones(num_plans, dtype=np.int64)
     innermost_factor = np.zeros((num_plans, num_operands), dtype=np.int64)
     innermost_outer = np.ones((num_plans, num_operands), dtype=np.int64)
+    same_order = order.strides[0] == 0
     for position in range(order.shape[1]):
-        loop = order[:, position]
-        factors = np.take_along_axis(temporal, loop[:, None, None], axis=2)[:, :, 0]
+        if same_order:
+            factors = temporal[:, :, order[0, position]]
+            steps = steps_per_loop[:, order[0, position]]
+        else:
+            loop = order[:, position]
+            factors = np.take_along_axis(temporal, loop[:, None, None], axis=2)[:, :, 0]
+            steps = np.take_along_axis(steps_per_loop, loop[:, None], axis=1)[:, 0]
         split_here = factors > 1
         innermost_factor = np.where(split_here, factors, innermost_factor)
         innermost_outer = np.where(split_here, outer[:, None], innermost_outer)
-        outer = outer * np.take_along_axis(steps_per_loop, loop[:, None], axis=1)[:, 0]
+        outer = outer * steps
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
     return (
         cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1)),
@@ -333,31 +354,31 @@ def _rotation_cost(
 
 def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict[str, IntArray]:
     """Price every candidate: cycles split by kind, bytes per core, loop order."""
-    op_factors, temporal = candidates.op_factors, candidates.temporal
-    num_plans = len(op_factors)
+    rows, temporal = candidates.row_index, candidates.temporal
+    op_factor_rows = candidates.op_factor_rows
+    num_plans = len(rows)
     element_bytes = chip.bytes_per_element(space.element_type)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
-    per_core = -(-extents // op_factors)
-    steps_per_loop = temporal.max(axis=1)
+    per_core_rows = -(-extents // op_factor_rows)
+    steps_per_loop = temporal.max(axis=1).astype(np.int64)
     compute_steps = np.prod(steps_per_loop, axis=1)
-    step_extents = -(-per_core // steps_per_loop)
+    step_extents = -(-per_core_rows[rows] // steps_per_loop)
     compute = compute_steps * _step_compute_cycles(space, chip, step_extents)
 
     bytes_per_core = np.zeros(num_plans, dtype=np.int64)
     rotating_bytes = np.zeros((num_plans, len(space.operands)), dtype=np.int64)
     reduce = np.zeros(num_plans)
     for operand, access in enumerate(space.operands):
-        piece, rotating = _operand_elements(space, operand, per_core, temporal[:, operand])
+        piece_rows = _operand_pieces(space, operand, per_core_rows)
+        piece = piece_rows[rows]
+        rotating = _rotating_elements(space, operand, piece, temporal[:, operand])
         rotating_bytes[:, operand] = rotating * element_bytes
-        is_rotating = np.prod(temporal[:, operand], axis=1) > 1
-        bytes_per_core += np.where(is_rotating, 2, 1) * rotating * element_bytes
+        split_ways = np.prod(temporal[:, operand], axis=1)
+        bytes_per_core += np.where(split_ways > 1, 2, 1) * rotating * element_bytes
         if access.is_output:
-            replication = _prod(
-                op_factors,
-                [loop for loop in range(space.num_loops) if loop not in access.indexed_loops],
-            )
-            partials = replication // np.prod(temporal[:, operand], axis=1)
-            chunk = -(-piece // partials)
+            unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+            partials = _prod(op_factor_rows, unread)[rows] // split_ways
+            chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
             reduce_steps = partials - 1
             reduce += reduce_steps * (
                 cost.shift_cycles(chip, chunk * element_bytes)
@@ -381,7 +402,7 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
 
 def _heaviest_first(
     chip: Chip,
-    temporal: IntArray,
+    temporal: FactorArray,
     steps_per_loop: IntArray,
     rotating_bytes: IntArray,
     loops: list[int],
@@ -400,45 +421,61 @@ def _heaviest_first(
 
 
 def _best_nesting(
-    chip: Chip, temporal: IntArray, steps_per_loop: IntArray, rotating_bytes: IntArray
+    chip: Chip, temporal: FactorArray, steps_per_loop: IntArray, rotating_bytes: IntArray
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """
     Per plan, the shift and sync cycles of its nesting order of the loops it
     steps (X_d > 1), and that order (outermost first, padded with -1). Up to
     ``MAX_ORDERED_LOOPS`` stepped loops every order is priced and the cheapest
     kept; beyond, the heaviest-first order. Plans stepping the same set of
-    loops are priced together.
+    loops are priced together, as one contiguous slice.
     """
     num_plans, _, num_loops = temporal.shape
     shift = np.zeros(num_plans)
     sync = np.zeros(num_plans)
     loop_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
     keys = (steps_per_loop > 1) @ (1 << np.arange(num_loops, dtype=np.int64))
-    for key in np.unique(keys):
+    by_key = np.argsort(keys, kind="stable")
+    sorted_keys = keys[by_key]
+    sorted_temporal = temporal[by_key]
+    sorted_steps = steps_per_loop[by_key]
+    sorted_bytes = rotating_bytes[by_key]
+    sorted_shift = np.zeros(num_plans)
+    sorted_sync = np.zeros(num_plans)
+    sorted_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
+    boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
+    for begin, end in zip(
+        np.concatenate([[0], boundaries]), np.concatenate([boundaries, [num_plans]]), strict=True
+    ):
+        key = int(sorted_keys[begin])
         if key == 0:
             continue
-        group = np.flatnonzero(keys == key)
+        group = slice(begin, end)
         loops = [loop for loop in range(num_loops) if key >> loop & 1]
-        group_temporal = temporal[group]
-        group_steps = steps_per_loop[group]
-        group_bytes = rotating_bytes[group]
         if len(loops) <= MAX_ORDERED_LOOPS:
             orders = [
-                np.broadcast_to(np.asarray(order, dtype=np.int64), (len(group), len(loops)))
+                np.broadcast_to(np.asarray(order, dtype=np.int64), (end - begin, len(loops)))
                 for order in itertools.permutations(loops)
             ]
         else:
-            orders = [_heaviest_first(chip, group_temporal, group_steps, group_bytes, loops)]
-        best = np.full(len(group), np.inf)
+            orders = [
+                _heaviest_first(
+                    chip, sorted_temporal[group], sorted_steps[group], sorted_bytes[group], loops
+                )
+            ]
+        best = np.full(end - begin, np.inf)
         for order in orders:
             order_shift, order_sync = _rotation_cost(
-                chip, group_temporal, group_steps, group_bytes, order
+                chip, sorted_temporal[group], sorted_steps[group], sorted_bytes[group], order
             )
             better = order_shift + order_sync < best
             best = np.where(better, order_shift + order_sync, best)
-            shift[group[better]] = order_shift[better]
-            sync[group[better]] = order_sync[better]
-            loop_order[group[better], : len(loops)] = order[better]
+            sorted_shift[group][better] = order_shift[better]
+            sorted_sync[group][better] = order_sync[better]
+            sorted_order[group][better, : len(loops)] = order[better]
+    shift[by_key] = sorted_shift
+    sync[by_key] = sorted_sync
+    loop_order[by_key] = sorted_order
     return shift, sync, loop_order
 
 
@@ -482,7 +519,9 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
     chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
     frontier = tuple(
         Plan(
-            op_factors=tuple(int(v) for v in candidates.op_factors[index]),
+            op_factors=tuple(
+                int(v) for v in candidates.op_factor_rows[candidates.row_index[index]]
+            ),
             temporal_factors=tuple(
                 tuple(int(v) for v in row) for row in candidates.temporal[index]
             ),
@@ -505,7 +544,7 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
         space=space,
         chip=chip.name,
         frontier=frontier,
-        plans_evaluated=len(candidates.op_factors),
+        plans_evaluated=len(candidates.row_index),
         search_seconds=time.perf_counter() - start,
     )
     _cache[key] = result

@@ -132,7 +132,9 @@ def brute_force_frontier(space: IterationSpace, chip: Chip) -> set[tuple[int, in
             except VerifyException:
                 continue
             candidate = _Candidates(
-                np.asarray([op_factors], dtype=np.int64), np.asarray([temporal], dtype=np.int64)
+                np.asarray([op_factors], dtype=np.int64),
+                np.zeros(1, dtype=np.int64),
+                np.asarray([temporal], dtype=np.int16),
             )
             priced = evaluate(space, chip, candidate)
             if priced["bytes_per_core"][0] <= chip.sram_bytes:
