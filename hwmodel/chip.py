@@ -239,19 +239,6 @@ class MatmulRate:
         """Cycles to process one block at the peak MAC rate."""
         return self.block.macs / self.macs_per_cycle
 
-    def cycles(self, m: int, k: int, n: int) -> float:
-        """Cycles for one core to compute an ``m x k`` by ``k x n`` product in one call."""
-        m_blocks = math.ceil(m / self.block.m)
-        k_blocks = math.ceil(k / self.block.k)
-        n_blocks = math.ceil(n / self.block.n)
-        overhead = self.call_overhead
-        return (
-            m_blocks * k_blocks * n_blocks * self.block_cycles
-            + overhead.cycles_per_kn_block * k_blocks * n_blocks
-            + overhead.cycles_per_n_block * n_blocks
-            + overhead.cycles
-        )
-
 
 @dataclass(frozen=True)
 class StreamRate:
@@ -260,10 +247,6 @@ class StreamRate:
     cycles_per_element: float
     launch_cycles: float
 
-    def cycles(self, elements: int) -> float:
-        """Cycles for one core to process ``elements`` elements in one launch."""
-        return self.cycles_per_element * elements + self.launch_cycles
-
 
 @dataclass(frozen=True)
 class CopyRate:
@@ -271,10 +254,6 @@ class CopyRate:
 
     cycles_per_byte: float
     launch_cycles: float
-
-    def cycles(self, byte_count: int) -> float:
-        """Cycles for one core to copy ``byte_count`` bytes in one launch."""
-        return self.cycles_per_byte * byte_count + self.launch_cycles
 
 
 @dataclass(frozen=True)
