@@ -36,9 +36,9 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import PlanningError, iteration_space
 from t10.passes.plan_search import Plan, SearchResult, search_plans
-from t10.tools.t10_opt import format_location
 
 LOOPS_ATTR = "t10.loops"
 OP_CLASS_ATTR = "t10.op_class"

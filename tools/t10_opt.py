@@ -27,6 +27,7 @@ from xdsl.utils.exceptions import (
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
+from t10.passes.diagnostics import format_location
 
 
 class LocatingParser(Parser):
@@ -72,13 +73,6 @@ def failing_operation(module: ModuleOp) -> Operation | None:
             op.verify(verify_nested_ops=False)
         except DiagnosticException:
             return op
-    return None
-
-
-def format_location(op: Operation) -> str | None:
-    location = op.location
-    if isinstance(location, FileLineColLoc):
-        return f"{location.filename.data}:{location.line.data}:{location.column.data}"
     return None
 
 

@@ -44,10 +44,11 @@ from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import PlanningError
 from t10.passes.partition import plan_op, structured_ops
 from t10.passes.plan_search import Plan, SearchResult
-from t10.tools.t10_opt import LocatingParser, T10OptMain, format_location, with_location
+from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
 
 
 class PlanCommandError(Exception):
