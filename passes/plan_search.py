@@ -56,7 +56,7 @@ MIN_CORE_FRACTION = 0.9
 """Plans use at least this fraction of the cores an operator can use."""
 
 MAX_ORDERED_LOOPS = 3
-"""Up to this many stepped loops, every nesting order is priced; beyond, heaviest first."""
+"""Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
 
 
 @dataclass(frozen=True)
@@ -158,23 +158,26 @@ def _ordered_factorisations(value: int, parts: int) -> tuple[tuple[int, ...], ..
 
 
 @cache
-def _temporal_options(replication: int, caps: tuple[int, ...]) -> IntArray:
+def _factorisations_dividing(replication: int, parts: int) -> IntArray:
+    """Every ``parts``-tuple of factors whose product divides ``replication``."""
+    options = [
+        option
+        for divisor in range(1, replication + 1)
+        if replication % divisor == 0
+        for option in _ordered_factorisations(divisor, parts)
+    ]
+    return np.asarray(options, dtype=np.int64).reshape(len(options), parts)
+
+
+def _temporal_options(replication: int, caps: IntArray) -> IntArray:
     """
     Temporal factors over an operand's split loops whose product divides its
     replication count and that leave no rotating piece entirely padding, given
     the per-core extent ``caps`` along each of those loops.
     """
-    options = [
-        option
-        for divisor in range(1, replication + 1)
-        if replication % divisor == 0
-        for option in _ordered_factorisations(divisor, len(caps))
-        if all(
-            factor <= cap and (factor - 1) * math.ceil(cap / factor) < cap
-            for factor, cap in zip(option, caps, strict=True)
-        )
-    ]
-    return np.asarray(options, dtype=np.int64).reshape(len(options), len(caps))
+    options = _factorisations_dividing(replication, len(caps))
+    fits = (options <= caps) & ((options - 1) * -(-caps // options) < caps)
+    return options[fits.all(axis=1)]
 
 
 @dataclass(frozen=True)
@@ -201,49 +204,57 @@ def _operand_split_loops(space: IterationSpace) -> list[list[int]]:
 
 
 def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
-    """Every valid (F_op, temporal factors) combination, as arrays."""
+    """
+    Every valid (F_op, temporal factors) combination, as arrays: per F_op row,
+    the product of its operands' temporal options, less the combinations that
+    break a divisibility chain. The product is built for all rows at once.
+    """
     op_factor_rows = enumerate_op_factors(space, cores)
     split_loops = _operand_split_loops(space)
-    indexed = [access.indexed_loops for access in space.operands]
+    num_operands, num_loops = len(space.operands), space.num_loops
     extents = np.asarray(space.loop_extents, dtype=np.int64)
-    num_operands = len(space.operands)
-    chain_pairs = [
-        (loop, first, second)
-        for loop in range(space.num_loops)
-        for first, second in itertools.combinations(range(num_operands), 2)
-        if loop in split_loops[first] and loop in split_loops[second]
-    ]
+    per_core_rows = -(-extents // op_factor_rows)
 
-    row_blocks: list[IntArray] = []
-    temporal_blocks: list[FactorArray] = []
-    for row, op_factors in enumerate(op_factor_rows):
-        per_core = -(-extents // op_factors)
-        option_sets: list[IntArray] = []
-        for operand in range(num_operands):
-            replication = math.prod(
-                int(op_factors[loop])
-                for loop in range(space.num_loops)
-                if loop not in indexed[operand]
-            )
-            caps = tuple(int(per_core[loop]) for loop in split_loops[operand])
-            option_sets.append(_temporal_options(replication, caps))
-        counts = [len(options) for options in option_sets]
-        total = math.prod(counts)
-        temporal = np.ones((total, num_operands, space.num_loops), dtype=np.int16)
-        for operand, index in enumerate(np.indices(counts).reshape(num_operands, total)):
-            if split_loops[operand]:
-                temporal[:, operand, split_loops[operand]] = option_sets[operand][index]
-        keep = np.ones(total, dtype=bool)
-        for loop, first, second in chain_pairs:
-            low = np.minimum(temporal[:, first, loop], temporal[:, second, loop])
-            high = np.maximum(temporal[:, first, loop], temporal[:, second, loop])
-            keep &= high % low == 0
-        temporal = temporal[keep]
-        temporal_blocks.append(temporal)
-        row_blocks.append(np.full(len(temporal), row, dtype=np.int64))
-    if not temporal_blocks:
+    # Per operand: every row's options, concatenated, and where each row's start.
+    option_tables: list[IntArray] = []
+    option_offsets: list[IntArray] = []
+    option_counts: list[IntArray] = []
+    for access, loops in zip(space.operands, split_loops, strict=True):
+        unread = [loop for loop in range(num_loops) if loop not in access.indexed_loops]
+        replications = _prod(op_factor_rows, unread)
+        per_row = [
+            _temporal_options(int(replication), caps)
+            for replication, caps in zip(replications, per_core_rows[:, loops], strict=True)
+        ]
+        counts = np.asarray([len(options) for options in per_row], dtype=np.int64)
+        option_counts.append(counts)
+        option_offsets.append(np.concatenate([[0], np.cumsum(counts)[:-1]]))
+        option_tables.append(np.concatenate(per_row, axis=0))
+
+    # Extend the combinations one operand at a time, dropping those that break
+    # a divisibility chain as soon as both sides of it are chosen.
+    row_index = np.arange(len(op_factor_rows))
+    temporal = np.ones((len(row_index), num_operands, num_loops), dtype=np.int16)
+    for operand, loops in enumerate(split_loops):
+        counts = option_counts[operand][row_index]
+        parent = np.repeat(np.arange(len(row_index)), counts)
+        choice = np.arange(len(parent)) - np.repeat(np.cumsum(counts) - counts, counts)
+        row_index = row_index[parent]
+        temporal = temporal[parent]
+        if loops:
+            options = option_tables[operand][option_offsets[operand][row_index] + choice]
+            temporal[:, operand, loops] = options
+        keep = np.ones(len(row_index), dtype=bool)
+        for loop in loops:
+            for other in range(operand):
+                if loop in split_loops[other]:
+                    low = np.minimum(temporal[:, operand, loop], temporal[:, other, loop])
+                    high = np.maximum(temporal[:, operand, loop], temporal[:, other, loop])
+                    keep &= high % low == 0
+        row_index, temporal = row_index[keep], temporal[keep]
+    if len(row_index) == 0:
         raise PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
-    return _Candidates(op_factor_rows, np.concatenate(row_blocks), np.concatenate(temporal_blocks))
+    return _Candidates(op_factor_rows, row_index, temporal)
 
 
 def _contraction_roles(space: IterationSpace) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -386,7 +397,26 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
             ) + cost.sync_cycles(chip, reduce_steps)
             bytes_per_core += np.where(partials > 1, chunk * element_bytes, 0)
 
-    shift, sync, loop_order = _best_nesting(chip, temporal, steps_per_loop, rotating_bytes)
+    # Pricing every nesting order is the costly part: do it only for the
+    # candidates that could reach the frontier. Any one order gives an upper
+    # bound on a candidate's cycles; rotating each tensor only prod(f_t) - 1
+    # times, a lower one. A candidate whose lower bound exceeds the upper bound
+    # of one holding no more bytes is dominated whatever its order.
+    split_ways = np.prod(temporal, axis=2, dtype=np.int64)
+    per_rotation = cost.shift_cycles(chip, rotating_bytes) + cost.sync_cycles(chip, np.ones(1))
+    lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
+    in_loop_order = np.broadcast_to(np.arange(space.num_loops), (num_plans, space.num_loops))
+    shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, in_loop_order)
+    upper = compute + reduce + shift + sync
+    by_bytes = np.argsort(bytes_per_core, kind="stable")
+    best_upper = np.minimum.accumulate(upper[by_bytes])
+    at_most = np.searchsorted(bytes_per_core[by_bytes], bytes_per_core, side="right") - 1
+    # The bounds sum the same terms in different orders: allow for rounding.
+    contenders = np.flatnonzero(best_upper[at_most] >= lower * (1 - 1e-9))
+    loop_order = np.where(steps_per_loop > 1, in_loop_order, -1)
+    shift[contenders], sync[contenders], loop_order[contenders] = _best_nesting(
+        chip, temporal[contenders], steps_per_loop[contenders], rotating_bytes[contenders]
+    )
     total = compute + shift + sync + reduce
     return {
         "compute_steps": compute_steps,
@@ -427,7 +457,7 @@ def _best_nesting(
     Per plan, the shift and sync cycles of its nesting order of the loops it
     steps (X_d > 1), and that order (outermost first, padded with -1). Up to
     ``MAX_ORDERED_LOOPS`` stepped loops every order is priced and the cheapest
-    kept; beyond, the heaviest-first order. Plans stepping the same set of
+    kept; beyond, the cheaper of heaviest-first and loop order. Plans stepping the same set of
     loops are priced together, as one contiguous slice.
     """
     num_plans, _, num_loops = temporal.shape
@@ -458,10 +488,12 @@ def _best_nesting(
                 for order in itertools.permutations(loops)
             ]
         else:
+            # Loop order too, so no plan is priced above the bound evaluate() prunes with.
             orders = [
                 _heaviest_first(
                     chip, sorted_temporal[group], sorted_steps[group], sorted_bytes[group], loops
-                )
+                ),
+                np.broadcast_to(np.asarray(loops, dtype=np.int64), (end - begin, len(loops))),
             ]
         best = np.full(end - begin, np.inf)
         for order in orders:
