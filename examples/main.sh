@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job, as far as t10 goes today: read a real model in upstream linalg,
-# show the chip it will run on, and verify hand-written distributed plans at the
-# rtensor, shift and tile levels. (Planning, lowering and simulation land with
-# the plan-search, plan-selection and runtime issues.)
+# show the chip it will run on, search every operator's plans, and verify
+# hand-written distributed plans at the rtensor, shift and tile levels.
+# (Whole-model plan selection, lowering and simulation land with later issues.)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +13,9 @@ t10-chip show ipu-mk2
 
 step "A two-layer MLP in upstream MLIR linalg, parsed, verified and printed back"
 t10-opt mlp.mlir
+
+step "Every operator's Pareto frontier of plans on the chip"
+t10-plan mlp.mlir --chip ipu-mk2
 
 step "A matmul distributed by a compute-shift plan (rtensor), verified"
 t10-opt matmul_plan.mlir >/dev/null && echo "matmul_plan.mlir: plan verifies"
