@@ -378,17 +378,17 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
 
     bytes_per_core = np.zeros(num_plans, dtype=np.int64)
     rotating_bytes = np.zeros((num_plans, len(space.operands)), dtype=np.int64)
+    split_ways = np.prod(temporal, axis=2, dtype=np.int64)
     reduce = np.zeros(num_plans)
     for operand, access in enumerate(space.operands):
         piece_rows = _operand_pieces(space, operand, per_core_rows)
         piece = piece_rows[rows]
         rotating = _rotating_elements(space, operand, piece, temporal[:, operand])
         rotating_bytes[:, operand] = rotating * element_bytes
-        split_ways = np.prod(temporal[:, operand], axis=1)
-        bytes_per_core += np.where(split_ways > 1, 2, 1) * rotating * element_bytes
+        bytes_per_core += np.where(split_ways[:, operand] > 1, 2, 1) * rotating * element_bytes
         if access.is_output:
             unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
-            partials = _prod(op_factor_rows, unread)[rows] // split_ways
+            partials = _prod(op_factor_rows, unread)[rows] // split_ways[:, operand]
             chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
             reduce_steps = partials - 1
             reduce += reduce_steps * (
@@ -402,18 +402,23 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
     # bound on a candidate's cycles; rotating each tensor only prod(f_t) - 1
     # times, a lower one. A candidate whose lower bound exceeds the upper bound
     # of one holding no more bytes is dominated whatever its order.
-    split_ways = np.prod(temporal, axis=2, dtype=np.int64)
     per_rotation = cost.shift_cycles(chip, rotating_bytes) + cost.sync_cycles(chip, np.ones(1))
     lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
-    in_loop_order = np.broadcast_to(np.arange(space.num_loops), (num_plans, space.num_loops))
+    stepped = np.flatnonzero((steps_per_loop > 1).any(axis=0))
+    in_loop_order = np.broadcast_to(stepped, (num_plans, len(stepped)))
     shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, in_loop_order)
     upper = compute + reduce + shift + sync
     by_bytes = np.argsort(bytes_per_core, kind="stable")
-    best_upper = np.minimum.accumulate(upper[by_bytes])
-    at_most = np.searchsorted(bytes_per_core[by_bytes], bytes_per_core, side="right") - 1
+    sorted_bytes = bytes_per_core[by_bytes]
+    # Per candidate (in byte order), the last position holding no more bytes than it.
+    group_ends = np.append(np.flatnonzero(np.diff(sorted_bytes)), num_plans - 1)
+    last_at_most = np.repeat(group_ends, np.diff(np.append(-1, group_ends)))
+    best_upper = np.minimum.accumulate(upper[by_bytes])[last_at_most]
     # The bounds sum the same terms in different orders: allow for rounding.
-    contenders = np.flatnonzero(best_upper[at_most] >= lower * (1 - 1e-9))
-    loop_order = np.where(steps_per_loop > 1, in_loop_order, -1)
+    contenders = by_bytes[best_upper >= lower[by_bytes] * (1 - 1e-9)]
+    loop_order = np.where(
+        steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
+    )
     shift[contenders], sync[contenders], loop_order[contenders] = _best_nesting(
         chip, temporal[contenders], steps_per_loop[contenders], rotating_bytes[contenders]
     )
