@@ -23,7 +23,6 @@ from math import gcd, prod
 from xdsl.dialects.builtin import (
     I64,
     ArrayAttr,
-    FixedBitwidthType,
     IntAttr,
     IntegerAttr,
     TensorType,
@@ -35,10 +34,8 @@ from xdsl.ir import (
     BlockArgument,
     Dialect,
     Operation,
-    ParametrizedAttribute,
     Region,
     SSAValue,
-    TypeAttribute,
 )
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -53,8 +50,6 @@ from xdsl.irdl import (
     var_operand_def,
     var_result_def,
 )
-from xdsl.parser import AttrParser
-from xdsl.printer import Printer
 from xdsl.traits import (
     HasAncestor,
     HasParent,
@@ -64,11 +59,12 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from t10.dialects.local_array import LocalArrayType
 from t10.dialects.rtensor import DistributedTensorType, OpPlanAttr
 
 
 @irdl_attr_definition
-class PieceType(ParametrizedAttribute, TypeAttribute):
+class PieceType(LocalArrayType):
     """
     A per-core slot holding one rotating piece of a distributed operand: the
     same shape on every core, with per-core contents.
@@ -81,47 +77,11 @@ class PieceType(ParametrizedAttribute, TypeAttribute):
     shape: ArrayAttr[IntAttr]
     element_type: Attribute
 
+    NOUN = "piece"
+
     def __init__(self, shape: Sequence[int], element_type: Attribute):
-        super().__init__(ArrayAttr(IntAttr(dim) for dim in shape), element_type)
-
-    def get_shape(self) -> tuple[int, ...]:
-        return tuple(dim.data for dim in self.shape.data)
-
-    def get_element_type(self) -> Attribute:
-        return self.element_type
-
-    def byte_size(self) -> int:
-        """Bytes the piece occupies on each core."""
-        assert isinstance(self.element_type, FixedBitwidthType)
-        return prod(self.get_shape()) * self.element_type.bitwidth // 8
-
-    def tensor_type(self) -> TensorType:
-        """The tensor type a `shift.compute` body sees for this piece."""
-        return TensorType(self.element_type, self.get_shape())
-
-    def verify(self) -> None:
-        for dim in self.get_shape():
-            if dim < 1:
-                raise VerifyException(f"piece dimension {dim} must be positive")
-        if (
-            not isinstance(self.element_type, FixedBitwidthType)
-            or self.element_type.bitwidth % 8 != 0
-        ):
-            raise VerifyException(
-                f"piece element type {self.element_type} must be a whole number of bytes"
-            )
-
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            shape, element_type = parser.parse_ranked_shape()
-        return (ArrayAttr(IntAttr(dim) for dim in shape), element_type)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_dimension_list(self.get_shape())
-            printer.print_string("x")
-            printer.print_attribute(self.element_type)
+        # Declared again so type checkers see it past the dataclass transform.
+        super().__init__(shape, element_type)
 
 
 def _type_list(types: Iterable[Attribute]) -> str:

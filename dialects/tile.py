@@ -30,7 +30,6 @@ import numpy.typing as npt
 from xdsl.dialects.builtin import (
     I64,
     ArrayAttr,
-    FixedBitwidthType,
     FunctionType,
     IntAttr,
     IntegerAttr,
@@ -48,7 +47,6 @@ from xdsl.ir import (
     ParametrizedAttribute,
     Region,
     SSAValue,
-    TypeAttribute,
 )
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -73,6 +71,8 @@ from xdsl.traits import (
     SymbolOpInterface,
 )
 from xdsl.utils.exceptions import VerifyException
+
+from t10.dialects.local_array import LocalArrayType
 
 SRAM_ALIGNMENT_BYTES = 8
 """Every buffer starts on an 8-byte boundary of its core's SRAM: the widest load
@@ -118,7 +118,7 @@ def _grid_coordinates(grid: Sequence[int]) -> npt.NDArray[np.int64]:
 
 
 @irdl_attr_definition
-class BufferType(ParametrizedAttribute, TypeAttribute):
+class BufferType(LocalArrayType):
     """
     A buffer in the local SRAM of each core: the same shape, element type and
     offset on every core, with per-core contents.
@@ -131,47 +131,11 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
     shape: ArrayAttr[IntAttr]
     element_type: Attribute
 
+    NOUN = "buffer"
+
     def __init__(self, shape: Sequence[int], element_type: Attribute):
-        super().__init__(_int_list(shape), element_type)
-
-    def get_shape(self) -> tuple[int, ...]:
-        return tuple(dim.data for dim in self.shape.data)
-
-    def get_element_type(self) -> Attribute:
-        return self.element_type
-
-    def byte_size(self) -> int:
-        """Bytes the buffer occupies in each core's SRAM."""
-        assert isinstance(self.element_type, FixedBitwidthType)
-        return prod(self.get_shape()) * self.element_type.bitwidth // 8
-
-    def tensor_type(self) -> TensorType:
-        """The tensor type a `tile.compute` body sees for this buffer."""
-        return TensorType(self.element_type, self.get_shape())
-
-    def verify(self) -> None:
-        for dim in self.get_shape():
-            if dim < 1:
-                raise VerifyException(f"buffer dimension {dim} must be positive")
-        if (
-            not isinstance(self.element_type, FixedBitwidthType)
-            or self.element_type.bitwidth % 8 != 0
-        ):
-            raise VerifyException(
-                f"buffer element type {self.element_type} must be a whole number of bytes"
-            )
-
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            shape, element_type = parser.parse_ranked_shape()
-        return (_int_list(shape), element_type)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_dimension_list(self.get_shape())
-            printer.print_string("x")
-            printer.print_attribute(self.element_type)
+        # Declared again so type checkers see it past the dataclass transform.
+        super().__init__(shape, element_type)
 
 
 class ExchangePatternAttr(ParametrizedAttribute, ABC):
