@@ -6,7 +6,8 @@ rotate round the cores sharing it (DESIGN §2). The search
 
 1. enumerates F_op: every tuple of loop factors that uses at least
    ``MIN_CORE_FRACTION`` of the cores the operator can use, leaves no core's
-   loop range entirely padding, and never splits a sliding window's inner loop;
+   loop range entirely padding, and never splits a sliding window's inner loop
+   nor a reduction loop that an output still indexes (``unsplittable_loops``);
 2. enumerates, per F_op, every operand's temporal factors (their product
    divides the operand's replication count; no rotating piece is entirely
    padding) and keeps the combinations whose factors form a divisibility chain
@@ -15,9 +16,10 @@ rotate round the cores sharing it (DESIGN §2). The search
    over the per-core SRAM, and keeps the Pareto frontier of (bytes per core,
    cycles).
 
-Paces are all 1: a rotation's cost does not depend on its pace on an
-all-to-all chip, and on a mesh pace 1 travels the fewest hops, so larger paces
-never reach the frontier. Results are cached per (iteration space, chip).
+Paces are all 1: the cost model prices a rotation by its bytes alone (true of
+an all-to-all chip; a mesh's hop latency is not charged yet, and pace 1 would
+travel the fewest hops there), so no other pace can reach the frontier.
+Results are cached per (iteration space, chip).
 
 Schedule model priced here (the one ``t10-insert-shifts`` emits):
 - compute steps = prod over loops of X_d, the largest temporal factor on d;
