@@ -20,6 +20,8 @@ calls. The formulas, per op class:
   receiving pieces of several tensors in one step is served one sender at a
   time, so their bytes add up; each rotation of each tensor pays
   ``sync.syncs_per_shift`` global syncs.
+- **relayout**: one exchange phase in which the core receiving the most bytes
+  sets the time (one sender at a time), then one global sync.
 """
 
 from __future__ import annotations
@@ -84,3 +86,13 @@ def shift_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:
 def sync_cycles(chip: Chip, rotations: IntArray | FloatArray) -> FloatArray:
     """Cycles of the global syncs that ``rotations`` rotations of one tensor each pay."""
     return chip.sync.cycles * chip.sync.syncs_per_shift * np.asarray(rotations, dtype=np.float64)
+
+
+def relayout_cycles(chip: Chip, max_received_bytes: FloatArray) -> FloatArray:
+    """
+    Cycles of one exchange in which the busiest core receives
+    ``max_received_bytes`` (receivers are served one sender at a time), plus its
+    sync; nothing to move costs nothing.
+    """
+    received = np.asarray(max_received_bytes, dtype=np.float64)
+    return np.where(received > 0, shift_cycles(chip, received) + chip.sync.cycles, 0.0)

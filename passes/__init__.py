@@ -13,4 +13,12 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return PartitionPass
 
-    return {"t10-partition": partition}
+    def select_plans() -> type[ModulePass]:
+        from t10.passes.select_plans import SelectPlansPass
+
+        return SelectPlansPass
+
+    return {
+        "t10-partition": partition,
+        "t10-select-plans": select_plans,
+    }

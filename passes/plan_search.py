@@ -42,8 +42,9 @@ from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
+from xdsl.utils.exceptions import VerifyException
 
-from t10.dialects.rtensor import OpPlanAttr
+from t10.dialects.rtensor import OpPlanAttr, check_plan
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError
@@ -365,8 +366,19 @@ def _rotation_cost(
     )
 
 
-def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict[str, IntArray]:
-    """Price every candidate: cycles split by kind, bytes per core, loop order."""
+def evaluate(
+    space: IterationSpace,
+    chip: Chip,
+    candidates: _Candidates,
+    *,
+    nest_every_candidate: bool = False,
+) -> dict[str, IntArray]:
+    """
+    Price every candidate: cycles split by kind, bytes per core, loop order.
+    Only candidates that may reach the frontier get their best nesting order;
+    the others are priced in loop order (an upper bound on their cycles) unless
+    ``nest_every_candidate``.
+    """
     rows, temporal = candidates.row_index, candidates.temporal
     op_factor_rows = candidates.op_factor_rows
     num_plans = len(rows)
@@ -417,7 +429,11 @@ def evaluate(space: IterationSpace, chip: Chip, candidates: _Candidates) -> dict
     last_at_most = np.repeat(group_ends, np.diff(np.append(-1, group_ends)))
     best_upper = np.minimum.accumulate(upper[by_bytes])[last_at_most]
     # The bounds sum the same terms in different orders: allow for rounding.
-    contenders = by_bytes[best_upper >= lower[by_bytes] * (1 - 1e-9)]
+    contenders = (
+        np.arange(num_plans)
+        if nest_every_candidate
+        else by_bytes[best_upper >= lower[by_bytes] * (1 - 1e-9)]
+    )
     loop_order = np.where(
         steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
     )
@@ -527,6 +543,26 @@ def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
     return order[improves]
 
 
+def _priced_plan(candidates: _Candidates, priced: dict[str, IntArray], index: int) -> Plan:
+    temporal = candidates.temporal[index]
+    return Plan(
+        op_factors=tuple(int(v) for v in candidates.op_factor_rows[candidates.row_index[index]]),
+        temporal_factors=tuple(tuple(int(v) for v in row) for row in temporal),
+        loop_order=tuple(
+            int(loop)
+            for loop in priced["loop_order"][index]
+            if loop >= 0 and temporal[:, loop].max() > 1
+        ),
+        compute_steps=int(priced["compute_steps"][index]),
+        compute_cycles=int(priced["compute_cycles"][index]),
+        shift_cycles=int(priced["shift_cycles"][index]),
+        sync_cycles=int(priced["sync_cycles"][index]),
+        reduce_cycles=int(priced["reduce_cycles"][index]),
+        cycles=int(priced["cycles"][index]),
+        bytes_per_core=int(priced["bytes_per_core"][index]),
+    )
+
+
 _cache: dict[tuple[object, ...], SearchResult] = {}
 
 
@@ -556,29 +592,7 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
             f"core, {chip.name} has {chip.sram_bytes}"
         )
     chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
-    frontier = tuple(
-        Plan(
-            op_factors=tuple(
-                int(v) for v in candidates.op_factor_rows[candidates.row_index[index]]
-            ),
-            temporal_factors=tuple(
-                tuple(int(v) for v in row) for row in candidates.temporal[index]
-            ),
-            loop_order=tuple(
-                int(loop)
-                for loop in priced["loop_order"][index]
-                if loop >= 0 and candidates.temporal[index][:, loop].max() > 1
-            ),
-            compute_steps=int(priced["compute_steps"][index]),
-            compute_cycles=int(priced["compute_cycles"][index]),
-            shift_cycles=int(priced["shift_cycles"][index]),
-            sync_cycles=int(priced["sync_cycles"][index]),
-            reduce_cycles=int(priced["reduce_cycles"][index]),
-            cycles=int(priced["cycles"][index]),
-            bytes_per_core=int(priced["bytes_per_core"][index]),
-        )
-        for index in chosen
-    )
+    frontier = tuple(_priced_plan(candidates, priced, int(index)) for index in chosen)
     result = SearchResult(
         space=space,
         chip=chip.name,
@@ -588,3 +602,62 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
     )
     _cache[key] = result
     return result
+
+
+def _check_plan_fits(space: IterationSpace, chip: Chip, plan: OpPlanAttr) -> None:
+    """A PlanningError if ``plan`` is not one the search could have produced for ``space``."""
+    try:
+        check_plan(
+            plan,
+            space.indexing_maps,
+            space.loop_extents,
+            [access.shape for access in space.operands],
+        )
+    except VerifyException as error:
+        raise PlanningError(f"plan {plan} does not fit the operator: {error}") from error
+    op_factors = plan.loop_factors()
+    if math.prod(op_factors) > chip.cores:
+        raise PlanningError(
+            f"plan {plan} needs {math.prod(op_factors)} cores but {chip.name} has {chip.cores}"
+        )
+    for loop in sorted(space.unsplittable_loops):
+        temporal = [plan.operand_temporal(operand)[loop] for operand in range(len(plan.temporal))]
+        if op_factors[loop] > 1 or max(temporal) > 1:
+            raise PlanningError(
+                f"plan {plan} splits loop {loop} (op factor {op_factors[loop]}, temporal "
+                f"factors {temporal}), which the planner never splits: no schedule combines "
+                "the partial results of that loop"
+            )
+    for operand in range(len(space.operands)):
+        for loop, pace in enumerate(plan.operand_pace(operand)):
+            if pace != 1:
+                raise PlanningError(
+                    f"plan {plan} rotates operand {operand} at pace {pace} on loop {loop}: "
+                    "plans are priced (and recorded) with pace 1 only"
+                )
+
+
+def price_plans(space: IterationSpace, chip: Chip, plans: Sequence[OpPlanAttr]) -> tuple[Plan, ...]:
+    """
+    Price exactly ``plans`` (one ``Plan`` each, in order), each in its best
+    nesting order: the figures ``search_plans`` reports for the same plan.
+    Raises PlanningError for a plan that does not fit ``space`` or ``chip``.
+    """
+    _check_chip_supports(space, chip)
+    for plan in plans:
+        _check_plan_fits(space, chip, plan)
+    if not plans:
+        return ()
+    candidates = _Candidates(
+        op_factor_rows=np.asarray([plan.loop_factors() for plan in plans], dtype=np.int64),
+        row_index=np.arange(len(plans), dtype=np.int64),
+        temporal=np.asarray(
+            [
+                [plan.operand_temporal(operand) for operand in range(len(space.operands))]
+                for plan in plans
+            ],
+            dtype=np.int16,
+        ),
+    )
+    priced = evaluate(space, chip, candidates, nest_every_candidate=True)
+    return tuple(_priced_plan(candidates, priced, index) for index in range(len(plans)))

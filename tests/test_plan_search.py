@@ -1,4 +1,5 @@
-"""The plan search: frontier equals a brute-force Pareto set, plans verify, known figures."""
+"""The plan search: frontier equals a brute-force Pareto set, plans verify, known figures;
+price_plans re-prices given plans as the search does."""
 
 import itertools
 import math
@@ -18,6 +19,7 @@ from t10.passes.plan_search import (
     _Candidates,  # pyright: ignore[reportPrivateUsage]
     evaluate,
     pareto_indices,
+    price_plans,
     search_plans,
 )
 from t10.tools.t10_opt import T10OptMain
@@ -239,3 +241,90 @@ def test_published_matmul_bar_on_ipu_mk2():
     result = search_plans(matmul(128, 5120, 15360), load_chip("ipu-mk2"))
     assert result.fastest.cycles <= 1.05 * 157_968
     assert result.smallest.bytes_per_core <= 1.05 * 111.6 * 1024
+
+
+@pytest.mark.parametrize(
+    "space",
+    [
+        matmul(128, 64, 96),
+        batch_matmul(4, 64, 32, 48),
+        add(64, 80),
+        conv(2, 8, 12, 16, 3),
+        softmax(32, 48),
+    ],
+    ids=["matmul", "batch_matmul", "add", "conv", "softmax"],
+)
+def test_repriced_frontier_equals_the_frontier(space: IterationSpace):
+    chip = load_chip("small-16")
+    frontier = search_plans(space, chip).frontier
+    assert frontier
+    # Reversed: the figures may not depend on a plan's position in the batch.
+    repriced = price_plans(space, chip, [plan.to_attr() for plan in reversed(frontier)])
+    assert repriced == tuple(reversed(frontier))
+
+
+def test_no_plans_price_to_nothing():
+    assert price_plans(matmul(8, 8, 8), load_chip("small-16"), []) == ()
+
+
+MATMUL_ROWS = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+
+
+@pytest.mark.parametrize(
+    ("space", "plan", "message"),
+    [
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr([4, 4], [[1, 1], [1, 1], [1, 1]]),
+            "plan has 2 loops but the operator has 3",
+        ),
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr([4, 4, 1], MATMUL_ROWS[:2]),
+            "plan has 2 operand rows but the operator has 3",
+        ),
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr([4, 4, 1], [[1, 1, 1], [1, 1, 1], [1, 1, 3]]),
+            r"operand 2: temporal factor 3 on loop 2, which map .* does not index",
+        ),
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr([4, 2, 1], [[4, 1, 1], [1, 1, 1], [1, 1, 1]]),
+            r"temporal factors \[4, 1, 1\] \(product 4\) do not divide the replication count 2",
+        ),
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr([8, 4, 1], MATMUL_ROWS),
+            "needs 32 cores but small-16 has 16",
+        ),
+        (
+            softmax(32, 48),
+            OpPlanAttr([4, 2], [[1, 1], [1, 1]]),
+            r"splits loop 1 \(op factor 2, temporal factors \[1, 1\]\), which the planner never",
+        ),
+        (
+            matmul(64, 32, 48),
+            OpPlanAttr(
+                [1, 4, 4],
+                [[1, 1, 4], [1, 1, 1], [1, 1, 1]],
+                [[1, 1, 3], [1, 1, 1], [1, 1, 1]],
+            ),
+            "rotates operand 0 at pace 3 on loop 2: plans are priced",
+        ),
+    ],
+    ids=[
+        "loops",
+        "operand-rows",
+        "unindexed-loop",
+        "replication",
+        "cores",
+        "unsplittable",
+        "pace",
+    ],
+)
+def test_plan_that_does_not_fit_is_a_planning_error(
+    space: IterationSpace, plan: OpPlanAttr, message: str
+):
+    with pytest.raises(PlanningError, match=message):
+        price_plans(space, load_chip("small-16"), [plan])

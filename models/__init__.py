@@ -1,0 +1,1 @@
+"""Model builders: Python functions that emit upstream MLIR linalg for whole networks."""

@@ -1,0 +1,232 @@
+"""A function's operators as a graph, and where its tensors wait between operators.
+
+``t10-select-plans`` and ``t10-insert-shifts`` read a function the same way:
+
+- its **operators** are the structured ops of its body, in program order,
+  except *initialisers*: an op that reads no tensor (``linalg.fill``) and whose
+  results only ever serve as the ``outs`` of operators. An initialiser moves
+  no data: each core fills its part of the operator's output where that
+  operator's plan puts it, so it belongs to the operator it initialises;
+- an edge runs from an operator to each operator that reads one of its
+  results (a networkx multigraph, one edge per value and reading operand);
+- **weights** are the function arguments marked ``{t10.weight}``: they stay on
+  the chip between runs, in their *idle layout*;
+- a value is **parked** when it must wait on the chip while other operators
+  run: a weight, or an operator's result that an operator other than the next
+  one in program order reads. A parked value is kept in its idle layout, the
+  most compact one (DESIGN §4): each operator expands what it reads into its
+  own execution layout and the value's idle copy stays compact in between.
+
+The idle layout spreads a tensor over as many cores as keep every core's
+piece non-empty, splitting its dims so that the per-core piece is as small
+as possible, with no replication: it is the least memory a tensor can take
+per core.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import networkx as nx
+from xdsl.dialects.builtin import TensorType, UnitAttr
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Attribute, BlockArgument, Operation, OpResult, SSAValue
+from xdsl.ir.affine import AffineMap
+
+from t10.dialects.rtensor import DistributedTensorType, LayoutAttr
+from t10.passes.partition import is_structured
+
+WEIGHT_ATTR = "t10.weight"
+"""Function argument attribute marking a weight: resident on the chip between runs."""
+
+
+def _piece_extents(extent: int, cores: int) -> dict[int, int]:
+    """Per reachable piece extent along one dim, the fewest parts that give it."""
+    parts_for_piece: dict[int, int] = {}
+    for parts in range(1, min(extent, cores) + 1):
+        piece = math.ceil(extent / parts)
+        # More parts than ceil(extent / piece) would leave a part all padding.
+        if piece not in parts_for_piece and (parts - 1) * piece < extent:
+            parts_for_piece[piece] = parts
+    return parts_for_piece
+
+
+@cache
+def idle_grid(shape: tuple[int, ...], cores: int) -> tuple[int, ...]:
+    """
+    Parts per dim of the idle layout of a tensor of ``shape`` on ``cores``
+    cores: the smallest per-core piece, then the fewest cores for it, then the
+    outer dims split most (so pieces stay contiguous rows).
+    """
+    options = [sorted(_piece_extents(extent, cores).items()) for extent in shape]
+    best: tuple[tuple[int, int, tuple[int, ...]], tuple[int, ...]] | None = None
+    for choice in itertools.product(*options):
+        parts = tuple(part for _, part in choice)
+        used = math.prod(parts)
+        if used > cores:
+            continue
+        key = (math.prod(piece for piece, _ in choice), used, tuple(-part for part in parts))
+        if best is None or key < best[0]:
+            best = (key, parts)
+    assert best is not None, "one part per dim always fits"
+    return best[1]
+
+
+def idle_layout(shape: Sequence[int], cores: int) -> LayoutAttr:
+    """The idle layout of a tensor of ``shape``: its dims split over a grid of cores."""
+    grid = idle_grid(tuple(shape), cores)
+    return LayoutAttr(grid, AffineMap.identity(len(grid)))
+
+
+def idle_type(tensor: TensorType[Attribute], cores: int) -> DistributedTensorType:
+    """``tensor`` as a distributed tensor in its idle layout."""
+    shape = tuple(tensor.get_shape())
+    return DistributedTensorType(shape, tensor.get_element_type(), idle_layout(shape, cores))
+
+
+def idle_bytes_per_core(shape: Sequence[int], element_bytes: int, cores: int) -> int:
+    """Bytes of its idle piece on each core holding one, for a tensor of ``shape``."""
+    grid = idle_grid(tuple(shape), cores)
+    return element_bytes * math.prod(
+        math.ceil(extent / parts) for extent, parts in zip(shape, grid, strict=True)
+    )
+
+
+def _is_output_operand(op: Operation, operand: int) -> bool:
+    outputs = getattr(op, "outputs", ())
+    return operand >= len(op.operands) - (len(outputs) if outputs else 1)
+
+
+def is_initialiser(op: Operation) -> bool:
+    """Whether ``op`` reads no tensor and its results only initialise operators' outputs."""
+    if not is_structured(op) or not op.results:
+        return False
+    reads_tensor = any(
+        isinstance(value.type, TensorType) and not _is_output_operand(op, operand)
+        for operand, value in enumerate(op.operands)
+    )
+    if reads_tensor:
+        return False
+    uses = [use for result in op.results for use in result.uses]
+    return bool(uses) and all(
+        is_structured(use.operation)
+        and not is_initialiser(use.operation)
+        and _is_output_operand(use.operation, use.index)
+        for use in uses
+    )
+
+
+def is_weight(value: SSAValue) -> bool:
+    """Whether ``value`` is a function argument marked ``{t10.weight}``."""
+    if not isinstance(value, BlockArgument):
+        return False
+    function = value.block.parent_op()
+    if not isinstance(function, FuncOp) or function.arg_attrs is None:
+        return False
+    attributes = function.arg_attrs.data[value.index].data
+    return isinstance(attributes.get(WEIGHT_ATTR), UnitAttr)
+
+
+@dataclass(frozen=True)
+class Use:
+    """One operand of an operator reading a value."""
+
+    operator: int
+    """The reader's index in program order."""
+    operand: int
+    """Which of the reader's operands it is."""
+
+
+@dataclass
+class ModelGraph:
+    """The operators of one function and the values flowing between them."""
+
+    function: FuncOp
+    operators: tuple[Operation, ...]
+    """The structured ops of the function's body, in program order."""
+    graph: nx.MultiDiGraph
+    """Nodes are operator indices; an edge (producer, consumer) per value and reading operand,
+    with the edge data ``value`` and ``operand``."""
+    index: dict[Operation, int]
+
+    @staticmethod
+    def build(function: FuncOp) -> ModelGraph:
+        operators = tuple(
+            op for op in function.body.walk() if is_structured(op) and not is_initialiser(op)
+        )
+        index = {op: position for position, op in enumerate(operators)}
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(range(len(operators)))
+        for consumer, op in enumerate(operators):
+            for operand, value in enumerate(op.operands):
+                if isinstance(value, OpResult) and value.op in index:
+                    graph.add_edge(index[value.op], consumer, value=value, operand=operand)
+        return ModelGraph(function, operators, graph, index)
+
+    def initialiser(self, value: SSAValue) -> Operation | None:
+        """The initialiser computing ``value``, if one does."""
+        if isinstance(value, OpResult) and is_initialiser(value.op):
+            return value.op
+        return None
+
+    def producer(self, value: SSAValue) -> int | None:
+        """The index of the operator computing ``value``, if an operator does."""
+        if isinstance(value, OpResult):
+            return self.index.get(value.op)
+        return None
+
+    def uses(self, value: SSAValue) -> list[Use]:
+        """The operator operands reading ``value``, in program order."""
+        found = [
+            Use(self.index[use.operation], use.index)
+            for use in value.uses
+            if use.operation in self.index
+        ]
+        return sorted(found, key=lambda use: (use.operator, use.operand))
+
+    def is_weight(self, value: SSAValue) -> bool:
+        return is_weight(value)
+
+    def is_parked(self, value: SSAValue) -> bool:
+        """Whether ``value`` waits on the chip in its idle layout while other operators run."""
+        if not isinstance(value.type, TensorType):
+            return False
+        if is_weight(value):
+            return True
+        producer = self.producer(value)
+        if producer is None:
+            return False
+        return any(use.operator != producer + 1 for use in self.uses(value))
+
+    def reads_idle_copy(self, value: SSAValue, use: Use) -> bool:
+        """Whether ``use`` reads the parked idle copy of ``value`` (not the producer's layout)."""
+        if is_weight(value):
+            return True
+        producer = self.producer(value)
+        return producer is not None and use.operator != producer + 1
+
+    def parked_values(self) -> list[SSAValue]:
+        """Every parked value: weights, then operator results in program order."""
+        arguments = [value for value in self.function.body.block.args if is_weight(value)]
+        results = [
+            result for op in self.operators for result in op.results if self.is_parked(result)
+        ]
+        return [*arguments, *results]
+
+    def resident_span(self, value: SSAValue) -> range:
+        """
+        The operators during which the idle copy of parked ``value`` occupies
+        memory: every operator for a weight (it stays between runs); for a
+        result, those after its producer and before its last reader (the last
+        reader expands it into its own layout, which its plan's bytes count).
+        """
+        if is_weight(value):
+            return range(len(self.operators))
+        producer = self.producer(value)
+        assert producer is not None
+        last_reader = max(use.operator for use in self.uses(value))
+        return range(producer + 1, last_reader)

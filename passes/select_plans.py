@@ -1,0 +1,591 @@
+"""``t10-select-plans``: one plan per operator, chosen for the whole function.
+
+Input: operators carrying their Pareto frontier (``t10.frontier``, from
+``t10-partition``). Output: each operator carries the chosen plan and its
+price, the function the whole choice, the module the chip it was made for:
+
+- ``t10.plan = #rtensor.plan<...>``, ``t10.loop_order = array<i64: ...>`` (the
+  stepped loops, outermost first, as ``t10-insert-shifts`` nests them) and
+  ``t10.plan_cost = {bytes_per_core, cycles, compute_cycles, shift_cycles,
+  sync_cycles, reduce_cycles, relayout_cycles, budget_bytes}`` on every operator;
+- ``t10.selection = {cycles, operator_cycles, relayout_cycles, fastest_cycles,
+  peak_bytes_per_core}`` on the function (``fastest_cycles``: every operator at
+  its fastest plan with unlimited memory and free relayouts, a lower bound);
+- ``t10.chip`` on the module.
+
+**Memory rule** (DESIGN §4). Parked values (weights, and results that wait
+while other operators run: ``model_graph``) sit in their idle layouts; the
+running operator holds its operands in its execution layout, which its plan's
+``bytes_per_core`` counts. So while operator ``i`` runs a core holds the idle
+copies resident then plus the plan's bytes, and the plan must fit in
+``sram x memory_fraction`` minus those idle copies (its *budget*). Idle
+layouts do not depend on any plan, so each operator's budget is known before
+choosing: the memory rule prunes each frontier on its own, and an operator
+whose smallest plan exceeds its budget makes the model impossible to fit.
+
+**Time.** The function's cycles are its operators' plan cycles plus every
+relayout: on each producer -> consumer edge, from the producer's result
+placement to the consumer's operand placement (``relayout``), and between
+parked values' idle copies and the operators that write or read them. A
+relayout between placements that agree costs nothing, so neighbours that can
+share a layout are pulled towards doing so. Choosing one plan per operator to
+minimise this sum is a min-sum problem over the operator graph: it is solved
+exactly by dynamic programming on a spanning forest (each operator linked to
+its latest producer), then every edge is brought back by coordinate descent
+(each operator in turn takes its best plan given its neighbours' until no
+choice changes). Descent also starts from the fastest plan within budget of
+every operator, so the result is never slower than that choice.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import numpy as np
+from numpy.typing import NDArray
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    DictionaryAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    i64,
+)
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Operation, OpResult, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from t10.dialects.rtensor import OpPlanAttr
+from t10.hwmodel import cost
+from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.diagnostics import format_location
+from t10.passes.iteration_space import IterationSpace, PlanningError, iteration_space
+from t10.passes.model_graph import ModelGraph, Use, idle_bytes_per_core, idle_grid
+from t10.passes.partition import FRONTIER_ATTR
+from t10.passes.plan_search import Plan, price_plans
+from t10.passes.relayout import Placement, grid_placement, operand_placement, relayout_cycles
+
+PLAN_ATTR = "t10.plan"
+LOOP_ORDER_ATTR = "t10.loop_order"
+PLAN_COST_ATTR = "t10.plan_cost"
+SELECTION_ATTR = "t10.selection"
+CHIP_ATTR = "t10.chip"
+
+FloatArray = NDArray[np.float64]
+
+_MAX_DESCENT_SWEEPS = 50
+
+
+def _where(op: Operation) -> str:
+    location = format_location(op)
+    return f"{location}: " if location is not None else ""
+
+
+@dataclass
+class Operator:
+    """One operator's options: its frontier, its memory budget, and which plans fit it."""
+
+    op: Operation
+    space: IterationSpace
+    plans: tuple[Plan, ...]
+    """The frontier, bytes per core ascending."""
+    resident_bytes: int
+    """Idle copies of parked values on each core while it runs."""
+    budget_bytes: int
+    """Bytes per core its plan may use."""
+
+    @property
+    def feasible(self) -> int:
+        """How many plans fit the budget: they are a prefix of the frontier."""
+        return sum(1 for plan in self.plans if plan.bytes_per_core <= self.budget_bytes)
+
+
+@dataclass
+class Problem:
+    """The min-sum problem: per operator a cost per plan, per edge a cost per pair of plans."""
+
+    unary: list[FloatArray]
+    initialisation: list[FloatArray]
+    """The part of ``unary`` that fills outputs with their initial values."""
+    pairwise: dict[tuple[int, int], FloatArray] = field(
+        default_factory=lambda: dict[tuple[int, int], FloatArray]()
+    )
+
+    def total(self, chosen: Sequence[int]) -> float:
+        return float(
+            sum(costs[choice] for costs, choice in zip(self.unary, chosen, strict=True))
+            + sum(
+                matrix[chosen[producer], chosen[consumer]]
+                for (producer, consumer), matrix in self.pairwise.items()
+            )
+        )
+
+    def descend(self, chosen: list[int]) -> list[int]:
+        """Coordinate descent from ``chosen``: each operator's best plan given its neighbours'."""
+        incoming: dict[int, list[tuple[int, FloatArray]]] = {}
+        outgoing: dict[int, list[tuple[int, FloatArray]]] = {}
+        for (producer, consumer), matrix in self.pairwise.items():
+            incoming.setdefault(consumer, []).append((producer, matrix))
+            outgoing.setdefault(producer, []).append((consumer, matrix))
+        chosen = list(chosen)
+        for _ in range(_MAX_DESCENT_SWEEPS):
+            changed = False
+            for node, costs in enumerate(self.unary):
+                local = costs.copy()
+                for producer, matrix in incoming.get(node, []):
+                    local += matrix[chosen[producer], :]
+                for consumer, matrix in outgoing.get(node, []):
+                    local += matrix[:, chosen[consumer]]
+                best = int(np.argmin(local))
+                if local[best] < local[chosen[node]]:
+                    chosen[node] = best
+                    changed = True
+            if not changed:
+                break
+        return chosen
+
+    def solve_forest(self) -> list[int]:
+        """The exact optimum when each operator keeps only the edge from its latest producer."""
+        parent: dict[int, int] = {}
+        for producer, consumer in self.pairwise:
+            parent[consumer] = max(parent.get(consumer, -1), producer)
+        children: dict[int, list[int]] = {}
+        for consumer, producer in parent.items():
+            children.setdefault(producer, []).append(consumer)
+        below = [costs.copy() for costs in self.unary]
+        best_child: dict[int, NDArray[np.int64]] = {}
+        # Program order is topological: children come after their parents.
+        for node in reversed(range(len(self.unary))):
+            for child in children.get(node, []):
+                through = self.pairwise[(node, child)] + below[child][None, :]
+                best_child[child] = np.argmin(through, axis=1)
+                below[node] += through.min(axis=1)
+        chosen = [0] * len(self.unary)
+        for node in range(len(self.unary)):
+            if node in parent:
+                chosen[node] = int(best_child[node][chosen[parent[node]]])
+            else:
+                chosen[node] = int(np.argmin(below[node]))
+        return chosen
+
+
+@dataclass
+class Selection:
+    """The plans chosen for one function, and what they cost."""
+
+    operators: list[Operator]
+    chosen: list[int]
+    operator_cycles: int
+    """Plan cycles plus initialisation cycles, over all operators."""
+    initialisation_cycles: list[int]
+    """Per operator, the cycles of filling its outputs' initial values where it keeps them."""
+    relayout_cycles: list[int]
+    """Per operator, the cycles of the relayouts into and out of it."""
+    fastest_cycles: int
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [
+            operator.plans[choice]
+            for operator, choice in zip(self.operators, self.chosen, strict=True)
+        ]
+
+    @property
+    def cycles(self) -> int:
+        return self.operator_cycles + sum(self.relayout_cycles)
+
+    @property
+    def peak_bytes_per_core(self) -> int:
+        return max(
+            (
+                operator.resident_bytes + plan.bytes_per_core
+                for operator, plan in zip(self.operators, self.plans, strict=True)
+            ),
+            default=0,
+        )
+
+
+class _PlacementCache:
+    """Placements of every plan's operands, shared by identical operators."""
+
+    def __init__(self, chip: Chip):
+        self.chip = chip
+        self._cache: dict[tuple[object, ...], list[Placement]] = {}
+
+    def operand(self, operator: Operator, operand: int) -> list[Placement]:
+        key = (operator.space.cache_key(), operand, tuple(operator.plans))
+        if (found := self._cache.get(key)) is None:
+            found = [
+                operand_placement(
+                    operator.space,
+                    operand,
+                    plan.op_factors,
+                    plan.temporal_factors[operand],
+                    self.chip.cores,
+                )
+                for plan in operator.plans
+            ]
+            self._cache[key] = found
+        return found
+
+    def idle(self, shape: tuple[int, ...]) -> list[Placement]:
+        key = ("idle", shape)
+        if (found := self._cache.get(key)) is None:
+            found = [grid_placement(idle_grid(shape, self.chip.cores), shape, self.chip.cores)]
+            self._cache[key] = found
+        return found
+
+
+class _RelayoutPricer:
+    """Relayout cycle matrices, cached by what they depend on."""
+
+    def __init__(self, chip: Chip):
+        self.chip = chip
+        self.placements = _PlacementCache(chip)
+        self._cache: dict[tuple[object, ...], FloatArray] = {}
+
+    def _price(
+        self,
+        key: tuple[object, ...],
+        element_bytes: int,
+        sources: Sequence[Placement],
+        destinations: Sequence[Placement],
+    ) -> FloatArray:
+        if (found := self._cache.get(key)) is None:
+            found = relayout_cycles(self.chip, element_bytes, sources, destinations)
+            self._cache[key] = found
+        return found
+
+    def _element_bytes(self, operator: Operator) -> int:
+        return self.chip.bytes_per_element(operator.space.element_type)
+
+    def between(
+        self, producer: Operator, result: int, consumer: Operator, operand: int
+    ) -> FloatArray:
+        """(producer plans, consumer plans): a result of one read as an operand of the other."""
+        result_operand = len(producer.op.operands) - len(producer.op.results) + result
+        key = (
+            producer.space.cache_key(),
+            tuple(producer.plans),
+            result_operand,
+            consumer.space.cache_key(),
+            tuple(consumer.plans),
+            operand,
+        )
+        return self._price(
+            key,
+            self._element_bytes(consumer),
+            self.placements.operand(producer, result_operand),
+            self.placements.operand(consumer, operand),
+        )
+
+    def from_idle(self, shape: tuple[int, ...], consumer: Operator, operand: int) -> FloatArray:
+        """(consumer plans,): expanding an idle copy into the consumer's operand layout."""
+        key = ("from-idle", shape, consumer.space.cache_key(), tuple(consumer.plans), operand)
+        return self._price(
+            key,
+            self._element_bytes(consumer),
+            self.placements.idle(shape),
+            self.placements.operand(consumer, operand),
+        )[0]
+
+    def initialisation(self, operator: Operator, operand: int) -> FloatArray:
+        """(operator plans,): filling the operand's part on every core, where the plan puts it."""
+        held = [
+            placement.held_elements().max()
+            for placement in self.placements.operand(operator, operand)
+        ]
+        return cost.elementwise_cycles(self.chip, np.asarray(held))
+
+    def to_idle(self, producer: Operator, result: int, shape: tuple[int, ...]) -> FloatArray:
+        """(producer plans,): parking a result in its idle layout."""
+        result_operand = len(producer.op.operands) - len(producer.op.results) + result
+        key = ("to-idle", producer.space.cache_key(), tuple(producer.plans), result_operand)
+        return self._price(
+            key,
+            self._element_bytes(producer),
+            self.placements.operand(producer, result_operand),
+            self.placements.idle(shape),
+        )[:, 0]
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    """The static shape of a tensor value; empty for a scalar."""
+    if isinstance(value.type, TensorType):
+        return tuple(value.type.get_shape())
+    return ()
+
+
+def _frontier_plans(op: Operation) -> list[OpPlanAttr]:
+    frontier = op.attributes.get(FRONTIER_ATTR)
+    if not isinstance(frontier, ArrayAttr) or not frontier.data:
+        raise PlanningError(
+            f"{op.name} has no plans ({FRONTIER_ATTR}): run t10-partition before t10-select-plans"
+        )
+    plans: list[OpPlanAttr] = []
+    for plan in frontier.data:
+        if not isinstance(plan, OpPlanAttr):
+            raise PlanningError(f"{op.name}: {FRONTIER_ATTR} holds {plan}, not an #rtensor.plan")
+        plans.append(plan)
+    return plans
+
+
+class SelectionError(Exception):
+    """Why no whole-function choice exists, operator by operator."""
+
+
+def _operators(graph: ModelGraph, chip: Chip, usable_bytes: int) -> list[Operator]:
+    """Every operator's frontier, priced, and its budget."""
+    resident = [0] * len(graph.operators)
+    for value in graph.parked_values():
+        assert isinstance(value.type, TensorType)
+        try:
+            element_bytes = chip.bytes_per_element(str(value.type.get_element_type()))
+        except KeyError as error:
+            raise SelectionError(f"error: {error.args[0]}") from error
+        size = idle_bytes_per_core(_shape(value), element_bytes, chip.cores)
+        for position in graph.resident_span(value):
+            resident[position] += size
+    operators: list[Operator] = []
+    for position, op in enumerate(graph.operators):
+        try:
+            space = iteration_space(op)
+            plans = price_plans(space, chip, _frontier_plans(op))
+        except (PlanningError, KeyError) as error:
+            raise SelectionError(f"{_where(op)}error: {error}") from error
+        by_bytes = tuple(sorted(plans, key=lambda plan: (plan.bytes_per_core, plan.cycles)))
+        operators.append(
+            Operator(op, space, by_bytes, resident[position], usable_bytes - resident[position])
+        )
+    return operators
+
+
+def _check_fits(operators: Sequence[Operator], chip: Chip, usable_bytes: int) -> None:
+    too_big = [operator for operator in operators if operator.feasible == 0]
+    if not too_big:
+        return
+    lines = [
+        f"error: the model does not fit {chip.name}: {len(too_big)} of {len(operators)} "
+        f"operators need more than the {usable_bytes} bytes per core available "
+        f"({chip.sram_bytes} bytes of SRAM per core)"
+    ]
+    for operator in too_big:
+        smallest = operator.plans[0].bytes_per_core
+        lines.append(
+            f"{_where(operator.op)}note: {operator.op.name} needs at least "
+            f"{smallest + operator.resident_bytes} bytes per core: its smallest plan takes "
+            f"{smallest} and parked tensors {operator.resident_bytes}"
+        )
+    raise SelectionError("\n".join(lines))
+
+
+def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _RelayoutPricer) -> Problem:
+    """Plan cycles and relayout cycles per operator and per edge, infeasible plans barred."""
+    unary: list[FloatArray] = []
+    for operator in operators:
+        costs = np.asarray([plan.cycles for plan in operator.plans], dtype=np.float64)
+        costs[operator.feasible :] = np.inf
+        unary.append(costs)
+    problem = Problem(unary, [np.zeros(len(costs)) for costs in unary])
+    for position, operator in enumerate(operators):
+        for operand, value in enumerate(operator.op.operands):
+            if not _shape(value):
+                continue
+            use = Use(position, operand)
+            producer = graph.producer(value)
+            if graph.initialiser(value) is not None:
+                filling = pricer.initialisation(operator, operand)
+                problem.unary[position] += filling
+                problem.initialisation[position] += filling
+            elif graph.reads_idle_copy(value, use):
+                problem.unary[position] += pricer.from_idle(_shape(value), operator, operand)
+            elif producer is not None:
+                assert isinstance(value, OpResult)
+                result = value.index
+                matrix = pricer.between(operators[producer], result, operator, operand)
+                key = (producer, position)
+                problem.pairwise[key] = problem.pairwise.get(key, 0) + matrix
+        for result, value in enumerate(operator.op.results):
+            if graph.is_parked(value):
+                problem.unary[position] += pricer.to_idle(operator, result, _shape(value))
+    return problem
+
+
+def build_problem(
+    graph: ModelGraph, chip: Chip, memory_fraction: float
+) -> tuple[list[Operator], Problem]:
+    """Every operator's options under the memory rule, and the min-sum problem over them."""
+    usable_bytes = math.floor(chip.sram_bytes * memory_fraction)
+    operators = _operators(graph, chip, usable_bytes)
+    _check_fits(operators, chip, usable_bytes)
+    return operators, _problem(graph, operators, _RelayoutPricer(chip))
+
+
+def select(graph: ModelGraph, chip: Chip, memory_fraction: float) -> Selection:
+    """The plans of ``graph``'s operators that fit ``chip`` with the fewest total cycles."""
+    operators, problem = build_problem(graph, chip, memory_fraction)
+    fastest_fitting = [operator.feasible - 1 for operator in operators]
+    starts = [fastest_fitting]
+    if operators:
+        starts.append(problem.solve_forest())
+    chosen = min((problem.descend(start) for start in starts), key=problem.total)
+    plan_cycles = [
+        operator.plans[choice].cycles for operator, choice in zip(operators, chosen, strict=True)
+    ]
+    initialisation = [
+        math.ceil(problem.initialisation[position][choice])
+        for position, choice in enumerate(chosen)
+    ]
+    relayouts = [
+        problem.unary[position][choice] - plan_cycles[position] - initialisation[position]
+        for position, choice in enumerate(chosen)
+    ]
+    for (producer, consumer), matrix in problem.pairwise.items():
+        relayouts[consumer] += matrix[chosen[producer], chosen[consumer]]
+    return Selection(
+        operators=operators,
+        chosen=chosen,
+        operator_cycles=sum(plan_cycles) + sum(initialisation),
+        initialisation_cycles=initialisation,
+        relayout_cycles=[math.ceil(cycles) for cycles in relayouts],
+        fastest_cycles=sum(operator.plans[-1].cycles for operator in operators),
+    )
+
+
+def _i64_dict(entries: dict[str, int]) -> DictionaryAttr:
+    return DictionaryAttr({key: IntegerAttr(value, i64) for key, value in entries.items()})
+
+
+def annotate(selection: Selection) -> None:
+    """Record the choice on the operators and their function."""
+    for operator, plan, relayout, initialisation in zip(
+        selection.operators,
+        selection.plans,
+        selection.relayout_cycles,
+        selection.initialisation_cycles,
+        strict=True,
+    ):
+        operator.op.attributes[PLAN_ATTR] = plan.to_attr()
+        operator.op.attributes[LOOP_ORDER_ATTR] = DenseArrayBase.from_list(i64, plan.loop_order)
+        operator.op.attributes[PLAN_COST_ATTR] = _i64_dict(
+            {
+                "bytes_per_core": plan.bytes_per_core,
+                "cycles": plan.cycles,
+                "compute_cycles": plan.compute_cycles,
+                "shift_cycles": plan.shift_cycles,
+                "sync_cycles": plan.sync_cycles,
+                "reduce_cycles": plan.reduce_cycles,
+                "initialisation_cycles": initialisation,
+                "relayout_cycles": relayout,
+                "budget_bytes": operator.budget_bytes,
+            }
+        )
+
+
+def write_summary(function: FuncOp, selection: Selection, chip: Chip, out: TextIO) -> None:
+    """A table of the choice: per operator its plan, bytes, budget and cycles, then totals."""
+    out.write(f"t10-select-plans: @{function.sym_name.data} on {chip.name}\n")
+    header: tuple[str, ...] = (
+        "op",
+        "where",
+        "op_factors",
+        "bytes/core",
+        "budget",
+        "cycles",
+        "init",
+        "relayout",
+        "fastest",
+    )
+    rows: list[tuple[str, ...]] = [header]
+    for operator, plan, initialisation, relayout in zip(
+        selection.operators,
+        selection.plans,
+        selection.initialisation_cycles,
+        selection.relayout_cycles,
+        strict=True,
+    ):
+        where = format_location(operator.op) or ""
+        rows.append(
+            (
+                operator.op.name,
+                where.rsplit("/", 1)[-1],
+                "x".join(str(factor) for factor in plan.op_factors),
+                str(plan.bytes_per_core),
+                str(operator.budget_bytes),
+                str(plan.cycles),
+                str(initialisation),
+                str(relayout),
+                str(operator.plans[-1].cycles),
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        out.write("  ".join(cells).rstrip() + "\n")
+    time_us = chip.cycles_to_us(selection.cycles)
+    out.write(
+        f"total {selection.cycles} cycles ({time_us:.1f} us): operators "
+        f"{selection.operator_cycles}, relayouts {sum(selection.relayout_cycles)}; every "
+        f"operator at its fastest plan, unlimited memory, free relayouts: "
+        f"{selection.fastest_cycles}; peak {selection.peak_bytes_per_core} of "
+        f"{chip.sram_bytes} bytes per core\n"
+    )
+
+
+@dataclass(frozen=True)
+class SelectPlansPass(ModulePass):
+    """
+    Choose one plan per operator from its frontier so that every core's memory
+    holds at every moment and the function's cycles, relayouts included, are
+    fewest. ``memory_fraction`` is the share of each core's SRAM plans may use;
+    ``summary`` prints the choice as a table on stderr.
+    """
+
+    name = "t10-select-plans"
+
+    chip: str = "ipu-mk2"
+    memory_fraction: float = 1.0
+    summary: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if not 0 < self.memory_fraction <= 1:
+            raise PassFailedException(
+                f"t10-select-plans: memory-fraction must be in (0, 1], got {self.memory_fraction}"
+            )
+        try:
+            chip = load_chip(self.chip)
+        except ChipFileError as error:
+            raise PassFailedException(str(error)) from error
+        selections: list[tuple[FuncOp, Selection]] = []
+        for function in op.walk():
+            if not isinstance(function, FuncOp) or function.is_declaration:
+                continue
+            try:
+                selections.append(
+                    (function, select(ModelGraph.build(function), chip, self.memory_fraction))
+                )
+            except SelectionError as error:
+                raise PassFailedException(str(error)) from error
+        # Annotate only once every function has a choice: a failure leaves the IR as it was.
+        for function, selection in selections:
+            annotate(selection)
+            function.attributes[SELECTION_ATTR] = _i64_dict(
+                {
+                    "cycles": selection.cycles,
+                    "operator_cycles": selection.operator_cycles,
+                    "relayout_cycles": sum(selection.relayout_cycles),
+                    "fastest_cycles": selection.fastest_cycles,
+                    "peak_bytes_per_core": selection.peak_bytes_per_core,
+                }
+            )
+            if self.summary:
+                write_summary(function, selection, chip, sys.stderr)
+        op.attributes[CHIP_ATTR] = StringAttr(self.chip)
