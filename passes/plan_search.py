@@ -144,7 +144,8 @@ def enumerate_op_factors(space: IterationSpace, cores: int) -> IntArray:
             [np.repeat(rows, len(options), axis=0), np.tile(options, len(rows))[:, None]], axis=1
         )[keep]
         products = new_products[keep]
-    usable = min(cores, math.prod(max(factors) for factors in per_loop))
+    # The most cores any row uses: valid factors may not reach the chip's core count.
+    usable = int(products.max())
     return rows[products >= math.ceil(MIN_CORE_FRACTION * usable)]
 
 

@@ -7,17 +7,26 @@ Every ``xdsl-opt`` flag works unchanged. Unlike ``xdsl-opt``:
 - a malformed input, a verifier error or a failing pass is reported as its
   diagnostic alone (location, message, the offending IR) with exit status 1,
   never as a Python traceback, and an ``-o`` output file is not left behind
-  half-written. Set ``T10_TRACEBACK=1`` to see the traceback of an error.
+  half-written. Set ``T10_TRACEBACK=1`` to see the traceback of an error;
+- ``--load PATH_OR_MODULE`` (repeatable) imports a Python file or module and
+  registers the passes and dialects it defines, so ``-p`` can name them.
 """
 
+import argparse
+import importlib.util
+import inspect
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import IO, TypeVar
 
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
-from xdsl.ir import Operation
+from xdsl.ir import Dialect, Operation
 from xdsl.parser import Parser
+from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
     DiagnosticException,
@@ -88,11 +97,124 @@ def with_location(error: DiagnosticException, module: ModuleOp) -> DiagnosticExc
     return located
 
 
+class LoadError(Exception):
+    """A ``--load`` target that could not be imported or registered."""
+
+    def __init__(self, target: str, reason: str):
+        super().__init__(f"cannot load {target}: {reason}")
+
+
+@dataclass(frozen=True)
+class Extension:
+    """The passes and dialects one ``--load`` target defines, by registered name."""
+
+    target: str
+    passes: dict[str, type[ModulePass]]
+    dialects: dict[str, Dialect]
+
+
+def import_target(target: str) -> ModuleType:
+    """The module ``target`` names: a ``.py`` file path, else an importable module name."""
+    if not target.endswith(".py"):
+        return importlib.import_module(target)
+    path = Path(target)
+    # A private name, so a file called e.g. `json.py` shadows nothing; it must
+    # be in sys.modules while it runs for dataclasses to resolve its fields.
+    module_name = f"_t10_loaded_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
+
+
+def defined_within(cls: type, package: str) -> bool:
+    """Whether ``cls`` is defined in module ``package`` or in one of its submodules."""
+    return cls.__module__ == package or cls.__module__.startswith(f"{package}.")
+
+
+def load_extension(target: str) -> Extension:
+    """
+    Imports ``target`` (see `import_target`) and collects, among its module-level
+    names, the concrete ``ModulePass`` subclasses and the ``Dialect`` instances
+    defined in it (a file) or in its top-level package (a module name): what it
+    imports from t10 or xDSL is left to them.
+    """
+    if target.endswith(".py") and not Path(target).is_file():
+        raise LoadError(target, "no such file")
+    try:
+        module = import_target(target)
+    except Exception as error:
+        first_line = next(iter(str(error).splitlines()), "")
+        raise LoadError(target, f"{type(error).__name__}: {first_line}") from error
+    package = module.__name__.partition(".")[0]
+    passes: dict[str, type[ModulePass]] = {}
+    dialects: dict[str, Dialect] = {}
+    for value in vars(module).values():
+        if isinstance(value, Dialect):
+            constructs = [*value.operations, *value.attributes]
+            if any(defined_within(construct, package) for construct in constructs):
+                dialects[value.name] = value
+        elif (
+            inspect.isclass(value)
+            and issubclass(value, ModulePass)
+            and defined_within(value, package)
+            and not inspect.isabstract(value)
+        ):
+            pass_name = getattr(value, "name", None)
+            if not isinstance(pass_name, str):
+                raise LoadError(target, f"pass class {value.__name__} has no `name`")
+            passes[pass_name] = value
+    if not passes and not dialects:
+        raise LoadError(target, "it defines no ModulePass subclass and no Dialect")
+    return Extension(target, passes, dialects)
+
+
+def requested_loads(args: Sequence[str] | None) -> list[str]:
+    """
+    The ``--load`` targets among ``args``, each once, in order. Read ahead of
+    the full command line because the pipeline named by ``-p`` may need them.
+    """
+    load_parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    load_parser.add_argument("--load", action="append", default=[])
+    try:
+        known, _ = load_parser.parse_known_args(args)
+    except argparse.ArgumentError:
+        # The full parser reports a malformed --load with the usage line.
+        return []
+    return list(dict.fromkeys(known.load))
+
+
+Registered = TypeVar("Registered")
+
+
+def returning(value: Registered) -> Callable[[], Registered]:
+    """A factory returning ``value``, as xDSL's registries expect."""
+    return lambda: value
+
+
 class T10OptMain(xDSLOptMain):
     version_format = "t10-opt built from xdsl version {xdsl_version}"
 
     def __init__(self, args: Sequence[str] | None = None):
+        self.extensions = [load_extension(target) for target in requested_loads(args)]
         super().__init__(description="t10 modular optimizer driver", args=args)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--load",
+            action="append",
+            default=[],
+            metavar="PATH_OR_MODULE",
+            help="import a Python file (ending in .py) or module and register the "
+            "ModulePass subclasses and Dialect instances it defines; repeatable",
+        )
 
     def setup_pipeline(self):
         # As with mlir-opt's -verify-diagnostics, a parse error is one more
@@ -106,6 +228,21 @@ class T10OptMain(xDSLOptMain):
         # takes its place before anything is loaded into the context.
         super().register_all_dialects()
         self.ctx._registered_dialects["linalg"] = lambda: LinalgExtended  # pyright: ignore[reportPrivateUsage]
+        for extension in self.extensions:
+            for dialect_name, dialect in extension.dialects.items():
+                if dialect_name in self.ctx.registered_dialect_names:
+                    raise LoadError(
+                        extension.target, f"dialect '{dialect_name}' is already registered"
+                    )
+                self.ctx.register_dialect(dialect_name, returning(dialect))
+
+    def register_all_passes(self):
+        super().register_all_passes()
+        for extension in self.extensions:
+            for pass_name, pass_class in extension.passes.items():
+                if pass_name in self.available_passes:
+                    raise LoadError(extension.target, f"pass '{pass_name}' is already registered")
+                self.register_pass(pass_name, returning(pass_class))
 
     def parse_chunk(
         self, chunk: IO[bytes], file_extension: str, start_offset: int = 0
@@ -129,7 +266,14 @@ def main(args: Sequence[str] | None = None) -> int:
     try:
         tool = T10OptMain(args=args)
         tool.run()
-    except (ParseError, DiagnosticException, ArgSpecParseError, ValueError, OSError) as error:
+    except (
+        ParseError,
+        DiagnosticException,
+        ArgSpecParseError,
+        LoadError,
+        ValueError,
+        OSError,
+    ) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
         if isinstance(error, ParseError | DiagnosticException):

@@ -1,0 +1,1 @@
+raise RuntimeError("the chip description is missing")

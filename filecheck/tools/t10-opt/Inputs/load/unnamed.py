@@ -1,0 +1,11 @@
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+
+@dataclass(frozen=True)
+class UnnamedPass(ModulePass):
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        pass
