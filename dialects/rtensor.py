@@ -80,21 +80,22 @@ def _ints(array: ArrayAttr[IntAttr]) -> tuple[int, ...]:
     return tuple(value.data for value in array.data)
 
 
-def _window_loops(expr: AffineExpr) -> tuple[int, ...] | None:
+def _window_terms(expr: AffineExpr) -> tuple[tuple[int, int], ...] | None:
     """
-    The loops of a sum ``c0 * d0 + c1 * d1 + ...`` with positive constant
-    coefficients, in written order; None for any other expression.
+    The (loop, coefficient) terms of a sum ``c0 * d0 + c1 * d1 + ...`` with
+    positive constant coefficients, in written order; None for any other
+    expression.
     """
     if isinstance(expr, AffineDimExpr):
-        return (expr.position,)
+        return ((expr.position, 1),)
     if not isinstance(expr, AffineBinaryOpExpr):
         return None
     if expr.kind == AffineBinaryOpKind.Add:
-        lhs_loops = _window_loops(expr.lhs)
-        rhs_loops = _window_loops(expr.rhs)
-        if lhs_loops is None or rhs_loops is None:
+        lhs_terms = _window_terms(expr.lhs)
+        rhs_terms = _window_terms(expr.rhs)
+        if lhs_terms is None or rhs_terms is None:
             return None
-        return lhs_loops + rhs_loops
+        return lhs_terms + rhs_terms
     if expr.kind == AffineBinaryOpKind.Mul:
         for loop, coefficient in ((expr.lhs, expr.rhs), (expr.rhs, expr.lhs)):
             if (
@@ -102,31 +103,76 @@ def _window_loops(expr: AffineExpr) -> tuple[int, ...] | None:
                 and isinstance(coefficient, AffineConstantExpr)
                 and coefficient.value >= 1
             ):
-                return (loop.position,)
+                return ((loop.position, coefficient.value),)
     return None
 
 
-def tensor_dim_loops(indexing_map: AffineMap) -> tuple[tuple[int, ...], ...]:
+def tensor_dim_terms(indexing_map: AffineMap) -> tuple[tuple[tuple[int, int], ...], ...]:
     """
-    For each tensor dim of ``indexing_map``, the loops its expression reads: one
-    loop ``d``, a sliding window such as ``2 * h + kh`` whose first loop (the
-    output position ``h``) is the one that splits the dim and whose other loops
-    (the window ``kh``) are never split, or none for a constant (a broadcast dim,
-    never split).
+    For each tensor dim of ``indexing_map``, the (loop, coefficient) terms of
+    its expression: one term ``d``, a sliding window such as ``2 * h + kh``
+    whose first loop (the output position ``h``) is the one that splits the dim
+    and whose other loops (the window ``kh``) are never split, or none for a
+    constant (a broadcast dim, never split).
     """
     if indexing_map.num_symbols:
         raise VerifyException(f"map {indexing_map} has symbols; a layout map reads loops only")
-    dim_loops: list[tuple[int, ...]] = []
+    dim_terms: list[tuple[tuple[int, int], ...]] = []
     for dim, expr in enumerate(indexing_map.results):
-        loops = () if isinstance(expr, AffineConstantExpr) else _window_loops(expr)
-        if loops is None or len(set(loops)) != len(loops):
+        terms = () if isinstance(expr, AffineConstantExpr) else _window_terms(expr)
+        if terms is None or len({loop for loop, _ in terms}) != len(terms):
             raise VerifyException(
                 f"result {dim} ({expr}) of map {indexing_map} is neither a loop, a "
                 "sliding-window sum of distinct loops with positive coefficients, "
                 "nor a constant"
             )
-        dim_loops.append(loops)
-    return tuple(dim_loops)
+        dim_terms.append(terms)
+    return tuple(dim_terms)
+
+
+def tensor_dim_loops(indexing_map: AffineMap) -> tuple[tuple[int, ...], ...]:
+    """
+    For each tensor dim of ``indexing_map``, the loops its expression reads
+    (see ``tensor_dim_terms``): the first one splits the dim.
+    """
+    return tuple(tuple(loop for loop, _ in terms) for terms in tensor_dim_terms(indexing_map))
+
+
+def loop_extents(
+    indexing_maps: Sequence[AffineMap], operand_shapes: Sequence[Sequence[int]]
+) -> tuple[int, ...]:
+    """
+    The extent of every loop of an operator, read from the operand dims that a
+    loop indexes alone (as linalg infers loop ranges from operand shapes).
+    """
+    num_loops = indexing_maps[0].num_dims if indexing_maps else 0
+    extents: dict[int, int] = {}
+    for indexing_map, shape in zip(indexing_maps, operand_shapes, strict=True):
+        for terms, extent in zip(tensor_dim_terms(indexing_map), shape, strict=True):
+            if len(terms) == 1 and terms[0][1] == 1:
+                extents.setdefault(terms[0][0], extent)
+    missing = [loop for loop in range(num_loops) if loop not in extents]
+    if missing:
+        raise VerifyException(
+            f"loops {missing} have no extent: no operand dim is indexed by one of them alone"
+        )
+    return tuple(extents[loop] for loop in range(num_loops))
+
+
+def _block_shape(
+    indexing_map: AffineMap, tensor_shape: Sequence[int], loop_ranges: Sequence[int]
+) -> tuple[int, ...]:
+    """
+    The shape of the block of a tensor that ``loop_ranges[d]`` consecutive
+    positions of each loop ``d`` read: along a sliding-window dim, the window
+    including its halo; never more than the tensor's extent.
+    """
+    return tuple(
+        min(extent, sum(coefficient * (loop_ranges[loop] - 1) for loop, coefficient in terms) + 1)
+        if terms
+        else extent
+        for terms, extent in zip(tensor_dim_terms(indexing_map), tensor_shape, strict=True)
+    )
 
 
 def _per_dim(indexing_map: AffineMap, loop_factors: Sequence[int]) -> tuple[int, ...]:
@@ -508,23 +554,89 @@ class LayoutAttr(ParametrizedAttribute):
         """How many cores the grid has."""
         return prod(self.grid_shape())
 
-    def piece_shape(self, tensor_shape: Sequence[int]) -> tuple[int, ...]:
-        """The shape of one core's piece of a tensor of ``tensor_shape`` (padded)."""
-        return tuple(
-            ceil(extent / factor)
-            for extent, factor in zip(tensor_shape, self.spatial_factors(), strict=True)
-        )
+    def _loop_extents(
+        self, tensor_shape: Sequence[int], operator_loops: Sequence[int] | None
+    ) -> tuple[int, ...]:
+        """
+        The operator's loop extents: ``operator_loops`` when given, else read
+        from the tensor's own dims, which is possible only when each dim is one
+        loop or a constant (a loop the tensor does not index is never read).
+        """
+        if operator_loops is not None:
+            return tuple(operator_loops)
+        extents = [1] * self.map.data.num_dims
+        for dim, (terms, extent) in enumerate(
+            zip(tensor_dim_terms(self.map.data), tensor_shape, strict=True)
+        ):
+            if len(terms) > 1 or (terms and terms[0][1] != 1):
+                raise ValueError(
+                    f"dimension {dim} of map {self.map.data} is a strided or sliding window: "
+                    "its pieces depend on the operator's loop extents, pass them"
+                )
+            if terms:
+                extents[terms[0][0]] = extent
+        return tuple(extents)
 
-    def rotating_piece_shape(self, tensor_shape: Sequence[int]) -> tuple[int, ...]:
-        """The shape of one rotating piece: a core's piece cut by the temporal factors."""
+    def _per_core_ranges(
+        self, tensor_shape: Sequence[int], operator_loops: Sequence[int] | None
+    ) -> tuple[int, ...]:
+        """Positions of each loop one core covers: ceil(extent / grid factor)."""
         return tuple(
             ceil(extent / factor)
             for extent, factor in zip(
-                self.piece_shape(tensor_shape),
-                _per_dim(self.map.data, self.temporal_factors()),
-                strict=True,
+                self._loop_extents(tensor_shape, operator_loops), self.grid_shape(), strict=True
             )
         )
+
+    def piece_shape(
+        self, tensor_shape: Sequence[int], operator_loops: Sequence[int] | None = None
+    ) -> tuple[int, ...]:
+        """
+        The shape of one core's piece of a tensor of ``tensor_shape`` (padded):
+        the block its range of each loop reads, a sliding window's halo
+        included. ``operator_loops`` (the operator's loop extents) is needed
+        only when the map has a strided or sliding-window dim.
+        """
+        return _block_shape(
+            self.map.data, tensor_shape, self._per_core_ranges(tensor_shape, operator_loops)
+        )
+
+    def rotating_piece_shape(
+        self, tensor_shape: Sequence[int], operator_loops: Sequence[int] | None = None
+    ) -> tuple[int, ...]:
+        """
+        The shape of one rotating piece: the block read by a core's range of
+        each loop cut by the temporal factor on that loop.
+        """
+        ranges = [
+            ceil(positions / factor)
+            for positions, factor in zip(
+                self._per_core_ranges(tensor_shape, operator_loops),
+                self.temporal_factors(),
+                strict=True,
+            )
+        ]
+        return _block_shape(self.map.data, tensor_shape, ranges)
+
+    def step_shape(
+        self,
+        tensor_shape: Sequence[int],
+        operator_loops: Sequence[int],
+        steps_per_loop: Sequence[int],
+    ) -> tuple[int, ...]:
+        """
+        The shape of the slice of a piece one compute step reads (its *step
+        slice*): the block read by a core's range of each loop cut into the
+        operator's ``steps_per_loop`` steps along it (X_d, the largest
+        temporal factor on loop d), a sliding window's halo included.
+        """
+        ranges = [
+            ceil(positions / steps)
+            for positions, steps in zip(
+                self._per_core_ranges(tensor_shape, operator_loops), steps_per_loop, strict=True
+            )
+        ]
+        return _block_shape(self.map.data, tensor_shape, ranges)
 
 
 @irdl_attr_definition
@@ -730,6 +842,56 @@ class DistributeOp(IRDLOperation):
         assert isinstance(self.source.type, TensorType)
         assert isinstance(self.result.type, DistributedTensorType)
         _check_same_tensor(self.name, self.source.type, self.result.type)
+
+
+@irdl_op_definition
+class EmptyOp(IRDLOperation):
+    """
+    Allocates a distributed tensor with undefined contents: each core reserves
+    its pieces as the result's layout places them, and no data moves. It stands
+    for `tensor.empty` used as an operator's `outs`.
+    """
+
+    name = "rtensor.empty"
+
+    result = result_def(DistributedTensorType)
+
+    assembly_format = "attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, result_type: DistributedTensorType):
+        super().__init__(result_types=[result_type])
+
+
+@irdl_op_definition
+class FillOp(IRDLOperation):
+    """
+    A distributed tensor every element of which is `value`: each core writes
+    its pieces where the result's layout places them, and no data moves. It
+    stands for a `linalg.fill` initialising an operator's `outs`, done in that
+    operator's layout.
+    """
+
+    name = "rtensor.fill"
+
+    value = operand_def()
+    result = result_def(DistributedTensorType)
+
+    assembly_format = "$value attr-dict `:` type($value) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, value: SSAValue, result_type: DistributedTensorType):
+        super().__init__(operands=[value], result_types=[result_type])
+
+    def verify_(self) -> None:
+        assert isinstance(self.result.type, DistributedTensorType)
+        if self.value.type != self.result.type.get_element_type():
+            raise VerifyException(
+                f"rtensor.fill value of type {self.value.type} differs from the element "
+                f"type {self.result.type.get_element_type()} of the tensor it fills"
+            )
 
 
 @irdl_op_definition
@@ -951,6 +1113,6 @@ class ComputeOp(IRDLOperation):
 
 RTensor = Dialect(
     "rtensor",
-    [DistributeOp, CollectOp, RelayoutOp, ComputeOp, YieldOp],
+    [DistributeOp, EmptyOp, FillOp, CollectOp, RelayoutOp, ComputeOp, YieldOp],
     [LayoutAttr, DistributedTensorType, OpPlanAttr],
 )

@@ -13,6 +13,26 @@ rotate along). The levels over a plan loop ``d`` multiply to the number of
 compute steps along ``d``; an operand cut into ``f_t`` pieces along ``d``
 rotates at the level where it has made ``f_t`` moves per pass over ``d``, i.e.
 the levels over ``d`` that enclose its rotate multiply to ``f_t``.
+
+*Step slices.* Along plan loop ``d`` the operator takes X_d compute steps, X_d
+the largest temporal factor on ``d``. An operand cut into fewer pieces
+(``f_t < X_d``) holds, in its current piece, the data of ``X_d / f_t`` steps:
+each compute step reads one *step slice* of it, the slice of the steps the
+levels over ``d`` nested inside its rotation level count (all levels over ``d``
+if it does not rotate on ``d``). A step slice spans ceil(per-core range / X_d)
+positions of every loop (``LayoutAttr.step_shape``); along a sliding-window dim
+it is the window of those positions, halo included. The ``shift.compute`` body
+sees the step slices, so the operator inside is shape-consistent.
+
+*Partial sums.* An output replicated over split reduction loops whose temporal
+factors do not cover its replication holds ``p = r / prod(f_t)`` partial
+results of each piece, one per ring (``LayoutAttr.ring_count``). After the loop
+nest a ``shift.reduce_scatter`` combines them: each of the ``p`` cores sharing a
+piece keeps the combined 1/p of it, the piece cut ``scatter[d]`` ways along
+each loop ``d`` the output indexes (the factors multiply to ``p``). The
+schedule's result then has the outs layout with its temporal factors
+multiplied by ``scatter`` (``reduce_scattered_type``): no copy is replicated
+any more, each core holds a distinct chunk.
 """
 
 from __future__ import annotations
@@ -50,6 +70,8 @@ from xdsl.irdl import (
     var_operand_def,
     var_result_def,
 )
+from xdsl.parser import Parser
+from xdsl.printer import Printer
 from xdsl.traits import (
     HasAncestor,
     HasParent,
@@ -60,7 +82,7 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects.local_array import LocalArrayType
-from t10.dialects.rtensor import DistributedTensorType, OpPlanAttr
+from t10.dialects.rtensor import DistributedTensorType, LayoutAttr, OpPlanAttr, loop_extents
 
 
 @irdl_attr_definition
@@ -127,6 +149,52 @@ def _check_split_loop(op: Operation, piece: SSAValue, loop: int) -> tuple[int, i
     return operand, temporal[loop], plan.operand_pace(operand)[loop]
 
 
+def partial_sums(output_type: DistributedTensorType) -> int:
+    """
+    p: how many partial results of each piece an output laid out as
+    `output_type` holds after the loop nest, one per ring of the cores sharing
+    it (1 when it is not replicated beyond its rotations).
+    """
+    return output_type.layout.ring_count()
+
+
+def reduce_scattered_type(
+    output_type: DistributedTensorType, scatter: Sequence[int]
+) -> DistributedTensorType:
+    """
+    Where an output's data is after a reduce-scatter of its partial sums that
+    cuts each piece ``scatter[d]`` ways along plan loop ``d``: its layout with
+    the temporal factors multiplied by ``scatter``, so that each core sharing a
+    piece holds a distinct chunk. Raises VerifyException if that layout breaks a
+    rule (a chunk all padding, a cut along a loop the output does not index) or
+    if the cuts do not multiply to the number of partial sums.
+    """
+    layout = output_type.layout
+    temporal = layout.temporal_factors()
+    if len(scatter) != len(temporal):
+        raise VerifyException(
+            f"shift.reduce_scatter cuts {list(scatter)} name {len(scatter)} loops but the "
+            f"plan has {len(temporal)}"
+        )
+    partials = partial_sums(output_type)
+    if prod(scatter) != partials or any(ways < 1 for ways in scatter):
+        raise VerifyException(
+            f"shift.reduce_scatter cuts {list(scatter)} make {prod(scatter)} chunks but the "
+            f"output holds {partials} partial sums of each piece (replication "
+            f"{layout.replication()} over temporal factors {list(temporal)})"
+        )
+    return DistributedTensorType(
+        output_type.get_shape(),
+        output_type.get_element_type(),
+        LayoutAttr(
+            layout.grid_shape(),
+            layout.map.data,
+            [factor * ways for factor, ways in zip(temporal, scatter, strict=True)],
+            layout.paces(),
+        ),
+    )
+
+
 @irdl_op_definition
 class ScheduleOp(IRDLOperation):
     """
@@ -138,6 +206,10 @@ class ScheduleOp(IRDLOperation):
     Rules: the operand layouts are the plan's; the body holds exactly one
     `shift.compute`, run `plan.compute_steps()` times; every operand split
     temporally on a loop rotates on that loop exactly once in the schedule.
+    A result has its outs type, except for an output holding partial sums
+    (`partial_sums` > 1): that one is reduce-scattered exactly once, and its
+    result type is `reduce_scattered_type` of the outs type by the
+    reduce-scatter's cuts.
     """
 
     name = "shift.schedule"
@@ -162,10 +234,13 @@ class ScheduleOp(IRDLOperation):
         inputs: Sequence[SSAValue],
         outputs: Sequence[SSAValue],
         body: Region,
+        result_types: Sequence[Attribute] | None = None,
     ):
         super().__init__(
             operands=[inputs, outputs],
-            result_types=[[output.type for output in outputs]],
+            result_types=[
+                [output.type for output in outputs] if result_types is None else result_types
+            ],
             properties={"plan": plan},
             regions=[body],
         )
@@ -186,19 +261,56 @@ class ScheduleOp(IRDLOperation):
             types.append(operand.type)
         return types
 
+    def operator_loops(self) -> tuple[int, ...]:
+        """The operator's loop extents, read from its operands' shapes and maps."""
+        operand_types = self.distributed_types()
+        return loop_extents(
+            [operand_type.layout.map.data for operand_type in operand_types],
+            [operand_type.get_shape() for operand_type in operand_types],
+        )
+
+    def steps_per_loop(self) -> tuple[int, ...]:
+        """X_d per plan loop: compute steps along it, its largest temporal factor."""
+        rows = [self.plan.operand_temporal(operand) for operand in range(len(self.plan.temporal))]
+        return tuple(max(factors) for factors in zip(*rows, strict=True))
+
+    def verify_operand_layouts(self) -> None:
+        """The plan has a row per operand and the operands are laid out as it says."""
+        self.verify_plan_rows()
+        self._verify_layouts(self.distributed_types())
+
     def verify_(self) -> None:
         operand_types = self.distributed_types()
-        self.verify_plan_rows()
-        result_types = [result.type for result in self.results_]
-        output_types = [output.type for output in self.outputs]
-        if result_types != output_types:
-            raise VerifyException(
-                f"results {_type_list(result_types)} differ from the outs "
-                f"{_type_list(output_types)}"
-            )
-        self._verify_layouts(operand_types)
+        self.verify_operand_layouts()
         self._verify_pieces(operand_types)
+        self._verify_results()
         self._verify_steps_and_rotations()
+
+    def _verify_results(self) -> None:
+        if len(self.results_) != len(self.outputs):
+            raise VerifyException(
+                f"schedule has {len(self.results_)} results but {len(self.outputs)} outs"
+            )
+        scatters = [op for op in self.body.block.ops if isinstance(op, ReduceScatterOp)]
+        for index, (output, result) in enumerate(zip(self.outputs, self.results_, strict=True)):
+            assert isinstance(output.type, DistributedTensorType)
+            piece = self.body.block.args[len(self.inputs) + index]
+            own_scatters = [op for op in scatters if op.piece == piece]
+            partials = partial_sums(output.type)
+            if partials == 1:
+                expected = output.type
+            elif len(own_scatters) != 1:
+                raise VerifyException(
+                    f"output {index} holds {partials} partial sums of each piece and must "
+                    f"be reduce-scattered once, found {len(own_scatters)} shift.reduce_scatter"
+                )
+            else:
+                expected = reduce_scattered_type(output.type, own_scatters[0].cuts())
+            if result.type != expected:
+                raise VerifyException(
+                    f"result {index} has type {result.type} but output {index} ends the "
+                    f"schedule as {expected}"
+                )
 
     def _verify_layouts(self, operand_types: Sequence[DistributedTensorType]) -> None:
         for operand, operand_type in enumerate(operand_types):
@@ -224,7 +336,9 @@ class ScheduleOp(IRDLOperation):
             zip(arguments, operand_types, strict=True)
         ):
             expected = PieceType(
-                operand_type.layout.rotating_piece_shape(operand_type.get_shape()),
+                operand_type.layout.rotating_piece_shape(
+                    operand_type.get_shape(), self.operator_loops()
+                ),
                 operand_type.get_element_type(),
             )
             if argument.type != expected:
@@ -239,13 +353,27 @@ class ScheduleOp(IRDLOperation):
         ]
         if len(structured_ops) != 1:
             return
-        indexing_maps = [attr.data for attr in structured_ops[0].get_indexing_maps()]
+        structured_op = structured_ops[0]
+        # Scalar operands (fill's value) have maps too, `() -> ()`, but no
+        # schedule operand: only tensor operands line up with the pieces.
+        tensor_maps = [
+            attr.data
+            for operand, attr in zip(
+                structured_op.operands, structured_op.get_indexing_maps(), strict=True
+            )
+            if isinstance(operand.type, TensorType)
+        ]
+        if len(tensor_maps) != len(self.body.block.args):
+            raise VerifyException(
+                f"{structured_op.name} has {len(tensor_maps)} tensor operands but the "
+                f"schedule has {len(self.body.block.args)}"
+            )
         for operand, (operand_type, indexing_map) in enumerate(
-            zip(self.distributed_types(), indexing_maps, strict=False)
+            zip(self.distributed_types(), tensor_maps, strict=True)
         ):
             if operand_type.layout.map.data != indexing_map:
                 raise VerifyException(
-                    f"{structured_ops[0].name} reads operand {operand} through "
+                    f"{structured_op.name} reads operand {operand} through "
                     f"{indexing_map} but its layout was planned for "
                     f"{operand_type.layout.map.data}"
                 )
@@ -329,8 +457,12 @@ class LoopOp(IRDLOperation):
 @irdl_op_definition
 class ComputeOp(IRDLOperation):
     """
-    One sub-operator step on every core: the body sees the pieces now local (ins
-    then outs) as tensors and yields the new contents of the `outs` pieces.
+    One sub-operator step on every core: the body sees the step slices of the
+    pieces now local (ins then outs) as tensors and yields the new contents of
+    the `outs` step slices. A step slice is the part of a piece this step reads
+    (see the module docstring): the whole piece for an operand cut into as many
+    pieces as there are steps along each loop, a 1/(X_d / f_t) slice along loop
+    d otherwise, a sliding window's halo included.
     """
 
     name = "shift.compute"
@@ -360,20 +492,34 @@ class ComputeOp(IRDLOperation):
                 "shift.compute must take the schedule's pieces in order: "
                 f"{len(schedule.inputs)} as ins and {len(schedule.outputs)} as outs"
             )
-        expected = tuple(_piece_type(piece).tensor_type() for piece in self.operands)
+        # Nested ops verify before their schedule: the step slices derive
+        # from the schedule's layouts, so those must hold first.
+        schedule.verify_operand_layouts()
+        operator_loops = schedule.operator_loops()
+        steps_per_loop = schedule.steps_per_loop()
+        expected = tuple(
+            TensorType(
+                operand_type.get_element_type(),
+                operand_type.layout.step_shape(
+                    operand_type.get_shape(), operator_loops, steps_per_loop
+                ),
+            )
+            for operand_type in schedule.distributed_types()
+        )
         arguments = tuple(self.body.block.arg_types)
         if arguments != expected:
             raise VerifyException(
                 f"shift.compute body arguments {_type_list(arguments)} must be the "
-                f"pieces' tensors {_type_list(expected)}"
+                f"step slices {_type_list(expected)} of the pieces (steps per loop "
+                f"{list(steps_per_loop)})"
             )
         terminator = self.body.block.last_op
         assert isinstance(terminator, YieldOp)
         yielded = tuple(value.type for value in terminator.arguments)
         if yielded != expected[len(self.inputs) :]:
             raise VerifyException(
-                f"shift.compute yields {_type_list(yielded)} but its outs pieces "
-                f"hold {_type_list(expected[len(self.inputs) :])}"
+                f"shift.compute yields {_type_list(yielded)} but its outs step slices "
+                f"are {_type_list(expected[len(self.inputs) :])}"
             )
 
 
@@ -519,8 +665,96 @@ class SkewOp(IRDLOperation):
             previous = previous.prev_op
 
 
+@irdl_op_definition
+class ReduceScatterOp(IRDLOperation):
+    """
+    Combines the partial sums of an output after the loop nest: the cores
+    holding copies of the same output piece (one per ring, the layout's ring
+    count of them) form a ring and, in one step fewer than there are copies,
+    each moving and combining one chunk, leave each of them with one chunk of
+    the combined piece. The piece is cut `scatter[d]` ways along plan loop `d`
+    (the chunks the schedule's result layout gives the cores); the cuts
+    multiply to the number of copies. The copies combine with the operator's
+    own reduction.
+
+    Example: `shift.reduce_scatter %acc scatter [2, 5, 1] : !shift.piece<8x40xf16>`.
+    """
+
+    name = "shift.reduce_scatter"
+
+    piece = operand_def(PieceType)
+    scatter = prop_def(ArrayAttr[IntAttr])
+
+    traits = traits_def(HasParent(ScheduleOp))
+
+    def __init__(self, piece: SSAValue, scatter: Sequence[int]):
+        super().__init__(
+            operands=[piece],
+            properties={"scatter": ArrayAttr(IntAttr(ways) for ways in scatter)},
+        )
+
+    def cuts(self) -> tuple[int, ...]:
+        """Into how many chunks the piece is cut along each plan loop."""
+        return tuple(ways.data for ways in self.scatter.data)
+
+    def ways(self) -> int:
+        """How many copies are combined: the number of chunks."""
+        return prod(self.cuts())
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ReduceScatterOp:
+        position = parser.pos
+        piece = parser.parse_operand()
+        parser.parse_keyword("scatter")
+        scatter = parser.parse_comma_separated_list(Parser.Delimiter.SQUARE, parser.parse_integer)
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        piece_type = parser.parse_type()
+        if piece.type != piece_type:
+            parser.raise_error(
+                f"piece has type {piece.type}, not {piece_type}", position, parser.pos
+            )
+        op = cls(piece, scatter)
+        op.attributes |= attributes
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.piece)
+        printer.print_string(" scatter [")
+        printer.print_list(self.cuts(), lambda ways: printer.print_string(str(ways)))
+        printer.print_string("]")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.piece.type)
+
+    def chunk_bytes(self) -> int:
+        """Bytes each core sends (and receives) per step: one chunk of the piece."""
+        return -(-_piece_type(self.piece).byte_size() // self.ways())
+
+    def verify_(self) -> None:
+        schedule = enclosing_schedule(self)
+        assert schedule is not None
+        operand = _operand_of_piece(self.piece, schedule)
+        output = operand - len(schedule.inputs)
+        if output < 0:
+            raise VerifyException(
+                f"shift.reduce_scatter of operand {operand}, an input: only outputs "
+                "hold partial sums"
+            )
+        reduce_scattered_type(schedule.distributed_types()[operand], self.cuts())
+        following = self.next_op
+        while following is not None:
+            if isinstance(following, LoopOp | ComputeOp):
+                raise VerifyException(
+                    f"shift.reduce_scatter of output {output} precedes a {following.name}: "
+                    "partial sums are combined after the loop nest"
+                )
+            following = following.next_op
+
+
 Shift = Dialect(
     "shift",
-    [ScheduleOp, LoopOp, ComputeOp, YieldOp, RotateOp, SkewOp],
+    [ScheduleOp, LoopOp, ComputeOp, YieldOp, RotateOp, SkewOp, ReduceScatterOp],
     [PieceType],
 )

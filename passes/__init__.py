@@ -18,7 +18,19 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return SelectPlansPass
 
+    def insert_shifts() -> type[ModulePass]:
+        from t10.passes.insert_shifts import InsertShiftsPass
+
+        return InsertShiftsPass
+
+    def compile_pipeline() -> type[ModulePass]:
+        from t10.passes.compile import CompilePass
+
+        return CompilePass
+
     return {
         "t10-partition": partition,
         "t10-select-plans": select_plans,
+        "t10-insert-shifts": insert_shifts,
+        "t10-compile": compile_pipeline,
     }

@@ -12,9 +12,21 @@ rotate round the cores sharing it (DESIGN §2). The search
    divides the operand's replication count; no rotating piece is entirely
    padding) and keeps the combinations whose factors form a divisibility chain
    on every loop;
-3. prices all candidates at once with numpy (``t10.hwmodel.cost``), drops those
+3. prices the candidates at once with numpy (``t10.hwmodel.cost``), drops those
    over the per-core SRAM, and keeps the Pareto frontier of (bytes per core,
    cycles).
+
+Most candidates are never built: a branch and bound (``_promising_candidates``)
+prices the plans in which one operand alone rotates, and drops every partial
+combination of operand options, then every candidate, that one of those real
+plans beats strictly on both its bytes and a lower bound of its cycles. The
+bounds are exact lower bounds of the cost model (bytes add up per operand; a
+tensor cut into ``w`` pieces rotates at least ``w - 1`` times; compute is
+bounded per group of loops, ``_compute_lower_bound``), so the frontier, and the
+plan standing for each of its points, is that of pricing every candidate
+(``enumerate_candidates``); the tests compare the two. The count of candidates
+is still exact: the options of the last operand that keep the divisibility
+chains are counted as bitmasks, not built.
 
 Paces are all 1: the cost model prices a rotation by its bytes alone (true of
 an all-to-all chip; a mesh's hop latency is not charged yet, and pace 1 would
@@ -57,6 +69,10 @@ chip's core count."""
 
 MIN_CORE_FRACTION = 0.9
 """Plans use at least this fraction of the cores an operator can use."""
+
+ROUNDING = 1e-9
+"""Relative slack when a bound is compared with a price: they sum the same terms in different
+orders."""
 
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
@@ -107,6 +123,9 @@ class SearchResult:
     frontier: tuple[Plan, ...]
     """Sorted by bytes per core (ascending), so cycles descend."""
     plans_evaluated: int
+    """Candidates enumerated (implicitly): every valid plan, priced or ruled out by a bound."""
+    plans_priced: int
+    """Plans priced in full (``evaluate``); the others were ruled out by bounds."""
     search_seconds: float
 
     @property
@@ -144,9 +163,43 @@ def enumerate_op_factors(space: IterationSpace, cores: int) -> IntArray:
             [np.repeat(rows, len(options), axis=0), np.tile(options, len(rows))[:, None]], axis=1
         )[keep]
         products = new_products[keep]
-    # The most cores any row uses: valid factors may not reach the chip's core count.
+    # The most cores a row that can be scheduled uses: valid factors may not reach the chip's
+    # core count, and a split whose output partial sums cannot be reduce-scattered has no plan.
+    viable = np.zeros(len(rows), dtype=bool)
+    checked = np.zeros(len(rows), dtype=bool)
     usable = int(products.max())
-    return rows[products >= math.ceil(MIN_CORE_FRACTION * usable)]
+    while True:
+        candidates = (products >= math.ceil(MIN_CORE_FRACTION * usable)) & ~checked
+        viable[candidates] = _rows_with_plans(space, rows[candidates])
+        checked |= candidates
+        if not viable.any():
+            lower = products[~checked]
+            if len(lower) == 0:
+                return rows[:0]
+            usable = int(lower.max())
+            continue
+        best = int(products[viable].max())
+        if best == usable:
+            return rows[viable & (products >= math.ceil(MIN_CORE_FRACTION * usable))]
+        usable = best
+
+
+def _rows_with_plans(space: IterationSpace, op_factor_rows: IntArray) -> NDArray[np.bool_]:
+    """Per F_op row, whether every output has a temporal option (one that can be scheduled)."""
+    has_plans = np.ones(len(op_factor_rows), dtype=bool)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    per_core_rows = -(-extents // op_factor_rows)
+    for access, loops in zip(space.operands, _operand_split_loops(space), strict=True):
+        if not access.is_output:
+            continue
+        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+        replications = _prod(op_factor_rows, unread)
+        for row, (replication, caps) in enumerate(
+            zip(replications, per_core_rows[:, loops], strict=True)
+        ):
+            if has_plans[row]:
+                has_plans[row] = len(_temporal_options(int(replication), caps, True)) > 0
+    return has_plans
 
 
 @cache
@@ -173,15 +226,43 @@ def _factorisations_dividing(replication: int, parts: int) -> IntArray:
     return np.asarray(options, dtype=np.int64).reshape(len(options), parts)
 
 
-def _temporal_options(replication: int, caps: IntArray) -> IntArray:
+def _no_part_all_padding(factors: IntArray, caps: IntArray) -> NDArray[np.bool_]:
+    """Whether cutting extents ``caps`` into ``factors`` parts leaves no part all padding."""
+    fits: NDArray[np.bool_] = (factors <= caps) & ((factors - 1) * -(-caps // factors) < caps)
+    return np.all(fits, axis=-1, keepdims=False)
+
+
+def _scatterable(options: IntArray, replication: int, caps: IntArray) -> NDArray[np.bool_]:
+    """
+    Per temporal option of an output, whether its ``replication / prod(option)``
+    partial sums can be reduce-scattered: cut along the output's split loops
+    into that many chunks, none all padding (``shift.reduce_scatter``).
+    """
+    partials = replication // np.prod(options, axis=1)
+    scatterable = partials == 1
+    for count in np.unique(partials[partials > 1]):
+        chosen = np.flatnonzero(partials == count)
+        cuts = np.asarray(_ordered_factorisations(int(count), len(caps)), dtype=np.int64)
+        if len(cuts) == 0:
+            continue
+        combined = options[chosen][:, None, :] * cuts[None, :, :]
+        scatterable[chosen] = _no_part_all_padding(combined, caps).any(axis=1)
+    return scatterable
+
+
+def _temporal_options(replication: int, caps: IntArray, is_output: bool) -> IntArray:
     """
     Temporal factors over an operand's split loops whose product divides its
     replication count and that leave no rotating piece entirely padding, given
-    the per-core extent ``caps`` along each of those loops.
+    the per-core extent ``caps`` along each of those loops. An output's options
+    must also leave partial sums that a reduce-scatter can cut into non-empty
+    chunks (a plan whose partial sums have nowhere to go cannot be scheduled).
     """
     options = _factorisations_dividing(replication, len(caps))
-    fits = (options <= caps) & ((options - 1) * -(-caps // options) < caps)
-    return options[fits.all(axis=1)]
+    options = options[_no_part_all_padding(options, caps)]
+    if is_output:
+        options = options[_scatterable(options, replication, caps)]
+    return options
 
 
 @dataclass(frozen=True)
@@ -207,58 +288,136 @@ def _operand_split_loops(space: IterationSpace) -> list[list[int]]:
     ]
 
 
-def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
-    """
-    Every valid (F_op, temporal factors) combination, as arrays: per F_op row,
-    the product of its operands' temporal options, less the combinations that
-    break a divisibility chain. The product is built for all rows at once.
-    """
-    op_factor_rows = enumerate_op_factors(space, cores)
-    split_loops = _operand_split_loops(space)
-    num_operands, num_loops = len(space.operands), space.num_loops
+@dataclass(frozen=True)
+class _OperandOptions:
+    """One operand's temporal options on every F_op row, the rows' lists concatenated."""
+
+    loops: list[int]
+    """The loops the options split (an operand's f_t exceeds 1 only there)."""
+    table: IntArray
+    """(options, len(loops)): every row's options, row after row."""
+    row_start: IntArray
+    """(rows,): where each F_op row's options start in ``table``."""
+    row_count: IntArray
+    """(rows,): how many options each F_op row has."""
+
+    @property
+    def option_rows(self) -> IntArray:
+        """(options,): the F_op row of each option."""
+        return np.repeat(np.arange(len(self.row_count)), self.row_count)
+
+
+def _operand_options(space: IterationSpace, op_factor_rows: IntArray) -> list[_OperandOptions]:
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core_rows = -(-extents // op_factor_rows)
-
-    # Per operand: every row's options, concatenated, and where each row's start.
-    option_tables: list[IntArray] = []
-    option_offsets: list[IntArray] = []
-    option_counts: list[IntArray] = []
-    for access, loops in zip(space.operands, split_loops, strict=True):
-        unread = [loop for loop in range(num_loops) if loop not in access.indexed_loops]
+    options: list[_OperandOptions] = []
+    for access, loops in zip(space.operands, _operand_split_loops(space), strict=True):
+        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
         replications = _prod(op_factor_rows, unread)
         per_row = [
-            _temporal_options(int(replication), caps)
+            _temporal_options(int(replication), caps, access.is_output)
             for replication, caps in zip(replications, per_core_rows[:, loops], strict=True)
         ]
-        counts = np.asarray([len(options) for options in per_row], dtype=np.int64)
-        option_counts.append(counts)
-        option_offsets.append(np.concatenate([[0], np.cumsum(counts)[:-1]]))
-        option_tables.append(np.concatenate(per_row, axis=0))
+        counts = np.asarray([len(row_options) for row_options in per_row], dtype=np.int64)
+        options.append(
+            _OperandOptions(
+                loops=loops,
+                table=np.concatenate(per_row, axis=0),
+                row_start=np.cumsum(counts) - counts,
+                row_count=counts,
+            )
+        )
+    return options
 
-    # Extend the combinations one operand at a time, dropping those that break
-    # a divisibility chain as soon as both sides of it are chosen.
-    row_index = np.arange(len(op_factor_rows))
-    temporal = np.ones((len(row_index), num_operands, num_loops), dtype=np.int16)
-    for operand, loops in enumerate(split_loops):
-        counts = option_counts[operand][row_index]
-        parent = np.repeat(np.arange(len(row_index)), counts)
-        choice = np.arange(len(parent)) - np.repeat(np.cumsum(counts) - counts, counts)
-        row_index = row_index[parent]
-        temporal = temporal[parent]
-        if loops:
-            options = option_tables[operand][option_offsets[operand][row_index] + choice]
-            temporal[:, operand, loops] = options
-        keep = np.ones(len(row_index), dtype=bool)
-        for loop in loops:
-            for other in range(operand):
-                if loop in split_loops[other]:
-                    low = np.minimum(temporal[:, operand, loop], temporal[:, other, loop])
-                    high = np.maximum(temporal[:, operand, loop], temporal[:, other, loop])
-                    keep &= high % low == 0
-        row_index, temporal = row_index[keep], temporal[keep]
-    if len(row_index) == 0:
+
+@dataclass(frozen=True)
+class _Partial:
+    """Combinations of the options of some operands (the others' factors all 1)."""
+
+    row_index: IntArray
+    temporal: FactorArray
+    choice: IntArray
+    """(n, operands): each chosen operand's option (its index in the operand's table)."""
+
+
+def _chains_hold(
+    options: list[_OperandOptions],
+    operand: int,
+    operand_table: IntArray,
+    other: int,
+    other_table: IntArray,
+) -> NDArray[np.bool_]:
+    """Whether each pair of rows of the two tables forms a divisibility chain on every loop."""
+    holds = np.ones(len(operand_table), dtype=bool)
+    if len(operand_table) == 0:
+        return holds
+    for column, loop in enumerate(options[operand].loops):
+        if loop in options[other].loops:
+            mine = operand_table[:, column]
+            theirs = other_table[:, options[other].loops.index(loop)]
+            holds &= _divisibility_table(max(int(mine.max()), int(theirs.max())))[mine, theirs]
+    return holds
+
+
+@cache
+def _divisibility_table(largest: int) -> NDArray[np.bool_]:
+    """``[a, b]``: whether the smaller of ``a`` and ``b`` divides the larger (1 <= a, b <=
+    ``largest``); a lookup is much cheaper than integer division over millions of pairs."""
+    values = np.arange(largest + 1)
+    low = np.maximum(np.minimum(values[:, None], values[None, :]), 1)
+    return np.maximum(values[:, None], values[None, :]) % low == 0
+
+
+def _extend(
+    partial: _Partial, options: list[_OperandOptions], operand: int, chosen: Sequence[int]
+) -> _Partial:
+    """Every partial combination times every option of ``operand`` that keeps the chains with
+    the ``chosen`` operands, in (partial, option) order."""
+    operand_options = options[operand]
+    counts = operand_options.row_count[partial.row_index]
+    parent = np.repeat(np.arange(len(counts)), counts)
+    option = np.arange(len(parent)) + np.repeat(
+        operand_options.row_start[partial.row_index] - (np.cumsum(counts) - counts), counts
+    )
+    table = operand_options.table[option]
+    keep = np.ones(len(parent), dtype=bool)
+    for other in chosen:
+        if set(operand_options.loops) & set(options[other].loops):
+            other_table = options[other].table[partial.choice[parent, other]]
+            keep &= _chains_hold(options, operand, table, other, other_table)
+    parent, option, table = parent[keep], option[keep], table[keep]
+    temporal = partial.temporal[parent]
+    temporal[:, operand, operand_options.loops] = table
+    choice = partial.choice[parent]
+    choice[:, operand] = option
+    return _Partial(partial.row_index[parent], temporal, choice)
+
+
+def _rows_alone(op_factor_rows: IntArray, num_operands: int) -> _Partial:
+    """One partial per F_op row, no operand's options chosen yet."""
+    rows = len(op_factor_rows)
+    return _Partial(
+        np.arange(rows),
+        np.ones((rows, num_operands, op_factor_rows.shape[1]), dtype=np.int16),
+        np.zeros((rows, num_operands), dtype=np.int64),
+    )
+
+
+def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
+    """
+    Every valid (F_op, temporal factors) combination, as arrays, exhaustively:
+    per F_op row, the product of its operands' temporal options, less the
+    combinations that break a divisibility chain. The search prunes this set
+    (``_promising_candidates``); tests compare the two.
+    """
+    op_factor_rows = enumerate_op_factors(space, cores)
+    options = _operand_options(space, op_factor_rows)
+    partial = _rows_alone(op_factor_rows, len(options))
+    for operand in range(len(options)):
+        partial = _extend(partial, options, operand, range(operand))
+    if len(partial.row_index) == 0:
         raise PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
-    return _Candidates(op_factor_rows, row_index, temporal)
+    return _Candidates(op_factor_rows, partial.row_index, partial.temporal)
 
 
 def _contraction_roles(space: IterationSpace) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -334,6 +493,117 @@ def _rotating_elements(
     return rotating
 
 
+def _compute_cycles(
+    space: IterationSpace, chip: Chip, per_core: IntArray, steps_per_loop: IntArray
+) -> FloatArray:
+    """Compute cycles of plans with these per-core extents and steps per loop (X_d)."""
+    step_extents = -(-per_core // steps_per_loop)
+    return np.prod(steps_per_loop, axis=1) * _step_compute_cycles(space, chip, step_extents)
+
+
+def _compute_lower_bound(
+    space: IterationSpace,
+    chip: Chip,
+    per_core_rows: IntArray,
+    rows: IntArray,
+    least_steps: IntArray | FactorArray,
+) -> FloatArray:
+    """
+    A lower bound on ``_compute_cycles`` of every plan with the per-core
+    extents of F_op ``rows`` that takes at least ``least_steps`` steps on each
+    loop. The cost
+    formulas multiply, per group of loops, steps by a per-step count (elements,
+    or blocks of them); steps times the per-step count is at least the count
+    over the whole per-core extent, and at least the steps when it counts blocks.
+    Both bounds only grow with the steps, so the bound holds for every plan that
+    extends a partial choice of temporal factors.
+    """
+
+    def extent(loops: Sequence[int]) -> FloatArray:
+        return np.prod(per_core_rows[:, list(loops)], axis=1).astype(np.float64)[rows]
+
+    def steps(loops: Sequence[int]) -> FloatArray:
+        return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64).astype(np.float64)
+
+    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+        rate = chip.matmul_rate(space.element_type)
+        overhead = rate.call_overhead
+        batch, m, n, k = _contraction_roles(space)
+
+        role_steps = {"m": steps(m), "n": steps(n), "k": steps(k)}
+        role_extents = {"m": extent(m), "n": extent(n), "k": extent(k)}
+
+        def blocks(role: str, block: int) -> FloatArray:
+            return np.maximum(np.ceil(role_extents[role] / block), role_steps[role])
+
+        def orientation(row_role: str, column_role: str) -> FloatArray:
+            row_steps = role_steps[row_role]
+            inner_blocks = blocks("k", rate.block.k)
+            column_blocks = blocks(column_role, rate.block.n)
+            return (
+                blocks(row_role, rate.block.m) * inner_blocks * column_blocks * rate.block_cycles
+                + row_steps * inner_blocks * column_blocks * overhead.cycles_per_kn_block
+                + row_steps * role_steps["k"] * column_blocks * overhead.cycles_per_n_block
+                + row_steps * role_steps["k"] * role_steps[column_role] * overhead.cycles
+            )
+
+        return extent(batch) * np.minimum(orientation("m", "n"), orientation("n", "m"))
+    all_loops = range(space.num_loops)
+    if space.op_class == OpClass.DATA_MOVEMENT:
+        output = next(a for a in space.operands if a.is_output)
+        written = sorted(output.indexed_loops)
+        copy = chip.compute.data_movement
+        unwritten = [loop for loop in all_loops if loop not in output.indexed_loops]
+        return copy.cycles_per_byte * chip.bytes_per_element(space.element_type) * extent(
+            written
+        ) * steps(unwritten) + copy.launch_cycles * steps(all_loops)
+    stream = (
+        chip.compute.reduction if space.op_class == OpClass.REDUCTION else chip.compute.elementwise
+    )
+    return stream.cycles_per_element * extent(all_loops) + stream.launch_cycles * steps(all_loops)
+
+
+@dataclass(frozen=True)
+class _OperandCost:
+    """What one operand adds to each plan's price."""
+
+    rotating_bytes: IntArray
+    """Bytes of one rotating piece."""
+    bytes_per_core: IntArray
+    """Its pieces (double-buffered when rotating), plus partial-sum chunks for an output."""
+    reduce_cycles: FloatArray
+    """Cycles of the reduce-scatter combining an output's partial sums (0 for inputs)."""
+
+
+def _operand_cost(
+    space: IterationSpace,
+    chip: Chip,
+    operand: int,
+    op_factor_rows: IntArray,
+    rows: IntArray,
+    temporal: FactorArray,
+) -> _OperandCost:
+    """The operand's share of the price of plans on F_op ``rows`` with its ``temporal`` factors."""
+    access = space.operands[operand]
+    element_bytes = chip.bytes_per_element(space.element_type)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    piece_rows = _operand_pieces(space, operand, -(-extents // op_factor_rows))
+    rotating = _rotating_elements(space, operand, piece_rows[rows], temporal)
+    split_ways = np.prod(temporal, axis=1, dtype=np.int64)
+    bytes_per_core = np.where(split_ways > 1, 2, 1) * rotating * element_bytes
+    reduce = np.zeros(len(rows))
+    if access.is_output:
+        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+        partials = _prod(op_factor_rows, unread)[rows] // split_ways
+        chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
+        reduce_steps = partials - 1
+        reduce = reduce_steps * (
+            cost.shift_cycles(chip, chunk * element_bytes) + cost.elementwise_cycles(chip, chunk)
+        ) + cost.sync_cycles(chip, reduce_steps)
+        bytes_per_core = bytes_per_core + np.where(partials > 1, chunk * element_bytes, 0)
+    return _OperandCost(rotating * element_bytes, bytes_per_core, reduce)
+
+
 def _rotation_cost(
     chip: Chip,
     temporal: FactorArray,
@@ -383,34 +653,23 @@ def evaluate(
     rows, temporal = candidates.row_index, candidates.temporal
     op_factor_rows = candidates.op_factor_rows
     num_plans = len(rows)
-    element_bytes = chip.bytes_per_element(space.element_type)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
-    per_core_rows = -(-extents // op_factor_rows)
+    per_core = -(-extents // op_factor_rows)[rows]
     steps_per_loop = temporal.max(axis=1).astype(np.int64)
     compute_steps = np.prod(steps_per_loop, axis=1)
-    step_extents = -(-per_core_rows[rows] // steps_per_loop)
-    compute = compute_steps * _step_compute_cycles(space, chip, step_extents)
+    compute = _compute_cycles(space, chip, per_core, steps_per_loop)
 
     bytes_per_core = np.zeros(num_plans, dtype=np.int64)
     rotating_bytes = np.zeros((num_plans, len(space.operands)), dtype=np.int64)
     split_ways = np.prod(temporal, axis=2, dtype=np.int64)
     reduce = np.zeros(num_plans)
-    for operand, access in enumerate(space.operands):
-        piece_rows = _operand_pieces(space, operand, per_core_rows)
-        piece = piece_rows[rows]
-        rotating = _rotating_elements(space, operand, piece, temporal[:, operand])
-        rotating_bytes[:, operand] = rotating * element_bytes
-        bytes_per_core += np.where(split_ways[:, operand] > 1, 2, 1) * rotating * element_bytes
-        if access.is_output:
-            unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
-            partials = _prod(op_factor_rows, unread)[rows] // split_ways[:, operand]
-            chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
-            reduce_steps = partials - 1
-            reduce += reduce_steps * (
-                cost.shift_cycles(chip, chunk * element_bytes)
-                + cost.elementwise_cycles(chip, chunk)
-            ) + cost.sync_cycles(chip, reduce_steps)
-            bytes_per_core += np.where(partials > 1, chunk * element_bytes, 0)
+    for operand in range(len(space.operands)):
+        operand_cost = _operand_cost(
+            space, chip, operand, op_factor_rows, rows, temporal[:, operand]
+        )
+        rotating_bytes[:, operand] = operand_cost.rotating_bytes
+        bytes_per_core += operand_cost.bytes_per_core
+        reduce += operand_cost.reduce_cycles
 
     # Pricing every nesting order is the costly part: do it only for the
     # candidates that could reach the frontier. Any one order gives an upper
@@ -433,7 +692,7 @@ def evaluate(
     contenders = (
         np.arange(num_plans)
         if nest_every_candidate
-        else by_bytes[best_upper >= lower[by_bytes] * (1 - 1e-9)]
+        else by_bytes[best_upper >= lower[by_bytes] * (1 - ROUNDING)]
     )
     loop_order = np.where(
         steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
@@ -488,6 +747,8 @@ def _best_nesting(
     shift = np.zeros(num_plans)
     sync = np.zeros(num_plans)
     loop_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
+    if num_plans == 0:
+        return shift, sync, loop_order
     keys = (steps_per_loop > 1) @ (1 << np.arange(num_loops, dtype=np.int64))
     by_key = np.argsort(keys, kind="stable")
     sorted_keys = keys[by_key]
@@ -544,6 +805,203 @@ def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
     return order[improves]
 
 
+def _option_bounds(
+    space: IterationSpace, chip: Chip, op_factor_rows: IntArray, options: list[_OperandOptions]
+) -> tuple[list[IntArray], list[FloatArray]]:
+    """
+    Per operand, per option: the bytes per core it adds to any plan, and the
+    fewest cycles it adds (each rotation of a piece costs its shift and a sync
+    and a tensor cut into ``w`` pieces rotates at least ``w - 1`` times, plus an
+    output's reduce-scatter).
+    """
+    option_bytes: list[IntArray] = []
+    option_cycles: list[FloatArray] = []
+    for operand, operand_options in enumerate(options):
+        temporal = np.ones((len(operand_options.table), space.num_loops), dtype=np.int16)
+        temporal[:, operand_options.loops] = operand_options.table
+        operand_cost = _operand_cost(
+            space, chip, operand, op_factor_rows, operand_options.option_rows, temporal
+        )
+        per_rotation = cost.shift_cycles(chip, operand_cost.rotating_bytes) + cost.sync_cycles(
+            chip, np.ones(1)
+        )
+        split_ways = np.prod(temporal, axis=1, dtype=np.int64)
+        option_bytes.append(operand_cost.bytes_per_core)
+        option_cycles.append((split_ways - 1) * per_rotation + operand_cost.reduce_cycles)
+    return option_bytes, option_cycles
+
+
+@dataclass(frozen=True)
+class _Staircase:
+    """
+    The Pareto set of the plans in which one operand alone rotates. Each is a
+    real plan priced at least at its true cycles, so a candidate one of them
+    beats strictly (no more bytes, fewer cycles) is not on the frontier.
+    """
+
+    bytes_per_core: IntArray
+    """Ascending."""
+    cycles: IntArray
+    """Descending."""
+    plans_priced: int
+    """How many plans were priced to find it."""
+
+    def beats(self, bytes_bound: IntArray, cycles_bound: FloatArray) -> NDArray[np.bool_]:
+        """Whether a plan of the staircase holds at most ``bytes_bound`` bytes in fewer than
+        ``cycles_bound`` cycles."""
+        position = np.searchsorted(self.bytes_per_core, bytes_bound, side="right") - 1
+        best_cycles = self.cycles[np.maximum(position, 0)]
+        return (position >= 0) & (best_cycles < cycles_bound * (1 - ROUNDING))
+
+
+def _reference_staircase(
+    space: IterationSpace, chip: Chip, op_factor_rows: IntArray, options: list[_OperandOptions]
+) -> _Staircase:
+    row_index: list[IntArray] = []
+    temporal: list[FactorArray] = []
+    for operand, operand_options in enumerate(options):
+        rows = operand_options.option_rows
+        factors = np.ones((len(rows), len(options), space.num_loops), dtype=np.int16)
+        factors[:, operand, operand_options.loops] = operand_options.table
+        row_index.append(rows)
+        temporal.append(factors)
+    references = _Candidates(op_factor_rows, np.concatenate(row_index), np.concatenate(temporal))
+    priced = evaluate(space, chip, references)
+    frontier = pareto_indices(priced["bytes_per_core"], priced["cycles"])
+    return _Staircase(
+        priced["bytes_per_core"][frontier], priced["cycles"][frontier], len(references.row_index)
+    )
+
+
+def _completion_masks(
+    options: list[_OperandOptions], last: int, partial: _Partial, chosen: Sequence[int]
+) -> NDArray[np.uint8]:
+    """
+    Per partial combination, packed bits over its row's options of operand
+    ``last``: set where the option keeps the divisibility chains with every
+    ``chosen`` operand. Compatibility is decided once per pair of options.
+    """
+    last_options = options[last]
+    width = int(last_options.row_count.max())
+    # Each compatibility table already clears the bits past a row's options.
+    masks: NDArray[np.uint8] | None = None
+    for other in chosen:
+        if not set(options[other].loops) & set(last_options.loops):
+            continue
+        other_options = options[other]
+        other_rows = other_options.option_rows
+        counts = last_options.row_count[other_rows]
+        pair_other = np.repeat(np.arange(len(other_rows)), counts)
+        position = np.arange(len(pair_other)) - np.repeat(np.cumsum(counts) - counts, counts)
+        pair_last = last_options.row_start[other_rows[pair_other]] + position
+        holds = _chains_hold(
+            options,
+            last,
+            last_options.table[pair_last],
+            other,
+            other_options.table[pair_other],
+        )
+        compatible = np.zeros((len(other_rows), width), dtype=bool)
+        compatible[pair_other[holds], position[holds]] = True
+        other_masks = np.packbits(compatible, axis=1)[partial.choice[:, other]]
+        masks = other_masks if masks is None else masks & other_masks
+    if masks is None:
+        in_row = np.arange(width) < last_options.row_count[:, None]
+        masks = np.packbits(in_row, axis=1)[partial.row_index]
+    return masks
+
+
+@dataclass(frozen=True)
+class _Pruned:
+    """The candidates the bounds leave, and what the search did to find them."""
+
+    candidates: _Candidates
+    enumerated: int
+    """Every valid candidate, counted without building most of them."""
+    priced: int
+    """Plans priced in full: the reference plans and the candidates left."""
+
+
+def _promising_candidates(space: IterationSpace, chip: Chip) -> _Pruned:
+    """
+    The candidates that may reach the frontier, in ``enumerate_candidates``
+    order, found by branch and bound. The reference plans (one operand rotating)
+    give a staircase of real prices. Every operand but one (``last``, the one
+    that keeps the partial combinations fewest) is combined; a partial
+    combination is dropped when a reference beats the bound on every completion:
+    its bytes plus the least any option of ``last`` adds, and the compute bound
+    of its steps plus the least cycles each option adds. The survivors are
+    completed, each candidate dropped when a reference beats its exact bytes and
+    the least cycles of its rotations plus, first, its partial's compute bound,
+    then its exact compute. A dropped
+    candidate is beaten strictly by a real plan, so the frontier, and which plan
+    represents each of its points, is that of the exhaustive enumeration.
+    """
+    op_factor_rows = enumerate_op_factors(space, chip.cores)
+    options = _operand_options(space, op_factor_rows)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    per_core_rows = -(-extents // op_factor_rows)
+    option_bytes, option_cycles = _option_bounds(space, chip, op_factor_rows, options)
+    staircase = _reference_staircase(space, chip, op_factor_rows, options)
+
+    counts = np.stack([operand_options.row_count for operand_options in options])
+    last = min(
+        range(len(options)),
+        key=lambda operand: int(np.prod(np.delete(counts, operand, axis=0), axis=0).sum()),
+    )
+    chosen = [operand for operand in range(len(options)) if operand != last]
+    partial = _rows_alone(op_factor_rows, len(options))
+    for position, operand in enumerate(chosen):
+        partial = _extend(partial, options, operand, chosen[:position])
+    masks = _completion_masks(options, last, partial, chosen)
+    completions = np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
+
+    rows = partial.row_index
+    partial_bytes = np.zeros(len(rows), dtype=np.int64)
+    rotation_cycles = np.zeros(len(rows))
+    for operand in chosen:
+        partial_bytes += option_bytes[operand][partial.choice[:, operand]]
+        rotation_cycles += option_cycles[operand][partial.choice[:, operand]]
+    partial_cycles = rotation_cycles + _compute_lower_bound(
+        space, chip, per_core_rows, rows, partial.temporal.max(axis=1)
+    )
+    starts = options[last].row_start
+    least_bytes = np.minimum.reduceat(option_bytes[last], starts)[rows]
+    least_cycles = np.minimum.reduceat(option_cycles[last], starts)[rows]
+    kept = (completions > 0) & ~staircase.beats(
+        partial_bytes + least_bytes, partial_cycles + least_cycles
+    )
+
+    parent, position = np.nonzero(
+        np.unpackbits(masks[kept], axis=1, count=int(options[last].row_count.max()))
+    )
+    parent = np.flatnonzero(kept)[parent]
+    option = starts[rows[parent]] + position
+    # First the partial's bound with the option's own bytes and cycles: cheap.
+    candidate_bytes = partial_bytes[parent] + option_bytes[last][option]
+    kept = ~staircase.beats(candidate_bytes, partial_cycles[parent] + option_cycles[last][option])
+    parent, option, candidate_bytes = parent[kept], option[kept], candidate_bytes[kept]
+    rows = rows[parent]
+    temporal = partial.temporal[parent]
+    temporal[:, last, options[last].loops] = options[last].table[option]
+    choice = partial.choice[parent]
+    choice[:, last] = option
+    candidate_cycles = (
+        rotation_cycles[parent]
+        + option_cycles[last][option]
+        + _compute_cycles(space, chip, per_core_rows[rows], temporal.max(axis=1).astype(np.int64))
+    )
+    kept = ~staircase.beats(candidate_bytes, candidate_cycles)
+    rows, temporal, choice = rows[kept], temporal[kept], choice[kept]
+    # Back in enumeration order, which decides between plans of equal price.
+    order = np.lexsort([*choice.T[::-1], rows])
+    return _Pruned(
+        candidates=_Candidates(op_factor_rows, rows[order], temporal[order]),
+        enumerated=int(completions.sum()),
+        priced=staircase.plans_priced + len(order),
+    )
+
+
 def _priced_plan(candidates: _Candidates, priced: dict[str, IntArray], index: int) -> Plan:
     temporal = candidates.temporal[index]
     return Plan(
@@ -584,7 +1042,8 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
         return cached
     start = time.perf_counter()
     _check_chip_supports(space, chip)
-    candidates = enumerate_candidates(space, chip.cores)
+    pruned = _promising_candidates(space, chip)
+    candidates = pruned.candidates
     priced = evaluate(space, chip, candidates)
     fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)
     if len(fits) == 0:
@@ -598,7 +1057,8 @@ def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
         space=space,
         chip=chip.name,
         frontier=frontier,
-        plans_evaluated=len(candidates.row_index),
+        plans_evaluated=pruned.enumerated,
+        plans_priced=pruned.priced,
         search_seconds=time.perf_counter() - start,
     )
     _cache[key] = result
@@ -629,7 +1089,20 @@ def _check_plan_fits(space: IterationSpace, chip: Chip, plan: OpPlanAttr) -> Non
                 f"factors {temporal}), which the planner never splits: no schedule combines "
                 "the partial results of that loop"
             )
-    for operand in range(len(space.operands)):
+    split_loops = _operand_split_loops(space)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    per_core = -(-extents // np.asarray(op_factors, dtype=np.int64))
+    for operand, access in enumerate(space.operands):
+        loops = split_loops[operand]
+        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+        replication = math.prod(op_factors[loop] for loop in unread)
+        option = np.asarray([[plan.operand_temporal(operand)[loop] for loop in loops]], np.int64)
+        if access.is_output and not _scatterable(option, replication, per_core[loops])[0]:
+            raise PlanningError(
+                f"plan {plan} leaves output {operand} with "
+                f"{replication // int(option.prod())} partial sums per piece that no "
+                "reduce-scatter can cut into as many non-empty chunks"
+            )
         for loop, pace in enumerate(plan.operand_pace(operand)):
             if pace != 1:
                 raise PlanningError(

@@ -355,10 +355,15 @@ def _operators(graph: ModelGraph, chip: Chip, usable_bytes: int) -> list[Operato
         for position in graph.resident_span(value):
             resident[position] += size
     operators: list[Operator] = []
+    # Identical operators (a model's repeated layers) carry identical frontiers: price once.
+    priced: dict[tuple[object, ...], tuple[Plan, ...]] = {}
     for position, op in enumerate(graph.operators):
         try:
             space = iteration_space(op)
-            plans = price_plans(space, chip, _frontier_plans(op))
+            frontier = _frontier_plans(op)
+            key = (space.cache_key(), tuple(frontier))
+            if (plans := priced.get(key)) is None:
+                plans = priced[key] = price_plans(space, chip, frontier)
         except (PlanningError, KeyError) as error:
             raise SelectionError(f"{_where(op)}error: {error}") from error
         by_bytes = tuple(sorted(plans, key=lambda plan: (plan.bytes_per_core, plan.cycles)))

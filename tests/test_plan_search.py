@@ -16,7 +16,12 @@ from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.plan_search import (
     MIN_CORE_FRACTION,
+    Plan,
     _Candidates,  # pyright: ignore[reportPrivateUsage]
+    _compute_cycles,  # pyright: ignore[reportPrivateUsage]
+    _compute_lower_bound,  # pyright: ignore[reportPrivateUsage]
+    _priced_plan,  # pyright: ignore[reportPrivateUsage]
+    enumerate_candidates,
     evaluate,
     pareto_indices,
     price_plans,
@@ -95,6 +100,19 @@ def softmax(rows: int, cols: int) -> IterationSpace:
     )
 
 
+def transpose(rows: int, cols: int) -> IterationSpace:
+    source, target = f"tensor<{rows}x{cols}xf16>", f"tensor<{cols}x{rows}xf16>"
+    return iteration_space(
+        parse_op(
+            "%r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, "
+            'affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} '
+            f"ins(%a : {source}) outs(%c : {target}) {{\n"
+            f"^bb0(%x: f16, %y: f16):\n  linalg.yield %x : f16\n}} -> {target}",
+            {"a": source, "c": target},
+        )
+    )
+
+
 def brute_force_frontier(space: IterationSpace, chip: Chip) -> set[tuple[int, int]]:
     """Every plan check_plan accepts (pace 1, enough cores), priced one at a time."""
     shapes = [access.shape for access in space.operands]
@@ -148,6 +166,15 @@ def brute_force_frontier(space: IterationSpace, chip: Chip) -> set[tuple[int, in
             other[0] <= point[0] and other[1] <= point[1] and other != point for other in points
         )
     }
+
+
+def exhaustive_frontier(space: IterationSpace, chip: Chip) -> tuple[Plan, ...]:
+    """The frontier of every enumerated candidate, each priced: the search without its bounds."""
+    candidates = enumerate_candidates(space, chip.cores)
+    priced = evaluate(space, chip, candidates)
+    fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)
+    chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
+    return tuple(_priced_plan(candidates, priced, int(index)) for index in chosen)
 
 
 def with_cores(cores: int) -> Chip:
@@ -217,6 +244,7 @@ def test_op_classes_come_from_structure():
     assert conv(1, 2, 6, 2, 3).op_class == OpClass.CONVOLUTION
     assert add(4, 4).op_class == OpClass.ELEMENTWISE
     assert softmax(4, 4).op_class == OpClass.REDUCTION
+    assert transpose(4, 6).op_class == OpClass.DATA_MOVEMENT
 
 
 def test_conv_window_loops_are_never_split():
@@ -328,3 +356,55 @@ def test_plan_that_does_not_fit_is_a_planning_error(
 ):
     with pytest.raises(PlanningError, match=message):
         price_plans(space, load_chip("small-16"), [plan])
+
+
+@pytest.mark.parametrize(
+    ("space", "chip_name"),
+    [
+        (conv(2, 8, 12, 16, 3), "small-16"),
+        (conv(4, 16, 10, 8, 3), "small-16"),
+        (conv(1, 3, 20, 8, 5), "small-16"),
+        (conv(8, 4, 6, 12, 2), "mesh-64"),
+        (conv(4, 32, 9, 32, 3), "mesh-64"),
+        (matmul(96, 64, 128), "mesh-64"),
+        (batch_matmul(4, 64, 32, 48), "mesh-64"),
+    ],
+    ids=["conv", "conv-c16", "conv-5x5", "conv-64", "conv-64-c32", "matmul-64", "batch-64"],
+)
+def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip_name: str):
+    """Same plans (points, representatives, loop orders), same count; fewer plans priced."""
+    chip = load_chip(chip_name)
+    result = search_plans(space, chip)
+    assert result.frontier == exhaustive_frontier(space, chip)
+    assert result.plans_evaluated == len(enumerate_candidates(space, chip.cores).row_index)
+    assert result.plans_priced < result.plans_evaluated
+
+
+@pytest.mark.parametrize(
+    "space",
+    [
+        conv(2, 8, 12, 16, 3),
+        matmul(128, 64, 96),
+        batch_matmul(4, 64, 32, 48),
+        add(64, 80),
+        softmax(32, 48),
+        transpose(48, 64),
+    ],
+    ids=["conv", "matmul", "batch_matmul", "add", "softmax", "transpose"],
+)
+def test_compute_lower_bound_never_exceeds_the_compute_it_bounds(space: IterationSpace):
+    chip = load_chip("mesh-64")
+    candidates = enumerate_candidates(space, chip.cores)
+    per_core_rows = -(-np.asarray(space.loop_extents) // candidates.op_factor_rows)
+    rows = candidates.row_index
+    steps = candidates.temporal.max(axis=1).astype(np.int64)
+    compute = _compute_cycles(space, chip, per_core_rows[rows], steps)
+    # Bounds from the full steps, and from fewer steps (as a partial choice knows them).
+    for least_steps in (steps, np.maximum(steps // 2, 1), np.ones_like(steps)):
+        bound = _compute_lower_bound(space, chip, per_core_rows, rows, least_steps)
+        assert np.all(bound <= compute * (1 + 1e-12))
+    # Tight where nothing is cut in time: a plan's compute is then one known call.
+    unstepped = (steps == 1).all(axis=1)
+    assert unstepped.any()
+    bound = _compute_lower_bound(space, chip, per_core_rows, rows, steps)
+    assert np.mean(bound[unstepped] / compute[unstepped]) > 0.5

@@ -93,8 +93,15 @@ def test_conv_sliding_window():
     assert layout.used_loops() == (0, 2, 3, 4, 5, 6)
     assert layout.replication() == 2
     assert layout.ring_count() == 1
-    assert layout.piece_shape((1, 4, 10, 21)) == (1, 4, 5, 21)
-    assert layout.rotating_piece_shape((1, 4, 10, 21)) == (1, 2, 5, 21)
+    # Loops (n, _, oh, ow, c, kh, kw) = (1, 1, 8, 10, 4, 3, 3) read a 1x4x10x21
+    # input. A core's 4 output rows read 4 + 3 - 1 = 6 input rows (the halo).
+    loops = (1, 1, 8, 10, 4, 3, 3)
+    assert layout.piece_shape((1, 4, 10, 21), loops) == (1, 4, 6, 21)
+    assert layout.rotating_piece_shape((1, 4, 10, 21), loops) == (1, 2, 6, 21)
+    # Two steps along oh: each reads 2 output rows' window of 4 input rows.
+    assert layout.step_shape((1, 4, 10, 21), loops, (1, 1, 2, 1, 2, 1, 1)) == (1, 2, 4, 21)
+    with pytest.raises(ValueError, match=r"dimension 2 of map .* is a strided or sliding window"):
+        layout.piece_shape((1, 4, 10, 21))
     with pytest.raises(VerifyException, match="window loop 5 of dimension 2 has grid factor 2"):
         LayoutAttr([1, 1, 2, 1, 1, 2, 1], input_map)
 

@@ -20,7 +20,7 @@
 The human form prints, per operator, its loops, op class and search effort,
 then the frontier from the smallest plan to the fastest. ``--json`` prints
 one object: ``{"chip", "ops": [{"name", "op_class", "loops": {name: extent},
-"plans_evaluated", "search_seconds", "frontier": [plan, ...]}]}``, each plan
+"plans_evaluated", "plans_priced", "search_seconds", "frontier": [plan, ...]}]}``, each plan
 as ``Plan.to_json`` gives it plus its time in microseconds (``time_us``), the
 frontier sorted by bytes per core.
 
@@ -271,6 +271,7 @@ def frontier_json(operators: Sequence[PlannedOperator], chip: Chip) -> dict[str,
                     zip(operator.loop_names, operator.result.space.loop_extents, strict=True)
                 ),
                 "plans_evaluated": operator.result.plans_evaluated,
+                "plans_priced": operator.result.plans_priced,
                 "search_seconds": operator.result.search_seconds,
                 "frontier": [plan_json(plan, chip) for plan in operator.result.frontier],
             }
@@ -308,7 +309,8 @@ def describe_operator(operator: PlannedOperator, chip: Chip) -> list[str]:
     lines = [
         f"{operator.name}: loops {loops} ({result.space.op_class.value}, "
         f"{result.space.element_type}) on {chip.name}",
-        f"{result.plans_evaluated} plans evaluated in {result.search_seconds:.2f} s, "
+        f"{result.plans_evaluated} plans evaluated ({result.plans_priced} priced) in "
+        f"{result.search_seconds:.2f} s, "
         f"{len(result.frontier)} on the frontier",
         "",
     ]

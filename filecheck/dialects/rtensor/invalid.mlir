@@ -420,3 +420,9 @@
 rtensor.yield %h : tensor<8xf32>
 
 // CHECK: 'rtensor.yield' expects parent op 'rtensor.compute'
+
+// -----
+
+%one = "test.op"() : () -> f32
+%ones = rtensor.fill %one : f32 -> !rtensor.tensor<8xf16, #rtensor.layout<grid = [2], map = (i) -> (i)>>
+// CHECK: rtensor.fill value of type f32 differs from the element type f16 of the tensor it fills

@@ -66,3 +66,15 @@
 // CHECK-NEXT:   %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%li, %lf : tensor<1x4x10x10xf32>, tensor<8x4x3x3xf32>) outs(%lo : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
 // CHECK-NEXT:   rtensor.yield %y : tensor<1x8x8x8xf32>
 // CHECK-NEXT: } -> !rtensor.tensor<1x8x8x8xf32, #rtensor.layout<grid = [1, 2, 2, 1, 1, 1, 1], map = (d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>>
+
+// An allocation with undefined contents, where a tensor.empty fed an operator's outs.
+%fresh = rtensor.empty {tag} : !rtensor.tensor<8x8xf16, #rtensor.layout<grid = [2, 4], map = (m, n) -> (m, n)>>
+
+// CHECK-NEXT: %fresh = rtensor.empty {tag} : !rtensor.tensor<8x8xf16, #rtensor.layout<grid = [2, 4], map = (d0, d1) -> (d0, d1)>>
+
+// Every element one scalar, where a linalg.fill initialised an operator's outs.
+%zero = "test.op"() : () -> f16
+%zeros = rtensor.fill %zero {tag} : f16 -> !rtensor.tensor<8x8xf16, #rtensor.layout<grid = [2, 4], map = (m, n) -> (m, n)>>
+
+// CHECK-NEXT: %zero = "test.op"() : () -> f16
+// CHECK-NEXT: %zeros = rtensor.fill %zero {tag} : f16 -> !rtensor.tensor<8x8xf16, #rtensor.layout<grid = [2, 4], map = (d0, d1) -> (d0, d1)>>

@@ -53,7 +53,7 @@
   }
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k), temporal = [2, 1, 1]>>
-// CHECK: results [!rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (d0, d1, d2) -> (d0, d2), temporal = [2, 1, 1]>>] differ from the outs
+// CHECK: result 0 has type !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (d0, d1, d2) -> (d0, d2), temporal = [2, 1, 1]>> but output 0 ends the schedule as !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (d0, d1, d2) -> (d0, d1), temporal = [2, 1, 1]>>
 
 // -----
 
@@ -349,7 +349,7 @@
   }
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
-// CHECK: shift.compute body arguments [tensor<4x2xf32>, tensor<4x4xf32>, tensor<2x4xf32>] must be the pieces' tensors [tensor<2x4xf32>, tensor<4x4xf32>, tensor<2x4xf32>]
+// CHECK: shift.compute body arguments [tensor<4x2xf32>, tensor<4x4xf32>, tensor<2x4xf32>] must be the step slices [tensor<2x4xf32>, tensor<4x4xf32>, tensor<2x4xf32>] of the pieces (steps per loop [2, 1, 1])
 
 // -----
 
@@ -371,7 +371,7 @@
   }
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
-// CHECK: shift.compute yields [tensor<2x4xf32>, tensor<2x4xf32>] but its outs pieces hold [tensor<2x4xf32>]
+// CHECK: shift.compute yields [tensor<2x4xf32>, tensor<2x4xf32>] but its outs step slices are [tensor<2x4xf32>]
 
 // -----
 
@@ -598,3 +598,138 @@
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
 // CHECK: operand 0 is skewed on loop 0 twice
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.reduce_scatter %pa scatter [2, 1, 1] : !shift.piece<4x4xf32>
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
+// CHECK: shift.reduce_scatter of operand 0, an input: only outputs hold partial sums
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.reduce_scatter %pc scatter [4, 1, 1] : !shift.piece<4x4xf32>
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
+// CHECK: shift.reduce_scatter cuts [4, 1, 1] make 4 chunks but the output holds 2 partial sums of each piece (replication 2 over temporal factors [1, 1, 1])
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.reduce_scatter %pc scatter [1, 1, 1, 2] : !shift.piece<4x4xf32>
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
+// CHECK: shift.reduce_scatter cuts [1, 1, 1, 2] name 4 loops but the plan has 3
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.reduce_scatter %pc scatter [2, 1, 1] : !shift.piece<4x4xf32>
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
+// CHECK: shift.reduce_scatter of output 0 precedes a shift.compute: partial sums are combined after the loop nest
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+// CHECK: output 0 holds 2 partial sums of each piece and must be reduce-scattered once, found 0 shift.reduce_scatter
+
+
+// -----
+
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.reduce_scatter %pc scatter [2, 1, 1] : !shift.piece<4x4xf32>
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+// CHECK: result 0 has type !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (d0, d1, d2) -> (d0, d1)>> but output 0 ends the schedule as !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (d0, d1, d2) -> (d0, d1), temporal = [2, 1, 1]>>
+
+
+// -----
+
+%v = "test.op"() : () -> !rtensor.tensor<8xf32, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 1], temporal = [[1, 1]]> outs(%v : !rtensor.tensor<8xf32, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i)>>) {
+^bb0(%pv: !shift.piece<4xf32>):
+  shift.yield
+} -> !rtensor.tensor<8xf32, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i)>>
+// CHECK: loops [1] have no extent: no operand dim is indexed by one of them alone
+
+
+// -----
+
+%f1 = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+%f2 = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2], temporal = [[1, 1], [1, 1]]> ins(%f1 : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>) outs(%f2 : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>) {
+^bb0(%p1: !shift.piece<4x4xf32>, %p2: !shift.piece<4x4xf32>):
+  shift.compute ins(%p1 : !shift.piece<4x4xf32>) outs(%p2 : !shift.piece<4x4xf32>) {
+  ^bb0(%t1: tensor<4x4xf32>, %t2: tensor<4x4xf32>):
+    %zero = arith.constant 0.0 : f32
+    %f = linalg.fill ins(%zero : f32) outs(%t2 : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %f : tensor<4x4xf32>
+  }
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+// CHECK: linalg.fill has 1 tensor operands but the schedule has 2

@@ -1,0 +1,48 @@
+"""``t10-compile``: the whole pipeline from linalg to compute-shift IR, as one pass.
+
+``t10-opt -p 't10-compile{chip=ipu-mk2}' model.mlir`` runs, in order,
+``t10-partition{chip top-k}``, ``t10-select-plans{chip memory-fraction summary}``
+and ``t10-insert-shifts``, with the options shared where the passes share them.
+Running the passes one by one instead gives the same IR and shows each stage.
+"""
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from t10.passes.insert_shifts import InsertShiftsPass
+from t10.passes.partition import PartitionPass
+from t10.passes.select_plans import SelectPlansPass
+
+
+@dataclass(frozen=True)
+class CompilePass(ModulePass):
+    """
+    Partition every operator, choose the whole function's plans on ``chip``
+    and rewrite the operators into compute-shift schedules.
+    """
+
+    name = "t10-compile"
+
+    chip: str = "ipu-mk2"
+    top_k: int = 0
+    memory_fraction: float = 1.0
+    summary: bool = False
+
+    def stages(self) -> tuple[ModulePass, ...]:
+        """The passes the pipeline runs, in order."""
+        return (
+            PartitionPass(chip=self.chip, top_k=self.top_k),
+            SelectPlansPass(
+                chip=self.chip, memory_fraction=self.memory_fraction, summary=self.summary
+            ),
+            InsertShiftsPass(),
+        )
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for stage in self.stages():
+            stage.apply(ctx, op)
+            # Caught here, a stage's malformed output is blamed on that stage.
+            op.verify()
