@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The main job, as far as t10 goes today: read a real model in upstream linalg,
-# show the chip it will run on, search every operator's plans, and verify
-# hand-written distributed plans at the rtensor, shift and tile levels.
-# (Whole-model plan selection, lowering and simulation land with later issues.)
+# The main job, as far as t10 goes today: read real models in upstream linalg,
+# show the chip they will run on, search every operator's plans, choose the
+# plans of a whole BERT-base encoder layer under the memory limit and rewrite it
+# into compute-shift schedules, and verify hand-written distributed plans at the
+# rtensor, shift and tile levels. (Lowering to tile and simulation land next.)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +17,11 @@ t10-opt mlp.mlir
 
 step "Every operator's Pareto frontier of plans on the chip"
 t10-plan mlp.mlir --chip ipu-mk2
+
+step "A BERT-base encoder layer (batch 1, seq 128, fp16) compiled to compute-shift schedules"
+out="${TMPDIR:-/tmp}/t10-bert-base-layer.shift.mlir"
+t10-opt bert_base_layer.mlir -p 't10-compile{chip=ipu-mk2 summary=true}' -o "$out"
+echo "$(grep -c 'shift.schedule' "$out") schedules and $(grep -c 'rtensor.relayout' "$out") relayouts written to $out"
 
 step "A matmul distributed by a compute-shift plan (rtensor), verified"
 t10-opt matmul_plan.mlir >/dev/null && echo "matmul_plan.mlir: plan verifies"
