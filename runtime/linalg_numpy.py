@@ -1,0 +1,712 @@
+"""Numpy semantics of every linalg op t10 parses, optionally on every core at once.
+
+:func:`evaluate` runs one linalg op on numpy arrays. With ``core_axis=True``
+every operand carries a leading core axis, ``(cores, *tensor_shape)`` (or
+``(cores,)`` for a scalar), and one numpy call computes the op on every core;
+an operand whose core axis has extent 1 is shared by all cores.
+
+How an op runs
+==============
+
+Every structured op (``linalg.generic`` and every named op: they all carry
+indexing maps and a scalar body) runs its scalar body **once**, on arrays in
+*loop space*: an operand read through map ``m`` becomes an array with one axis
+per loop (extent 1 on loops the map does not use), so the body's arith/math ops
+are numpy ufuncs broadcasting over the iteration space. Loops that an output
+does not index are reduced: its body must yield ``combine(out, f(inputs))``
+(optionally wrapped in casts) with ``combine`` one of add, mul, max, min, and,
+or, xor; ``f`` is reduced with the combiner's ``ufunc.reduce`` and then
+combined with the init value. When ``combine`` is an add and ``f`` a product
+``p * q`` (matmuls, convolutions, every contraction) the product is never
+materialised over the whole iteration space: it is one batched matrix product
+(``np.einsum``).
+``linalg.softmax``, ``linalg.reduce`` and ``linalg.broadcast`` are given the
+same treatment through their own structure. Anything else raises
+:class:`UnsupportedOpError` naming the op.
+
+Numerics: the rule of a real chip
+=================================
+
+- Every scalar op computes in, and rounds to, its result type: an ``f16``
+  ``arith.mulf`` gives an ``f16`` (numpy computes a half op in single precision
+  and rounds once, as a half-precision ALU does).
+- Reductions and contractions accumulate in a wider type, as an IPU's
+  accumulators do: ``f16``/``bf16`` inputs accumulate in ``f32``; ``f32`` in
+  ``f32``; ``f64`` in ``f64``; integers in ``i64``. The init value is added in
+  that type and the result rounded once to the output element type (integers
+  wrap around). A contraction's products are exact in the accumulator type
+  (fused multiply-accumulate), even where its body rounds them to ``f16``.
+  So an ``f16`` matmul step is ``f16(f32(C) + sum f32(A) f32(B))``.
+- ``linalg.softmax`` computes ``exp(x - max) / sum`` in the accumulator type
+  and rounds once.
+- ``bf16`` has no numpy type: it is held as ``float32`` rounded to ``bf16``
+  precision (round to nearest even) after every op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from math import prod
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    ContainerType,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    ShapedType,
+)
+from xdsl.dialects.linalg import ops as xdsl_linalg
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.ir.affine import (
+    AffineBinaryOpExpr,
+    AffineBinaryOpKind,
+    AffineConstantExpr,
+    AffineDimExpr,
+    AffineExpr,
+    AffineMap,
+)
+
+from t10.dialects import linalg_ext
+
+Array = npt.NDArray[Any]
+
+
+class UnsupportedOpError(NotImplementedError):
+    """An op (or a scalar body) the numpy semantics do not cover, with the reason."""
+
+
+################################################################################
+# Element types                                                                #
+################################################################################
+
+
+def numpy_dtype(element_type: Attribute) -> np.dtype[np.generic]:
+    """The numpy type holding elements of ``element_type`` (``bf16``: ``float32``)."""
+    if isinstance(element_type, Float16Type):
+        return np.dtype(np.float16)
+    if isinstance(element_type, Float32Type | BFloat16Type):
+        return np.dtype(np.float32)
+    if isinstance(element_type, Float64Type):
+        return np.dtype(np.float64)
+    if isinstance(element_type, IndexType):
+        return np.dtype(np.int64)
+    if isinstance(element_type, IntegerType):
+        width = element_type.width.data
+        if width == 1:
+            return np.dtype(np.bool_)
+        if width in (8, 16, 32, 64):
+            return np.dtype(f"int{width}")
+    raise UnsupportedOpError(f"element type {element_type} has no numpy equivalent")
+
+
+def accumulator_dtype(element_type: Attribute) -> np.dtype[np.generic]:
+    """The type reductions and contractions over ``element_type`` accumulate in."""
+    if isinstance(element_type, Float16Type | BFloat16Type | Float32Type):
+        return np.dtype(np.float32)
+    if isinstance(element_type, Float64Type):
+        return np.dtype(np.float64)
+    return np.dtype(np.int64)
+
+
+def _round_to_bf16(values: Array) -> Array:
+    bits = np.asarray(values, dtype=np.float32).view(np.uint32)
+    rounding = np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))
+    rounded = np.where(np.isnan(values), bits, (bits + rounding) & np.uint32(0xFFFF0000))
+    return rounded.astype(np.uint32).view(np.float32)
+
+
+def to_element_type(values: Array | float | int, element_type: Attribute) -> Array:
+    """``values`` converted to ``element_type``, rounding or wrapping as the chip does."""
+    array = np.asarray(values)
+    dtype = numpy_dtype(element_type)
+    if np.issubdtype(dtype, np.integer) and np.issubdtype(array.dtype, np.floating):
+        # Float to integer conversion truncates toward zero (fptosi); values
+        # beyond the range wrap instead of being undefined.
+        array = np.trunc(array).astype(np.int64)
+    converted = array.astype(dtype, copy=False)
+    if isinstance(element_type, BFloat16Type):
+        return _round_to_bf16(converted)
+    return converted
+
+
+def element_type_of(value: SSAValue) -> Attribute:
+    """The element type of a shaped value, or the type of a scalar."""
+    value_type = value.type
+    if isinstance(value_type, ContainerType):
+        element_type = value_type.get_element_type()
+        assert isinstance(element_type, Attribute)
+        return element_type
+    return value_type
+
+
+def _shape_of(value: SSAValue) -> tuple[int, ...]:
+    value_type = value.type
+    if isinstance(value_type, ShapedType):
+        return tuple(value_type.get_shape())
+    return ()
+
+
+################################################################################
+# Scalar ops as ufuncs                                                         #
+################################################################################
+
+
+def _erf(x: Array) -> Array:
+    """erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7): numpy has no erf."""
+    wide = np.asarray(x, dtype=np.float64)
+    t = 1.0 / (1.0 + 0.3275911 * np.abs(wide))
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return np.sign(wide) * (1.0 - poly * np.exp(-wide * wide))
+
+
+def _round_half_away(x: Array) -> Array:
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+def _divsi(lhs: Array, rhs: Array) -> Array:
+    """Signed division rounding toward zero (C semantics), unlike numpy's floor division."""
+    quotient = np.abs(lhs) // np.abs(rhs)
+    return np.where((lhs < 0) != (rhs < 0), -quotient, quotient)
+
+
+_UNARY: dict[str, Callable[[Array], Array]] = {
+    "arith.negf": np.negative,
+    "math.absf": np.abs,
+    "math.absi": np.abs,
+    "math.exp": np.exp,
+    "math.exp2": np.exp2,
+    "math.expm1": np.expm1,
+    "math.log": np.log,
+    "math.log2": np.log2,
+    "math.log10": np.log10,
+    "math.log1p": np.log1p,
+    "math.sqrt": np.sqrt,
+    "math.rsqrt": lambda x: np.reciprocal(np.sqrt(x)),
+    "math.cbrt": np.cbrt,
+    "math.tanh": np.tanh,
+    "math.erf": _erf,
+    "math.sin": np.sin,
+    "math.cos": np.cos,
+    "math.tan": np.tan,
+    "math.asin": np.arcsin,
+    "math.acos": np.arccos,
+    "math.atan": np.arctan,
+    "math.sinh": np.sinh,
+    "math.cosh": np.cosh,
+    "math.asinh": np.arcsinh,
+    "math.acosh": np.arccosh,
+    "math.atanh": np.arctanh,
+    "math.ceil": np.ceil,
+    "math.floor": np.floor,
+    "math.round": _round_half_away,
+    "math.roundeven": np.rint,
+    "math.trunc": np.trunc,
+    "math.isnan": np.isnan,
+    "math.isinf": np.isinf,
+    "math.isfinite": np.isfinite,
+}
+
+_BINARY: dict[str, Callable[[Array, Array], Array]] = {
+    "arith.addf": np.add,
+    "arith.addi": np.add,
+    "arith.subf": np.subtract,
+    "arith.subi": np.subtract,
+    "arith.mulf": np.multiply,
+    "arith.muli": np.multiply,
+    "arith.divf": np.divide,
+    "arith.divsi": _divsi,
+    "arith.remf": np.fmod,
+    "arith.remsi": np.fmod,
+    "arith.maximumf": np.maximum,
+    "arith.minimumf": np.minimum,
+    "arith.maxnumf": np.fmax,
+    "arith.minnumf": np.fmin,
+    "arith.maxsi": np.maximum,
+    "arith.minsi": np.minimum,
+    "arith.andi": np.bitwise_and,
+    "arith.ori": np.bitwise_or,
+    "arith.xori": np.bitwise_xor,
+    "arith.shli": np.left_shift,
+    "arith.shrsi": np.right_shift,
+    "math.powf": np.power,
+    "math.atan2": np.arctan2,
+    "math.copysign": np.copysign,
+}
+
+_CASTS = frozenset(
+    {
+        "arith.extf",
+        "arith.truncf",
+        "arith.sitofp",
+        "arith.fptosi",
+        "arith.fptoui",
+        "arith.extsi",
+        "arith.trunci",
+        "arith.index_cast",
+    }
+)
+"""Conversions whose operand is read as signed: numpy's own ``astype``."""
+
+_UNSIGNED_CASTS = frozenset({"arith.extui", "arith.uitofp", "arith.index_castui"})
+"""Conversions whose operand is read as unsigned."""
+
+_COMBINERS: dict[str, np.ufunc] = {
+    "arith.addf": np.add,
+    "arith.addi": np.add,
+    "arith.mulf": np.multiply,
+    "arith.muli": np.multiply,
+    "arith.maximumf": np.maximum,
+    "arith.minimumf": np.minimum,
+    "arith.maxnumf": np.fmax,
+    "arith.minnumf": np.fmin,
+    "arith.maxsi": np.maximum,
+    "arith.minsi": np.minimum,
+    "arith.andi": np.bitwise_and,
+    "arith.ori": np.bitwise_or,
+    "arith.xori": np.bitwise_xor,
+}
+"""Ops a reduction body may combine the accumulated value with, as ufuncs to reduce by."""
+
+_RELATIONS: dict[str, Callable[[Array, Array], Array]] = {
+    "eq": np.equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "lt": np.less,
+    "le": np.less_equal,
+    "ne": np.not_equal,
+}
+_CMPF_PREDICATES = (
+    *("false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord"),
+    *("ueq", "ugt", "uge", "ult", "ule", "une", "uno", "true"),
+)
+_CMPI_PREDICATES = ("eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge")
+
+
+def _unsigned(values: Array) -> Array:
+    if values.dtype == np.bool_ or not np.issubdtype(values.dtype, np.signedinteger):
+        return values
+    return values.view(np.dtype(f"uint{values.dtype.itemsize * 8}"))
+
+
+def _cmpf(predicate: str, lhs: Array, rhs: Array) -> Array:
+    if predicate in ("false", "true"):
+        return np.full(np.broadcast_shapes(lhs.shape, rhs.shape), predicate == "true")
+    unordered = np.isnan(lhs) | np.isnan(rhs)
+    if predicate == "ord":
+        return ~unordered
+    if predicate == "uno":
+        return unordered
+    compared = _RELATIONS[predicate[1:]](lhs, rhs)
+    return compared & ~unordered if predicate[0] == "o" else compared | unordered
+
+
+def _cmpi(predicate: str, lhs: Array, rhs: Array) -> Array:
+    if predicate.startswith("u"):
+        lhs, rhs = _unsigned(lhs), _unsigned(rhs)
+    relation = predicate if predicate in ("eq", "ne") else predicate[1:]
+    return _RELATIONS[relation](lhs, rhs)
+
+
+def constant_value(op: Operation) -> Array:
+    """The value of an ``arith.constant`` scalar, in its element type."""
+    value = op.properties.get("value")
+    if isinstance(value, FloatAttr | IntegerAttr):
+        return to_element_type(np.asarray(value.value.data), value.type)
+    raise UnsupportedOpError(f"arith.constant of {value} is not a scalar")
+
+
+################################################################################
+# Loop space                                                                   #
+################################################################################
+
+
+def _evaluate_affine(expr: AffineExpr, loop_indices: Sequence[Array]) -> Array:
+    if isinstance(expr, AffineDimExpr):
+        return loop_indices[expr.position]
+    if isinstance(expr, AffineConstantExpr):
+        return np.asarray(expr.value, dtype=np.int64)
+    if isinstance(expr, AffineBinaryOpExpr):
+        lhs = _evaluate_affine(expr.lhs, loop_indices)
+        rhs = _evaluate_affine(expr.rhs, loop_indices)
+        if expr.kind == AffineBinaryOpKind.Add:
+            return lhs + rhs
+        if expr.kind == AffineBinaryOpKind.Mul:
+            return lhs * rhs
+        if expr.kind == AffineBinaryOpKind.FloorDiv:
+            return lhs // rhs
+        if expr.kind == AffineBinaryOpKind.CeilDiv:
+            return -(-lhs // rhs)
+        return lhs % rhs
+    raise UnsupportedOpError(f"affine expression {expr} uses symbols")
+
+
+def _loop_indices(loop_extents: Sequence[int]) -> list[Array]:
+    """Per loop, its index values as an array broadcasting along that loop's axis."""
+    rank = len(loop_extents)
+    return [
+        np.arange(extent, dtype=np.int64).reshape(
+            tuple(extent if axis == loop else 1 for axis in range(rank))
+        )
+        for loop, extent in enumerate(loop_extents)
+    ]
+
+
+def _to_loop_space(array: Array, indexing_map: AffineMap, loop_extents: Sequence[int]) -> Array:
+    """``array`` (leading core axis) read through ``indexing_map``: shape (cores, *loops),
+    extent 1 on loops the map does not use."""
+    rank = len(loop_extents)
+    results = indexing_map.results
+    positions = [expr.position for expr in results if isinstance(expr, AffineDimExpr)]
+    if len(positions) == len(results) and len(set(positions)) == len(positions):
+        order = sorted(range(len(positions)), key=lambda dim: positions[dim])
+        moved = array.transpose(0, *(1 + dim for dim in order))
+        shape = [1] * rank
+        for position in positions:
+            shape[position] = loop_extents[position]
+        return moved.reshape(array.shape[0], *shape)
+    loop_indices = _loop_indices(loop_extents)
+    tensor_indices = [_evaluate_affine(expr, loop_indices) for expr in results]
+    loop_shape = np.broadcast_shapes(*(index.shape for index in tensor_indices), (1,) * rank)
+    gathered = array[(slice(None), *(np.broadcast_to(i, loop_shape) for i in tensor_indices))]
+    return gathered.reshape(array.shape[0], *loop_shape)
+
+
+def _from_loop_space(
+    values: Array, indexing_map: AffineMap, loop_extents: Sequence[int], op_name: str
+) -> Array:
+    """The output tensor (leading core axis) that ``indexing_map`` writes ``values`` to."""
+    positions: list[int] = []
+    for expr in indexing_map.results:
+        if not isinstance(expr, AffineDimExpr) or expr.position in positions:
+            raise UnsupportedOpError(
+                f"{op_name} writes its output through {indexing_map}, "
+                "which is not a projected permutation of its loops"
+            )
+        positions.append(expr.position)
+    full = np.broadcast_to(
+        values,
+        (
+            values.shape[0],
+            *(loop_extents[loop] if loop in positions else 1 for loop in range(len(loop_extents))),
+        ),
+    )
+    kept = [1 + loop for loop in range(len(loop_extents)) if loop in positions]
+    squeezed = full.reshape(values.shape[0], *(full.shape[axis] for axis in kept))
+    ordered_loops = sorted(positions)
+    return squeezed.transpose(0, *(1 + ordered_loops.index(position) for position in positions))
+
+
+def _contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequence[int]) -> Array:
+    """Sum over the ``reduced`` loops of ``lhs * rhs``, both in loop space, as one batched
+    matrix product; the result is in loop space with extent 1 on the reduced loops."""
+    rank = len(loop_extents)
+    lhs_used = [lhs.shape[1 + loop] > 1 for loop in range(rank)]
+    rhs_used = [rhs.shape[1 + loop] > 1 for loop in range(rank)]
+    lhs_alone = tuple(1 + loop for loop in reduced if lhs_used[loop] and not rhs_used[loop])
+    rhs_alone = tuple(1 + loop for loop in reduced if rhs_used[loop] and not lhs_used[loop])
+    if lhs_alone:
+        lhs = lhs.sum(axis=lhs_alone, keepdims=True)
+    if rhs_alone:
+        rhs = rhs.sum(axis=rhs_alone, keepdims=True)
+    unused_extent = prod(
+        loop_extents[loop] for loop in reduced if not lhs_used[loop] and not rhs_used[loop]
+    )
+    kept = [loop for loop in range(rank) if loop not in reduced]
+    batch = [loop for loop in kept if lhs_used[loop] and rhs_used[loop]]
+    rows = [loop for loop in kept if lhs_used[loop] and not rhs_used[loop]]
+    columns = [loop for loop in kept if rhs_used[loop] and not lhs_used[loop]]
+    inner = [loop for loop in reduced if lhs_used[loop] and rhs_used[loop]]
+
+    def extent(loops: Sequence[int]) -> int:
+        return prod(loop_extents[loop] for loop in loops)
+
+    def as_matrices(array: Array, first: list[int], second: list[int]) -> Array:
+        rest = [loop for loop in range(rank) if loop not in (*batch, *first, *second)]
+        moved = array.transpose(0, *(1 + loop for loop in (*batch, *first, *second, *rest)))
+        return moved.reshape(array.shape[0], extent(batch), extent(first), extent(second))
+
+    lhs_matrices = as_matrices(lhs, rows, inner)
+    rhs_matrices = as_matrices(rhs, inner, columns)
+    # numpy's single-threaded sum-of-products kernel: on thousands of small per-core
+    # matrices a multi-threaded BLAS spends more time waking its threads than
+    # multiplying, and stalls outright when other processes hold the CPUs.
+    product = np.einsum("...mk,...kn->...mn", lhs_matrices, rhs_matrices)
+    if unused_extent != 1:
+        product = product * unused_extent
+    result_loops = [*batch, *rows, *columns]
+    unpacked = product.reshape(product.shape[0], *(loop_extents[loop] for loop in result_loops))
+    order = sorted(range(len(result_loops)), key=lambda axis: result_loops[axis])
+    in_loop_order = unpacked.transpose(0, *(1 + axis for axis in order))
+    return in_loop_order.reshape(
+        product.shape[0],
+        *(loop_extents[loop] if loop in result_loops else 1 for loop in range(rank)),
+    )
+
+
+################################################################################
+# Scalar bodies                                                                #
+################################################################################
+
+
+class _Body:
+    """The scalar body of one structured op, evaluated once on loop-space arrays."""
+
+    def __init__(
+        self, op: Operation, block: Block, arguments: Sequence[Array], loop_extents: Sequence[int]
+    ):
+        self.op = op
+        self.loop_extents = tuple(loop_extents)
+        self.values: dict[SSAValue, Array] = dict(zip(block.args, arguments, strict=True))
+        self.output_arguments = frozenset(block.args[len(block.args) - self._output_count() :])
+
+    def _output_count(self) -> int:
+        return len(getattr(self.op, "outputs", ())) or 1
+
+    def depends_on_outputs(self, value: SSAValue) -> bool:
+        if value in self.output_arguments:
+            return True
+        owner = value.owner
+        if isinstance(owner, Block):
+            return False
+        return any(self.depends_on_outputs(operand) for operand in owner.operands)
+
+    def value(self, value: SSAValue) -> Array:
+        if value not in self.values:
+            owner = value.owner
+            assert isinstance(owner, Operation), "block arguments are bound up front"
+            self.values[value] = self._run(owner)
+        return self.values[value]
+
+    def _run(self, op: Operation) -> Array:
+        name = op.name
+        result_type = op.results[0].type
+        if name == "arith.constant":
+            return constant_value(op).reshape((1,) * (1 + len(self.loop_extents)))
+        if name == "linalg.index":
+            dim = op.properties["dim"]
+            assert isinstance(dim, IntegerAttr)
+            index = _loop_indices(self.loop_extents)[dim.value.data]
+            return index.reshape(1, *index.shape)
+        # numpy computes half-precision ops in single precision element by element;
+        # converting whole arrays first gives the same roundings, many times faster.
+        operands = [
+            value.astype(np.float32) if value.dtype == np.float16 else value
+            for value in (self.value(operand) for operand in op.operands)
+        ]
+        if name in _UNARY:
+            computed = _UNARY[name](operands[0])
+        elif name in _BINARY:
+            computed = _BINARY[name](operands[0], operands[1])
+        elif name in _CASTS:
+            computed = operands[0]
+        elif name in _UNSIGNED_CASTS:
+            computed = _unsigned(operands[0])
+        elif name in ("arith.divui", "arith.remui", "arith.maxui", "arith.minui", "arith.shrui"):
+            unsigned = {
+                "arith.divui": np.floor_divide,
+                "arith.remui": np.remainder,
+                "arith.maxui": np.maximum,
+                "arith.minui": np.minimum,
+                "arith.shrui": np.right_shift,
+            }[name]
+            computed = unsigned(_unsigned(operands[0]), _unsigned(operands[1]))
+            computed = computed.view(operands[0].dtype) if computed.dtype != np.bool_ else computed
+        elif name == "arith.select":
+            computed = np.where(operands[0], operands[1], operands[2])
+        elif name == "math.fma":
+            computed = operands[0] * operands[1] + operands[2]
+        elif name in ("arith.cmpf", "arith.cmpi"):
+            predicate = op.properties["predicate"]
+            assert isinstance(predicate, IntegerAttr)
+            if name == "arith.cmpf":
+                computed = _cmpf(_CMPF_PREDICATES[predicate.value.data], *operands)
+            else:
+                computed = _cmpi(_CMPI_PREDICATES[predicate.value.data], *operands)
+        else:
+            raise UnsupportedOpError(f"{name} in the body of {self.op.name} has no numpy semantics")
+        return to_element_type(computed, result_type)
+
+    def output(self, yielded: SSAValue, output_argument: BlockArgument, reduced: Sequence[int]):
+        """The new value of one output, in loop space (extent 1 on the ``reduced`` loops)."""
+        if not reduced:
+            return self.value(yielded)
+        result_type = yielded.type
+        combined = yielded
+        owner = combined.owner
+        while isinstance(owner, Operation) and owner.name in _CASTS:
+            combined = owner.operands[0]
+            owner = combined.owner
+        if not isinstance(owner, Operation) or owner.name not in _COMBINERS:
+            raise UnsupportedOpError(
+                f"{self.op.name} reduces loops {list(reduced)} but its body does not yield "
+                "combine(out, f(inputs)) with an add, mul, max, min, and, or or xor"
+            )
+        accumulated, contribution = owner.operands
+        if self.depends_on_outputs(contribution):
+            accumulated, contribution = contribution, accumulated
+        if self.depends_on_outputs(contribution) or not self._is_cast_of(
+            accumulated, output_argument
+        ):
+            raise UnsupportedOpError(
+                f"{self.op.name} reduces loops {list(reduced)} but its body combines "
+                "values other than the accumulated output and a function of the inputs"
+            )
+        accumulator = accumulator_dtype(contribution.type)
+        product = contribution.owner
+        if owner.name in ("arith.addf", "arith.addi") and (
+            isinstance(product, Operation) and product.name in ("arith.mulf", "arith.muli")
+        ):
+            lhs, rhs = (
+                self.value(operand).astype(accumulator, copy=False) for operand in product.operands
+            )
+            total = _contract(lhs, rhs, reduced, self.loop_extents)
+        else:
+            terms = self.value(contribution).astype(accumulator, copy=False)
+            full = np.broadcast_to(
+                terms,
+                tuple(
+                    self.loop_extents[axis - 1] if axis - 1 in reduced else size
+                    for axis, size in enumerate(terms.shape)
+                ),
+            )
+            total = _COMBINERS[owner.name].reduce(
+                full, axis=tuple(1 + loop for loop in reduced), keepdims=True
+            )
+        initial = self.value(accumulated).astype(accumulator, copy=False)
+        return to_element_type(_COMBINERS[owner.name](initial, total), result_type)
+
+    @staticmethod
+    def _is_cast_of(value: SSAValue, argument: BlockArgument) -> bool:
+        while value is not argument:
+            owner = value.owner
+            if not isinstance(owner, Operation) or owner.name not in _CASTS | _UNSIGNED_CASTS:
+                return False
+            value = owner.operands[0]
+        return True
+
+
+def _run_structured(
+    op: Operation,
+    maps: Sequence[AffineMap],
+    block: Block,
+    operands: Sequence[Array],
+    num_outputs: int,
+    loop_extents: Sequence[int],
+) -> list[Array]:
+    loop_space = [
+        _to_loop_space(operand, indexing_map, loop_extents)
+        for operand, indexing_map in zip(operands, maps, strict=True)
+    ]
+    body = _Body(op, block, loop_space, loop_extents)
+    terminator = block.last_op
+    assert terminator is not None
+    results: list[Array] = []
+    first_output = len(operands) - num_outputs
+    for index, yielded in enumerate(terminator.operands):
+        output_map = maps[first_output + index]
+        used = {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
+        reduced = [loop for loop in range(len(loop_extents)) if loop not in used]
+        argument = block.args[first_output + index]
+        values = body.output(yielded, argument, reduced)
+        output = _from_loop_space(values, output_map, loop_extents, op.name)
+        results.append(to_element_type(output, element_type_of(op.operands[first_output + index])))
+    return results
+
+
+################################################################################
+# Ops                                                                          #
+################################################################################
+
+
+def _softmax(op: linalg_ext.SoftmaxOp, operands: Sequence[Array]) -> list[Array]:
+    element_type = element_type_of(op.output)
+    values = operands[0].astype(accumulator_dtype(element_type))
+    axis = 1 + op.dimension.value.data
+    shifted = np.exp(values - values.max(axis=axis, keepdims=True))
+    return [to_element_type(shifted / shifted.sum(axis=axis, keepdims=True), element_type)]
+
+
+def _static_loop_extents(op: Operation, maps: Sequence[AffineMap]) -> tuple[int, ...]:
+    """Loop extents read off the operand shapes: each loop bounded by a tensor
+    dimension it indexes alone (for a window ``h + kh``, the window operand's)."""
+    extents: list[int | None] = [None] * maps[0].num_dims
+    for operand, indexing_map in zip(op.operands, maps, strict=True):
+        for size, expr in zip(_shape_of(operand), indexing_map.results, strict=False):
+            if isinstance(expr, AffineDimExpr) and extents[expr.position] is None:
+                extents[expr.position] = size
+    if any(extent is None for extent in extents):
+        raise UnsupportedOpError(f"{op.name} has a loop no operand dimension bounds")
+    return tuple(extent for extent in extents if extent is not None)
+
+
+def _structure(op: Operation) -> tuple[list[AffineMap], Block, int]:
+    """The indexing maps, scalar body and output count of a structured op."""
+    if isinstance(op, linalg_ext.ReduceOp):
+        rank = len(_shape_of(op.input))
+        dimensions = set(op.dimensions.get_values())
+        kept = [AffineDimExpr(loop) for loop in range(rank) if loop not in dimensions]
+        return [AffineMap.identity(rank), AffineMap(rank, 0, tuple(kept))], op.region.block, 1
+    if isinstance(op, xdsl_linalg.BroadcastOp):
+        rank = len(_shape_of(op.init))
+        dimensions = set(op.dimensions.get_values())
+        kept = [AffineDimExpr(loop) for loop in range(rank) if loop not in dimensions]
+        return (
+            [AffineMap(rank, 0, tuple(kept)), AffineMap.identity(rank)],
+            op.hidden_region.block,
+            1,
+        )
+    if isinstance(op, LinalgStructuredOperation):
+        maps = [attr.data for attr in op.get_indexing_maps()]
+        if isinstance(op, xdsl_linalg.PoolingNchwMaxOp):
+            # xDSL's hidden body maxes the input with the window operand; upstream's
+            # (and this op's meaning) maxes it into the output.
+            region = linalg_ext.sliding_window_region(op.inputs, op.outputs, "max")
+            return maps, region.block, 1
+        return maps, op.regions[0].block, len(op.outputs)
+    raise UnsupportedOpError(f"{op.name} has no numpy semantics in the t10 runtime")
+
+
+def evaluate(
+    op: Operation, operands: Sequence[Array | float | int], *, core_axis: bool = True
+) -> list[Array]:
+    """The results of linalg ``op`` on ``operands`` (inputs then outputs), in op order.
+
+    With ``core_axis``, every operand has a leading core axis (extent 1: shared
+    by every core) and so do the results.
+    """
+    arrays = [np.asarray(operand) for operand in operands]
+    if not core_axis:
+        arrays = [array.reshape(1, *array.shape) for array in arrays]
+    arrays = [array.reshape(1) if array.ndim == 0 else array for array in arrays]
+    for position, (array, value) in enumerate(zip(arrays, op.operands, strict=True)):
+        if array.shape[1:] != _shape_of(value):
+            raise ValueError(
+                f"operand {position} of {op.name} has shape {list(array.shape[1:])} per core, "
+                f"but its type is {value.type}"
+            )
+    if isinstance(op, linalg_ext.SoftmaxOp):
+        results = _softmax(op, arrays)
+    else:
+        maps, block, num_outputs = _structure(op)
+        results = _run_structured(
+            op, maps, block, arrays, num_outputs, _static_loop_extents(op, maps)
+        )
+    cores = max(array.shape[0] for array in arrays)
+    results = [
+        result if result.shape[0] == cores else np.repeat(result, cores, axis=0)
+        for result in results
+    ]
+    if not core_axis:
+        return [result[0] for result in results]
+    return results

@@ -1,0 +1,189 @@
+"""The reference execution of a model: its ``func`` of linalg on host tensors, with numpy.
+
+A simulated run is checked against :func:`run_reference` within
+:func:`tolerance` of the element type. :func:`execute_ops` is the walker both
+share: it runs ``func``-level and ``tile.compute``-level ops (linalg through
+:mod:`t10.runtime.linalg_numpy`, ``arith.constant``, ``tensor.empty``,
+``tensor.expand_shape``/``collapse_shape``) on arrays with a leading core axis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IntegerType,
+    TensorType,
+    UnitAttr,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from t10.runtime.linalg_numpy import (
+    Array,
+    UnsupportedOpError,
+    constant_value,
+    evaluate,
+    numpy_dtype,
+    to_element_type,
+)
+
+WEIGHT_ATTR = "t10.weight"
+"""The argument attribute marking a function argument as a weight."""
+
+WEIGHT_STD = 0.02
+"""Standard deviation of random weights: BERT's initialiser range. A dot product
+of N(0, 1) activations with such weights over 768..4096 terms stays O(1), so
+``f16`` projections, softmax and layer norm neither overflow nor vanish."""
+
+_DATA_MOVEMENT = frozenset(
+    {"arith.constant", "tensor.empty", "tensor.expand_shape", "tensor.collapse_shape"}
+)
+
+
+def _empty(value: SSAValue) -> Array:
+    """A fresh tensor: NaN for floats, so reading one before writing it shows in the result."""
+    value_type = value.type
+    assert isinstance(value_type, TensorType)
+    dtype = numpy_dtype(value_type.get_element_type())
+    fill = np.nan if np.issubdtype(dtype, np.floating) else 0
+    return np.full((1, *value_type.get_shape()), fill, dtype=dtype)
+
+
+def _run_data_movement(op: Operation, values: Mapping[SSAValue, Array]) -> Array:
+    result = op.results[0]
+    if op.name == "tensor.empty":
+        return _empty(result)
+    if op.name == "arith.constant":
+        value = op.properties.get("value")
+        if isinstance(value, DenseIntOrFPElementsAttr):
+            shape = tuple(value.get_shape() or ())
+            elements = np.asarray(value.get_values())
+            dense = np.broadcast_to(elements, shape) if elements.size == 1 else elements
+            return to_element_type(dense.reshape(1, *shape), value.get_element_type())
+        return constant_value(op).reshape(1)
+    source = values[op.operands[0]]
+    result_type = result.type
+    assert isinstance(result_type, TensorType)
+    return source.reshape(source.shape[0], *result_type.get_shape())
+
+
+def execute_ops(ops: Iterable[Operation], values: dict[SSAValue, Array]) -> None:
+    """Run ``ops`` in order, reading and writing ``values`` (arrays with a core axis);
+    stops before the terminator, whose operands the caller reads."""
+    for op in ops:
+        if op.name in _DATA_MOVEMENT:
+            values[op.results[0]] = _run_data_movement(op, values)
+        elif op.name.startswith("linalg."):
+            results = evaluate(op, [values[operand] for operand in op.operands])
+            values.update(zip(op.results, results, strict=True))
+        elif op.name in ("func.return", "tile.yield"):
+            return
+        else:
+            raise UnsupportedOpError(f"{op.name} has no numpy semantics in the t10 runtime")
+
+
+def _argument_names(function: func.FuncOp) -> list[str]:
+    return [
+        argument.name_hint or f"arg{index}"
+        for index, argument in enumerate(function.body.block.args)
+    ]
+
+
+def run_reference(
+    function: func.FuncOp, inputs: Mapping[str, Array] | Sequence[Array]
+) -> list[Array]:
+    """The results of ``function`` on host tensors ``inputs``, given in argument order or
+    by argument name (the SSA name, ``x`` for ``%x``)."""
+    arguments = function.body.block.args
+    names = _argument_names(function)
+    if isinstance(inputs, Mapping):
+        missing = [name for name in names if name not in inputs]
+        if missing:
+            raise ValueError(f"no input given for arguments {missing} of @{function.sym_name.data}")
+        ordered = [inputs[name] for name in names]
+    else:
+        ordered = list(inputs)
+        if len(ordered) != len(arguments):
+            raise ValueError(
+                f"@{function.sym_name.data} takes {len(arguments)} arguments, got {len(ordered)}"
+            )
+    values: dict[SSAValue, Array] = {}
+    for name, argument, given in zip(names, arguments, ordered, strict=True):
+        expected = argument.type
+        assert isinstance(expected, TensorType)
+        array = np.asarray(given)
+        if array.shape != tuple(expected.get_shape()):
+            raise ValueError(
+                f"input {name} has shape {list(array.shape)}, but the argument is {expected}"
+            )
+        values[argument] = to_element_type(array, expected.get_element_type())[None]
+    block = function.body.block
+    execute_ops(block.ops, values)
+    terminator = block.last_op
+    assert isinstance(terminator, func.ReturnOp)
+    return [values[value][0] for value in terminator.arguments]
+
+
+def _is_weight(function: func.FuncOp, index: int) -> bool:
+    attributes = function.arg_attrs
+    if attributes is None:
+        return False
+    return isinstance(attributes.data[index].data.get(WEIGHT_ATTR), UnitAttr)
+
+
+def random_inputs(function: func.FuncOp, seed: int) -> list[Array]:
+    """Reproducible random arguments for ``function``, in argument order.
+
+    Activations are N(0, 1); weights (arguments marked ``{t10.weight}``) are
+    N(0, 0.02^2), BERT's initialisation (see :data:`WEIGHT_STD`); integers are
+    uniform in [-8, 8), booleans fair coins. The same seed gives the same arrays.
+    """
+    generator = np.random.default_rng(seed)
+    arrays: list[Array] = []
+    for index, argument in enumerate(function.body.block.args):
+        argument_type = argument.type
+        assert isinstance(argument_type, TensorType)
+        shape = tuple(argument_type.get_shape())
+        element_type = argument_type.get_element_type()
+        if isinstance(element_type, AnyFloat):
+            scale = WEIGHT_STD if _is_weight(function, index) else 1.0
+            values = generator.standard_normal(shape) * scale
+        elif isinstance(element_type, IntegerType) and element_type.width.data == 1:
+            values = generator.integers(0, 2, shape).astype(bool)
+        else:
+            values = generator.integers(-8, 8, shape)
+        arrays.append(to_element_type(values, element_type))
+    return arrays
+
+
+def tolerance(element_type: Attribute) -> tuple[float, float]:
+    """(rtol, atol) for comparing a simulated result of ``element_type`` with the reference.
+
+    - ``f16``: (2e-2, 2e-2). Both runs accumulate in f32, but a compute-shift
+      schedule rounds partial sums to f16 between steps (rel. error 2^-11 ~
+      5e-4 each) and sums in another order; a dozen steps and O(1) values stay
+      well inside 2e-2, while a wrong block or a missed step is off by O(1).
+    - ``bf16``: (5e-2, 5e-2): as f16 with 8 bits of mantissa (2^-8 per rounding).
+    - ``f32``: (1e-4, 1e-5): only the summation order differs (~sqrt(K) eps).
+    - ``f64``: (1e-9, 1e-12), likewise.
+    - integers: (0, 0): integer arithmetic is exact and associative, wrap-around
+      included.
+    """
+    if isinstance(element_type, Float16Type):
+        return 2e-2, 2e-2
+    if isinstance(element_type, Float32Type):
+        return 1e-4, 1e-5
+    if isinstance(element_type, Float64Type):
+        return 1e-9, 1e-12
+    if isinstance(element_type, AnyFloat):
+        return 5e-2, 5e-2
+    if isinstance(element_type, IntegerType):
+        return 0.0, 0.0
+    raise ValueError(f"no tolerance for element type {element_type}")

@@ -1,0 +1,464 @@
+"""The simulated chip: an interpreter of ``tile.program`` over numpy.
+
+Every buffer is one array of shape ``(cores, *buffer_shape)`` holding the
+buffer on every core, so each tile op is one numpy call for the whole chip,
+never a Python loop over cores. A plain walker over the program's ops is used
+rather than ``xdsl.interpreter``: the state of a step is a handful of batched
+arrays plus cycle counters, phases must be grouped across ops (a run of
+exchanges reads the state left by the preceding sync), and xDSL's stock
+arith/tensor implementations compute on scalars without a core axis.
+
+What each op does
+=================
+
+- ``tile.alloc``: places the buffer, filled with NaN (0 for integers) so that
+  reading it before writing shows. Enforces the chip's SRAM: a buffer ending
+  beyond ``chip.sram_bytes`` or overlapping a buffer whose live range (alloc
+  to last use, a use in a ``tile.repeat`` keeping it live to the loop's end)
+  meets its own raises :class:`SimulationError` naming both buffers.
+- ``tile.host_write`` / ``tile.host_read``: scatter / gather a host tensor by
+  its ``#tile.block`` with one fancy index over a block view of the tensor (a
+  block held by several cores is read from the lowest-numbered one). Host
+  transfers are counted in ``host_bytes``, not in chip cycles.
+- ``tile.compute``: runs its body with :mod:`t10.runtime.linalg_numpy` on the
+  buffers' batched arrays. Cost: each linalg op of the body priced by its op
+  class (from ``t10.passes.iteration_space``) with ``hwmodel.cost``, on the
+  per-core buffer shapes; every core has the same shapes, so the max over cores
+  is that cost. Consecutive computes form one compute phase.
+- ``tile.exchange``: one gather ``dest[receivers] = source[senders]``. A
+  maximal run of exchanges is one phase reading the state left by the
+  preceding sync. Cost per receiving core: for each transfer it receives,
+  ``cost.shift_cycles`` of the bytes plus the topology's latency between the
+  two cores (a core sending to itself pays ``cost.copy_cycles`` instead, and
+  nothing on the network); summed over the phase when the chip serves a
+  receiver one sender at a time (``receiver_serialised``), else their max.
+  The phase lasts as long as the busiest receiver.
+- ``tile.sync``: ``chip.sync.cycles``; it closes a superstep.
+- ``tile.repeat``: runs its body ``count`` times. ``tile.return``: the outputs.
+
+Total cycles are the sum of the phases' cycles (bulk-synchronous phases do not
+overlap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from math import prod
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Block, Operation, SSAValue
+
+from t10.dialects import tile
+from t10.hwmodel import cost
+from t10.hwmodel.chip import Chip, Mesh2D
+from t10.passes.iteration_space import OpClass, iteration_space
+from t10.runtime.linalg_numpy import Array, numpy_dtype, to_element_type
+from t10.runtime.reference import execute_ops
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class SimulationError(Exception):
+    """A program the chip cannot run as written (SRAM overflow, overlapping buffers, ...)."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One bulk-synchronous phase: every core computes, syncs, or exchanges."""
+
+    kind: str
+    """``"compute"``, ``"sync"`` or ``"exchange"``."""
+    label: str
+    """What ran: the linalg ops of a compute phase, the buffers of an exchange."""
+    superstep: int
+    """Index of the superstep the phase belongs to (a sync closes one)."""
+    start_cycle: float
+    cycles: float
+    """How long the phase lasts: its busiest core."""
+    core_cycles: FloatArray | None = None
+    """Per-core busy cycles when cores differ (exchanges); ``None``: every core is
+    busy for ``cycles``."""
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a simulated run produced and what it cost."""
+
+    outputs: list[Array]
+    """The program's results (``tile.return``), as host tensors."""
+    cycles: float
+    """Chip cycles of the whole run: compute + exchange + sync."""
+    compute_cycles: float
+    exchange_cycles: float
+    sync_cycles: float
+    supersteps: int
+    """Supersteps run: one per ``tile.sync`` executed."""
+    peak_bytes_per_core: int
+    """Most bytes of SRAM live at once on a core."""
+    host_bytes: int
+    """Bytes moved between host and chip by host_write/host_read (not in ``cycles``)."""
+    cores: int
+    """Cores the program runs on."""
+    trace: list[Phase] = field(repr=False)
+    """Every phase in execution order."""
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a buffer lives and for how long, in static op positions."""
+
+    name: str
+    offset: int
+    end: int
+    first: int
+    last: int
+
+    def describe(self) -> str:
+        return f"buffer {self.name} at bytes [{self.offset}, {self.end})"
+
+
+def _compute_op_cycles(op: Operation, chip: Chip) -> float:
+    """Cycles of one linalg op on one core, by the formula of its op class."""
+    space = iteration_space(op)
+    extents = space.loop_extents
+    points = prod(extents)
+    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+        inputs = [access for access in space.operands if not access.is_output and access.shape]
+        output = next(access for access in space.operands if access.is_output)
+        lhs, rhs = inputs[0].indexed_loops, inputs[1].indexed_loops
+        batch = m = n = k = 1
+        for loop, extent in enumerate(extents):
+            if loop not in output.indexed_loops:
+                k *= extent
+            elif loop in lhs and loop in rhs:
+                batch *= extent
+            elif loop in rhs:
+                n *= extent
+            else:
+                m *= extent
+        return float(
+            cost.contraction_cycles(
+                chip,
+                space.element_type,
+                np.array(batch),
+                np.array(m),
+                np.array(k),
+                np.array(n),
+            )
+        )
+    if space.op_class == OpClass.REDUCTION:
+        return float(cost.reduction_cycles(chip, np.array(points)))
+    if space.op_class == OpClass.DATA_MOVEMENT:
+        output = next(access for access in space.operands if access.is_output)
+        written = prod(output.shape)
+        return float(
+            cost.copy_cycles(chip, np.array(written * chip.bytes_per_element(space.element_type)))
+        )
+    return float(cost.elementwise_cycles(chip, np.array(points)))
+
+
+class _Machine:
+    """The state of the chip while it runs one program."""
+
+    def __init__(
+        self,
+        program: tile.ProgramOp,
+        chip: Chip,
+        progress: Callable[[Phase], None] | None,
+    ):
+        self.program = program
+        self.chip = chip
+        self.cores = program.cores.value.data
+        self.progress = progress
+        self.buffers: dict[SSAValue, Array] = {}
+        self.host: dict[SSAValue, Array] = {}
+        self.placements = self._placements()
+        self.placed: list[_Placement] = []
+        self.peak_bytes = 0
+        self.host_bytes = 0
+        self.trace: list[Phase] = []
+        self.cycle = 0.0
+        self.superstep = 0
+        self.pending_compute: list[tuple[str, float]] = []
+        self.pending_exchanges: list[tile.ExchangeOp] = []
+        self.compute_cost: dict[Operation, tuple[str, float]] = {}
+        self.exchange_cost: dict[Operation, FloatArray] = {}
+
+    def _placements(self) -> dict[tile.AllocOp, _Placement]:
+        """Every buffer's SRAM range and live range, as ``tile.program`` defines them."""
+        position = {op: index for index, op in enumerate(self.program.body.walk())}
+        placements: dict[tile.AllocOp, _Placement] = {}
+        for index, op in enumerate(self.program.body.walk()):
+            if not isinstance(op, tile.AllocOp):
+                continue
+            block = op.parent_block()
+            last = position[op]
+            for use in op.buffer.uses:
+                user = use.operation
+                while user.parent_block() is not block:
+                    parent = user.parent_op()
+                    assert parent is not None
+                    user = parent
+                last = max(last, position[user] + sum(1 for _ in user.walk()) - 1)
+            name = f"%{op.buffer.name_hint}" if op.buffer.name_hint else f"#{index}"
+            placements[op] = _Placement(name, op.offset_bytes(), op.end_bytes(), position[op], last)
+        return placements
+
+    def phase(self, kind: str, label: str, cycles: float, core_cycles: FloatArray | None = None):
+        recorded = Phase(kind, label, self.superstep, self.cycle, cycles, core_cycles)
+        self.trace.append(recorded)
+        self.cycle += cycles
+        if self.progress is not None:
+            self.progress(recorded)
+
+    # Phases -----------------------------------------------------------------
+
+    def flush(self) -> None:
+        """End the running compute or exchange phase."""
+        if self.pending_compute:
+            labels = ", ".join(label for label, _ in self.pending_compute)
+            self.phase("compute", labels, sum(cycles for _, cycles in self.pending_compute))
+            self.pending_compute = []
+        if self.pending_exchanges:
+            self._run_exchanges(self.pending_exchanges)
+            self.pending_exchanges = []
+
+    def _run_exchanges(self, exchanges: Sequence[tile.ExchangeOp]) -> None:
+        received = [(op, op.transfers(), self.buffers[op.source]) for op in exchanges]
+        for op, transfers, source in received:
+            dest = self.buffers[op.dest].copy()
+            dest[transfers[:, 1]] = source[transfers[:, 0]]
+            self.buffers[op.dest] = dest
+        per_op = np.stack([self._exchange_cycles(op) for op in exchanges])
+        core_cycles = (
+            per_op.sum(axis=0) if self.chip.exchange.receiver_serialised else per_op.max(axis=0)
+        )
+        label = ", ".join(f"{self._name(op.source)} -> {self._name(op.dest)}" for op in exchanges)
+        self.phase("exchange", label, float(core_cycles.max()), core_cycles)
+
+    def _exchange_cycles(self, op: tile.ExchangeOp) -> FloatArray:
+        """Cycles each core spends receiving this exchange's transfers."""
+        if op not in self.exchange_cost:
+            transfers = op.transfers()
+            senders, receivers = transfers[:, 0], transfers[:, 1]
+            byte_count = np.array(op.bytes_per_core())
+            per_transfer = np.full(len(transfers), float(cost.shift_cycles(self.chip, byte_count)))
+            topology = self.chip.topology
+            if isinstance(topology, Mesh2D):
+                # Priced once per exchange op and cached: not part of a step.
+                per_transfer += np.vectorize(topology.latency_cycles, otypes=[float])(
+                    senders, receivers
+                )
+            local = senders == receivers
+            per_transfer[local] = float(cost.copy_cycles(self.chip, byte_count))
+            core_cycles = np.zeros(self.cores)
+            if self.chip.exchange.receiver_serialised:
+                np.add.at(core_cycles, receivers, per_transfer)
+            else:
+                np.maximum.at(core_cycles, receivers, per_transfer)
+            self.exchange_cost[op] = core_cycles
+        return self.exchange_cost[op]
+
+    # Ops --------------------------------------------------------------------
+
+    def _name(self, value: SSAValue) -> str:
+        owner = value.owner
+        if isinstance(owner, tile.AllocOp):
+            return self.placements[owner].name
+        return f"%{value.name_hint}" if value.name_hint else "a buffer"
+
+    def run_block(self, block: Block) -> None:
+        for op in block.ops:
+            if isinstance(op, tile.ExchangeOp):
+                if self.pending_compute:
+                    self.flush()
+                self.pending_exchanges.append(op)
+                continue
+            if isinstance(op, tile.ComputeOp):
+                if self.pending_exchanges:
+                    self.flush()
+                self.compute(op)
+                continue
+            self.flush()
+            if isinstance(op, tile.AllocOp):
+                self.alloc(op)
+            elif isinstance(op, tile.SyncOp):
+                self.phase("sync", "tile.sync", self.chip.sync.cycles)
+                self.superstep += 1
+            elif isinstance(op, tile.HostWriteOp):
+                self.host_write(op)
+            elif isinstance(op, tile.HostReadOp):
+                self.host_read(op)
+            elif isinstance(op, tile.RepeatOp):
+                for _ in range(op.count.value.data):
+                    self.run_block(op.body.block)
+            elif not isinstance(op, tile.ReturnOp):
+                raise SimulationError(f"{op.name} is not a tile op the simulator runs")
+
+    def alloc(self, op: tile.AllocOp) -> None:
+        placement = self.placements[op]
+        if placement.end > self.chip.sram_bytes:
+            raise SimulationError(
+                f"{placement.describe()} ends beyond the {self.chip.sram_bytes} bytes of SRAM "
+                f"per core of chip '{self.chip.name}'"
+            )
+        live = [
+            other
+            for other in self.placed
+            if other is not placement
+            and other.first <= placement.last
+            and placement.first <= other.last
+        ]
+        for other in live:
+            if other.offset < placement.end and placement.offset < other.end:
+                raise SimulationError(
+                    f"{placement.describe()} overlaps {other.describe()}, which is still live"
+                )
+        if placement not in self.placed:
+            self.placed.append(placement)
+        live_bytes = sum(
+            other.end - other.offset for other in live if other.first <= placement.first
+        )
+        self.peak_bytes = max(self.peak_bytes, live_bytes + placement.end - placement.offset)
+        buffer_type = op.buffer.type
+        assert isinstance(buffer_type, tile.BufferType)
+        dtype = numpy_dtype(buffer_type.element_type)
+        fill = np.nan if np.issubdtype(dtype, np.floating) else 0
+        self.buffers[op.buffer] = np.full((self.cores, *buffer_type.get_shape()), fill, dtype)
+
+    def compute(self, op: tile.ComputeOp) -> None:
+        if op not in self.compute_cost:
+            linalg_ops = [inner for inner in op.body.block.ops if inner.name.startswith("linalg.")]
+            label = ", ".join(inner.name for inner in linalg_ops)
+            cycles = sum(_compute_op_cycles(inner, self.chip) for inner in linalg_ops)
+            self.compute_cost[op] = (label, cycles)
+        self.pending_compute.append(self.compute_cost[op])
+        block = op.body.block
+        values: dict[SSAValue, Array] = {
+            argument: self.buffers[buffer]
+            for argument, buffer in zip(block.args, (*op.inputs, *op.outputs), strict=True)
+        }
+        execute_ops(block.ops, values)
+        terminator = block.last_op
+        assert isinstance(terminator, tile.YieldOp)
+        for buffer, yielded in zip(op.outputs, terminator.arguments, strict=True):
+            buffer_type = buffer.type
+            assert isinstance(buffer_type, tile.BufferType)
+            result = to_element_type(values[yielded], buffer_type.element_type)
+            if result.shape[0] != self.cores:
+                result = np.repeat(result, self.cores, axis=0)
+            self.buffers[buffer] = result
+
+    def host_write(self, op: tile.HostWriteOp) -> None:
+        tensor = self.host[op.tensor]
+        layout = op.layout
+        blocks = _blocks(tensor, layout.block_counts())
+        indices = layout.block_indices()
+        dest = self.buffers[op.dest].copy()
+        dest[: len(indices)] = blocks[tuple(indices.T)]
+        self.buffers[op.dest] = dest
+        self.host_bytes += len(indices) * _buffer_bytes(op.dest)
+
+    def host_read(self, op: tile.HostReadOp) -> None:
+        layout = op.layout
+        counts = layout.block_counts()
+        indices = layout.block_indices()
+        block_ids = np.ravel_multi_index(tuple(indices.T), counts)
+        held, first_core = np.unique(block_ids, return_index=True)
+        if len(held) != prod(counts):
+            missing = sorted(set(range(prod(counts))) - set(held.tolist()))
+            raise SimulationError(
+                f"tile.host_read of {self._name(op.source)}: blocks "
+                f"{[np.unravel_index(block, counts) for block in missing[:4]]} are on no core"
+            )
+        blocks = self.buffers[op.source][first_core]
+        self.host[op.tensor] = _unblocks(blocks, counts)
+        self.host_bytes += len(held) * _buffer_bytes(op.source)
+
+
+def _buffer_bytes(value: SSAValue) -> int:
+    buffer_type = value.type
+    assert isinstance(buffer_type, tile.BufferType)
+    return buffer_type.byte_size()
+
+
+def _blocks(tensor: Array, counts: Sequence[int]) -> Array:
+    """``tensor`` as an array of blocks: shape (*counts, *block_shape), a view."""
+    rank = len(counts)
+    block_shape = [size // count for size, count in zip(tensor.shape, counts, strict=True)]
+    interleaved = [extent for pair in zip(counts, block_shape, strict=True) for extent in pair]
+    return tensor.reshape(interleaved).transpose(*range(0, 2 * rank, 2), *range(1, 2 * rank, 2))
+
+
+def _unblocks(blocks: Array, counts: Sequence[int]) -> Array:
+    """The tensor whose blocks, ordered by block id, are ``blocks``: shape (blocks, *block)."""
+    rank = len(counts)
+    block_shape = blocks.shape[1:]
+    grid = blocks.reshape(*counts, *block_shape)
+    order = [axis for dim in range(rank) for axis in (dim, rank + dim)]
+    return grid.transpose(order).reshape(
+        [count * size for count, size in zip(counts, block_shape, strict=True)]
+    )
+
+
+def simulate(
+    program: tile.ProgramOp,
+    chip: Chip,
+    inputs: Mapping[str, Array] | Sequence[Array],
+    progress: Callable[[Phase], None] | None = None,
+) -> SimulationResult:
+    """Run ``program`` on ``chip`` with host tensors ``inputs`` (in argument order, or by
+    argument name: ``a`` for ``%a``); ``progress`` is called with every phase as it ends."""
+    cores = program.cores.value.data
+    if cores > chip.cores:
+        raise SimulationError(
+            f"program @{program.sym_name.data} needs {cores} cores but chip "
+            f"'{chip.name}' has {chip.cores}"
+        )
+    machine = _Machine(program, chip, progress)
+    arguments = program.body.block.args
+    names = [argument.name_hint or f"arg{index}" for index, argument in enumerate(arguments)]
+    if isinstance(inputs, Mapping):
+        missing = [name for name in names if name not in inputs]
+        if missing:
+            raise ValueError(f"no input given for arguments {missing} of @{program.sym_name.data}")
+        ordered: list[Any] = [inputs[name] for name in names]
+    else:
+        ordered = list(inputs)
+        if len(ordered) != len(arguments):
+            raise ValueError(
+                f"@{program.sym_name.data} takes {len(arguments)} arguments, got {len(ordered)}"
+            )
+    for name, argument, given in zip(names, arguments, ordered, strict=True):
+        argument_type = argument.type
+        assert isinstance(argument_type, TensorType)
+        array = np.asarray(given)
+        if array.shape != tuple(argument_type.get_shape()):
+            raise ValueError(
+                f"input {name} has shape {list(array.shape)}, but the argument is {argument_type}"
+            )
+        machine.host[argument] = to_element_type(array, argument_type.get_element_type())
+    machine.run_block(program.body.block)
+    machine.flush()
+    terminator = program.body.block.last_op
+    assert isinstance(terminator, tile.ReturnOp)
+
+    def total(kind: str) -> float:
+        return sum(phase.cycles for phase in machine.trace if phase.kind == kind)
+
+    return SimulationResult(
+        outputs=[machine.host[value] for value in terminator.values],
+        cycles=machine.cycle,
+        compute_cycles=total("compute"),
+        exchange_cycles=total("exchange"),
+        sync_cycles=total("sync"),
+        supersteps=machine.superstep,
+        peak_bytes_per_core=machine.peak_bytes,
+        host_bytes=machine.host_bytes,
+        cores=cores,
+        trace=machine.trace,
+    )
