@@ -415,7 +415,7 @@ def _enclosing_loops(op: Operation) -> list[LoopOp]:
     return loops[::-1]
 
 
-def _loop_level_axis(loop: LoopOp) -> int | None:
+def loop_level_axis(loop: LoopOp) -> int | None:
     """The plan loop a `shift.loop` steps: that of its direct rotations."""
     for op in loop.body.block.ops:
         if isinstance(op, RotateOp):
@@ -611,7 +611,7 @@ class RotateOp(IRDLOperation):
         levels = [
             level.count.value.data
             for level in _enclosing_loops(self)
-            if _loop_level_axis(level) == loop
+            if loop_level_axis(level) == loop
         ]
         if prod(levels) != ring:
             raise VerifyException(

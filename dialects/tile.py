@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from xdsl.dialects.builtin import (
     I64,
+    AffineMapAttr,
     ArrayAttr,
     FunctionType,
     IntAttr,
@@ -48,12 +49,14 @@ from xdsl.ir import (
     Region,
     SSAValue,
 )
+from xdsl.ir.affine import AffineMap
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_prop_def,
     prop_def,
     region_def,
     result_def,
@@ -438,6 +441,291 @@ class BlockLayoutAttr(ParametrizedAttribute):
                 printer.print_list(self.split_axes(), print_digits)
 
 
+def _linear_terms(indexing_map: AffineMap) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(dims, loops) coefficients and (dims,) constants of an affine map's results."""
+    loops = indexing_map.num_dims
+    constants = np.asarray(indexing_map.eval([0] * loops, []), dtype=np.int64)
+    coefficients = np.zeros((len(constants), loops), dtype=np.int64)
+    for loop in range(loops):
+        unit = [int(other == loop) for other in range(loops)]
+        coefficients[:, loop] = np.asarray(indexing_map.eval(unit, []), dtype=np.int64) - constants
+    return coefficients, constants
+
+
+@irdl_attr_definition
+class PlaceAttr(ParametrizedAttribute):
+    """
+    Which part of a tensor every core's buffer holds, in the loop space of the
+    operator that reads or writes it. The operator's loops of `extents` are
+    split over the cores of `grid` (row-major, one grid axis per loop), so the
+    core at coordinates `g` owns positions ``[g[d] * R[d], min((g[d] + 1) * R[d],
+    extents[d]))`` of loop `d`, ``R = ceil(extents / grid)``. That range is cut
+    into `steps[d]` step slices of ``S = ceil(R / steps)`` positions; the buffer
+    holds slice ``(sum_a skew[d][a] * g[a] + at[d]) mod steps[d]``, so cores can
+    start a compute-shift ring skewed. With `chunks`, the slice is further cut
+    `chunks[d]` ways and the cores holding the same slice (the copies a
+    reduce-scatter combines) take one chunk each, in core order. The buffer's
+    tensor shape is the image of the box under `map` (a window's halo
+    included); positions beyond the core's range or the tensor are padding,
+    never read by a compute and never moved.
+
+    `#tile.place<map = (m, n, k) -> (m, k), extents = [128, 96, 64],
+    grid = [4, 2, 2], steps = [2, 1, 1], skew = [[0, 1, 1], [0, 0, 0], [0, 0, 0]]>`;
+    `steps`, `skew`, `at` and `chunks` are left out when trivial.
+    """
+
+    name = "tile.place"
+
+    map: AffineMapAttr
+    extents: ArrayAttr[IntAttr]
+    grid: ArrayAttr[IntAttr]
+    steps: ArrayAttr[IntAttr]
+    skew: ArrayAttr[ArrayAttr[IntAttr]]
+    at: ArrayAttr[IntAttr]
+    chunks: ArrayAttr[IntAttr]
+
+    def __init__(
+        self,
+        indexing_map: AffineMap,
+        extents: Sequence[int],
+        grid: Sequence[int],
+        steps: Sequence[int] | None = None,
+        skew: Sequence[Sequence[int]] | None = None,
+        at: Sequence[int] | None = None,
+        chunks: Sequence[int] | None = None,
+    ):
+        loops = indexing_map.num_dims
+        ones = [1] * loops
+        zeros = [0] * loops
+        super().__init__(
+            AffineMapAttr(indexing_map),
+            _int_list(extents),
+            _int_list(grid),
+            _int_list(ones if steps is None else steps),
+            ArrayAttr(_int_list(row) for row in (skew or [zeros] * loops)),
+            _int_list(zeros if at is None else at),
+            _int_list(ones if chunks is None else chunks),
+        )
+
+    def _ints(self, field: ArrayAttr[IntAttr]) -> tuple[int, ...]:
+        return tuple(value.data for value in field.data)
+
+    def loop_extents(self) -> tuple[int, ...]:
+        return self._ints(self.extents)
+
+    def grid_shape(self) -> tuple[int, ...]:
+        return self._ints(self.grid)
+
+    def step_counts(self) -> tuple[int, ...]:
+        return self._ints(self.steps)
+
+    def skew_rows(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(self._ints(row) for row in self.skew.data)
+
+    def step_offsets(self) -> tuple[int, ...]:
+        return self._ints(self.at)
+
+    def chunk_counts(self) -> tuple[int, ...]:
+        return self._ints(self.chunks)
+
+    def core_count(self) -> int:
+        return prod(self.grid_shape())
+
+    def with_offsets(self, at: Sequence[int]) -> PlaceAttr:
+        """The same placement with step offsets ``at``."""
+        return PlaceAttr(
+            self.map.data,
+            self.loop_extents(),
+            self.grid_shape(),
+            self.step_counts(),
+            self.skew_rows(),
+            at,
+            self.chunk_counts(),
+        )
+
+    def with_chunks(self, chunks: Sequence[int]) -> PlaceAttr:
+        """The same placement cut into ``chunks`` per loop."""
+        return PlaceAttr(
+            self.map.data,
+            self.loop_extents(),
+            self.grid_shape(),
+            self.step_counts(),
+            self.skew_rows(),
+            self.step_offsets(),
+            chunks,
+        )
+
+    def _slice_sizes(self) -> npt.NDArray[np.int64]:
+        extents = np.asarray(self.loop_extents(), dtype=np.int64)
+        ranges = -(-extents // np.asarray(self.grid_shape(), dtype=np.int64))
+        return -(-ranges // np.asarray(self.step_counts(), dtype=np.int64))
+
+    def box_extents(self) -> tuple[int, ...]:
+        """Positions of each loop one buffer spans (padding included)."""
+        chunks = np.asarray(self.chunk_counts(), dtype=np.int64)
+        return tuple(int(size) for size in -(-self._slice_sizes() // chunks))
+
+    def buffer_shape(self) -> tuple[int, ...]:
+        """The buffer's shape: the image of a box of `box_extents` under `map`."""
+        coefficients, _ = _linear_terms(self.map.data)
+        spans = np.asarray(self.box_extents(), dtype=np.int64) - 1
+        return tuple(int(size) for size in coefficients @ spans + 1)
+
+    def loop_boxes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per core and loop: the first position its buffer holds and how many are valid."""
+        grid = self.grid_shape()
+        extents = np.asarray(self.loop_extents(), dtype=np.int64)
+        steps = np.asarray(self.step_counts(), dtype=np.int64)
+        coordinates = _grid_coordinates(grid)
+        ranges = -(-extents // np.asarray(grid, dtype=np.int64))
+        sizes = self._slice_sizes()
+        skew = np.asarray(self.skew_rows(), dtype=np.int64)
+        slices = (coordinates @ skew.T + np.asarray(self.step_offsets(), dtype=np.int64)) % steps
+        start = coordinates * ranges + slices * sizes
+        limit = np.minimum((coordinates + 1) * ranges, extents)
+        chunks = self.chunk_counts()
+        box = np.asarray(self.box_extents(), dtype=np.int64)
+        if prod(chunks) > 1:
+            start = start + self._chunk_digits(start) * box
+        return start, np.clip(limit - start, 0, box)
+
+    def _chunk_digits(self, start: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Per core, which chunk of its slice it takes along each loop: its rank among
+        the cores holding the same slice, in mixed radix over `chunks`."""
+        used = sorted(self.map.data.used_dims())
+        _, group = np.unique(start[:, used], axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        order = np.argsort(group, kind="stable")
+        first = np.searchsorted(group[order], group[order])
+        rank = np.empty_like(group)
+        rank[order] = np.arange(len(group)) - first
+        chunks = self.chunk_counts()
+        if rank.max(initial=0) >= prod(chunks) or np.any(np.bincount(group) != prod(chunks)):
+            raise ValueError(
+                f"chunks {list(chunks)} do not cut the slices of {self}: each slice must be "
+                f"held by exactly {prod(chunks)} cores"
+            )
+        return np.stack(np.unravel_index(rank, chunks), axis=1).astype(np.int64)
+
+    def tensor_boxes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per core and tensor dim: the index the buffer's first element stands for and
+        how many of the buffer's elements along the dim are valid."""
+        coefficients, constants = _linear_terms(self.map.data)
+        start, valid = self.loop_boxes()
+        origin = start @ coefficients.T + constants
+        used = np.asarray(
+            [loop in self.map.data.used_dims() for loop in range(len(self.loop_extents()))]
+        )
+        empty = (valid[:, used] == 0).any(axis=1) if used.any() else np.zeros(len(valid), bool)
+        extents = np.maximum(valid - 1, 0) @ coefficients.T + 1
+        extents[empty] = 0
+        return origin, extents
+
+    def element_indices(
+        self, tensor_shape: Sequence[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Per core and buffer element (flattened): the flat tensor index it stands for, and
+        whether it is valid (padding elements get index 0)."""
+        origin, extents = self.tensor_boxes()
+        shape = self.buffer_shape()
+        local = np.stack(np.unravel_index(np.arange(prod(shape)), shape), axis=1)
+        indices = origin[:, None, :] + local[None, :, :]
+        valid = (local[None, :, :] < extents[:, None, :]).all(axis=2)
+        valid &= (indices < np.asarray(tensor_shape, dtype=np.int64)).all(axis=2)
+        flat = np.ravel_multi_index(
+            tuple(np.where(valid[:, :, None], indices, 0).transpose(2, 0, 1)), tuple(tensor_shape)
+        )
+        return flat.astype(np.int64), valid
+
+    def verify(self) -> None:
+        loops = self.map.data.num_dims
+        grid = self.grid_shape()
+        _verify_grid(grid, "place")
+        fields = {
+            "extents": self.loop_extents(),
+            "grid": grid,
+            "steps": self.step_counts(),
+            "at": self.step_offsets(),
+            "chunks": self.chunk_counts(),
+        }
+        for field, values in fields.items():
+            if len(values) != loops:
+                raise VerifyException(
+                    f"place {field} {list(values)} must have one entry per loop of {self.map.data}"
+                )
+        if any(value < 1 for value in (*fields["extents"], *fields["steps"], *fields["chunks"])):
+            raise VerifyException("place extents, steps and chunks must be positive")
+        rows = self.skew_rows()
+        if len(rows) != loops or any(len(row) != loops for row in rows):
+            raise VerifyException(f"place skew must be a {loops}x{loops} matrix")
+        _linear_terms(self.map.data)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        def field(name: str) -> None:
+            parser.parse_keyword(name)
+            parser.parse_punctuation("=")
+
+        with parser.in_angle_brackets():
+            field("map")
+            indexing_map = parser.parse_affine_map()
+            parser.parse_punctuation(",")
+            field("extents")
+            extents = _parse_int_list(parser)
+            parser.parse_punctuation(",")
+            field("grid")
+            grid = _parse_int_list(parser)
+            steps: list[int] | None = None
+            at: list[int] | None = None
+            chunks: list[int] | None = None
+            skew: list[list[int]] | None = None
+            while parser.parse_optional_punctuation(",") is not None:
+                name = parser.parse_identifier()
+                parser.parse_punctuation("=")
+                if name == "skew":
+                    skew = parser.parse_comma_separated_list(
+                        parser.Delimiter.SQUARE, lambda: _parse_int_list(parser)
+                    )
+                elif name == "steps":
+                    steps = _parse_int_list(parser)
+                elif name == "at":
+                    at = _parse_int_list(parser)
+                elif name == "chunks":
+                    chunks = _parse_int_list(parser)
+                else:
+                    parser.raise_error(f"unknown place field '{name}'")
+        place = cls(indexing_map, extents, grid, steps, skew, at, chunks)
+        return (
+            place.map,
+            place.extents,
+            place.grid,
+            place.steps,
+            place.skew,
+            place.at,
+            place.chunks,
+        )
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string(f"map = {self.map.data}, extents = ")
+            _print_int_list(printer, self.loop_extents())
+            printer.print_string(", grid = ")
+            _print_int_list(printer, self.grid_shape())
+            for name, values, trivial in (
+                ("steps", self.step_counts(), 1),
+                ("at", self.step_offsets(), 0),
+                ("chunks", self.chunk_counts(), 1),
+            ):
+                if any(value != trivial for value in values):
+                    printer.print_string(f", {name} = ")
+                    _print_int_list(printer, values)
+            rows = self.skew_rows()
+            if any(any(row) for row in rows):
+                printer.print_string(", skew = ")
+                with printer.in_square_brackets():
+                    printer.print_list(rows, lambda row: _print_int_list(printer, row))
+
+
 ################################################################################
 # Operations                                                                   #
 ################################################################################
@@ -712,12 +1000,19 @@ class ComputeOp(IRDLOperation):
     Runs its body on every core at once. The body sees the current contents of
     the `ins` and then the `outs` buffers as tensors of the same shape (typically
     feeding one linalg op), and yields the new contents of the `outs` buffers.
+
+    With `on #tile.place<...>` (a placement of the body op's loops, identity
+    map) each core runs the body on the valid part of its box of loops only:
+    the buffers are the step slices of a planned operator, and positions past
+    a core's range or past the tensor are padding that must neither be read
+    (a padded max or softmax would be wrong) nor written.
     """
 
     name = "tile.compute"
 
     inputs = var_operand_def(BufferType)
     outputs = var_operand_def(BufferType)
+    steps = opt_prop_def(PlaceAttr)
     body = region_def("single_block")
 
     traits = traits_def(IsolatedFromAbove(), HasAncestor(ProgramOp))
@@ -725,11 +1020,17 @@ class ComputeOp(IRDLOperation):
 
     assembly_format = (
         "(`ins` `(` $inputs^ `:` type($inputs) `)`)? "
-        "`outs` `(` $outputs `:` type($outputs) `)` attr-dict-with-keyword $body"
+        "`outs` `(` $outputs `:` type($outputs) `)` (`on` $steps^)? attr-dict-with-keyword $body"
     )
 
-    def __init__(self, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue], body: Region):
-        super().__init__(operands=[inputs, outputs], regions=[body])
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue],
+        outputs: Sequence[SSAValue],
+        body: Region,
+        steps: PlaceAttr | None = None,
+    ):
+        super().__init__(operands=[inputs, outputs], regions=[body], properties={"steps": steps})
 
     def verify_(self) -> None:
         buffers = (*self.inputs, *self.outputs)
@@ -748,6 +1049,14 @@ class ComputeOp(IRDLOperation):
                     f"tile.compute yields {_type_list(yielded)} but its outs buffers hold "
                     f"{_type_list(expected[len(self.inputs) :])}"
                 )
+        steps = self.steps
+        if steps is not None:
+            loops = steps.map.data.num_dims
+            if steps.map.data != AffineMap.identity(loops):
+                raise VerifyException(
+                    f"tile.compute steps map {steps.map.data} must be the identity on its loops"
+                )
+            _verify_cores(self, steps.core_count(), "tile.compute steps")
 
 
 @irdl_op_definition
@@ -831,14 +1140,15 @@ class ExchangeOp(IRDLOperation):
 class HostWriteOp(IRDLOperation):
     """
     Scatters a host tensor into a buffer: each core receives its block of the
-    tensor under `layout`.
+    tensor under a `#tile.block` layout, or the valid elements its buffer holds
+    under a `#tile.place` (padding set to zero).
     """
 
     name = "tile.host_write"
 
     tensor = operand_def(TensorType)
     dest = operand_def(BufferType)
-    layout = prop_def(BlockLayoutAttr)
+    layout = prop_def(BlockLayoutAttr | PlaceAttr)
 
     traits = traits_def(HasAncestor(ProgramOp))
 
@@ -846,11 +1156,20 @@ class HostWriteOp(IRDLOperation):
         "$tensor `to` $dest `by` qualified($layout) attr-dict `:` type($tensor) `to` type($dest)"
     )
 
-    def __init__(self, tensor: SSAValue, dest: SSAValue, layout: BlockLayoutAttr):
+    def __init__(self, tensor: SSAValue, dest: SSAValue, layout: BlockLayoutAttr | PlaceAttr):
         super().__init__(operands=[tensor, dest], properties={"layout": layout})
 
     def verify_(self) -> None:
-        _verify_host_transfer(self, self.tensor.type, _buffer_type(self.dest), self.layout)
+        layout = self.layout
+        if isinstance(layout, PlaceAttr):
+            tensor_type = self.tensor.type
+            assert isinstance(tensor_type, TensorType)
+            _verify_place(
+                self, layout, _buffer_type(self.dest), "host_write", tensor_type.get_num_dims()
+            )
+            return
+        assert isinstance(layout, BlockLayoutAttr)
+        _verify_host_transfer(self, self.tensor.type, _buffer_type(self.dest), layout)
 
 
 @irdl_op_definition
@@ -894,6 +1213,188 @@ def _verify_host_transfer(
     _verify_cores(op, layout.core_count(), "block layout")
 
 
+def _verify_place(
+    op: Operation, place: PlaceAttr, buffer_type: BufferType, what: str, rank: int | None = None
+) -> None:
+    if place.buffer_shape() != tuple(buffer_type.get_shape()):
+        raise VerifyException(
+            f"{what} places a buffer of shape {list(place.buffer_shape())}, not "
+            f"{list(buffer_type.get_shape())}"
+        )
+    if rank is not None and len(place.map.data.results) != rank:
+        raise VerifyException(
+            f"{what} map {place.map.data} gives {len(place.map.data.results)} dims, the "
+            f"tensor has {rank}"
+        )
+    _verify_cores(op, place.core_count(), what)
+
+
+def _verify_places(
+    op: Operation,
+    buffers: Sequence[SSAValue],
+    places: ArrayAttr[PlaceAttr],
+    what: str,
+    rank: int,
+) -> None:
+    if len(buffers) != len(places.data):
+        raise VerifyException(f"{what}: {len(buffers)} buffers but {len(places.data)} placements")
+    for index, (buffer, place) in enumerate(zip(buffers, places.data, strict=True)):
+        _verify_place(op, place, _buffer_type(buffer), f"{what} placement {index}", rank)
+
+
+@irdl_op_definition
+class HostGatherOp(IRDLOperation):
+    """
+    Gathers a host tensor from buffers placed by `places`: every element comes
+    from some core whose buffer holds it validly (padding is never read). Every
+    element of the tensor must be held somewhere.
+    """
+
+    name = "tile.host_gather"
+
+    sources = var_operand_def(BufferType)
+    places = prop_def(ArrayAttr[PlaceAttr])
+    tensor = result_def(TensorType)
+
+    traits = traits_def(HasAncestor(ProgramOp))
+
+    assembly_format = "$sources `by` $places attr-dict `:` type($sources) `to` type($tensor)"
+
+    def __init__(
+        self, sources: Sequence[SSAValue], places: Sequence[PlaceAttr], tensor_type: TensorType
+    ):
+        super().__init__(
+            operands=[sources], properties={"places": ArrayAttr(places)}, result_types=[tensor_type]
+        )
+
+    def verify_(self) -> None:
+        tensor_type = self.tensor.type
+        assert isinstance(tensor_type, TensorType)
+        _verify_places(self, self.sources, self.places, "host_gather", tensor_type.get_num_dims())
+
+
+@irdl_op_definition
+class RelayoutOp(IRDLOperation):
+    """
+    Moves one tensor from the `sources` buffers (placed by `source_places`)
+    into the `dests` buffers (placed by `dest_places`): each core fills every
+    valid element of its destinations with the element's value from a source
+    buffer holding it, its own if it holds it, else another core's, so only
+    what a core lacks crosses the network. The tensor's elements are read as
+    if every holder had the same value (no partial sums). One exchange phase:
+    its time is the busiest receiver's bytes, one sender at a time.
+    """
+
+    name = "tile.relayout"
+
+    sources = var_operand_def(BufferType)
+    dests = var_operand_def(BufferType)
+    source_places = prop_def(ArrayAttr[PlaceAttr])
+    dest_places = prop_def(ArrayAttr[PlaceAttr])
+    shape = prop_def(ArrayAttr[IntAttr])
+
+    traits = traits_def(HasAncestor(ProgramOp))
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    assembly_format = (
+        "$sources `by` $source_places `to` $dests `by` $dest_places `of` $shape attr-dict "
+        "`:` type($sources) `to` type($dests)"
+    )
+
+    def __init__(
+        self,
+        sources: Sequence[SSAValue],
+        source_places: Sequence[PlaceAttr],
+        dests: Sequence[SSAValue],
+        dest_places: Sequence[PlaceAttr],
+        shape: Sequence[int],
+    ):
+        super().__init__(
+            operands=[sources, dests],
+            properties={
+                "source_places": ArrayAttr(source_places),
+                "dest_places": ArrayAttr(dest_places),
+                "shape": _int_list(shape),
+            },
+        )
+
+    def tensor_shape(self) -> tuple[int, ...]:
+        return tuple(extent.data for extent in self.shape.data)
+
+    def verify_(self) -> None:
+        rank = len(self.shape.data)
+        _verify_places(self, self.sources, self.source_places, "relayout source", rank)
+        _verify_places(self, self.dests, self.dest_places, "relayout destination", rank)
+        if set(self.sources) & set(self.dests):
+            raise VerifyException("a relayout cannot write a buffer it reads")
+
+
+REDUCE_COMBINERS = ("add", "mul", "max", "min")
+"""How a reduce-scatter may combine copies: the scalar reductions linalg bodies use."""
+
+
+@irdl_op_definition
+class ReduceScatterOp(IRDLOperation):
+    """
+    Combines the copies of a partial result and scatters the combined result:
+    the cores whose `source` holds the same slice under `source_place` (its
+    copies, ``p`` of them) form a ring, and in ``p - 1`` steps, each a sync, an
+    exchange of one chunk and a `combiner` of it, leave each of them with its
+    chunk of the combined slice in `dest`, placed by `dest_place` (the source
+    placement with `chunks`).
+    """
+
+    name = "tile.reduce_scatter"
+
+    source = operand_def(BufferType)
+    dest = operand_def(BufferType)
+    source_place = prop_def(PlaceAttr)
+    dest_place = prop_def(PlaceAttr)
+    combiner = prop_def(StringAttr)
+
+    traits = traits_def(HasAncestor(ProgramOp))
+
+    assembly_format = (
+        "$source `by` $source_place `to` $dest `by` $dest_place `combine` $combiner attr-dict "
+        "`:` type($source) `to` type($dest)"
+    )
+
+    def __init__(
+        self,
+        source: SSAValue,
+        source_place: PlaceAttr,
+        dest: SSAValue,
+        dest_place: PlaceAttr,
+        combiner: str,
+    ):
+        super().__init__(
+            operands=[source, dest],
+            properties={
+                "source_place": source_place,
+                "dest_place": dest_place,
+                "combiner": StringAttr(combiner),
+            },
+        )
+
+    def copies(self) -> int:
+        """How many copies each chunk combines."""
+        return prod(self.dest_place.chunk_counts())
+
+    def verify_(self) -> None:
+        if self.combiner.data not in REDUCE_COMBINERS:
+            raise VerifyException(
+                f"combiner '{self.combiner.data}' is not one of {list(REDUCE_COMBINERS)}"
+            )
+        _verify_place(self, self.source_place, _buffer_type(self.source), "reduce_scatter source")
+        _verify_place(self, self.dest_place, _buffer_type(self.dest), "reduce_scatter destination")
+        if self.dest_place.with_chunks([1] * len(self.dest_place.chunk_counts())) != (
+            self.source_place
+        ):
+            raise VerifyException(
+                "reduce_scatter destination placement must be the source placement cut into chunks"
+            )
+
+
 @irdl_op_definition
 class RepeatOp(IRDLOperation):
     """Runs its body `count` times in sequence: a compute-shift loop kept rolled."""
@@ -927,7 +1428,10 @@ Tile = Dialect(
         ExchangeOp,
         HostWriteOp,
         HostReadOp,
+        HostGatherOp,
+        RelayoutOp,
+        ReduceScatterOp,
         RepeatOp,
     ],
-    [BufferType, RotatePatternAttr, TransfersPatternAttr, BlockLayoutAttr],
+    [BufferType, RotatePatternAttr, TransfersPatternAttr, BlockLayoutAttr, PlaceAttr],
 )

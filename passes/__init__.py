@@ -23,6 +23,11 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return InsertShiftsPass
 
+    def lower_to_tile() -> type[ModulePass]:
+        from t10.passes.lower_to_tile import LowerToTilePass
+
+        return LowerToTilePass
+
     def compile_pipeline() -> type[ModulePass]:
         from t10.passes.compile import CompilePass
 
@@ -32,5 +37,6 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "t10-partition": partition,
         "t10-select-plans": select_plans,
         "t10-insert-shifts": insert_shifts,
+        "t10-lower-to-tile": lower_to_tile,
         "t10-compile": compile_pipeline,
     }

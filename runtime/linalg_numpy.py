@@ -637,12 +637,14 @@ def _softmax(op: linalg_ext.SoftmaxOp, operands: Sequence[Array]) -> list[Array]
     return [to_element_type(shifted / shifted.sum(axis=axis, keepdims=True), element_type)]
 
 
-def _static_loop_extents(op: Operation, maps: Sequence[AffineMap]) -> tuple[int, ...]:
-    """Loop extents read off the operand shapes: each loop bounded by a tensor
+def _static_loop_extents(
+    op: Operation, maps: Sequence[AffineMap], shapes: Sequence[Sequence[int]]
+) -> tuple[int, ...]:
+    """Loop extents read off the operand ``shapes``: each loop bounded by a tensor
     dimension it indexes alone (for a window ``h + kh``, the window operand's)."""
     extents: list[int | None] = [None] * maps[0].num_dims
-    for operand, indexing_map in zip(op.operands, maps, strict=True):
-        for size, expr in zip(_shape_of(operand), indexing_map.results, strict=False):
+    for shape, indexing_map in zip(shapes, maps, strict=True):
+        for size, expr in zip(shape, indexing_map.results, strict=False):
             if isinstance(expr, AffineDimExpr) and extents[expr.position] is None:
                 extents[expr.position] = size
     if any(extent is None for extent in extents):
@@ -678,19 +680,25 @@ def _structure(op: Operation) -> tuple[list[AffineMap], Block, int]:
 
 
 def evaluate(
-    op: Operation, operands: Sequence[Array | float | int], *, core_axis: bool = True
+    op: Operation,
+    operands: Sequence[Array | float | int],
+    *,
+    core_axis: bool = True,
+    typed_shapes: bool = True,
 ) -> list[Array]:
     """The results of linalg ``op`` on ``operands`` (inputs then outputs), in op order.
 
     With ``core_axis``, every operand has a leading core axis (extent 1: shared
-    by every core) and so do the results.
+    by every core) and so do the results. Without ``typed_shapes`` the operands
+    may be smaller than the op's types say (a padded step slice cut to its valid
+    part) and the loop extents are read off the arrays.
     """
     arrays = [np.asarray(operand) for operand in operands]
     if not core_axis:
         arrays = [array.reshape(1, *array.shape) for array in arrays]
     arrays = [array.reshape(1) if array.ndim == 0 else array for array in arrays]
     for position, (array, value) in enumerate(zip(arrays, op.operands, strict=True)):
-        if array.shape[1:] != _shape_of(value):
+        if typed_shapes and array.shape[1:] != _shape_of(value):
             raise ValueError(
                 f"operand {position} of {op.name} has shape {list(array.shape[1:])} per core, "
                 f"but its type is {value.type}"
@@ -700,7 +708,12 @@ def evaluate(
     else:
         maps, block, num_outputs = _structure(op)
         results = _run_structured(
-            op, maps, block, arrays, num_outputs, _static_loop_extents(op, maps)
+            op,
+            maps,
+            block,
+            arrays,
+            num_outputs,
+            _static_loop_extents(op, maps, [array.shape[1:] for array in arrays]),
         )
     cores = max(array.shape[0] for array in arrays)
     results = [

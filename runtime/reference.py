@@ -74,14 +74,20 @@ def _run_data_movement(op: Operation, values: Mapping[SSAValue, Array]) -> Array
     return source.reshape(source.shape[0], *result_type.get_shape())
 
 
-def execute_ops(ops: Iterable[Operation], values: dict[SSAValue, Array]) -> None:
+def execute_ops(
+    ops: Iterable[Operation], values: dict[SSAValue, Array], *, typed_shapes: bool = True
+) -> None:
     """Run ``ops`` in order, reading and writing ``values`` (arrays with a core axis);
-    stops before the terminator, whose operands the caller reads."""
+    stops before the terminator, whose operands the caller reads. Without
+    ``typed_shapes`` linalg ops run on arrays smaller than their types (see
+    ``linalg_numpy.evaluate``)."""
     for op in ops:
         if op.name in _DATA_MOVEMENT:
             values[op.results[0]] = _run_data_movement(op, values)
         elif op.name.startswith("linalg."):
-            results = evaluate(op, [values[operand] for operand in op.operands])
+            results = evaluate(
+                op, [values[operand] for operand in op.operands], typed_shapes=typed_shapes
+            )
             values.update(zip(op.results, results, strict=True))
         elif op.name in ("func.return", "tile.yield"):
             return

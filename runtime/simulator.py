@@ -60,6 +60,16 @@ from t10.runtime.linalg_numpy import Array, numpy_dtype, to_element_type
 from t10.runtime.reference import execute_ops
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_COMBINERS: dict[str, tuple[np.ufunc, float]] = {
+    "add": (np.add, 0.0),
+    "mul": (np.multiply, 1.0),
+    "max": (np.maximum, -np.inf),
+    "min": (np.minimum, np.inf),
+}
+"""Each reduce-scatter combiner's ufunc and identity."""
 
 
 class SimulationError(Exception):
@@ -187,6 +197,10 @@ class _Machine:
         self.pending_exchanges: list[tile.ExchangeOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
+        self.element_cache: dict[
+            tuple[tile.PlaceAttr, tuple[int, ...]], tuple[IntArray, BoolArray]
+        ] = {}
+        self.masks: dict[tile.ComputeOp, list[tuple[IntArray, list[tuple[int, ...]]]]] = {}
 
     def _placements(self) -> dict[tile.AllocOp, _Placement]:
         """Every buffer's SRAM range and live range, as ``tile.program`` defines them."""
@@ -293,6 +307,12 @@ class _Machine:
                 self.host_write(op)
             elif isinstance(op, tile.HostReadOp):
                 self.host_read(op)
+            elif isinstance(op, tile.HostGatherOp):
+                self.host_gather(op)
+            elif isinstance(op, tile.RelayoutOp):
+                self.relayout(op)
+            elif isinstance(op, tile.ReduceScatterOp):
+                self.reduce_scatter(op)
             elif isinstance(op, tile.RepeatOp):
                 for _ in range(op.count.value.data):
                     self.run_block(op.body.block)
@@ -337,6 +357,9 @@ class _Machine:
             cycles = sum(_compute_op_cycles(inner, self.chip) for inner in linalg_ops)
             self.compute_cost[op] = (label, cycles)
         self.pending_compute.append(self.compute_cost[op])
+        if op.steps is not None:
+            self._compute_masked(op, op.steps)
+            return
         block = op.body.block
         values: dict[SSAValue, Array] = {
             argument: self.buffers[buffer]
@@ -353,9 +376,50 @@ class _Machine:
                 result = np.repeat(result, self.cores, axis=0)
             self.buffers[buffer] = result
 
+    def _compute_masked(self, op: tile.ComputeOp, steps: tile.PlaceAttr) -> None:
+        """Run ``op``'s body on each core's valid box of loops only, one numpy call per
+        group of cores whose boxes have the same valid extents."""
+        if op not in self.masks:
+            self.masks[op] = _valid_groups(op, steps)
+        block = op.body.block
+        buffers = (*op.inputs, *op.outputs)
+        arrays = [self.buffers[buffer] for buffer in buffers]
+        results = [array.copy() for array in arrays[len(op.inputs) :]]
+        terminator = block.last_op
+        assert isinstance(terminator, tile.YieldOp)
+        for cores, extents in self.masks[op]:
+            regions = tuple(
+                (cores, *(slice(0, extent) for extent in operand_extents))
+                for operand_extents in extents
+            )
+            values: dict[SSAValue, Array] = {
+                argument: array[region]
+                for argument, array, region in zip(block.args, arrays, regions, strict=True)
+            }
+            execute_ops(block.ops, values, typed_shapes=False)
+            for result, yielded, buffer, region in zip(
+                results,
+                terminator.arguments,
+                op.outputs,
+                regions[len(op.inputs) :],
+                strict=True,
+            ):
+                buffer_type = buffer.type
+                assert isinstance(buffer_type, tile.BufferType)
+                result[region] = to_element_type(values[yielded], buffer_type.element_type)
+        for buffer, result in zip(op.outputs, results, strict=True):
+            self.buffers[buffer] = result
+
     def host_write(self, op: tile.HostWriteOp) -> None:
         tensor = self.host[op.tensor]
         layout = op.layout
+        if isinstance(layout, tile.PlaceAttr):
+            written = self._placed_into(tensor, op.dest, layout)
+            dest_type = _buffer_type(op.dest)
+            self.host_bytes += (
+                written * dest_type.byte_size() // max(1, prod(dest_type.get_shape()))
+            )
+            return
         blocks = _blocks(tensor, layout.block_counts())
         indices = layout.block_indices()
         dest = self.buffers[op.dest].copy()
@@ -378,6 +442,183 @@ class _Machine:
         blocks = self.buffers[op.source][first_core]
         self.host[op.tensor] = _unblocks(blocks, counts)
         self.host_bytes += len(held) * _buffer_bytes(op.source)
+
+    # Placed data ------------------------------------------------------------
+
+    def _elements(self, place: tile.PlaceAttr, shape: Sequence[int]) -> tuple[IntArray, BoolArray]:
+        key = (place, tuple(shape))
+        if key not in self.element_cache:
+            self.element_cache[key] = place.element_indices(shape)
+        return self.element_cache[key]
+
+    def _placed_into(self, image: Array, dest: SSAValue, place: tile.PlaceAttr) -> int:
+        """Write the valid elements of ``dest`` under ``place`` from the host-shaped
+        ``image`` (padding becomes zero); returns how many elements were written."""
+        indices, valid = self._elements(place, image.shape)
+        buffer_type = dest.type
+        assert isinstance(buffer_type, tile.BufferType)
+        array = self.buffers[dest].copy()
+        held = np.zeros(indices.shape, dtype=array.dtype)
+        held[valid] = image.reshape(-1)[indices[valid]]
+        array[: len(indices)] = held.reshape(len(indices), *buffer_type.get_shape())
+        self.buffers[dest] = array
+        return int(valid.sum())
+
+    def _image(
+        self, sources: Sequence[SSAValue], places: Sequence[tile.PlaceAttr], shape: Sequence[int]
+    ) -> tuple[Array, BoolArray]:
+        """The host tensor the ``sources`` hold under ``places``, and which of its elements
+        some core holds."""
+        dtype = self.buffers[sources[0]].dtype
+        image = np.full(prod(shape), np.nan if np.issubdtype(dtype, np.floating) else 0, dtype)
+        covered = np.zeros(prod(shape), dtype=bool)
+        for source, place in zip(sources, places, strict=True):
+            indices, valid = self._elements(place, shape)
+            held = self.buffers[source][: len(indices)].reshape(len(indices), -1)
+            image[indices[valid]] = held[valid]
+            covered[indices[valid]] = True
+        return image.reshape(shape), covered
+
+    def host_gather(self, op: tile.HostGatherOp) -> None:
+        tensor_type = op.tensor.type
+        assert isinstance(tensor_type, TensorType)
+        shape = tuple(tensor_type.get_shape())
+        image, covered = self._image(list(op.sources), list(op.places.data), shape)
+        if not covered.all():
+            missing = np.unravel_index(int(np.flatnonzero(~covered)[0]), shape)
+            raise SimulationError(
+                f"tile.host_gather: element {[int(index) for index in missing]} of the "
+                f"{list(shape)} tensor is on no core"
+            )
+        self.host[op.tensor] = image
+        self.host_bytes += sum(
+            int(self._elements(place, shape)[1].sum())
+            * _buffer_type(source).byte_size()
+            // max(1, prod(_buffer_type(source).get_shape()))
+            for source, place in zip(op.sources, op.places.data, strict=True)
+        )
+
+    def relayout(self, op: tile.RelayoutOp) -> None:
+        shape = op.tensor_shape()
+        sources, source_places = list(op.sources), list(op.source_places.data)
+        image, covered = self._image(sources, source_places, shape)
+        for dest, place in zip(op.dests, op.dest_places.data, strict=True):
+            indices, valid = self._elements(place, shape)
+            if not covered[indices[valid]].all():
+                raise SimulationError(
+                    f"tile.relayout into {self._name(dest)}: some elements it needs are on no core"
+                )
+            self._placed_into(image, dest, place)
+        core_cycles = self._relayout_cycles(op)
+        label = ", ".join(self._name(dest) for dest in op.dests)
+        self.phase("exchange", f"relayout -> {label}", float(core_cycles.max()), core_cycles)
+
+    def _relayout_cycles(self, op: tile.RelayoutOp) -> FloatArray:
+        """Per core: cycles to receive the valid destination elements no source buffer on
+        the core holds, one sender at a time."""
+        if op not in self.exchange_cost:
+            shape = op.tensor_shape()
+            boxes = [place.tensor_boxes() for place in op.source_places.data]
+            received = np.zeros(self.cores)
+            for dest, place in zip(op.dests, op.dest_places.data, strict=True):
+                indices, valid = self._elements(place, shape)
+                wanted = np.stack(np.unravel_index(indices, shape), axis=2)
+                local = np.zeros(valid.shape, dtype=bool)
+                for origin, extents in boxes:
+                    cores = min(len(origin), len(wanted))
+                    inside = (wanted[:cores] >= origin[:cores, None, :]) & (
+                        wanted[:cores] < (origin + extents)[:cores, None, :]
+                    )
+                    local[:cores] |= inside.all(axis=2)
+                missing = (valid & ~local).sum(axis=1)
+                element_bytes = _buffer_type(dest).byte_size() // max(
+                    1, prod(_buffer_type(dest).get_shape())
+                )
+                received[: len(missing)] += missing * element_bytes
+            self.exchange_cost[op] = np.asarray(cost.shift_cycles(self.chip, received))
+        return self.exchange_cost[op]
+
+    def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
+        source_place, dest_place = op.source_place, op.dest_place
+        cores = source_place.core_count()
+        start, _ = source_place.loop_boxes()
+        used = sorted(source_place.map.data.used_dims())
+        _, group = np.unique(start[:, used], axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        source = self.buffers[op.source][:cores]
+        accumulator = source.astype(np.float64) if source.dtype.kind == "f" else source
+        ufunc, identity = _COMBINERS[op.combiner.data]
+        combined = np.full((int(group.max()) + 1, *source.shape[1:]), identity, accumulator.dtype)
+        ufunc.at(combined, group, accumulator)
+        source_origin, _ = source_place.tensor_boxes()
+        dest_origin, _ = dest_place.tensor_boxes()
+        dest_shape = _buffer_type(op.dest).get_shape()
+        local = np.stack(np.unravel_index(np.arange(prod(dest_shape)), dest_shape), axis=1)
+        within = (dest_origin - source_origin)[:, None, :] + local[None, :, :]
+        within = np.minimum(within, np.asarray(source.shape[1:]) - 1)
+        flat = np.ravel_multi_index(tuple(within.transpose(2, 0, 1)), source.shape[1:])
+        chunks = np.take_along_axis(combined[group].reshape(cores, -1), flat, axis=1)
+        dest = self.buffers[op.dest].copy()
+        dest[:cores] = to_element_type(chunks, _buffer_type(op.dest).element_type).reshape(
+            cores, *dest_shape
+        )
+        self.buffers[op.dest] = dest
+        chunk_bytes = np.array(_buffer_type(op.dest).byte_size())
+        name = self._name(op.source)
+        for _ in range(op.copies() - 1):
+            for _ in range(self.chip.sync.syncs_per_shift):
+                self.phase("sync", "tile.reduce_scatter", self.chip.sync.cycles)
+                self.superstep += 1
+            self.phase(
+                "exchange",
+                f"reduce_scatter {name}",
+                float(cost.shift_cycles(self.chip, chunk_bytes)),
+            )
+            self.phase(
+                "compute",
+                f"reduce_scatter {name} {op.combiner.data}",
+                float(cost.elementwise_cycles(self.chip, np.array(prod(dest_shape)))),
+            )
+
+
+def _buffer_type(value: SSAValue) -> tile.BufferType:
+    buffer_type = value.type
+    assert isinstance(buffer_type, tile.BufferType)
+    return buffer_type
+
+
+def _valid_groups(
+    op: tile.ComputeOp, steps: tile.PlaceAttr
+) -> list[tuple[IntArray, list[tuple[int, ...]]]]:
+    """The cores of ``op`` grouped by the valid extents of their boxes of loops, with
+    each group's valid extents of every operand (cores with an empty box do nothing)."""
+    block = op.body.block
+    structured = [inner for inner in block.ops if inner.name.startswith("linalg.")]
+    if len(structured) != 1 or tuple(structured[0].operands) != tuple(block.args):
+        raise SimulationError(
+            "a tile.compute with steps must hold one linalg op on its block arguments in order"
+        )
+    space = iteration_space(structured[0])
+    if space.num_loops != len(steps.loop_extents()):
+        raise SimulationError(
+            f"tile.compute steps place {len(steps.loop_extents())} loops but "
+            f"{structured[0].name} has {space.num_loops}"
+        )
+    _, valid = steps.loop_boxes()
+    active = np.flatnonzero((valid > 0).all(axis=1))
+    rows, inverse = np.unique(valid[active], axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    groups: list[tuple[IntArray, list[tuple[int, ...]]]] = []
+    for index, row in enumerate(rows):
+        extents = [
+            tuple(
+                int(size)
+                for size in np.asarray(access.coefficients).reshape(-1, len(row)) @ (row - 1) + 1
+            )
+            for access in space.operands
+        ]
+        groups.append((active[inverse == index], extents))
+    return groups
 
 
 def _buffer_bytes(value: SSAValue) -> int:
