@@ -1,8 +1,9 @@
 """``t10-compile``: the whole pipeline from linalg to compute-shift IR, as one pass.
 
 ``t10-opt -p 't10-compile{chip=ipu-mk2}' model.mlir`` runs, in order,
-``t10-partition{chip top-k}``, ``t10-select-plans{chip memory-fraction summary}``
-and ``t10-insert-shifts``, with the options shared where the passes share them.
+``t10-partition{chip top-k}``, ``t10-select-plans{chip memory-fraction summary}``,
+``t10-insert-shifts`` and ``t10-lower-to-tile``, with the options shared where
+the passes share them; ``to-tile=false`` stops at the compute-shift IR.
 Running the passes one by one instead gives the same IR and shows each stage.
 """
 
@@ -13,6 +14,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
 from t10.passes.insert_shifts import InsertShiftsPass
+from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.partition import PartitionPass
 from t10.passes.select_plans import SelectPlansPass
 
@@ -20,8 +22,9 @@ from t10.passes.select_plans import SelectPlansPass
 @dataclass(frozen=True)
 class CompilePass(ModulePass):
     """
-    Partition every operator, choose the whole function's plans on ``chip``
-    and rewrite the operators into compute-shift schedules.
+    Partition every operator, choose the whole function's plans on ``chip``,
+    rewrite the operators into compute-shift schedules and, with ``to_tile``,
+    lower those to the chip's per-core program.
     """
 
     name = "t10-compile"
@@ -30,6 +33,7 @@ class CompilePass(ModulePass):
     top_k: int = 0
     memory_fraction: float = 1.0
     summary: bool = False
+    to_tile: bool = True
 
     def stages(self) -> tuple[ModulePass, ...]:
         """The passes the pipeline runs, in order."""
@@ -39,6 +43,7 @@ class CompilePass(ModulePass):
                 chip=self.chip, memory_fraction=self.memory_fraction, summary=self.summary
             ),
             InsertShiftsPass(),
+            *((LowerToTilePass(),) if self.to_tile else ()),
         )
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:

@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from xdsl.dialects.builtin import TensorType
+from xdsl.dialects.builtin import StringAttr, TensorType
 from xdsl.ir import Block, Operation, SSAValue
 
 from t10.dialects import tile
@@ -92,6 +92,8 @@ class Phase:
     core_cycles: FloatArray | None = None
     """Per-core busy cycles when cores differ (exchanges); ``None``: every core is
     busy for ``cycles``."""
+    operator: str = ""
+    """The operator the phase's ops were made for (their ``t10.op`` attribute), if any."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class _Machine:
         self.cycle = 0.0
         self.superstep = 0
         self.pending_compute: list[tuple[str, float]] = []
+        self.operator = ""
         self.pending_exchanges: list[tile.ExchangeOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
@@ -223,7 +226,9 @@ class _Machine:
         return placements
 
     def phase(self, kind: str, label: str, cycles: float, core_cycles: FloatArray | None = None):
-        recorded = Phase(kind, label, self.superstep, self.cycle, cycles, core_cycles)
+        recorded = Phase(
+            kind, label, self.superstep, self.cycle, cycles, core_cycles, self.operator
+        )
         self.trace.append(recorded)
         self.cycle += cycles
         if self.progress is not None:
@@ -290,14 +295,17 @@ class _Machine:
             if isinstance(op, tile.ExchangeOp):
                 if self.pending_compute:
                     self.flush()
+                self.operator = _operator(op)
                 self.pending_exchanges.append(op)
                 continue
             if isinstance(op, tile.ComputeOp):
                 if self.pending_exchanges:
                     self.flush()
+                self.operator = _operator(op)
                 self.compute(op)
                 continue
             self.flush()
+            self.operator = _operator(op)
             if isinstance(op, tile.AllocOp):
                 self.alloc(op)
             elif isinstance(op, tile.SyncOp):
@@ -579,6 +587,12 @@ class _Machine:
                 f"reduce_scatter {name} {op.combiner.data}",
                 float(cost.elementwise_cycles(self.chip, np.array(prod(dest_shape)))),
             )
+
+
+def _operator(op: Operation) -> str:
+    """The operator ``op`` was made for: its ``t10.op`` attribute (set by t10-lower-to-tile)."""
+    name = op.attributes.get("t10.op")
+    return name.data if isinstance(name, StringAttr) else ""
 
 
 def _buffer_type(value: SSAValue) -> tile.BufferType:

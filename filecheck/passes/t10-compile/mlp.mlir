@@ -1,6 +1,6 @@
 // The whole pipeline on a two-layer MLP with a residual add, on small-16: every operator
 // becomes a shift.schedule, weights sit in idle layouts and relayout into each use.
-// RUN: t10-opt %s -p 't10-compile{chip=small-16 top-k=3}' | filecheck %s
+// RUN: t10-opt %s -p 't10-compile{chip=small-16 top-k=3 to-tile=false}' | filecheck %s
 // RUN: t10-opt %s -p 't10-partition{chip=small-16 top-k=3},t10-select-plans{chip=small-16},t10-insert-shifts' | filecheck %s
 
 #rows = affine_map<(d0, d1) -> (d0, d1)>
