@@ -9,6 +9,12 @@ where there are some.
 Each operator is searched once, from a cold cache; the time includes writing
 the operator as linalg and parsing it.
 
+Besides the operators ``t10-plan --op`` names, the 5-loop head-split
+contractions of BERT-large at batch 8 (``python -m t10.models.bert --batch 8
+--hidden 1024 --heads 16``) are written as ``linalg.generic``: the Q/K/V
+projection ``out[b,h,s,d] = sum_e x[b,s,e] * w[e,h,d]`` and the output
+projection ``out[b,s,o] = sum_{h,d} ctx[b,h,s,d] * w[h,d,o]``.
+
     .venv/bin/python benchmarks/plan_search.py [--chip ipu-mk2] [--only matmul]
 """
 
@@ -16,8 +22,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
 
-from t10.hwmodel.chip import load_chip
+from xdsl.parser import Parser
+
+from t10.hwmodel.chip import Chip, load_chip
+from t10.passes.partition import plan_op, structured_ops
+from t10.passes.plan_search import SearchResult
+from t10.tools.t10_opt import T10OptMain
 from t10.tools.t10_plan import OPERATORS as OPERATOR_KINDS
 from t10.tools.t10_plan import plan_named_operator
 
@@ -41,18 +53,87 @@ OPERATORS: list[tuple[str, tuple[int, ...]]] = [
     ("conv2d", (32, 256, 16, 16, 256, 3, 3)),
 ]
 
+GENERIC = "generic"
+"""What ``--only`` calls the contractions written as ``linalg.generic``."""
+
+
+@dataclass(frozen=True)
+class Contraction:
+    """``out[output] = sum lhs[lhs] * rhs[rhs]``, each letter a loop; the loops not in
+    ``output`` are reductions."""
+
+    loops: dict[str, int]
+    """Each loop's extent, in the op's loop order."""
+    lhs: str
+    rhs: str
+    output: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.lhs},{self.rhs}->{self.output} {'x'.join(map(str, self.loops.values()))}"
+
+    def linalg(self) -> str:
+        """A function applying the contraction as a ``linalg.generic`` on f16 tensors."""
+        loop_list = ", ".join(self.loops)
+        maps = ", ".join(
+            f"affine_map<({loop_list}) -> ({', '.join(indices)})>"
+            for indices in (self.lhs, self.rhs, self.output)
+        )
+        iterators = ", ".join(
+            '"parallel"' if loop in self.output else '"reduction"' for loop in self.loops
+        )
+        lhs, rhs, out = (
+            f"tensor<{'x'.join(str(self.loops[loop]) for loop in indices)}xf16>"
+            for indices in (self.lhs, self.rhs, self.output)
+        )
+        return (
+            f"func.func @operator(%lhs: {lhs}, %rhs: {rhs}, %out: {out}) -> {out} {{\n"
+            f"  %result = linalg.generic {{indexing_maps = [{maps}], iterator_types = "
+            f"[{iterators}]}} ins(%lhs, %rhs : {lhs}, {rhs}) outs(%out : {out}) {{\n"
+            "  ^bb0(%a: f16, %b: f16, %acc: f16):\n"
+            "    %product = arith.mulf %a, %b : f16\n"
+            "    %sum = arith.addf %acc, %product : f16\n"
+            "    linalg.yield %sum : f16\n"
+            f"  }} -> {out}\n"
+            f"  func.return %result : {out}\n"
+            "}\n"
+        )
+
+    def plan(self, chip: Chip) -> SearchResult:
+        module = Parser(T10OptMain(args=[]).ctx, self.linalg(), self.name).parse_module()
+        module.verify()
+        (structured,) = structured_ops(module)
+        return plan_op(structured, chip)
+
+
+CONTRACTIONS: list[Contraction] = [
+    Contraction({"b": 8, "h": 16, "s": 128, "d": 64, "e": 1024}, "bse", "ehd", "bhsd"),
+    Contraction({"b": 8, "s": 128, "o": 1024, "h": 16, "d": 64}, "bhsd", "hdo", "bso"),
+]
+
+
+def print_row(name: str, result: SearchResult, seconds: float) -> None:
+    smallest, fastest = result.smallest, result.fastest
+    print(
+        f"{name:<40} {result.plans_evaluated:>10,} {result.plans_priced:>8,} {seconds:>8.2f}  "
+        f"{smallest.bytes_per_core / 1024:>12.1f} {smallest.cycles:>10,}  "
+        f"{fastest.bytes_per_core / 1024:>11.1f} {fastest.cycles:>9,}"
+    )
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--chip", default="ipu-mk2")
     parser.add_argument(
-        "--only", choices=sorted(OPERATOR_KINDS), help="benchmark one kind of operator"
+        "--only",
+        choices=[*sorted(OPERATOR_KINDS), GENERIC],
+        help="benchmark one kind of operator",
     )
     args = parser.parse_args()
     chip = load_chip(args.chip)
     print(f"chip {chip.name}: {chip.cores} cores x {chip.sram_kib_per_core} KiB")
     header = (
-        f"{'operator':<34} {'enumerated':>10} {'priced':>8} {'seconds':>8}  "
+        f"{'operator':<40} {'enumerated':>10} {'priced':>8} {'seconds':>8}  "
         f"{'smallest KiB':>12} {'cycles':>10}  {'fastest KiB':>11} {'cycles':>9}"
     )
     print(header)
@@ -62,27 +143,29 @@ def main() -> None:
         start = time.perf_counter()
         result = plan_named_operator(op, ",".join(map(str, dims)), "f16", chip).result
         seconds = time.perf_counter() - start
-        smallest, fastest = result.smallest, result.fastest
-        name = f"{op} {'x'.join(map(str, dims))}"
-        print(
-            f"{name:<34} {result.plans_evaluated:>10,} {result.plans_priced:>8,} {seconds:>8.2f}  "
-            f"{smallest.bytes_per_core / 1024:>12.1f} {smallest.cycles:>10,}  "
-            f"{fastest.bytes_per_core / 1024:>11.1f} {fastest.cycles:>9,}"
-        )
+        print_row(f"{op} {'x'.join(map(str, dims))}", result, seconds)
         published = PUBLISHED.get((op, dims))
         if published and chip.name == "ipu-mk2":
             plans, published_seconds, (small_kib, small_cycles), (fast_kib, fast_cycles) = published
+            smallest, fastest = result.smallest, result.fastest
             print(
-                f"{'  published T10':<34} {plans:>10,} {plans:>8,} {published_seconds:>8.2f}  "
+                f"{'  published T10':<40} {plans:>10,} {plans:>8,} {published_seconds:>8.2f}  "
                 f"{small_kib:>12.1f} {small_cycles:>10,}  {fast_kib:>11.1f} {fast_cycles:>9,}"
             )
             print(
-                f"{'  ratio (T10 / ours)':<54} {published_seconds / seconds:>7.0f}x  "
+                f"{'  ratio (T10 / ours)':<60} {published_seconds / seconds:>7.0f}x  "
                 f"{small_kib * 1024 / smallest.bytes_per_core:>12.3f} "
                 f"{small_cycles / smallest.cycles:>10.2f}  "
                 f"{fast_kib * 1024 / fastest.bytes_per_core:>11.3f} "
                 f"{fast_cycles / fastest.cycles:>9.3f}"
             )
+    for contraction in CONTRACTIONS:
+        if args.only and args.only != GENERIC:
+            continue
+        start = time.perf_counter()
+        result = contraction.plan(chip)
+        seconds = time.perf_counter() - start
+        print_row(f"{GENERIC} {contraction.name}", result, seconds)
 
 
 if __name__ == "__main__":

@@ -621,22 +621,6 @@ class PlaceAttr(ParametrizedAttribute):
         extents[empty] = 0
         return origin, extents
 
-    def element_indices(
-        self, tensor_shape: Sequence[int]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-        """Per core and buffer element (flattened): the flat tensor index it stands for, and
-        whether it is valid (padding elements get index 0)."""
-        origin, extents = self.tensor_boxes()
-        shape = self.buffer_shape()
-        local = np.stack(np.unravel_index(np.arange(prod(shape)), shape), axis=1)
-        indices = origin[:, None, :] + local[None, :, :]
-        valid = (local[None, :, :] < extents[:, None, :]).all(axis=2)
-        valid &= (indices < np.asarray(tensor_shape, dtype=np.int64)).all(axis=2)
-        flat = np.ravel_multi_index(
-            tuple(np.where(valid[:, :, None], indices, 0).transpose(2, 0, 1)), tuple(tensor_shape)
-        )
-        return flat.astype(np.int64), valid
-
     def verify(self) -> None:
         loops = self.map.data.num_dims
         grid = self.grid_shape()

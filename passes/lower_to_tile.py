@@ -52,8 +52,9 @@ from math import prod
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith, func, linalg
+from xdsl.dialects import arith, func
 from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
@@ -349,7 +350,7 @@ def _fill_compute(buffer: SSAValue, constant: arith.ConstantOp) -> tile.ComputeO
     tensor_type = buffer_type.tensor_type()
     body = Block(arg_types=[tensor_type])
     value = constant.clone()
-    fill = linalg.FillOp((value.result,), (body.args[0],), (tensor_type,))
+    fill = FillOp((value.result,), (body.args[0],), (tensor_type,))
     body.add_ops([value, fill, tile.YieldOp(fill.results[0])])
     return tile.ComputeOp([], [buffer], Region(body))
 

@@ -17,9 +17,11 @@ rotate round the cores sharing it (DESIGN §2). The search
    cycles).
 
 Most candidates are never built: a branch and bound (``_promising_candidates``)
-prices the plans in which one operand alone rotates, and drops every partial
-combination of operand options, then every candidate, that one of those real
-plans beats strictly on both its bytes and a lower bound of its cycles. The
+prices the plans in which one operand alone rotates, then the completions of
+the most promising partial combinations of operand options (a probe that
+usually lands near the frontier), and drops every partial combination, then
+every candidate, that one of those real plans beats strictly on both its bytes
+and a lower bound of its cycles. The
 bounds are exact lower bounds of the cost model (bytes add up per operand; a
 tensor cut into ``w`` pieces rotates at least ``w - 1`` times; compute is
 bounded per group of loops, ``_compute_lower_bound``), so the frontier, and the
@@ -190,15 +192,11 @@ def _rows_with_plans(space: IterationSpace, op_factor_rows: IntArray) -> NDArray
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core_rows = -(-extents // op_factor_rows)
     for access, loops in zip(space.operands, _operand_split_loops(space), strict=True):
-        if not access.is_output:
-            continue
-        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
-        replications = _prod(op_factor_rows, unread)
-        for row, (replication, caps) in enumerate(
-            zip(replications, per_core_rows[:, loops], strict=True)
-        ):
-            if has_plans[row]:
-                has_plans[row] = len(_temporal_options(int(replication), caps, True)) > 0
+        if access.is_output:
+            unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+            replications = _prod(op_factor_rows, unread)
+            _, counts = _temporal_options(replications, per_core_rows[:, loops], True)
+            has_plans &= counts > 0
     return has_plans
 
 
@@ -226,43 +224,72 @@ def _factorisations_dividing(replication: int, parts: int) -> IntArray:
     return np.asarray(options, dtype=np.int64).reshape(len(options), parts)
 
 
-def _no_part_all_padding(factors: IntArray, caps: IntArray) -> NDArray[np.bool_]:
-    """Whether cutting extents ``caps`` into ``factors`` parts leaves no part all padding."""
-    fits: NDArray[np.bool_] = (factors <= caps) & ((factors - 1) * -(-caps // factors) < caps)
-    return np.all(fits, axis=-1, keepdims=False)
+def _padding_free(caps: IntArray, largest_factor: int) -> tuple[NDArray[np.bool_], IntArray]:
+    """
+    A table ``[extent, factor]``: whether cutting an extent into ``factor``
+    parts leaves no part all padding, over the distinct extents of ``caps``;
+    and ``caps`` as rows of that table. One lookup serves the millions of
+    (extent, factor) pairs options test.
+    """
+    distinct, extent_rows = np.unique(caps.ravel(), return_inverse=True)
+    extent = distinct[:, None]
+    factor = np.arange(largest_factor + 1)[None, :]
+    table = (factor >= 1) & ((factor - 1) * -(-extent // np.maximum(factor, 1)) < extent)
+    return table, extent_rows.reshape(caps.shape)
 
 
-def _scatterable(options: IntArray, replication: int, caps: IntArray) -> NDArray[np.bool_]:
+def _scatterable(
+    options: IntArray, replication: int, cap_rows: IntArray, padding_free: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
     """
-    Per temporal option of an output, whether its ``replication / prod(option)``
-    partial sums can be reduce-scattered: cut along the output's split loops
-    into that many chunks, none all padding (``shift.reduce_scatter``).
+    ``[row, option]``: whether an output's temporal option leaves
+    ``replication / prod(option)`` partial sums that can be reduce-scattered on
+    a row of per-core extents (along the output's split loops; ``cap_rows``:
+    their rows of the ``padding_free`` table): cut into that many chunks, none
+    all padding (``shift.reduce_scatter``).
     """
+    parts = cap_rows.shape[1]
     partials = replication // np.prod(options, axis=1)
-    scatterable = partials == 1
+    scatterable = np.repeat((partials == 1)[None, :], len(cap_rows), axis=0)
     for count in np.unique(partials[partials > 1]):
         chosen = np.flatnonzero(partials == count)
-        cuts = np.asarray(_ordered_factorisations(int(count), len(caps)), dtype=np.int64)
-        if len(cuts) == 0:
-            continue
-        combined = options[chosen][:, None, :] * cuts[None, :, :]
-        scatterable[chosen] = _no_part_all_padding(combined, caps).any(axis=1)
+        cuts = np.asarray(_ordered_factorisations(int(count), parts), dtype=np.int64)
+        combined = options[chosen][:, None, :] * cuts.reshape(len(cuts), parts)[None]
+        fits = padding_free[cap_rows[:, None, None, :], combined[None]]
+        scatterable[:, chosen] = np.any(np.all(fits, axis=3), axis=2)
     return scatterable
 
 
-def _temporal_options(replication: int, caps: IntArray, is_output: bool) -> IntArray:
+def _temporal_options(
+    replications: IntArray, caps: IntArray, is_output: bool
+) -> tuple[IntArray, IntArray]:
     """
-    Temporal factors over an operand's split loops whose product divides its
-    replication count and that leave no rotating piece entirely padding, given
-    the per-core extent ``caps`` along each of those loops. An output's options
-    must also leave partial sums that a reduce-scatter can cut into non-empty
-    chunks (a plan whose partial sums have nowhere to go cannot be scheduled).
+    Per row (a replication count and the per-core extents ``caps`` along an
+    operand's split loops), its temporal factors: those whose product divides
+    the replication count and that leave no rotating piece entirely padding.
+    An output's options must also leave partial sums that a reduce-scatter can
+    cut into non-empty chunks (a plan whose partial sums have nowhere to go
+    cannot be scheduled). Returns the rows' options, row after row (each row's
+    in ``_factorisations_dividing`` order), and how many each row has. Rows
+    sharing a replication count are tested together.
     """
-    options = _factorisations_dividing(replication, len(caps))
-    options = options[_no_part_all_padding(options, caps)]
-    if is_output:
-        options = options[_scatterable(options, replication, caps)]
-    return options
+    parts = caps.shape[1]
+    padding_free, cap_rows = _padding_free(caps, int(replications.max(initial=1)))
+    option_row: list[IntArray] = [np.zeros(0, dtype=np.int64)]
+    option_table: list[IntArray] = [np.zeros((0, parts), dtype=np.int64)]
+    for replication in np.unique(replications):
+        rows = np.flatnonzero(replications == replication)
+        options = _factorisations_dividing(int(replication), parts)
+        allowed = padding_free[cap_rows[rows][:, None, :], options[None]].all(axis=2)
+        if is_output:
+            allowed &= _scatterable(options, int(replication), cap_rows[rows], padding_free)
+        row, option = np.nonzero(allowed)
+        option_row.append(rows[row])
+        option_table.append(options[option])
+    rows_of_options = np.concatenate(option_row)
+    by_row = np.argsort(rows_of_options, kind="stable")
+    counts = np.bincount(rows_of_options, minlength=len(replications)).astype(np.int64)
+    return np.concatenate(option_table)[by_row], counts
 
 
 @dataclass(frozen=True)
@@ -314,17 +341,10 @@ def _operand_options(space: IterationSpace, op_factor_rows: IntArray) -> list[_O
     for access, loops in zip(space.operands, _operand_split_loops(space), strict=True):
         unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
         replications = _prod(op_factor_rows, unread)
-        per_row = [
-            _temporal_options(int(replication), caps, access.is_output)
-            for replication, caps in zip(replications, per_core_rows[:, loops], strict=True)
-        ]
-        counts = np.asarray([len(row_options) for row_options in per_row], dtype=np.int64)
+        table, counts = _temporal_options(replications, per_core_rows[:, loops], access.is_output)
         options.append(
             _OperandOptions(
-                loops=loops,
-                table=np.concatenate(per_row, axis=0),
-                row_start=np.cumsum(counts) - counts,
-                row_count=counts,
+                loops=loops, table=table, row_start=np.cumsum(counts) - counts, row_count=counts
             )
         )
     return options
@@ -493,6 +513,16 @@ def _rotating_elements(
     return rotating
 
 
+def _steps_per_loop(temporal: FactorArray) -> IntArray:
+    """Per plan and loop, its compute steps X_d: the largest temporal factor of an operand on
+    the loop (an elementwise maximum over the few operands is much faster than ``max`` along
+    their short axis)."""
+    steps = temporal[:, 0].astype(np.int64)
+    for operand in range(1, temporal.shape[1]):
+        np.maximum(steps, temporal[:, operand], out=steps)
+    return steps
+
+
 def _compute_cycles(
     space: IterationSpace, chip: Chip, per_core: IntArray, steps_per_loop: IntArray
 ) -> FloatArray:
@@ -655,7 +685,7 @@ def evaluate(
     num_plans = len(rows)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core = -(-extents // op_factor_rows)[rows]
-    steps_per_loop = temporal.max(axis=1).astype(np.int64)
+    steps_per_loop = _steps_per_loop(temporal)
     compute_steps = np.prod(steps_per_loop, axis=1)
     compute = _compute_cycles(space, chip, per_core, steps_per_loop)
 
@@ -796,7 +826,7 @@ def _best_nesting(
     return shift, sync, loop_order
 
 
-def pareto_indices(bytes_per_core: IntArray, cycles: IntArray) -> IntArray:
+def pareto_indices(bytes_per_core: IntArray, cycles: IntArray | FloatArray) -> IntArray:
     """Indices of the Pareto-optimal points (fewer bytes or fewer cycles), by bytes ascending."""
     order = np.lexsort((cycles, bytes_per_core))
     sorted_cycles = cycles[order]
@@ -834,9 +864,9 @@ def _option_bounds(
 @dataclass(frozen=True)
 class _Staircase:
     """
-    The Pareto set of the plans in which one operand alone rotates. Each is a
-    real plan priced at least at its true cycles, so a candidate one of them
-    beats strictly (no more bytes, fewer cycles) is not on the frontier.
+    The Pareto set of some real plans, each priced at least at its true
+    cycles, so a candidate one of them beats strictly (no more bytes, fewer
+    cycles) is not on the frontier.
     """
 
     bytes_per_core: IntArray
@@ -852,6 +882,15 @@ class _Staircase:
         position = np.searchsorted(self.bytes_per_core, bytes_bound, side="right") - 1
         best_cycles = self.cycles[np.maximum(position, 0)]
         return (position >= 0) & (best_cycles < cycles_bound * (1 - ROUNDING))
+
+    def with_plans(self, priced: dict[str, IntArray]) -> _Staircase:
+        """This staircase with the plans ``evaluate`` priced added."""
+        byte_counts = np.concatenate([self.bytes_per_core, priced["bytes_per_core"]])
+        cycles = np.concatenate([self.cycles, priced["cycles"]])
+        frontier = pareto_indices(byte_counts, cycles)
+        return _Staircase(
+            byte_counts[frontier], cycles[frontier], self.plans_priced + len(priced["cycles"])
+        )
 
 
 def _reference_staircase(
@@ -911,6 +950,34 @@ def _completion_masks(
     return masks
 
 
+def _completing_options(
+    options: list[_OperandOptions],
+    last: int,
+    partial: _Partial,
+    masks: NDArray[np.uint8],
+    chosen: IntArray,
+) -> tuple[IntArray, IntArray]:
+    """Every completion of the ``chosen`` partial combinations (``masks``: see
+    ``_completion_masks``), as (partial, option of ``last``) pairs in that order."""
+    last_options = options[last]
+    parent, position = np.nonzero(
+        np.unpackbits(masks[chosen], axis=1, count=int(last_options.row_count.max()))
+    )
+    parent = chosen[parent]
+    return parent, last_options.row_start[partial.row_index[parent]] + position
+
+
+def _complete(
+    options: list[_OperandOptions], last: int, partial: _Partial, parent: IntArray, option: IntArray
+) -> _Partial:
+    """Partial combinations ``parent`` completed with options ``option`` of ``last``."""
+    temporal = partial.temporal[parent]
+    temporal[:, last, options[last].loops] = options[last].table[option]
+    choice = partial.choice[parent]
+    choice[:, last] = option
+    return _Partial(partial.row_index[parent], temporal, choice)
+
+
 @dataclass(frozen=True)
 class _Pruned:
     """The candidates the bounds leave, and what the search did to find them."""
@@ -930,12 +997,16 @@ def _promising_candidates(space: IterationSpace, chip: Chip) -> _Pruned:
     that keeps the partial combinations fewest) is combined; a partial
     combination is dropped when a reference beats the bound on every completion:
     its bytes plus the least any option of ``last`` adds, and the compute bound
-    of its steps plus the least cycles each option adds. The survivors are
-    completed, each candidate dropped when a reference beats its exact bytes and
-    the least cycles of its rotations plus, first, its partial's compute bound,
-    then its exact compute. A dropped
-    candidate is beaten strictly by a real plan, so the frontier, and which plan
-    represents each of its points, is that of the exhaustive enumeration.
+    of its steps plus the least cycles any option adds.
+    The completions of the partials whose bounds no other partial's beat are
+    priced (a probe: plans near the frontier, which usually beat the references
+    by far) and join the staircase, which then drops partials again. The
+    survivors are completed, each candidate dropped when the staircase beats its
+    exact bytes and the least cycles of its rotations plus, first, the larger of
+    the compute bounds of its partial and of its option of ``last``, then its
+    exact compute. A dropped candidate is beaten strictly by a real plan, so the
+    frontier, and which plan represents each of its points, is that of the
+    exhaustive enumeration.
     """
     op_factor_rows = enumerate_op_factors(space, chip.cores)
     options = _operand_options(space, op_factor_rows)
@@ -962,43 +1033,52 @@ def _promising_candidates(space: IterationSpace, chip: Chip) -> _Pruned:
     for operand in chosen:
         partial_bytes += option_bytes[operand][partial.choice[:, operand]]
         rotation_cycles += option_cycles[operand][partial.choice[:, operand]]
-    partial_cycles = rotation_cycles + _compute_lower_bound(
-        space, chip, per_core_rows, rows, partial.temporal.max(axis=1)
+    partial_compute = _compute_lower_bound(
+        space, chip, per_core_rows, rows, _steps_per_loop(partial.temporal)
     )
     starts = options[last].row_start
     least_bytes = np.minimum.reduceat(option_bytes[last], starts)[rows]
     least_cycles = np.minimum.reduceat(option_cycles[last], starts)[rows]
-    kept = (completions > 0) & ~staircase.beats(
-        partial_bytes + least_bytes, partial_cycles + least_cycles
+    bytes_bound = partial_bytes + least_bytes
+    cycles_bound = rotation_cycles + least_cycles + partial_compute
+    kept = np.flatnonzero((completions > 0) & ~staircase.beats(bytes_bound, cycles_bound))
+    probed = kept[pareto_indices(bytes_bound[kept], cycles_bound[kept])]
+    parent, option = _completing_options(options, last, partial, masks, probed)
+    probe = _complete(options, last, partial, parent, option)
+    staircase = staircase.with_plans(
+        evaluate(space, chip, _Candidates(op_factor_rows, probe.row_index, probe.temporal))
     )
+    kept = kept[~staircase.beats(bytes_bound[kept], cycles_bound[kept])]
 
-    parent, position = np.nonzero(
-        np.unpackbits(masks[kept], axis=1, count=int(options[last].row_count.max()))
+    parent, option = _completing_options(options, last, partial, masks, kept)
+    last_steps = np.ones((len(options[last].table), space.num_loops), dtype=np.int64)
+    last_steps[:, options[last].loops] = options[last].table
+    last_compute = _compute_lower_bound(
+        space, chip, per_core_rows, options[last].option_rows, last_steps
     )
-    parent = np.flatnonzero(kept)[parent]
-    option = starts[rows[parent]] + position
-    # First the partial's bound with the option's own bytes and cycles: cheap.
     candidate_bytes = partial_bytes[parent] + option_bytes[last][option]
-    kept = ~staircase.beats(candidate_bytes, partial_cycles[parent] + option_cycles[last][option])
-    parent, option, candidate_bytes = parent[kept], option[kept], candidate_bytes[kept]
-    rows = rows[parent]
-    temporal = partial.temporal[parent]
-    temporal[:, last, options[last].loops] = options[last].table[option]
-    choice = partial.choice[parent]
-    choice[:, last] = option
-    candidate_cycles = (
-        rotation_cycles[parent]
-        + option_cycles[last][option]
-        + _compute_cycles(space, chip, per_core_rows[rows], temporal.max(axis=1).astype(np.int64))
+    candidate_rotations = rotation_cycles[parent] + option_cycles[last][option]
+    # First the compute bounds of the partial and of the option alone: cheap.
+    promising = ~staircase.beats(
+        candidate_bytes,
+        candidate_rotations + np.maximum(partial_compute[parent], last_compute[option]),
     )
-    kept = ~staircase.beats(candidate_bytes, candidate_cycles)
-    rows, temporal, choice = rows[kept], temporal[kept], choice[kept]
+    candidate_bytes = candidate_bytes[promising]
+    candidate_rotations = candidate_rotations[promising]
+    candidates = _complete(options, last, partial, parent[promising], option[promising])
+    steps = _steps_per_loop(candidates.temporal)
+    candidate_cycles = candidate_rotations + _compute_cycles(
+        space, chip, per_core_rows[candidates.row_index], steps
+    )
+    kept = np.flatnonzero(~staircase.beats(candidate_bytes, candidate_cycles))
     # Back in enumeration order, which decides between plans of equal price.
-    order = np.lexsort([*choice.T[::-1], rows])
+    kept = kept[np.lexsort([*candidates.choice[kept].T[::-1], candidates.row_index[kept]])]
     return _Pruned(
-        candidates=_Candidates(op_factor_rows, rows[order], temporal[order]),
+        candidates=_Candidates(
+            op_factor_rows, candidates.row_index[kept], candidates.temporal[kept]
+        ),
         enumerated=int(completions.sum()),
-        priced=staircase.plans_priced + len(order),
+        priced=staircase.plans_priced + len(kept),
     )
 
 
@@ -1097,7 +1177,8 @@ def _check_plan_fits(space: IterationSpace, chip: Chip, plan: OpPlanAttr) -> Non
         unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
         replication = math.prod(op_factors[loop] for loop in unread)
         option = np.asarray([[plan.operand_temporal(operand)[loop] for loop in loops]], np.int64)
-        if access.is_output and not _scatterable(option, replication, per_core[loops])[0]:
+        padding_free, cap_rows = _padding_free(per_core[loops][None, :], replication)
+        if access.is_output and not _scatterable(option, replication, cap_rows, padding_free)[0, 0]:
             raise PlanningError(
                 f"plan {plan} leaves output {operand} with "
                 f"{replication // int(option.prod())} partial sums per piece that no "

@@ -438,10 +438,10 @@ def _contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequ
 
     lhs_matrices = as_matrices(lhs, rows, inner)
     rhs_matrices = as_matrices(rhs, inner, columns)
-    # numpy's single-threaded sum-of-products kernel: on thousands of small per-core
-    # matrices a multi-threaded BLAS spends more time waking its threads than
-    # multiplying, and stalls outright when other processes hold the CPUs.
-    product = np.einsum("...mk,...kn->...mn", lhs_matrices, rhs_matrices)
+    # A stacked matmul calls BLAS once per core's matrices: on a chip's worth of
+    # small per-core products it is several times faster than einsum's generic
+    # sum-of-products loop.
+    product = np.matmul(lhs_matrices, rhs_matrices)
     if unused_extent != 1:
         product = product * unused_extent
     result_loops = [*batch, *rows, *columns]

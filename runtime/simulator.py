@@ -200,9 +200,7 @@ class _Machine:
         self.pending_exchanges: list[tile.ExchangeOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
-        self.element_cache: dict[
-            tuple[tile.PlaceAttr, tuple[int, ...]], tuple[IntArray, BoolArray]
-        ] = {}
+        self.box_cache: dict[tile.PlaceAttr, list[tuple[IntArray, IntArray, tuple[int, ...]]]] = {}
         self.masks: dict[tile.ComputeOp, list[tuple[IntArray, list[tuple[int, ...]]]]] = {}
 
     def _placements(self) -> dict[tile.AllocOp, _Placement]:
@@ -453,24 +451,31 @@ class _Machine:
 
     # Placed data ------------------------------------------------------------
 
-    def _elements(self, place: tile.PlaceAttr, shape: Sequence[int]) -> tuple[IntArray, BoolArray]:
-        key = (place, tuple(shape))
-        if key not in self.element_cache:
-            self.element_cache[key] = place.element_indices(shape)
-        return self.element_cache[key]
+    def _boxes(self, place: tile.PlaceAttr) -> list[tuple[IntArray, IntArray, tuple[int, ...]]]:
+        """The cores of ``place`` grouped by the valid extents of their tensor boxes:
+        (cores, their box origins, the extents); cores holding nothing are left out."""
+        if place not in self.box_cache:
+            origin, extents = place.tensor_boxes()
+            held = np.flatnonzero((extents > 0).all(axis=1))
+            rows, inverse = np.unique(extents[held], axis=0, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            self.box_cache[place] = [
+                (held[inverse == index], origin[held[inverse == index]], tuple(int(e) for e in row))
+                for index, row in enumerate(rows)
+            ]
+        return self.box_cache[place]
 
     def _placed_into(self, image: Array, dest: SSAValue, place: tile.PlaceAttr) -> int:
         """Write the valid elements of ``dest`` under ``place`` from the host-shaped
         ``image`` (padding becomes zero); returns how many elements were written."""
-        indices, valid = self._elements(place, image.shape)
-        buffer_type = dest.type
-        assert isinstance(buffer_type, tile.BufferType)
-        array = self.buffers[dest].copy()
-        held = np.zeros(indices.shape, dtype=array.dtype)
-        held[valid] = image.reshape(-1)[indices[valid]]
-        array[: len(indices)] = held.reshape(len(indices), *buffer_type.get_shape())
+        array = np.zeros_like(self.buffers[dest])
+        written = 0
+        for cores, origin, extents in self._boxes(place):
+            windows = np.lib.stride_tricks.sliding_window_view(image, extents)
+            array[(cores, *(slice(0, extent) for extent in extents))] = windows[tuple(origin.T)]
+            written += len(cores) * prod(extents)
         self.buffers[dest] = array
-        return int(valid.sum())
+        return written
 
     def _image(
         self, sources: Sequence[SSAValue], places: Sequence[tile.PlaceAttr], shape: Sequence[int]
@@ -478,14 +483,17 @@ class _Machine:
         """The host tensor the ``sources`` hold under ``places``, and which of its elements
         some core holds."""
         dtype = self.buffers[sources[0]].dtype
-        image = np.full(prod(shape), np.nan if np.issubdtype(dtype, np.floating) else 0, dtype)
-        covered = np.zeros(prod(shape), dtype=bool)
+        image = np.full(shape, np.nan if np.issubdtype(dtype, np.floating) else 0, dtype)
+        covered = np.zeros(shape, dtype=bool)
         for source, place in zip(sources, places, strict=True):
-            indices, valid = self._elements(place, shape)
-            held = self.buffers[source][: len(indices)].reshape(len(indices), -1)
-            image[indices[valid]] = held[valid]
-            covered[indices[valid]] = True
-        return image.reshape(shape), covered
+            for cores, origin, extents in self._boxes(place):
+                region = (cores, *(slice(0, extent) for extent in extents))
+                for target, values in ((image, self.buffers[source][region]), (covered, True)):
+                    windows = np.lib.stride_tricks.sliding_window_view(
+                        target, extents, writeable=True
+                    )
+                    windows[tuple(origin.T)] = values
+        return image, covered
 
     def host_gather(self, op: tile.HostGatherOp) -> None:
         tensor_type = op.tensor.type
@@ -499,50 +507,49 @@ class _Machine:
                 f"{list(shape)} tensor is on no core"
             )
         self.host[op.tensor] = image
-        self.host_bytes += sum(
-            int(self._elements(place, shape)[1].sum())
-            * _buffer_type(source).byte_size()
-            // max(1, prod(_buffer_type(source).get_shape()))
-            for source, place in zip(op.sources, op.places.data, strict=True)
-        )
+        self.host_bytes += image.size * image.itemsize
 
     def relayout(self, op: tile.RelayoutOp) -> None:
         shape = op.tensor_shape()
-        sources, source_places = list(op.sources), list(op.source_places.data)
-        image, covered = self._image(sources, source_places, shape)
+        image, covered = self._image(list(op.sources), list(op.source_places.data), shape)
         for dest, place in zip(op.dests, op.dest_places.data, strict=True):
-            indices, valid = self._elements(place, shape)
-            if not covered[indices[valid]].all():
-                raise SimulationError(
-                    f"tile.relayout into {self._name(dest)}: some elements it needs are on no core"
-                )
+            for _, origin, extents in self._boxes(place):
+                windows = np.lib.stride_tricks.sliding_window_view(covered, extents)
+                if not windows[tuple(origin.T)].all():
+                    raise SimulationError(
+                        f"tile.relayout into {self._name(dest)}: some elements it needs are "
+                        "on no core"
+                    )
             self._placed_into(image, dest, place)
         core_cycles = self._relayout_cycles(op)
         label = ", ".join(self._name(dest) for dest in op.dests)
         self.phase("exchange", f"relayout -> {label}", float(core_cycles.max()), core_cycles)
 
     def _relayout_cycles(self, op: tile.RelayoutOp) -> FloatArray:
-        """Per core: cycles to receive the valid destination elements no source buffer on
-        the core holds, one sender at a time."""
+        """
+        Per core: cycles to receive the valid destination elements that no source
+        buffer on the core holds, one sender at a time. A core's buffers of one
+        tensor hold disjoint slices, so what it holds of a destination box is the
+        sum of the box's overlaps with them.
+        """
         if op not in self.exchange_cost:
-            shape = op.tensor_shape()
-            boxes = [place.tensor_boxes() for place in op.source_places.data]
+            sources = [place.tensor_boxes() for place in op.source_places.data]
             received = np.zeros(self.cores)
             for dest, place in zip(op.dests, op.dest_places.data, strict=True):
-                indices, valid = self._elements(place, shape)
-                wanted = np.stack(np.unravel_index(indices, shape), axis=2)
-                local = np.zeros(valid.shape, dtype=bool)
-                for origin, extents in boxes:
-                    cores = min(len(origin), len(wanted))
-                    inside = (wanted[:cores] >= origin[:cores, None, :]) & (
-                        wanted[:cores] < (origin + extents)[:cores, None, :]
+                origin, extents = place.tensor_boxes()
+                cores = len(origin)
+                wanted = np.prod(extents, axis=1).astype(np.float64)
+                held = np.zeros(cores)
+                for source_origin, source_extents in sources:
+                    count = min(cores, len(source_origin))
+                    low = np.maximum(origin[:count], source_origin[:count])
+                    high = np.minimum(
+                        (origin + extents)[:count], (source_origin + source_extents)[:count]
                     )
-                    local[:cores] |= inside.all(axis=2)
-                missing = (valid & ~local).sum(axis=1)
-                element_bytes = _buffer_type(dest).byte_size() // max(
-                    1, prod(_buffer_type(dest).get_shape())
-                )
-                received[: len(missing)] += missing * element_bytes
+                    held[:count] += np.prod(np.maximum(high - low, 0), axis=1)
+                dest_type = _buffer_type(dest)
+                element_bytes = dest_type.byte_size() / max(1, prod(dest_type.get_shape()))
+                received[:cores] += np.maximum(wanted - held, 0) * element_bytes
             self.exchange_cost[op] = np.asarray(cost.shift_cycles(self.chip, received))
         return self.exchange_cost[op]
 
@@ -564,7 +571,9 @@ class _Machine:
         local = np.stack(np.unravel_index(np.arange(prod(dest_shape)), dest_shape), axis=1)
         within = (dest_origin - source_origin)[:, None, :] + local[None, :, :]
         within = np.minimum(within, np.asarray(source.shape[1:]) - 1)
-        flat = np.ravel_multi_index(tuple(within.transpose(2, 0, 1)), source.shape[1:])
+        flat = np.asarray(
+            np.ravel_multi_index(tuple(within.transpose(2, 0, 1)), source.shape[1:]), np.int64
+        )
         chunks = np.take_along_axis(combined[group].reshape(cores, -1), flat, axis=1)
         dest = self.buffers[op.dest].copy()
         dest[:cores] = to_element_type(chunks, _buffer_type(op.dest).element_type).reshape(

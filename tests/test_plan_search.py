@@ -76,6 +76,38 @@ def conv(n: int, c: int, hw: int, f: int, khw: int) -> IterationSpace:
     )
 
 
+def contraction(loops: dict[str, int], lhs: str, rhs: str, out: str) -> IterationSpace:
+    """``out[out] = sum lhs[lhs] * rhs[rhs]`` as a ``linalg.generic``, each letter a loop."""
+    loop_list = ", ".join(loops)
+    maps = ", ".join(
+        f"affine_map<({loop_list}) -> ({', '.join(indices)})>" for indices in (lhs, rhs, out)
+    )
+    iterators = ", ".join('"parallel"' if loop in out else '"reduction"' for loop in loops)
+    a, b, c = (
+        f"tensor<{'x'.join(str(loops[loop]) for loop in indices)}xf16>"
+        for indices in (lhs, rhs, out)
+    )
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
+            f"ins(%a, %b : {a}, {b}) outs(%c : {c}) {{\n"
+            "^bb0(%x: f16, %y: f16, %z: f16):\n  %p = arith.mulf %x, %y : f16\n"
+            f"  %s = arith.addf %z, %p : f16\n  linalg.yield %s : f16\n}} -> {c}",
+            {"a": a, "b": b, "c": c},
+        )
+    )
+
+
+def head_projection(b: int, h: int, s: int, d: int, e: int) -> IterationSpace:
+    """BERT's Q/K/V projection into heads: out[b, h, s, d] = sum_e x[b, s, e] * w[e, h, d]."""
+    return contraction({"b": b, "h": h, "s": s, "d": d, "e": e}, "bse", "ehd", "bhsd")
+
+
+def merge_heads(b: int, s: int, o: int, h: int, d: int) -> IterationSpace:
+    """BERT's output projection: out[b, s, o] = sum_{h, d} ctx[b, h, s, d] * w[h, d, o]."""
+    return contraction({"b": b, "s": s, "o": o, "h": h, "d": d}, "bhsd", "hdo", "bso")
+
+
 def add(rows: int, cols: int) -> IterationSpace:
     t = f"tensor<{rows}x{cols}xf16>"
     m = "affine_map<(d0, d1) -> (d0, d1)>"
@@ -177,10 +209,11 @@ def exhaustive_frontier(space: IterationSpace, chip: Chip) -> tuple[Plan, ...]:
     return tuple(_priced_plan(candidates, priced, int(index)) for index in chosen)
 
 
-def with_cores(cores: int) -> Chip:
-    """The small-16 chip cut down to ``cores`` cores, so brute force stays quick."""
-    small = load_chip("small-16")
-    return small.__class__(**{**small.__dict__, "cores": cores})
+def with_cores(cores: int, preset: str = "small-16") -> Chip:
+    """A preset chip with ``cores`` cores: fewer keep brute force quick, more make the search
+    prune harder."""
+    chip = load_chip(preset)
+    return chip.__class__(**{**chip.__dict__, "cores": cores})
 
 
 @pytest.mark.parametrize(
@@ -359,21 +392,36 @@ def test_plan_that_does_not_fit_is_a_planning_error(
 
 
 @pytest.mark.parametrize(
-    ("space", "chip_name"),
+    ("space", "chip"),
     [
-        (conv(2, 8, 12, 16, 3), "small-16"),
-        (conv(4, 16, 10, 8, 3), "small-16"),
-        (conv(1, 3, 20, 8, 5), "small-16"),
-        (conv(8, 4, 6, 12, 2), "mesh-64"),
-        (conv(4, 32, 9, 32, 3), "mesh-64"),
-        (matmul(96, 64, 128), "mesh-64"),
-        (batch_matmul(4, 64, 32, 48), "mesh-64"),
+        (conv(2, 8, 12, 16, 3), load_chip("small-16")),
+        (conv(4, 16, 10, 8, 3), load_chip("small-16")),
+        (conv(1, 3, 20, 8, 5), load_chip("small-16")),
+        (conv(8, 4, 6, 12, 2), load_chip("mesh-64")),
+        (conv(4, 32, 9, 32, 3), load_chip("mesh-64")),
+        (matmul(96, 64, 128), load_chip("mesh-64")),
+        (batch_matmul(4, 64, 32, 48), load_chip("mesh-64")),
+        (head_projection(4, 8, 32, 16, 64), load_chip("mesh-64")),
+        (merge_heads(4, 32, 64, 8, 16), load_chip("mesh-64")),
+        (head_projection(4, 8, 32, 16, 64), with_cores(256, "mesh-64")),
+        (merge_heads(4, 32, 64, 8, 16), with_cores(256, "mesh-64")),
     ],
-    ids=["conv", "conv-c16", "conv-5x5", "conv-64", "conv-64-c32", "matmul-64", "batch-64"],
+    ids=[
+        "conv",
+        "conv-c16",
+        "conv-5x5",
+        "conv-64",
+        "conv-64-c32",
+        "matmul-64",
+        "batch-64",
+        "head-projection-64",
+        "merge-heads-64",
+        "head-projection-256",
+        "merge-heads-256",
+    ],
 )
-def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip_name: str):
+def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip: Chip):
     """Same plans (points, representatives, loop orders), same count; fewer plans priced."""
-    chip = load_chip(chip_name)
     result = search_plans(space, chip)
     assert result.frontier == exhaustive_frontier(space, chip)
     assert result.plans_evaluated == len(enumerate_candidates(space, chip.cores).row_index)
