@@ -70,7 +70,7 @@ def _simulated_per_operator(path: Path, chip: str) -> tuple[dict[str, int], Coun
             and following.label.startswith("relayout")
         )
         if not moves_in:
-            simulated[phase.operator] += int(round(phase.cycles))
+            simulated[phase.operator] += round(phase.cycles)
     return predicted, simulated
 
 

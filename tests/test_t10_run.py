@@ -1,0 +1,361 @@
+"""``t10-run``: compile, simulate and check a model; its report, inputs, trace and errors."""
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+from xdsl.dialects import func
+
+from t10.hwmodel.chip import load_chip
+from t10.runtime.reference import random_inputs
+from t10.tools import t10_run
+from t10.tools.t10_opt import T10OptMain
+from t10.tools.t10_run import main
+
+MLP = Path(__file__).parent.parent / "examples" / "mlp.mlir"
+
+SMALL = """\
+func.func @first(%a: tensor<32x32xf32>, %b: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %r = linalg.add ins(%a, %b : tensor<32x32xf32>, tensor<32x32xf32>)
+                  outs(%a : tensor<32x32xf32>) -> tensor<32x32xf32>
+  func.return %r : tensor<32x32xf32>
+}
+func.func @second(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>)
+    -> (tensor<32x32xi32>, tensor<32x32xi32>) {
+  %r = linalg.mul ins(%a, %b : tensor<32x32xi32>, tensor<32x32xi32>)
+                  outs(%a : tensor<32x32xi32>) -> tensor<32x32xi32>
+  %s = linalg.add ins(%r, %b : tensor<32x32xi32>, tensor<32x32xi32>)
+                  outs(%b : tensor<32x32xi32>) -> tensor<32x32xi32>
+  func.return %r, %s : tensor<32x32xi32>, tensor<32x32xi32>
+}
+"""
+
+UNINITIALISED = """\
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @acc(%a: tensor<16x16xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>) {
+  %twice = linalg.add ins(%a, %a : tensor<16x16xf32>, tensor<16x16xf32>)
+                      outs(%a : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %e = tensor.empty() : tensor<16x16xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<16x16xf32>) outs(%e : tensor<16x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  func.return %twice, %r : tensor<16x16xf32>, tensor<16x16xf32>
+}
+"""
+
+
+TOO_BIG = """\
+func.func @big(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>,
+               %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32>)
+                     outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  func.return %r : tensor<1024x1024xf32>
+}
+"""
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def run_json(*args: str | Path, exit_code: int = 0) -> dict[str, Any]:
+    result = run(*args, "--json")
+    assert result.exit_code == exit_code, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def write(tmp_path: Path, text: str, name: str = "model.mlir") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def mlp_function() -> func.FuncOp:
+    module = t10_run.read_module(T10OptMain(args=[]).ctx, MLP)
+    return t10_run.select_function(module, None)
+
+
+@pytest.fixture(scope="module")
+def mlp_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Weights as random_inputs draws those marked {t10.weight}: N(0, 0.02^2).
+
+    The example does not mark its weights, so its random weights are N(0, 1) and its
+    outputs reach ~2000, where f16 partial sums differ from the f32-accumulated
+    reference by more than the f16 tolerance allows at elements near zero.
+    """
+    generator = np.random.default_rng(7)
+    path = tmp_path_factory.mktemp("inputs") / "weights.npz"
+    np.savez(
+        path,
+        w1=(generator.standard_normal((512, 1024)) * 0.02).astype(np.float16),
+        b1=(generator.standard_normal(1024) * 0.02).astype(np.float16),
+        w2=(generator.standard_normal((1024, 256)) * 0.02).astype(np.float16),
+    )
+    return path
+
+
+def test_json_report_of_the_mlp(mlp_weights: Path):
+    document = run_json(MLP, "--chip", "ipu-mk2", "--inputs", mlp_weights)
+    assert document["chip"] == "ipu-mk2"
+    assert document["pipeline"] == "t10"
+    assert document["function"] == "mlp"
+    assert document["match"] is True
+    assert 0.0 <= document["max_abs_error"] < 2e-2
+    for key in ("cycles", "predicted_cycles", "peak_bytes_per_core", "sram_bytes_per_core"):
+        assert isinstance(document[key], int), key
+    for key in ("time_us", "compile_seconds", "simulate_seconds", "reference_seconds"):
+        assert isinstance(document[key], float), key
+    assert document["time_us"] == pytest.approx(document["cycles"] / 1.325e3, abs=1e-3)
+    assert 0 < document["peak_bytes_per_core"] <= 624 * 1024
+    (output,) = document["outputs"]
+    assert output == {
+        "element_type": "f16",
+        "match": True,
+        "max_abs_error": document["max_abs_error"],
+        "rtol": 2e-2,
+        "atol": 2e-2,
+    }
+    assert [op["name"] for op in document["ops"]] == ["h", "hb", "y"]
+    for op in document["ops"]:
+        assert set(op) == {
+            "name",
+            "plan",
+            "cycles",
+            "compute_cycles",
+            "shift_cycles",
+            "sync_cycles",
+            "bytes_per_core",
+            "predicted_cycles",
+        }
+        plan = op["plan"]
+        loops = 2 if op["name"] == "hb" else 3
+        assert len(plan["op_factors"]) == loops
+        assert math.prod(plan["op_factors"]) <= 1472
+        # One row of temporal factors and paces per operand (ins then outs).
+        assert [len(row) for row in plan["temporal_factors"]] == [loops] * 3
+        assert [len(row) for row in plan["pace"]] == [loops] * 3
+        assert isinstance(op["bytes_per_core"], int) and op["bytes_per_core"] > 0
+        assert isinstance(op["predicted_cycles"], int) and op["predicted_cycles"] > 0
+        assert op["cycles"] > 0
+    # Each operator's prediction covers what the program runs for it, so they add up
+    # to the whole function's.
+    assert sum(op["predicted_cycles"] for op in document["ops"]) == document["predicted_cycles"]
+
+
+def test_cycles_per_operator_add_up_to_the_total(tmp_path: Path):
+    path = write(tmp_path, SMALL)
+    document = run_json(path, "--chip", "mesh-64", "--function", "second")
+    assert document["function"] == "second"
+    assert document["match"] is True and document["max_abs_error"] == 0.0
+    assert [output["element_type"] for output in document["outputs"]] == ["i32", "i32"]
+    between = document["between_operators"]
+    # The sync before the outputs are gathered belongs to no operator.
+    assert between["sync_cycles"] > 0
+    parts = [*document["ops"], between]
+    for part in parts:
+        assert part["cycles"] == pytest.approx(
+            part["compute_cycles"] + part["shift_cycles"] + part["sync_cycles"]
+        )
+    assert sum(part["cycles"] for part in parts) == pytest.approx(document["cycles"], abs=0.5)
+
+
+def test_human_report(mlp_weights: Path):
+    result = run(MLP, "--chip", "ipu-mk2", "--inputs", mlp_weights)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "t10-run: @mlp on ipu-mk2 (1472 cores, 1.325 GHz), pipeline t10"
+    assert lines[2].split() == [
+        "op",
+        "plan",
+        "cycles",
+        "compute",
+        "shift",
+        "sync",
+        "predicted",
+        "bytes/core",
+    ]
+    rows = [line.split() for line in lines[3:8]]
+    assert [row[0] for row in rows] == ["h", "hb", "y", "(between", "total"]
+    # name, op_factors, temporal factors, then six numbers.
+    assert rows[0][2].startswith("t=") and len(rows[0]) == 9
+    assert all(cell.isdigit() for cell in rows[0][3:])
+    operators, between, total = rows[:3], rows[3], rows[4]
+    # Rounded per row, so the sum may be off by one per row.
+    simulated = sum(int(row[3]) for row in operators) + int(between[2])
+    assert abs(int(total[1]) - simulated) <= len(rows)
+    assert int(total[5]) == sum(int(row[7]) for row in operators)
+    assert any(line.startswith("time: ") and " µs (" in line for line in lines)
+    assert any(line.startswith("peak bytes per core: ") for line in lines)
+    assert any(line.startswith("match: yes (max abs error ") for line in lines)
+    assert lines[-1].startswith("seconds: compile ")
+
+
+def test_inputs_from_npz_equal_to_the_random_ones_give_the_same_answer(tmp_path: Path):
+    function = mlp_function()
+    arrays = dict(zip(t10_run.argument_names(function), random_inputs(function, 3), strict=True))
+    npz = tmp_path / "inputs.npz"
+    # Only some arguments: the others are drawn as without --inputs.
+    np.savez(npz, x=arrays["x"], w2=arrays["w2"])
+    drawn = run_json(MLP, "--seed", "3", exit_code=1)
+    given = run_json(MLP, "--seed", "3", "--inputs", npz, exit_code=1)
+    assert given["max_abs_error"] == drawn["max_abs_error"]
+    assert given["cycles"] == drawn["cycles"]
+    # A different x changes the answer.
+    np.savez(npz, x=arrays["x"] * 2)
+    assert (
+        run_json(MLP, "--seed", "3", "--inputs", npz, exit_code=1)["max_abs_error"]
+        != (drawn["max_abs_error"])
+    )
+
+
+def test_mismatch_exits_1_and_still_reports(tmp_path: Path):
+    # Both runs read the uninitialised (NaN) %e: a NaN anywhere is a mismatch.
+    path = write(tmp_path, UNINITIALISED)
+    document = run_json(path, "--chip", "small-16", exit_code=1)
+    assert document["match"] is False
+    first, second = document["outputs"]
+    assert first["match"] is True and first["max_abs_error"] == 0.0
+    assert second["match"] is False and second["max_abs_error"] is None
+    assert document["max_abs_error"] is None
+    result = run(path, "--chip", "small-16")
+    assert result.exit_code == 1
+    assert "match: no (max abs error nan)" in result.stdout
+    assert "  output 1 (f32): no, max abs error nan, rtol 0.0001, atol 1e-05" in result.stdout
+
+
+def test_trace_is_written_whole(tmp_path: Path):
+    path = write(tmp_path, SMALL)
+    trace = tmp_path / "trace.json"
+    result = run(path, "--chip", "small-16", "--function", "first", "--trace", trace)
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(trace.read_text())
+    events = [event for event in document["traceEvents"] if event["ph"] == "X"]
+    assert {event["cat"] for event in events} >= {"compute", "sync"}
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["model.mlir", "trace.json"]
+
+
+def test_no_trace_when_the_run_fails(tmp_path: Path):
+    path = write(tmp_path, TOO_BIG)
+    trace = tmp_path / "trace.json"
+    result = run(path, "--chip", "small-16", "--trace", trace)
+    assert result.exit_code == 2
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["model.mlir"]
+
+
+def error_of(*args: str | Path) -> str:
+    result = run(*args)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("t10-run: error: ")
+    return result.stderr.removeprefix("t10-run: error: ")
+
+
+def test_unfittable_model_is_an_error_at_its_operator(tmp_path: Path):
+    path = write(tmp_path, TOO_BIG)
+    message = error_of(path, "--chip", "small-16")
+    assert message.startswith(f"{path}:3:3: error: cannot plan linalg.matmul: no plan fits")
+
+
+def test_malformed_mlir_is_an_error_at_its_location(tmp_path: Path):
+    path = write(tmp_path, "func.func @f(%a: tensor<4xf32> -> tensor<4xf32> {\n")
+    message = error_of(path)
+    assert message.splitlines()[0] == f"{path}:1:32"
+    assert "')' expected" in message
+
+
+def test_verifier_error_is_located(tmp_path: Path):
+    path = write(
+        tmp_path,
+        "func.func @f(%a: tensor<4xf32>) -> tensor<8xf32> {\n  func.return %a : tensor<4xf32>\n}\n",
+    )
+    assert error_of(path).startswith(f"{path}:2:3: error: ")
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"x": np.zeros((3, 4))}, "'x' has shape (3, 4), but %x is tensor<64x512xf16>"),
+        ({"q": np.zeros(3)}, "@mlp has no argument named 'q'; its arguments are x, w1, b1, w2"),
+        ({"x": np.full((64, 512), "a")}, "'x' holds <U1, not numbers"),
+    ],
+)
+def test_bad_npz_is_an_error(tmp_path: Path, arrays: dict[str, Any], message: str):
+    npz = tmp_path / "inputs.npz"
+    np.savez(npz, **arrays)
+    assert error_of(MLP, "--inputs", npz) == f"--inputs {npz}: {message}\n"
+
+
+def test_unreadable_inputs_are_an_error(tmp_path: Path):
+    missing = tmp_path / "missing.npz"
+    assert error_of(MLP, "--inputs", missing) == (
+        f"--inputs {missing}: cannot read: No such file or directory\n"
+    )
+    text = write(tmp_path, "not numpy", "inputs.npz")
+    assert error_of(MLP, "--inputs", text) == (
+        f"--inputs {text}: not an .npz archive of named arrays\n"
+    )
+    array = tmp_path / "array.npy"
+    np.save(array, np.zeros(3))
+    assert "an .npy array, not an .npz archive" in error_of(MLP, "--inputs", array)
+
+
+def test_function_choice(tmp_path: Path):
+    path = write(tmp_path, SMALL)
+    assert error_of(path) == (
+        "the file defines 2 functions (@first, @second): pick one with --function\n"
+    )
+    assert error_of(path, "--function", "third") == (
+        "no function @third; the file defines @first, @second\n"
+    )
+
+
+def test_missing_model_and_unknown_chip(tmp_path: Path):
+    missing = tmp_path / "missing.mlir"
+    assert error_of(missing) == f"{missing}: cannot read: No such file or directory\n"
+    assert error_of(MLP, "--chip", "no-such-chip").startswith("unknown chip preset 'no-such-chip'")
+
+
+def test_memory_fraction_too_small_to_fit():
+    message = error_of(MLP, "--memory-fraction", "0.001")
+    assert message.startswith("the model does not fit ipu-mk2")
+    assert f"{MLP}:12:5: note: linalg.matmul needs at least" in message
+
+
+def test_only_the_t10_pipeline():
+    result = run(MLP, "--pipeline", "other")
+    assert result.exit_code == 2
+    assert "'other' is not 't10'" in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    ctx = T10OptMain(args=[]).ctx
+    module = t10_run.read_module(ctx, write(tmp_path, SMALL))
+    function = t10_run.select_function(module, "second")
+    inputs = random_inputs(function, 0)
+    compiled = t10_run.compile_function(ctx, module, function, "small-16", 1.0)
+    names = [operator.name for operator in compiled.operators]
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    chip = load_chip("small-16")
+    t10_run._simulate(compiled.program, chip, inputs, names, show_progress=False)
+    assert terminal.getvalue() == ""
+    result = t10_run._simulate(compiled.program, chip, inputs, names, show_progress=True)
+    assert "simulating" in terminal.getvalue()
+    assert "100%" in terminal.getvalue()
+    assert len(result.outputs) == 2

@@ -1,0 +1,667 @@
+"""``t10-run``: compile a model, run it on the simulated chip and check it against numpy.
+
+``t10-run model.mlir [--chip ipu-mk2] [--function NAME] [--memory-fraction F]
+[--inputs data.npz] [--seed N] [--trace trace.json] [--json]``
+
+1. Compiles one function of ``model.mlir`` (func + linalg) with the t10
+   pipeline: ``t10-compile{to-tile=false}`` gives each operator's plan and
+   predicted cost (``t10.plan_cost``), ``t10-lower-to-tile`` its program.
+2. Simulates the ``tile.program`` on the chip, on inputs read by argument name
+   from ``--inputs`` (``x`` for ``%x``), the others random
+   (``runtime.reference.random_inputs`` with ``--seed``).
+3. Runs the numpy reference of the same function on the same inputs and
+   compares every output within ``runtime.reference.tolerance`` of its element
+   type (``np.allclose``; a NaN anywhere is a mismatch).
+
+The report gives, per operator (named by its result, ``h`` for ``%h``), its
+plan, the simulated cycles split into compute, shift (exchange phases) and
+sync, the predicted cycles and bytes per core; a row for work done between
+operators (outside every operator's ops, e.g. gathering the outputs); then the
+totals. An operator's simulated cycles include the relayouts and fills that
+bring its operands in, so its predicted cycles are the plan's cycles plus the
+initialisation and relayout cycles charged to it: the figures compare one to
+one. ``--json`` prints the report as one JSON object instead (``null`` for a
+non-finite error). ``--trace`` writes the run's Chrome trace, cores with
+identical timelines sharing a track, whenever the simulation completes (a
+mismatching run's trace included), atomically: never a half-written file.
+
+Exit status: 0 when every output matches, 1 when one does not (the report is
+still printed), 2 for bad input or a model the pipeline cannot compile or the
+chip cannot run: one ``t10-run: error: ...`` message on stderr, no traceback
+(set ``T10_TRACEBACK=1`` to see it).
+"""
+
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, ModuleOp, TensorType
+from xdsl.ir import Attribute
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+from t10.dialects import shift, tile
+from t10.dialects.rtensor import OpPlanAttr
+from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.compile import CompilePass
+from t10.passes.lower_to_tile import LowerToTilePass
+from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
+from t10.runtime.linalg_numpy import Array, UnsupportedOpError
+from t10.runtime.reference import random_inputs, run_reference, tolerance
+from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
+from t10.runtime.trace import write_chrome_trace
+from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
+
+PIPELINES = ("t10",)
+"""Compilation pipelines ``--pipeline`` accepts."""
+
+
+class RunError(Exception):
+    """A one-line reason ``t10-run`` cannot run the model."""
+
+
+@dataclass(frozen=True)
+class PhaseTotals:
+    """Simulated cycles of a set of phases, by kind."""
+
+    compute_cycles: float = 0.0
+    shift_cycles: float = 0.0
+    """Exchange phases: rotations, relayouts, reduce-scatters' transfers."""
+    sync_cycles: float = 0.0
+
+    @property
+    def cycles(self) -> float:
+        return self.compute_cycles + self.shift_cycles + self.sync_cycles
+
+    def plus(self, phase: Phase) -> "PhaseTotals":
+        return PhaseTotals(
+            self.compute_cycles + (phase.cycles if phase.kind == "compute" else 0.0),
+            self.shift_cycles + (phase.cycles if phase.kind == "exchange" else 0.0),
+            self.sync_cycles + (phase.cycles if phase.kind == "sync" else 0.0),
+        )
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One operator as the pipeline planned it."""
+
+    name: str
+    """Its name in the program (``t10.op``): the name of its result."""
+    plan: OpPlanAttr
+    cost: Mapping[str, int]
+    """Its ``t10.plan_cost``: the cost model's prediction."""
+
+    @property
+    def predicted_cycles(self) -> int:
+        """Predicted cycles of everything the program runs for it (see the module doc)."""
+        return (
+            self.cost["cycles"] + self.cost["initialisation_cycles"] + self.cost["relayout_cycles"]
+        )
+
+
+@dataclass(frozen=True)
+class OutputCheck:
+    """How one simulated output compares with the reference."""
+
+    element_type: Attribute
+    match: bool
+    max_abs_error: float
+    rtol: float
+    atol: float
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything a run measured."""
+
+    chip: Chip
+    pipeline: str
+    function: str
+    operators: list[Operator]
+    per_operator: dict[str, PhaseTotals]
+    between_operators: PhaseTotals
+    predicted_cycles: int
+    result: SimulationResult
+    outputs: list[OutputCheck]
+    compile_seconds: float
+    simulate_seconds: float
+    reference_seconds: float
+
+    @property
+    def match(self) -> bool:
+        return all(output.match for output in self.outputs)
+
+    @property
+    def max_abs_error(self) -> float:
+        # np.max, unlike max(), keeps a NaN wherever it stands.
+        return float(np.max([output.max_abs_error for output in self.outputs], initial=0.0))
+
+
+def read_module(ctx: Context, path: Path) -> ModuleOp:
+    """The verified module in the MLIR file at ``path``, its ops located in that file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RunError(f"{path}: cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise RunError(f"{path}: not UTF-8 text: {error.reason}") from error
+    module = LocatingParser(ctx, text, str(path)).parse_module()
+    try:
+        module.verify()
+    except DiagnosticException as error:
+        raise with_location(error, module) from error
+    return module
+
+
+def select_function(module: ModuleOp, name: str | None) -> func.FuncOp:
+    """The function of ``module`` named ``name``, or its only one; every argument and
+    result a tensor."""
+    functions = [
+        op for op in module.walk() if isinstance(op, func.FuncOp) and not op.is_declaration
+    ]
+    names = ", ".join(f"@{function.sym_name.data}" for function in functions)
+    if name is not None:
+        chosen = [function for function in functions if function.sym_name.data == name]
+        if not chosen:
+            raise RunError(f"no function @{name}; the file defines {names or 'none'}")
+        function = chosen[0]
+    elif len(functions) == 1:
+        function = functions[0]
+    elif functions:
+        raise RunError(
+            f"the file defines {len(functions)} functions ({names}): pick one with --function"
+        )
+    else:
+        raise RunError("the file defines no function")
+    for kind, types in (
+        ("argument", function.function_type.inputs.data),
+        ("result", function.function_type.outputs.data),
+    ):
+        for index, value_type in enumerate(types):
+            if not isinstance(value_type, TensorType):
+                raise RunError(
+                    f"@{function.sym_name.data}: {kind} {index} is {value_type}, not a tensor"
+                )
+    return function
+
+
+def argument_names(function: func.FuncOp) -> list[str]:
+    """Names of the arguments as inputs know them: ``x`` for ``%x``, ``arg2`` if unnamed."""
+    return [
+        argument.name_hint or f"arg{index}"
+        for index, argument in enumerate(function.body.block.args)
+    ]
+
+
+def _read_npz(path: Path) -> dict[str, Array]:
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except OSError as error:
+        raise RunError(f"--inputs {path}: cannot read: {error.strerror or error}") from error
+    except (ValueError, EOFError) as error:
+        # numpy found neither a zip nor an .npy header and refused to unpickle.
+        raise RunError(f"--inputs {path}: not an .npz archive of named arrays") from error
+    except zipfile.BadZipFile as error:
+        raise RunError(f"--inputs {path}: a damaged .npz archive: {error}") from error
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise RunError(f"--inputs {path}: an .npy array, not an .npz archive of named arrays")
+    with loaded:
+        arrays: dict[str, Array] = {}
+        for name in loaded.files:
+            try:
+                arrays[name] = loaded[name]
+            except (ValueError, OSError, zipfile.BadZipFile) as error:
+                raise RunError(f"--inputs {path}: cannot read '{name}': {error}") from error
+        return arrays
+
+
+def load_inputs(function: func.FuncOp, npz: Path | None, seed: int) -> list[Array]:
+    """The function's inputs in argument order: those ``npz`` names, the others random."""
+    names = argument_names(function)
+    inputs = random_inputs(function, seed)
+    if npz is None:
+        return inputs
+    given = _read_npz(npz)
+    unknown = [name for name in given if name not in names]
+    if unknown:
+        raise RunError(
+            f"--inputs {npz}: @{function.sym_name.data} has no argument named "
+            f"{', '.join(repr(name) for name in unknown)}; its arguments are {', '.join(names)}"
+        )
+    for index, (name, argument) in enumerate(zip(names, function.body.block.args, strict=True)):
+        if name not in given:
+            continue
+        array = given[name]
+        argument_type = argument.type
+        assert isinstance(argument_type, TensorType)
+        if array.shape != tuple(argument_type.get_shape()):
+            raise RunError(
+                f"--inputs {npz}: '{name}' has shape ({', '.join(map(str, array.shape))}), "
+                f"but %{name} is {argument_type}"
+            )
+        if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+            raise RunError(f"--inputs {npz}: '{name}' holds {array.dtype}, not numbers")
+        inputs[index] = array
+    return inputs
+
+
+def _name_operators(schedules: Sequence[shift.ScheduleOp]) -> None:
+    """Give every operator a distinct result name: the program's ``t10.op`` takes it, and
+    the report tells operators apart by it."""
+    taken: set[str] = set()
+    for schedule in schedules:
+        base = schedule.results[0].name_hint or "op"
+        name, copy = base, 1
+        while name in taken:
+            copy += 1
+            # `_<n>` would be dropped by xDSL as a printing suffix.
+            name = f"{base}.{copy}"
+        schedule.results[0].name_hint = name
+        taken.add(name)
+
+
+def _int_dict(attribute: Attribute) -> dict[str, int]:
+    assert isinstance(attribute, DictionaryAttr)
+    values: dict[str, int] = {}
+    for key, value in attribute.data.items():
+        assert isinstance(value, IntegerAttr)
+        values[key] = value.value.data
+    return values
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What compiling one function gave."""
+
+    program: tile.ProgramOp
+    operators: list[Operator]
+    predicted_cycles: int
+    seconds: float
+
+
+def compile_function(
+    ctx: Context, module: ModuleOp, function: func.FuncOp, chip: str, memory_fraction: float
+) -> Compiled:
+    """Compile ``function`` of ``module`` (which loses its other functions) with the t10
+    pipeline, reading each operator's plan and cost on the way."""
+    for other in list(module.walk()):
+        if isinstance(other, func.FuncOp) and other is not function:
+            other.detach()
+            other.erase()
+    start = time.perf_counter()
+    CompilePass(chip=chip, memory_fraction=memory_fraction, to_tile=False).apply(ctx, module)
+    schedules = [op for op in function.walk() if isinstance(op, shift.ScheduleOp)]
+    _name_operators(schedules)
+    operators = [
+        Operator(
+            schedule.results[0].name_hint or "",
+            schedule.plan,
+            _int_dict(schedule.attributes[PLAN_COST_ATTR]),
+        )
+        for schedule in schedules
+    ]
+    predicted_cycles = _int_dict(function.attributes[SELECTION_ATTR])["cycles"]
+    name = function.sym_name.data
+    LowerToTilePass().apply(ctx, module)
+    module.verify()
+    seconds = time.perf_counter() - start
+    (program,) = (
+        op for op in module.walk() if isinstance(op, tile.ProgramOp) and op.sym_name.data == name
+    )
+    return Compiled(program, operators, predicted_cycles, seconds)
+
+
+def _simulate(
+    program: tile.ProgramOp,
+    chip: Chip,
+    inputs: list[Array],
+    operator_names: Sequence[str],
+    show_progress: bool,
+) -> SimulationResult:
+    """Simulate ``program``; with ``show_progress``, a progress bar over its operators
+    when stderr is a terminal."""
+    if not (show_progress and operator_names and sys.stderr.isatty()):
+        return simulate(program, chip, inputs)
+    position = {name: index for index, name in enumerate(operator_names)}
+    with click.progressbar(
+        operator_names, label="simulating", file=sys.stderr, item_show_func=lambda name: name
+    ) as bar:
+
+        def advance(phase: Phase) -> None:
+            # The first phase of an operator means every one before it has run.
+            reached = position.get(phase.operator)
+            if reached is not None and reached > bar.pos:
+                bar.update(reached - bar.pos, phase.operator)
+
+        result = simulate(program, chip, inputs, advance)
+        bar.update(len(operator_names) - bar.pos)
+    return result
+
+
+def compare(simulated: Array, reference: Array, element_type: Attribute) -> OutputCheck:
+    """``simulated`` against ``reference`` within the tolerance of ``element_type``."""
+    rtol, atol = tolerance(element_type)
+    simulated64 = simulated.astype(np.float64)
+    reference64 = reference.astype(np.float64)
+    max_abs_error = float(np.abs(simulated64 - reference64).max(initial=0.0))
+    match = bool(np.allclose(simulated64, reference64, rtol=rtol, atol=atol, equal_nan=False))
+    return OutputCheck(element_type, match, max_abs_error, rtol, atol)
+
+
+def phase_totals(result: SimulationResult) -> dict[str, PhaseTotals]:
+    """Simulated cycles per operator name, ``""`` holding work outside every operator."""
+    totals: dict[str, PhaseTotals] = {}
+    for phase in result.trace:
+        totals[phase.operator] = totals.get(phase.operator, PhaseTotals()).plus(phase)
+    return totals
+
+
+def write_trace(path: Path, result: SimulationResult, chip: Chip) -> None:
+    """Write the Chrome trace of ``result`` to ``path`` whole or not at all."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        os.close(descriptor)
+    except OSError as error:
+        raise RunError(f"--trace {path}: cannot write: {error.strerror}") from error
+    try:
+        write_chrome_trace(Path(temporary), result, chip, group_identical_cores=True)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise RunError(f"--trace {path}: cannot write: {error.strerror}") from error
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def run(
+    path: Path,
+    chip_name: str,
+    pipeline: str,
+    function_name: str | None,
+    memory_fraction: float,
+    npz: Path | None,
+    seed: int,
+    show_progress: bool,
+) -> RunReport:
+    """Compile, simulate and check one function of the model at ``path``."""
+    chip = load_chip(chip_name)
+    ctx = T10OptMain(args=[]).ctx
+    module = read_module(ctx, path)
+    function = select_function(module, function_name)
+    inputs = load_inputs(function, npz, seed)
+    reference_function = function.clone()
+
+    compiled = compile_function(ctx, module, function, chip_name, memory_fraction)
+    operator_names = [operator.name for operator in compiled.operators]
+    start = time.perf_counter()
+    result = _simulate(compiled.program, chip, inputs, operator_names, show_progress)
+    simulate_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    expected = run_reference(reference_function, inputs)
+    reference_seconds = time.perf_counter() - start
+
+    output_types = reference_function.function_type.outputs.data
+    outputs: list[OutputCheck] = []
+    for simulated, reference, output_type in zip(
+        result.outputs, expected, output_types, strict=True
+    ):
+        assert isinstance(output_type, TensorType)
+        outputs.append(compare(simulated, reference, output_type.get_element_type()))
+    totals = phase_totals(result)
+    return RunReport(
+        chip=chip,
+        pipeline=pipeline,
+        function=reference_function.sym_name.data,
+        operators=compiled.operators,
+        per_operator={name: totals.get(name, PhaseTotals()) for name in operator_names},
+        between_operators=totals.get("", PhaseTotals()),
+        predicted_cycles=compiled.predicted_cycles,
+        result=result,
+        outputs=outputs,
+        compile_seconds=compiled.seconds,
+        simulate_seconds=simulate_seconds,
+        reference_seconds=reference_seconds,
+    )
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _cycles_json(totals: PhaseTotals) -> dict[str, float]:
+    return {
+        "cycles": round(totals.cycles, 3),
+        "compute_cycles": round(totals.compute_cycles, 3),
+        "shift_cycles": round(totals.shift_cycles, 3),
+        "sync_cycles": round(totals.sync_cycles, 3),
+    }
+
+
+def _plan_json(plan: OpPlanAttr) -> dict[str, Any]:
+    operands = range(len(plan.temporal.data))
+    return {
+        "op_factors": list(plan.loop_factors()),
+        "temporal_factors": [list(plan.operand_temporal(operand)) for operand in operands],
+        "pace": [list(plan.operand_pace(operand)) for operand in operands],
+    }
+
+
+def report_json(report: RunReport) -> dict[str, Any]:
+    """The ``--json`` document of ``report``."""
+    result = report.result
+    return {
+        "chip": report.chip.name,
+        "pipeline": report.pipeline,
+        "function": report.function,
+        "match": report.match,
+        "max_abs_error": _finite_or_none(report.max_abs_error),
+        "outputs": [
+            {
+                "element_type": str(output.element_type),
+                "match": output.match,
+                "max_abs_error": _finite_or_none(output.max_abs_error),
+                "rtol": output.rtol,
+                "atol": output.atol,
+            }
+            for output in report.outputs
+        ],
+        "cycles": round(result.cycles),
+        "predicted_cycles": report.predicted_cycles,
+        "time_us": report.chip.cycles_to_us(result.cycles),
+        "peak_bytes_per_core": result.peak_bytes_per_core,
+        "sram_bytes_per_core": report.chip.sram_bytes,
+        "compile_seconds": report.compile_seconds,
+        "simulate_seconds": report.simulate_seconds,
+        "reference_seconds": report.reference_seconds,
+        "ops": [
+            {"name": operator.name, "plan": _plan_json(operator.plan)}
+            | _cycles_json(report.per_operator[operator.name])
+            | {
+                "bytes_per_core": operator.cost["bytes_per_core"],
+                "predicted_cycles": operator.predicted_cycles,
+            }
+            for operator in report.operators
+        ],
+        "between_operators": _cycles_json(report.between_operators),
+    }
+
+
+def describe_plan(plan: OpPlanAttr) -> str:
+    """``plan`` in one word: ``4x86x4 t=1x1x2,1x1x2,1x1x1`` (op_factors, then each
+    operand's temporal factors), with `` rp=...`` (paces) unless all 1."""
+
+    def rows(values: Sequence[Sequence[int]]) -> str:
+        return ",".join("x".join(str(value) for value in row) for row in values)
+
+    operands = range(len(plan.temporal.data))
+    text = "x".join(str(factor) for factor in plan.loop_factors())
+    text += " t=" + rows([plan.operand_temporal(operand) for operand in operands])
+    paces = [plan.operand_pace(operand) for operand in operands]
+    if any(pace != 1 for row in paces for pace in row):
+        text += " rp=" + rows(paces)
+    return text
+
+
+_COLUMNS = ("op", "plan", "cycles", "compute", "shift", "sync", "predicted", "bytes/core")
+_LEFT_ALIGNED = frozenset({"op", "plan"})
+
+
+def _cycle_cells(totals: PhaseTotals) -> list[str]:
+    return [
+        f"{cycles:.0f}"
+        for cycles in (
+            totals.cycles,
+            totals.compute_cycles,
+            totals.shift_cycles,
+            totals.sync_cycles,
+        )
+    ]
+
+
+def _error_text(error: float) -> str:
+    return f"{error:.3g}"
+
+
+def report_lines(report: RunReport) -> list[str]:
+    """The human-readable report: the operator table, then the totals."""
+    chip = report.chip
+    result = report.result
+    rows: list[list[str]] = [
+        [
+            operator.name,
+            describe_plan(operator.plan),
+            *_cycle_cells(report.per_operator[operator.name]),
+            str(operator.predicted_cycles),
+            str(operator.cost["bytes_per_core"]),
+        ]
+        for operator in report.operators
+    ]
+    rows.append(["(between operators)", "", *_cycle_cells(report.between_operators), "", ""])
+    simulated = PhaseTotals(result.compute_cycles, result.exchange_cycles, result.sync_cycles)
+    rows.append(["total", "", *_cycle_cells(simulated), str(report.predicted_cycles), ""])
+    widths = [
+        max(len(cell) for cell in (column, *(row[index] for row in rows)))
+        for index, column in enumerate(_COLUMNS)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) if column in _LEFT_ALIGNED else cell.rjust(width)
+            for cell, width, column in zip(cells, widths, _COLUMNS, strict=True)
+        ).rstrip()
+
+    lines = [
+        f"t10-run: @{report.function} on {chip.name} ({chip.cores} cores, "
+        f"{chip.clock_hz / 1e9:g} GHz), pipeline {report.pipeline}",
+        "",
+        line(_COLUMNS),
+        *(line(row) for row in rows),
+        "",
+        f"time: {chip.cycles_to_us(result.cycles):.2f} µs ({result.cycles:.0f} cycles; "
+        f"predicted {report.predicted_cycles})",
+        f"peak bytes per core: {result.peak_bytes_per_core} of {chip.sram_bytes}",
+        f"match: {'yes' if report.match else 'no'} "
+        f"(max abs error {_error_text(report.max_abs_error)})",
+    ]
+    lines += [
+        f"  output {index} ({output.element_type}): {'yes' if output.match else 'no'}, "
+        f"max abs error {_error_text(output.max_abs_error)}, "
+        f"rtol {output.rtol:g}, atol {output.atol:g}"
+        for index, output in enumerate(report.outputs)
+    ]
+    lines.append(
+        f"seconds: compile {report.compile_seconds:.2f}, simulate "
+        f"{report.simulate_seconds:.2f}, reference {report.reference_seconds:.2f}"
+    )
+    return lines
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"t10-run: error: {message}", err=True)
+    click.get_current_context().exit(2)
+
+
+@click.command(name="t10-run")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--chip", default="ipu-mk2", show_default=True, help="Preset name or chip file.")
+@click.option(
+    "--pipeline",
+    type=click.Choice(PIPELINES),
+    default="t10",
+    show_default=True,
+    help="Compilation pipeline.",
+)
+@click.option("--function", "function_name", help="Function to run (default: the only one).")
+@click.option(
+    "--memory-fraction",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Share of each core's SRAM the plans may use.",
+)
+@click.option(
+    "--inputs",
+    "npz",
+    type=click.Path(path_type=Path),
+    help="An .npz of inputs by argument name (x for %x); the others are random.",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
+@click.option(
+    "--trace",
+    type=click.Path(path_type=Path),
+    help="Write a Chrome trace of the run here (open it in https://ui.perfetto.dev).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def main(
+    model: Path,
+    chip: str,
+    pipeline: str,
+    function_name: str | None,
+    memory_fraction: float,
+    npz: Path | None,
+    seed: int,
+    trace: Path | None,
+    as_json: bool,
+) -> None:
+    """Compile MODEL (func + linalg MLIR) for a chip, run it on the simulated
+    chip and check its outputs against a numpy run of the same function.
+
+    Prints per operator its plan, simulated cycles (compute, shift, sync),
+    predicted cycles and bytes per core, then the totals. Exit status: 0 if the
+    outputs match, 1 if not, 2 on an error."""
+    try:
+        report = run(model, chip, pipeline, function_name, memory_fraction, npz, seed, not as_json)
+        if trace is not None:
+            write_trace(trace, report.result, report.chip)
+    except (
+        RunError,
+        ChipFileError,
+        ParseError,
+        DiagnosticException,
+        SimulationError,
+        UnsupportedOpError,
+    ) as error:
+        if os.environ.get("T10_TRACEBACK"):
+            raise
+        # Messages without a location start with their own "error: ".
+        _fail(str(error).rstrip().removeprefix("error: "))
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2))
+    else:
+        click.echo("\n".join(report_lines(report)))
+    if not report.match:
+        click.get_current_context().exit(1)
