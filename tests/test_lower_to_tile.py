@@ -1,0 +1,765 @@
+"""``t10-lower-to-tile`` and the ``tile`` IR it makes, checked by running the result.
+
+Every model here goes from linalg to a ``tile.program``, runs on the simulated
+chip and must give what the reference execution of the input linalg gives,
+within ``tolerance``: per op class on every chip preset it fits, for random
+shapes with random plans of the operators' Pareto frontiers (rotating ones
+included), and through the SRAM allocator. Tests marked ``xfail(strict=True)``
+pin known bugs: they fail today and will flag their fix.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+from hypothesis import event, given, reject, settings
+from hypothesis import strategies as st
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, ModuleOp, StringAttr, TensorType, i64
+from xdsl.ir import Operation
+from xdsl.ir.affine import AffineExpr, AffineMap
+from xdsl.utils.exceptions import ParseError, PassFailedException, VerifyException
+
+from t10.dialects import tile
+from t10.dialects.rtensor import OpPlanAttr
+from t10.hwmodel.chip import load_chip
+from t10.models.bert import BertConfig, bert_encoder
+from t10.passes.compile import CompilePass
+from t10.passes.insert_shifts import InsertShiftsPass
+from t10.passes.lower_to_tile import LowerToTilePass
+from t10.passes.partition import FRONTIER_ATTR, PartitionPass, structured_ops
+from t10.passes.select_plans import LOOP_ORDER_ATTR, PLAN_ATTR, SelectPlansPass
+from t10.runtime.reference import random_inputs, run_reference, tolerance
+from t10.runtime.simulator import SimulationError, simulate
+from t10.tools.t10_opt import LocatingParser, T10OptMain
+
+CTX = T10OptMain(args=[]).ctx
+
+CHIPS = ("small-16", "mesh-64", "ipu-mk2")
+
+UNARRANGEABLE_RINGS = "no grid axis it does not index"
+"""What the lowering says of a plan whose rings it cannot lay on one grid axis (see
+``test_plans_rotating_one_operand_on_two_loops_lower``)."""
+
+
+# Models -----------------------------------------------------------------------
+
+
+def matmul(m: int, k: int, n: int) -> str:
+    return f"""
+func.func @matmul(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{m}x{n}xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>)
+                     outs(%c : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  func.return %r : tensor<{m}x{n}xf32>
+}}"""
+
+
+def batch_matmul(batch: int, m: int, k: int, n: int) -> str:
+    lhs, rhs = f"tensor<{batch}x{m}x{k}xf32>", f"tensor<{batch}x{k}x{n}xf32>"
+    out = f"tensor<{batch}x{m}x{n}xf32>"
+    return f"""
+func.func @batch_matmul(%a: {lhs}, %b: {rhs}) -> {out} {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {out}
+  %c = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
+  %r = linalg.batch_matmul ins(%a, %b : {lhs}, {rhs}) outs(%c : {out}) -> {out}
+  func.return %r : {out}
+}}"""
+
+
+def conv(batch: int, channels: int, filters: int, size: int, window: int) -> str:
+    out_size = size - window + 1
+    image = f"tensor<{batch}x{channels}x{size}x{size}xf32>"
+    kernel = f"tensor<{filters}x{channels}x{window}x{window}xf32>"
+    out = f"tensor<{batch}x{filters}x{out_size}x{out_size}xf32>"
+    return f"""
+func.func @conv(%i: {image}, %k: {kernel}) -> {out} {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {out}
+  %o = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
+  %r = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>,
+                                  strides = dense<1> : tensor<2xi64>}}
+      ins(%i, %k : {image}, {kernel}) outs(%o : {out}) -> {out}
+  func.return %r : {out}
+}}"""
+
+
+def bias_relu(m: int, n: int) -> str:
+    return f"""
+func.func @bias_relu(%x: tensor<{m}x{n}xf32>, %b: tensor<{n}xf32>) -> tensor<{m}x{n}xf32> {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{m}x{n}xf32>
+  %r = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                                        affine_map<(d0, d1) -> (d1)>,
+                                        affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}}
+      ins(%x, %b : tensor<{m}x{n}xf32>, tensor<{n}xf32>) outs(%e : tensor<{m}x{n}xf32>) {{
+  ^bb0(%v: f32, %w: f32, %out: f32):
+    %s = arith.addf %v, %w : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }} -> tensor<{m}x{n}xf32>
+  func.return %r : tensor<{m}x{n}xf32>
+}}"""
+
+
+REDUCTIONS = {"sum": ("0.0", "arith.addf"), "max": ("-3.0e+38", "arith.maximumf")}
+"""Per reduction: the fill value its accumulator starts from and its combining op."""
+
+
+def reduce_rows(m: int, n: int, kind: str, init: str | None = None) -> str:
+    identity, combine = REDUCTIONS[kind]
+    return f"""
+func.func @reduce_rows(%x: tensor<{m}x{n}xf32>) -> tensor<{m}xf32> {{
+  %init = arith.constant {init or identity} : f32
+  %e = tensor.empty() : tensor<{m}xf32>
+  %acc = linalg.fill ins(%init : f32) outs(%e : tensor<{m}xf32>) -> tensor<{m}xf32>
+  %r = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                                        affine_map<(d0, d1) -> (d0)>],
+                       iterator_types = ["parallel", "reduction"]}}
+      ins(%x : tensor<{m}x{n}xf32>) outs(%acc : tensor<{m}xf32>) {{
+  ^bb0(%v: f32, %a: f32):
+    %s = {combine} %v, %a : f32
+    linalg.yield %s : f32
+  }} -> tensor<{m}xf32>
+  func.return %r : tensor<{m}xf32>
+}}"""
+
+
+def softmax(batch: int, m: int, n: int) -> str:
+    tensor = f"tensor<{batch}x{m}x{n}xf32>"
+    return f"""
+func.func @softmax(%x: {tensor}) -> {tensor} {{
+  %e = tensor.empty() : {tensor}
+  %r = linalg.softmax dimension(2) ins(%x : {tensor}) outs(%e : {tensor}) -> {tensor}
+  func.return %r : {tensor}
+}}"""
+
+
+def transpose(m: int, n: int) -> str:
+    return f"""
+func.func @transpose(%x: tensor<{m}x{n}xf32>) -> tensor<{n}x{m}xf32> {{
+  %e = tensor.empty() : tensor<{n}x{m}xf32>
+  %r = linalg.transpose ins(%x : tensor<{m}x{n}xf32>) outs(%e : tensor<{n}x{m}xf32>)
+                        permutation = [1, 0]
+  func.return %r : tensor<{n}x{m}xf32>
+}}"""
+
+
+LAYER_NORM = """
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @layer_norm(%x: tensor<16x32xf32>, %gamma: tensor<32xf32> {t10.weight},
+                      %beta: tensor<32xf32> {t10.weight}) -> tensor<16x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %width = arith.constant 32.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e1 = tensor.empty() : tensor<16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e1 : tensor<16xf32>) -> tensor<16xf32>
+  %sum = linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<16x32xf32>) outs(%acc : tensor<16xf32>) {
+  ^bb0(%v: f32, %a: f32):
+    %s = arith.addf %v, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  %e2 = tensor.empty() : tensor<16x32xf32>
+  %centred = linalg.generic {indexing_maps = [#rows, #row, #rows],
+                             iterator_types = ["parallel", "parallel"]}
+      ins(%x, %sum : tensor<16x32xf32>, tensor<16xf32>) outs(%e2 : tensor<16x32xf32>) {
+  ^bb0(%v: f32, %s: f32, %o: f32):
+    %mean = arith.divf %s, %width : f32
+    %d = arith.subf %v, %mean : f32
+    linalg.yield %d : f32
+  } -> tensor<16x32xf32>
+  %acc2 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<16xf32>) -> tensor<16xf32>
+  %squares = linalg.generic {indexing_maps = [#rows, #row],
+                             iterator_types = ["parallel", "reduction"]}
+      ins(%centred : tensor<16x32xf32>) outs(%acc2 : tensor<16xf32>) {
+  ^bb0(%v: f32, %a: f32):
+    %p = arith.mulf %v, %v : f32
+    %s = arith.addf %p, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  %e3 = tensor.empty() : tensor<16x32xf32>
+  %y = linalg.generic {indexing_maps = [#rows, #row, #col, #col, #rows],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%centred, %squares, %gamma, %beta
+          : tensor<16x32xf32>, tensor<16xf32>, tensor<32xf32>, tensor<32xf32>)
+      outs(%e3 : tensor<16x32xf32>) {
+  ^bb0(%c: f32, %q: f32, %g: f32, %b: f32, %o: f32):
+    %var = arith.divf %q, %width : f32
+    %shifted = arith.addf %var, %eps : f32
+    %inverse = math.rsqrt %shifted : f32
+    %normal = arith.mulf %c, %inverse : f32
+    %scaled = arith.mulf %normal, %g : f32
+    %r = arith.addf %scaled, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<16x32xf32>
+  func.return %y : tensor<16x32xf32>
+}"""
+
+OP_CLASSES = {
+    "matmul": matmul(24, 40, 16),
+    "batch_matmul": batch_matmul(4, 16, 24, 20),
+    "conv": conv(2, 4, 8, 10, 3),
+    "elementwise": bias_relu(32, 48),
+    "sum": reduce_rows(24, 40, "sum"),
+    "max": reduce_rows(24, 40, "max"),
+    "softmax": softmax(4, 16, 24),
+    "layer_norm": LAYER_NORM,
+    "transpose": transpose(24, 40),
+}
+
+TINY_BERT = bert_encoder(BertConfig(layers=1, seq=16, hidden=32, heads=2, ffn=64, dtype="f32"))
+
+# Helpers ----------------------------------------------------------------------
+
+
+def parse(text: str) -> ModuleOp:
+    module = LocatingParser(CTX, text, "model.mlir").parse_module()
+    assert isinstance(module, ModuleOp)
+    return module
+
+
+def function_of(module: ModuleOp) -> func.FuncOp:
+    return next(op for op in module.walk() if isinstance(op, func.FuncOp))
+
+
+def program_of(module: ModuleOp) -> tile.ProgramOp:
+    return next(op for op in module.walk() if isinstance(op, tile.ProgramOp))
+
+
+def count(program: tile.ProgramOp, op_type: type) -> int:
+    return sum(1 for op in program.walk() if isinstance(op, op_type))
+
+
+class Run:
+    """A model's reference inputs and outputs, kept while its module is rewritten."""
+
+    def __init__(self, module: ModuleOp):
+        function = function_of(module)
+        self.inputs = random_inputs(function, 0)
+        self.expected = run_reference(function, self.inputs)
+        self.output_types = [
+            result_type
+            for result_type in function.function_type.outputs.data
+            if isinstance(result_type, TensorType)
+        ]
+
+    def check(self, program: tile.ProgramOp, chip: str) -> None:
+        """Simulate ``program`` on ``chip`` and compare every output with the reference."""
+        result = simulate(program, load_chip(chip), self.inputs)
+        assert len(result.outputs) == len(self.expected)
+        for output, expected, output_type in zip(
+            result.outputs, self.expected, self.output_types, strict=True
+        ):
+            rtol, atol = tolerance(output_type.get_element_type())
+            np.testing.assert_allclose(
+                output.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol
+            )
+
+
+def compile_and_check(text: str, chip: str, memory_fraction: float = 1.0) -> tile.ProgramOp:
+    """``text`` through ``t10-compile`` to tile IR, simulated and compared on ``chip``."""
+    module = parse(text)
+    run = Run(module)
+    CompilePass(chip=chip, memory_fraction=memory_fraction).apply(CTX, module)
+    module.verify()
+    program = program_of(module)
+    run.check(program, chip)
+    return program
+
+
+Chooser = Callable[[Operation, Sequence[OpPlanAttr]], tuple[OpPlanAttr, list[int]]]
+"""Picks an operator's plan among its frontier, and the nesting of its stepped loops."""
+
+
+def rotates(plan: OpPlanAttr) -> bool:
+    return any(
+        factor > 1
+        for operand in range(len(plan.temporal.data))
+        for factor in plan.operand_temporal(operand)
+    )
+
+
+def stepped_loops(plan: OpPlanAttr) -> list[int]:
+    """The loops some operand of ``plan`` is cut on in time: the loops a schedule steps."""
+    rows = [plan.operand_temporal(operand) for operand in range(len(plan.temporal.data))]
+    return [loop for loop, factors in enumerate(zip(*rows, strict=True)) if max(factors) > 1]
+
+
+def frontier_of(op: Operation) -> list[OpPlanAttr]:
+    frontier = op.attributes[FRONTIER_ATTR]
+    assert isinstance(frontier, ArrayAttr)
+    return [plan for plan in frontier.data if isinstance(plan, OpPlanAttr)]
+
+
+def force_plans(module: ModuleOp, choose: Chooser) -> list[OpPlanAttr]:
+    """Overwrite ``t10-select-plans``' choice with a frontier plan and a loop order per op."""
+    chosen: list[OpPlanAttr] = []
+    for op in structured_ops(module):
+        plan, loop_order = choose(op, frontier_of(op))
+        op.attributes[PLAN_ATTR] = plan
+        op.attributes[LOOP_ORDER_ATTR] = DenseArrayBase.from_list(i64, loop_order)
+        chosen.append(plan)
+    return chosen
+
+
+def draw_plans(data: st.DataObject) -> Chooser:
+    """A chooser drawing one frontier plan and one nesting of its stepped loops per operator."""
+
+    def choose(op: Operation, plans: Sequence[OpPlanAttr]) -> tuple[OpPlanAttr, list[int]]:
+        plan = plans[data.draw(st.integers(0, len(plans) - 1), label=f"{op.name} plan")]
+        loop_order = data.draw(st.permutations(stepped_loops(plan)), label=f"{op.name} nesting")
+        return plan, list(loop_order)
+
+    return choose
+
+
+def chunks_past_their_slice(program: tile.ProgramOp) -> bool:
+    """Whether a reduce-scatter cuts a step slice into chunks unevenly, the case in which
+    ``PlaceAttr.loop_boxes`` lets the last chunk claim the next slice's positions (see
+    ``test_uneven_chunk_of_a_step_slice_stays_in_its_slice``)."""
+    for op in program.walk():
+        if not isinstance(op, tile.ReduceScatterOp):
+            continue
+        place = op.dest_place
+        for extent, cores, steps, chunks in zip(
+            place.loop_extents(),
+            place.grid_shape(),
+            place.step_counts(),
+            place.chunk_counts(),
+            strict=True,
+        ):
+            slice_size = math.ceil(math.ceil(extent / cores) / steps)
+            if steps > 1 and slice_size % chunks:
+                return True
+    return False
+
+
+def lower_drawn_plans(text: str, data: st.DataObject) -> None:
+    """Partition ``text`` on small-16, force drawn frontier plans, lower, simulate, compare;
+    and the program rotates (has exchanges) exactly when some drawn plan does."""
+    module = parse(text)
+    run = Run(module)
+    PartitionPass(chip="small-16", top_k=0).apply(CTX, module)
+    SelectPlansPass(chip="small-16").apply(CTX, module)
+    chosen = force_plans(module, draw_plans(data))
+    InsertShiftsPass().apply(CTX, module)
+    try:
+        LowerToTilePass().apply(CTX, module)
+    except PassFailedException as error:
+        if UNARRANGEABLE_RINGS in str(error):
+            reject()
+        raise
+    module.verify()
+    program = program_of(module)
+    if chunks_past_their_slice(program):
+        reject()
+    run.check(program, "small-16")
+    rotating = any(rotates(plan) for plan in chosen)
+    event("rotating plan" if rotating else "no rotation")
+    assert (count(program, tile.ExchangeOp) > 0) == rotating
+
+
+# 1. Every op class, every chip it fits -----------------------------------------
+
+
+@pytest.mark.parametrize("chip", CHIPS)
+@pytest.mark.parametrize("op_class", sorted(OP_CLASSES))
+def test_op_class_matches_reference(op_class: str, chip: str):
+    program = compile_and_check(OP_CLASSES[op_class], chip)
+    assert program.cores.value.data == load_chip(chip).cores
+    masked = [op for op in program.walk() if isinstance(op, tile.ComputeOp) and op.steps]
+    assert masked, "every planned operator computes on its placement"
+
+
+def test_rotating_matmul_plan_matches_reference():
+    # Under a twentieth of small-16's SRAM the 32x64x48 matmul takes plan
+    # 1x4x4 with A and C rotating on m: Cannon-like, 4 steps, 3 rotations of two tensors.
+    program = compile_and_check(matmul(32, 64, 48), "small-16", memory_fraction=0.05)
+    steps = [op.steps for op in program.walk() if isinstance(op, tile.ComputeOp) and op.steps]
+    assert [place.step_offsets() for place in steps] == [(step, 0, 0) for step in range(4)]
+    assert count(program, tile.ExchangeOp) == 6
+
+
+def test_split_reduction_is_reduce_scattered():
+    program = compile_and_check(matmul(32, 64, 48), "small-16")
+    (reduce_scatter,) = [op for op in program.walk() if isinstance(op, tile.ReduceScatterOp)]
+    assert reduce_scatter.combiner.data == "add"
+    assert reduce_scatter.copies() == 2
+
+
+def test_split_max_reduction_combines_by_max():
+    module = parse(reduce_rows(24, 40, "max"))
+    run = Run(module)
+    PartitionPass(chip="small-16").apply(CTX, module)
+    SelectPlansPass(chip="small-16").apply(CTX, module)
+
+    def split_reduction(op: Operation, plans: Sequence[OpPlanAttr]) -> tuple[OpPlanAttr, list[int]]:
+        if op.name == "linalg.fill":
+            return plans[0], []
+        (chosen,) = [plan for plan in plans if plan.loop_factors()[1] > 1 and not rotates(plan)]
+        return chosen, []
+
+    force_plans(module, split_reduction)
+    InsertShiftsPass().apply(CTX, module)
+    LowerToTilePass().apply(CTX, module)
+    program = program_of(module)
+    combiners = [op.combiner.data for op in program.walk() if isinstance(op, tile.ReduceScatterOp)]
+    assert combiners == ["max"]
+    run.check(program, "small-16")
+
+
+def test_multiple_results_and_fan_out():
+    text = """
+func.func @fan(%a: tensor<12x20xf32>, %b: tensor<20x16xf32>)
+    -> (tensor<12x16xf32>, tensor<16x12xf32>, tensor<12x20xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<12x16xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<12x16xf32>) -> tensor<12x16xf32>
+  %p = linalg.matmul ins(%a, %b : tensor<12x20xf32>, tensor<20x16xf32>)
+                     outs(%c : tensor<12x16xf32>) -> tensor<12x16xf32>
+  %et = tensor.empty() : tensor<16x12xf32>
+  %t = linalg.transpose ins(%p : tensor<12x16xf32>) outs(%et : tensor<16x12xf32>)
+                        permutation = [1, 0]
+  func.return %p, %t, %a : tensor<12x16xf32>, tensor<16x12xf32>, tensor<12x20xf32>
+}"""
+    program = compile_and_check(text, "small-16")
+    assert count(program, tile.HostGatherOp) == 2
+
+
+def test_tiny_bert_layer_matches_reference():
+    program = compile_and_check(TINY_BERT, "small-16")
+    assert count(program, tile.RelayoutOp) > 0
+
+
+def test_every_tile_op_of_a_schedule_names_its_operator():
+    program = compile_and_check(matmul(32, 64, 48), "small-16", memory_fraction=0.05)
+    for op in program.walk():
+        if isinstance(op, tile.ComputeOp | tile.ExchangeOp | tile.AllocOp):
+            assert op.attributes["t10.op"] == StringAttr("r")
+
+
+# 2. Random shapes, random frontier plans ----------------------------------------
+
+EXTENTS = st.one_of(st.sampled_from([1, 2, 3, 5, 7, 13, 17, 31, 37, 61, 64]), st.integers(1, 64))
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(m=EXTENTS, k=EXTENTS, n=EXTENTS, data=st.data())
+def test_matmul_any_shape_any_frontier_plan(m: int, k: int, n: int, data: st.DataObject):
+    lower_drawn_plans(matmul(m, k, n), data)
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(m=EXTENTS, n=EXTENTS, data=st.data())
+def test_elementwise_any_shape_any_frontier_plan(m: int, n: int, data: st.DataObject):
+    lower_drawn_plans(bias_relu(m, n), data)
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(m=EXTENTS, n=EXTENTS, kind=st.sampled_from(sorted(REDUCTIONS)), data=st.data())
+def test_reduction_any_shape_any_frontier_plan(m: int, n: int, kind: str, data: st.DataObject):
+    lower_drawn_plans(reduce_rows(m, n, kind), data)
+
+
+def test_every_frontier_plan_of_a_matmul_lowers_and_most_rotate():
+    """The drawn-plan tests are not vacuous: every frontier plan of this matmul lowers and
+    computes the product, and most rotate (their programs exchange)."""
+    text = matmul(16, 64, 16)
+    module = parse(text)
+    PartitionPass(chip="small-16").apply(CTX, module)
+    frontier = frontier_of(list(structured_ops(module))[-1])
+    exchanges: list[int] = []
+    for index in range(len(frontier)):
+        module = parse(text)
+        run = Run(module)
+        PartitionPass(chip="small-16").apply(CTX, module)
+        SelectPlansPass(chip="small-16").apply(CTX, module)
+
+        def take(
+            op: Operation, plans: Sequence[OpPlanAttr], index: int = index
+        ) -> tuple[OpPlanAttr, list[int]]:
+            plan = plans[index] if op.name == "linalg.matmul" else plans[0]
+            return plan, stepped_loops(plan)
+
+        force_plans(module, take)
+        InsertShiftsPass().apply(CTX, module)
+        LowerToTilePass().apply(CTX, module)
+        program = program_of(module)
+        run.check(program, "small-16")
+        exchanges.append(count(program, tile.ExchangeOp))
+    assert exchanges == [15, 6, 3, 0, 1, 0, 0]
+
+
+# 3. The SRAM allocator -----------------------------------------------------------
+
+
+def live_ranges(program: tile.ProgramOp) -> list[tuple[tile.AllocOp, int, int]]:
+    """Every buffer with the positions of its alloc and of its last use in the program."""
+    position = {op: index for index, op in enumerate(program.body.block.ops)}
+    return [
+        (op, position[op], max(position[use.operation] for use in op.buffer.uses))
+        for op in program.body.block.ops
+        if isinstance(op, tile.AllocOp)
+    ]
+
+
+def test_allocator_reuses_bytes_of_dead_buffers():
+    program = compile_and_check(TINY_BERT, "small-16")
+    ranges = live_ranges(program)
+    shared = [
+        (first, second)
+        for index, (first, first_start, first_end) in enumerate(ranges)
+        for second, second_start, second_end in ranges[index + 1 :]
+        if first.sram_overlaps(second) and (first_end < second_start or second_end < first_start)
+    ]
+    clashing = [
+        (first, second)
+        for index, (first, first_start, first_end) in enumerate(ranges)
+        for second, second_start, second_end in ranges[index + 1 :]
+        if first.sram_overlaps(second) and first_start <= second_end and second_start <= first_end
+    ]
+    assert shared, "some buffers never live together share bytes"
+    assert not clashing
+    total = sum(op.end_bytes() - op.offset_bytes() for op, _, _ in ranges)
+    assert max(op.end_bytes() for op, _, _ in ranges) < total
+    assert all(op.offset_bytes() % tile.SRAM_ALIGNMENT_BYTES == 0 for op, _, _ in ranges)
+
+
+def test_simulator_rejects_the_allocation_once_two_live_buffers_collide():
+    """The simulator's overlap check that the allocator passes is a real check."""
+    module = parse(TINY_BERT)
+    run = Run(module)
+    CompilePass(chip="small-16").apply(CTX, module)
+    program = program_of(module)
+    ranges = live_ranges(program)
+    first, second = next(
+        (first, second)
+        for index, (first, first_start, first_end) in enumerate(ranges)
+        for second, second_start, second_end in ranges[index + 1 :]
+        if first_start <= second_end and second_start <= first_end
+    )
+    second.properties["offset"] = first.offset
+    with pytest.raises(SimulationError, match="overlaps"):
+        run.check(program, "small-16")
+
+
+# 4. Placements -------------------------------------------------------------------
+
+
+def test_place_of_a_window_map_spans_the_halo():
+    # Output positions 0..3 of a core and window positions 0..2 read inputs 0..5.
+    window = AffineMap(2, 0, (AffineExpr.dimension(0) + AffineExpr.dimension(1),))
+    place = tile.PlaceAttr(window, [8, 3], [2, 1])
+    assert place.buffer_shape() == (6,)
+    origin, extents = place.tensor_boxes()
+    assert origin.tolist() == [[0], [4]] and extents.tolist() == [[6], [6]]
+
+
+# Known bugs ---------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=PassFailedException,
+    reason="t10-lower-to-tile cannot lay an operand's rings for two loops (or one ring spanning "
+    "two grid axes) on the grid, yet such plans are on the frontier and get selected under "
+    "memory pressure",
+)
+def test_plans_rotating_one_operand_on_two_loops_lower():
+    # Only the frontier's smallest plan fits: 1x1x16 with C rotating on m (rings of 2) and
+    # on n (rings of 8), both round the 16 cores of the k axis.
+    compile_and_check(matmul(32, 64, 48), "small-16", memory_fraction=0.035)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=PassFailedException,
+    reason="a conv filter rotating on c in rings of 4 needs one ring across the n and ow axes "
+    "(2 x 2)",
+)
+def test_conv_ring_across_two_grid_axes_lowers():
+    compile_and_check(conv(2, 4, 8, 10, 3), "small-16", memory_fraction=0.0135)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an accumulator that is not the combiner's identity is placed on every copy of a "
+    "split reduction, and the reduce-scatter adds it once per copy",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        reduce_rows(24, 40, "sum", init="1.0"),
+        """
+func.func @matmul_accumulate(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>,
+                             %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x16xf32>)
+                     outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  func.return %r : tensor<16x16xf32>
+}""",
+    ],
+    ids=["sum_from_one", "c_plus_a_times_b"],
+)
+def test_split_reduction_counts_its_initial_value_once(text: str):
+    compile_and_check(text, "small-16")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="LowerToTilePass.apply zips all func.funcs with the programs of defined ones only",
+)
+def test_function_declarations_are_left_alone():
+    module = parse(
+        "func.func private @external(tensor<8x8xf32>) -> tensor<8x8xf32>\n" + bias_relu(8, 8)
+    )
+    CompilePass(chip="small-16").apply(CTX, module)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ParseError,
+    reason="tile.compute `on` and tile.reduce_scatter `by` parse only the unqualified `<...>` "
+    "form, not `#tile.place<...>` (the assembly formats lack qualified(...))",
+)
+def test_compute_on_a_qualified_place_parses():
+    parse(
+        """
+tile.program @p() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  tile.compute outs(%a : !tile.buffer<4x3xf32>)
+      on #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]> {
+  ^bb0(%out: tensor<4x3xf32>):
+    tile.yield %out : tensor<4x3xf32>
+  }
+  tile.return
+}"""
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=VerifyException,
+    reason="tile.relayout's shape is an ArrayAttr[IntAttr]: it prints as "
+    "[#builtin.int<8>, #builtin.int<6>] and the readable `of [8, 6]` does not parse",
+)
+def test_relayout_shape_reads_as_integers():
+    module = parse(
+        """
+tile.program @p() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>]
+      to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>]
+      of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
+  tile.return
+}"""
+    )
+    assert " of [8, 6] " in str(module)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,
+    reason="PlaceAttr.verify accepts maps that are not sums of non-negative multiples of "
+    "loops: -d0 gives buffer shape (-2,), d0 floordiv 2 and d0 mod 3 are read as linear",
+)
+@pytest.mark.parametrize(
+    "result",
+    [-AffineExpr.dimension(0), AffineExpr.dimension(0) // 2, AffineExpr.dimension(0) % 3],
+    ids=["negated", "floordiv", "mod"],
+)
+def test_place_rejects_maps_that_are_not_boxes(result: AffineExpr):
+    with pytest.raises(VerifyException):
+        tile.PlaceAttr(AffineMap(1, 0, (result,)), [8], [2])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="PlaceAttr.verify evaluates a map with symbols without symbol values: xDSL's "
+    "AffineMap.eval asserts instead of a VerifyException",
+)
+def test_place_rejects_maps_with_symbols():
+    with pytest.raises(VerifyException):
+        tile.PlaceAttr(AffineMap(1, 1, (AffineExpr.dimension(0) + AffineExpr.symbol(0),)), [8], [2])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,
+    reason="tile.host_write by a #tile.place does not compare the host tensor's element type "
+    "with the buffer's (the #tile.block form does)",
+)
+def test_host_write_by_place_checks_element_types():
+    module = parse(
+        """
+tile.program @p(%x: tensor<8xf16>) cores 2 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4xf32>
+  tile.host_write %x to %a by #tile.place<map = (d0) -> (d0), extents = [8], grid = [2]>
+      : tensor<8xf16> to !tile.buffer<4xf32>
+  tile.return
+}"""
+    )
+    with pytest.raises(VerifyException, match="element type"):
+        module.verify()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,
+    reason="the bulk-synchronous rule covers exchange/host_write/host_read only: a host_gather, "
+    "relayout or reduce_scatter may follow a compute with no sync",
+)
+def test_host_gather_after_compute_needs_a_sync():
+    module = parse(
+        """
+tile.program @p() -> tensor<8xf32> cores 2 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4xf32>
+  tile.compute outs(%a : !tile.buffer<4xf32>) {
+  ^bb0(%out: tensor<4xf32>):
+    tile.yield %out : tensor<4xf32>
+  }
+  %y = tile.host_gather %a by [#tile.place<map = (d0) -> (d0), extents = [8], grid = [2]>]
+      : !tile.buffer<4xf32> to tensor<8xf32>
+  tile.return %y : tensor<8xf32>
+}"""
+    )
+    with pytest.raises(VerifyException, match="bulk-synchronous order"):
+        module.verify()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="PlaceAttr.loop_boxes clips a chunk to the core's range, not to its step slice: "
+    "the last chunk of an unevenly cut slice claims the next slice's positions",
+)
+def test_uneven_chunk_of_a_step_slice_stays_in_its_slice():
+    # m = 4 in 4 steps of one row; the row's two copies (k axis) take chunks of one row:
+    # the second chunk is empty, not row 1 (which belongs to step 1).
+    rows = AffineMap.from_callable(lambda m, n, k: (m, n))
+    place = tile.PlaceAttr(rows, [4, 1, 2], [1, 1, 2], [4, 1, 1], None, None, [2, 1, 1])
+    _, valid = place.loop_boxes()
+    assert valid[:, 0].tolist() == [1, 0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="see test_uneven_chunk_of_a_step_slice_stays_in_its_slice: the host gathers rows "
+    "from cores whose chunk only claims them",
+)
+def test_reduce_scatter_of_step_slices_matches_reference():
+    # The smallest plan, 1x5x3 with A rotating on m: C is held as 5 one-row step slices,
+    # each the sum of 3 copies (k axis) cut into chunks of one row.
+    compile_and_check(matmul(5, 7, 5), "small-16", memory_fraction=0.001)
