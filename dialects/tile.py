@@ -12,10 +12,11 @@ a grid ``[4, 2, 2]`` the core at coordinates ``(i, j, l)`` is core ``4*i + 2*j +
 
 Bulk-synchronous order, as on the IPU: compute phase, then ``tile.sync``, then
 exchange phase. Every data movement (``tile.exchange``, ``tile.host_write``,
-``tile.host_read``) must be separated from the latest ``tile.compute`` before it
-in execution order (loop back-edges included) by a ``tile.sync``; a compute may
-directly follow an exchange, whose end is itself global. A simulator may
-therefore treat every maximal run of exchanges as one phase that reads the state
+``tile.host_read``, ``tile.host_gather``, ``tile.relayout``,
+``tile.reduce_scatter``) must be separated from the latest ``tile.compute``
+before it in execution order (loop back-edges included) by a ``tile.sync``; a
+compute may directly follow an exchange, whose end is itself global. A simulator
+may therefore treat every maximal run of exchanges as one phase that reads the state
 left by the preceding sync.
 """
 
@@ -31,6 +32,7 @@ from xdsl.dialects.builtin import (
     I64,
     AffineMapAttr,
     ArrayAttr,
+    DenseArrayBase,
     FunctionType,
     IntAttr,
     IntegerAttr,
@@ -49,7 +51,14 @@ from xdsl.ir import (
     Region,
     SSAValue,
 )
-from xdsl.ir.affine import AffineMap
+from xdsl.ir.affine import (
+    AffineBinaryOpExpr,
+    AffineBinaryOpKind,
+    AffineConstantExpr,
+    AffineDimExpr,
+    AffineExpr,
+    AffineMap,
+)
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
@@ -63,6 +72,13 @@ from xdsl.irdl import (
     traits_def,
     var_operand_def,
 )
+from xdsl.irdl.declarative_assembly_format import (
+    AttributeVariable,
+    CustomDirective,
+    ParsingState,
+    PrintingState,
+    irdl_custom_directive,
+)
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
 from xdsl.traits import (
@@ -74,6 +90,7 @@ from xdsl.traits import (
     SymbolOpInterface,
 )
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
 
 from t10.dialects.local_array import LocalArrayType
 
@@ -98,6 +115,16 @@ def _parse_int_list(parser: AttrParser) -> list[int]:
 def _print_int_list(printer: Printer, values: Sequence[int]) -> None:
     with printer.in_square_brackets():
         printer.print_list(values, printer.print_int)
+
+
+def _parse_affine_map(parser: AttrParser) -> AffineMap:
+    """An affine map; xDSL's parser raises NotImplementedError on a product of two
+    dimensions, which would escape as a traceback instead of a located error."""
+    start = parser.pos
+    try:
+        return parser.parse_affine_map()
+    except NotImplementedError as error:
+        parser.raise_error(f"not an affine map: {error}", start, parser.pos)
 
 
 def _verify_grid(grid: Sequence[int], attr_name: str) -> None:
@@ -156,53 +183,88 @@ class ExchangePatternAttr(ParametrizedAttribute, ABC):
 @irdl_attr_definition
 class RotatePatternAttr(ExchangePatternAttr):
     """
-    A rotation along one axis of a core grid: the axis is cut into rings of
-    `ring` consecutive cores, and every core sends to the core `pace` positions
-    further round its ring. Over `ring` rotations every piece visits every core of
-    its ring exactly once, which is what makes it a compute-shift ring.
+    A rotation round rings of cores. The coordinates of `axes` are read as one
+    mixed-radix number (the first axis least significant), whose digits from
+    place value `stride` up to `stride * ring` number a core's position in its
+    ring; every core sends to the core `pace` positions further round its ring,
+    all other coordinates unchanged. With one axis and stride 1 the axis is cut
+    into rings of `ring` consecutive cores. Over `ring` rotations every piece
+    visits every core of its ring exactly once, which is what makes it a
+    compute-shift ring. Several rings of one operand, or one ring laid across
+    several axes, are how a plan that rotates an operand on two loops, or in
+    rings longer than any one axis, is laid on the grid.
 
-    Example: `#tile.rotate<grid = [4, 14, 26], axis = 1, ring = 7, pace = 1>`;
-    `ring` may be left out when the ring spans the whole axis.
+    Examples: `#tile.rotate<grid = [4, 14, 26], axis = 1, ring = 7, pace = 1>`;
+    `#tile.rotate<grid = [2, 2, 4], axes = [0, 2], ring = 4, stride = 2, pace = 1>`.
+    `ring` may be left out when the ring spans all of its axes, `stride` when it is 1.
     """
 
     name = "tile.rotate"
 
     grid: ArrayAttr[IntAttr]
-    axis: IntAttr
+    axes: ArrayAttr[IntAttr]
     ring: IntAttr
     pace: IntAttr
+    stride: IntAttr
 
-    def __init__(self, grid: Sequence[int], axis: int, ring: int, pace: int):
-        super().__init__(_int_list(grid), IntAttr(axis), IntAttr(ring), IntAttr(pace))
+    def __init__(
+        self,
+        grid: Sequence[int],
+        axis: int | Sequence[int],
+        ring: int,
+        pace: int,
+        stride: int = 1,
+    ):
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        super().__init__(
+            _int_list(grid), _int_list(axes), IntAttr(ring), IntAttr(pace), IntAttr(stride)
+        )
 
     def grid_shape(self) -> tuple[int, ...]:
         return tuple(extent.data for extent in self.grid.data)
 
+    def ring_axes(self) -> tuple[int, ...]:
+        return tuple(axis.data for axis in self.axes.data)
+
     def core_count(self) -> int:
         return prod(self.grid_shape())
 
+    def _span(self) -> int:
+        """How many cores one number over `axes` counts: the product of their extents."""
+        grid = self.grid_shape()
+        return prod(grid[axis] for axis in self.ring_axes())
+
     def transfers(self) -> npt.NDArray[np.int64]:
         grid = self.grid_shape()
-        axis, ring, pace = self.axis.data, self.ring.data, self.pace.data
+        axes = list(self.ring_axes())
+        ring, pace, stride = self.ring.data, self.pace.data, self.stride.data
         sources = _grid_coordinates(grid)
+        extents = [grid[axis] for axis in axes]
+        number = np.ravel_multi_index(tuple(sources[:, axes[::-1]].T), extents[::-1])
+        position = number // stride % ring
+        number = number + ((position + pace) % ring - position) * stride
         destinations = sources.copy()
-        position = sources[:, axis] % ring
-        destinations[:, axis] += (position + pace) % ring - position
+        destinations[:, axes[::-1]] = np.stack(np.unravel_index(number, extents[::-1]), axis=1)
         linear = np.ravel_multi_index(tuple(destinations.T), grid)
         return np.stack([np.arange(len(sources), dtype=np.int64), linear], axis=1)
 
     def verify(self) -> None:
         grid = self.grid_shape()
         _verify_grid(grid, "rotate")
-        axis, ring, pace = self.axis.data, self.ring.data, self.pace.data
-        if not 0 <= axis < len(grid):
+        axes = self.ring_axes()
+        ring, pace, stride = self.ring.data, self.pace.data, self.stride.data
+        for axis in axes:
+            if not 0 <= axis < len(grid):
+                raise VerifyException(
+                    f"rotate axis {axis} is outside the {len(grid)}-axis grid {list(grid)}"
+                )
+        if not axes or len(set(axes)) != len(axes):
+            raise VerifyException(f"rotate axes {list(axes)} must be distinct, and at least one")
+        span = self._span()
+        if stride < 1 or ring < 2 or span % (ring * stride) != 0:
             raise VerifyException(
-                f"rotate axis {axis} is outside the {len(grid)}-axis grid {list(grid)}"
-            )
-        if ring < 2 or grid[axis] % ring != 0:
-            raise VerifyException(
-                f"rotate ring {ring} must be at least 2 and divide the extent "
-                f"{grid[axis]} of axis {axis}"
+                f"rotate ring {ring} must be at least 2 and, times the stride {stride}, divide "
+                f"the {span} cores of axes {list(axes)}"
             )
         if not 0 < pace < ring or gcd(pace, ring) != 1:
             raise VerifyException(
@@ -217,27 +279,46 @@ class RotatePatternAttr(ExchangePatternAttr):
             parser.parse_punctuation("=")
             grid = _parse_int_list(parser)
             parser.parse_punctuation(",")
-            parser.parse_keyword("axis")
-            parser.parse_punctuation("=")
-            axis = parser.parse_integer(allow_negative=False)
+            if parser.parse_optional_keyword("axes") is not None:
+                parser.parse_punctuation("=")
+                axes = _parse_int_list(parser)
+            else:
+                parser.parse_keyword("axis")
+                parser.parse_punctuation("=")
+                axes = [parser.parse_integer(allow_negative=False)]
             parser.parse_punctuation(",")
-            ring = grid[axis] if axis < len(grid) else 0
+            ring: int | None = None
+            stride = 1
             if parser.parse_optional_keyword("ring") is not None:
                 parser.parse_punctuation("=")
                 ring = parser.parse_integer(allow_negative=False)
                 parser.parse_punctuation(",")
+            if parser.parse_optional_keyword("stride") is not None:
+                parser.parse_punctuation("=")
+                stride = parser.parse_integer(allow_negative=False)
+                parser.parse_punctuation(",")
             parser.parse_keyword("pace")
             parser.parse_punctuation("=")
             pace = parser.parse_integer(allow_negative=False)
-        return (_int_list(grid), IntAttr(axis), IntAttr(ring), IntAttr(pace))
+        if ring is None:
+            span = prod(grid[axis] if 0 <= axis < len(grid) else 0 for axis in axes)
+            ring = span // max(stride, 1)
+        return (_int_list(grid), _int_list(axes), IntAttr(ring), IntAttr(pace), IntAttr(stride))
 
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
             printer.print_string("grid = ")
             _print_int_list(printer, self.grid_shape())
-            printer.print_string(f", axis = {self.axis.data}")
-            if self.ring.data != self.grid_shape()[self.axis.data]:
+            axes = self.ring_axes()
+            if len(axes) == 1:
+                printer.print_string(f", axis = {axes[0]}")
+            else:
+                printer.print_string(", axes = ")
+                _print_int_list(printer, axes)
+            if self.ring.data * self.stride.data != self._span():
                 printer.print_string(f", ring = {self.ring.data}")
+            if self.stride.data != 1:
+                printer.print_string(f", stride = {self.stride.data}")
             printer.print_string(f", pace = {self.pace.data}")
 
 
@@ -441,6 +522,31 @@ class BlockLayoutAttr(ParametrizedAttribute):
                 printer.print_list(self.split_axes(), print_digits)
 
 
+def _verify_box_map(indexing_map: AffineMap) -> None:
+    """A placement's map must send a box of loops to a box of the tensor: each result
+    a sum of non-negative multiples of loops plus a constant, no symbols."""
+    if indexing_map.num_symbols:
+        raise VerifyException(f"place map {indexing_map} must not have symbols")
+    for result in indexing_map.results:
+        for node in result.dfs():
+            if isinstance(node, AffineBinaryOpExpr) and node.kind not in (
+                AffineBinaryOpKind.Add,
+                AffineBinaryOpKind.Mul,
+            ):
+                raise VerifyException(
+                    f"place map {indexing_map} must be linear: {result} uses "
+                    f"{node.kind.get_token()}"
+                )
+        if not result.is_pure_affine():
+            raise VerifyException(f"place map {indexing_map} must be affine: {result} is not")
+    coefficients, _ = _linear_terms(indexing_map)
+    if (coefficients < 0).any():
+        raise VerifyException(
+            f"place map {indexing_map} must not count any loop backwards: a buffer holds "
+            "a box of the tensor"
+        )
+
+
 def _linear_terms(indexing_map: AffineMap) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(dims, loops) coefficients and (dims,) constants of an affine map's results."""
     loops = indexing_map.num_dims
@@ -452,6 +558,28 @@ def _linear_terms(indexing_map: AffineMap) -> tuple[npt.NDArray[np.int64], npt.N
     return coefficients, constants
 
 
+def _eval_on_cores(expr: AffineExpr, coordinates: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``expr`` of grid coordinates at every core at once: shape (cores,)."""
+    if isinstance(expr, AffineConstantExpr):
+        return np.full(len(coordinates), expr.value, dtype=np.int64)
+    if isinstance(expr, AffineDimExpr):
+        return coordinates[:, expr.position]
+    assert isinstance(expr, AffineBinaryOpExpr), f"no symbols in a verified skew: {expr}"
+    lhs = _eval_on_cores(expr.lhs, coordinates)
+    rhs = _eval_on_cores(expr.rhs, coordinates)
+    match expr.kind:
+        case AffineBinaryOpKind.Add:
+            return lhs + rhs
+        case AffineBinaryOpKind.Mul:
+            return lhs * rhs
+        case AffineBinaryOpKind.Mod:
+            return lhs % rhs
+        case AffineBinaryOpKind.FloorDiv:
+            return lhs // rhs
+        case AffineBinaryOpKind.CeilDiv:
+            return -(-lhs // rhs)
+
+
 @irdl_attr_definition
 class PlaceAttr(ParametrizedAttribute):
     """
@@ -461,16 +589,18 @@ class PlaceAttr(ParametrizedAttribute):
     core at coordinates `g` owns positions ``[g[d] * R[d], min((g[d] + 1) * R[d],
     extents[d]))`` of loop `d`, ``R = ceil(extents / grid)``. That range is cut
     into `steps[d]` step slices of ``S = ceil(R / steps)`` positions; the buffer
-    holds slice ``(sum_a skew[d][a] * g[a] + at[d]) mod steps[d]``, so cores can
-    start a compute-shift ring skewed. With `chunks`, the slice is further cut
-    `chunks[d]` ways and the cores holding the same slice (the copies a
-    reduce-scatter combines) take one chunk each, in core order. The buffer's
-    tensor shape is the image of the box under `map` (a window's halo
-    included); positions beyond the core's range or the tensor are padding,
-    never read by a compute and never moved.
+    holds slice ``(skew(g)[d] + at[d]) mod steps[d]``, where `skew` is an affine
+    map from grid coordinates to one step offset per loop, so cores can start a
+    compute-shift ring skewed (``floordiv`` picks the digit of an axis a ring
+    runs along when several rings share the axis). With `chunks`, the slice is
+    further cut `chunks[d]` ways and the cores holding the same slice (the
+    copies a reduce-scatter combines) take one chunk each, in core order. The
+    buffer's tensor shape is the image of the box under `map` (a window's halo
+    included); positions beyond the slice, the core's range or the tensor are
+    padding, never read by a compute and never moved.
 
     `#tile.place<map = (m, n, k) -> (m, k), extents = [128, 96, 64],
-    grid = [4, 2, 2], steps = [2, 1, 1], skew = [[0, 1, 1], [0, 0, 0], [0, 0, 0]]>`;
+    grid = [4, 2, 2], steps = [2, 1, 1], skew = (d0, d1, d2) -> (d1 + d2, 0, 0)>`;
     `steps`, `skew`, `at` and `chunks` are left out when trivial.
     """
 
@@ -480,7 +610,7 @@ class PlaceAttr(ParametrizedAttribute):
     extents: ArrayAttr[IntAttr]
     grid: ArrayAttr[IntAttr]
     steps: ArrayAttr[IntAttr]
-    skew: ArrayAttr[ArrayAttr[IntAttr]]
+    skew: AffineMapAttr
     at: ArrayAttr[IntAttr]
     chunks: ArrayAttr[IntAttr]
 
@@ -490,7 +620,7 @@ class PlaceAttr(ParametrizedAttribute):
         extents: Sequence[int],
         grid: Sequence[int],
         steps: Sequence[int] | None = None,
-        skew: Sequence[Sequence[int]] | None = None,
+        skew: AffineMap | None = None,
         at: Sequence[int] | None = None,
         chunks: Sequence[int] | None = None,
     ):
@@ -502,7 +632,7 @@ class PlaceAttr(ParametrizedAttribute):
             _int_list(extents),
             _int_list(grid),
             _int_list(ones if steps is None else steps),
-            ArrayAttr(_int_list(row) for row in (skew or [zeros] * loops)),
+            AffineMapAttr(skew or AffineMap(len(grid), 0, tuple(map(AffineExpr.constant, zeros)))),
             _int_list(zeros if at is None else at),
             _int_list(ones if chunks is None else chunks),
         )
@@ -519,8 +649,8 @@ class PlaceAttr(ParametrizedAttribute):
     def step_counts(self) -> tuple[int, ...]:
         return self._ints(self.steps)
 
-    def skew_rows(self) -> tuple[tuple[int, ...], ...]:
-        return tuple(self._ints(row) for row in self.skew.data)
+    def skew_map(self) -> AffineMap:
+        return self.skew.data
 
     def step_offsets(self) -> tuple[int, ...]:
         return self._ints(self.at)
@@ -538,7 +668,7 @@ class PlaceAttr(ParametrizedAttribute):
             self.loop_extents(),
             self.grid_shape(),
             self.step_counts(),
-            self.skew_rows(),
+            self.skew_map(),
             at,
             self.chunk_counts(),
         )
@@ -550,7 +680,7 @@ class PlaceAttr(ParametrizedAttribute):
             self.loop_extents(),
             self.grid_shape(),
             self.step_counts(),
-            self.skew_rows(),
+            self.skew_map(),
             self.step_offsets(),
             chunks,
         )
@@ -571,6 +701,14 @@ class PlaceAttr(ParametrizedAttribute):
         spans = np.asarray(self.box_extents(), dtype=np.int64) - 1
         return tuple(int(size) for size in coefficients @ spans + 1)
 
+    def skew_offsets(self) -> npt.NDArray[np.int64]:
+        """Per core and loop, the skew's step offset (before `at` and the modulo)."""
+        coordinates = _grid_coordinates(self.grid_shape())
+        offsets = np.zeros((len(coordinates), len(self.skew_map().results)), dtype=np.int64)
+        for loop, result in enumerate(self.skew_map().results):
+            offsets[:, loop] = _eval_on_cores(result, coordinates)
+        return offsets
+
     def loop_boxes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Per core and loop: the first position its buffer holds and how many are valid."""
         grid = self.grid_shape()
@@ -579,10 +717,9 @@ class PlaceAttr(ParametrizedAttribute):
         coordinates = _grid_coordinates(grid)
         ranges = -(-extents // np.asarray(grid, dtype=np.int64))
         sizes = self._slice_sizes()
-        skew = np.asarray(self.skew_rows(), dtype=np.int64)
-        slices = (coordinates @ skew.T + np.asarray(self.step_offsets(), dtype=np.int64)) % steps
+        slices = (self.skew_offsets() + np.asarray(self.step_offsets(), dtype=np.int64)) % steps
         start = coordinates * ranges + slices * sizes
-        limit = np.minimum((coordinates + 1) * ranges, extents)
+        limit = np.minimum(np.minimum((coordinates + 1) * ranges, extents), start + sizes)
         chunks = self.chunk_counts()
         box = np.asarray(self.box_extents(), dtype=np.int64)
         if prod(chunks) > 1:
@@ -639,10 +776,24 @@ class PlaceAttr(ParametrizedAttribute):
                 )
         if any(value < 1 for value in (*fields["extents"], *fields["steps"], *fields["chunks"])):
             raise VerifyException("place extents, steps and chunks must be positive")
-        rows = self.skew_rows()
-        if len(rows) != loops or any(len(row) != loops for row in rows):
-            raise VerifyException(f"place skew must be a {loops}x{loops} matrix")
-        _linear_terms(self.map.data)
+        _verify_box_map(self.map.data)
+        skew = self.skew_map()
+        if skew.num_dims != len(grid) or skew.num_symbols or len(skew.results) != loops:
+            raise VerifyException(
+                f"place skew {skew} must map the {len(grid)} grid coordinates, with no "
+                f"symbols, to one step offset for each of the {loops} loops"
+            )
+        for result in skew.results:
+            if not result.is_pure_affine() or any(
+                isinstance(node, AffineBinaryOpExpr)
+                and node.kind in (AffineBinaryOpKind.FloorDiv, AffineBinaryOpKind.Mod)
+                and not (isinstance(node.rhs, AffineConstantExpr) and node.rhs.value > 0)
+                for node in result.dfs()
+            ):
+                raise VerifyException(
+                    f"place skew {skew}: {result} must be affine and divide or take "
+                    "remainders by positive constants only"
+                )
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
@@ -652,7 +803,7 @@ class PlaceAttr(ParametrizedAttribute):
 
         with parser.in_angle_brackets():
             field("map")
-            indexing_map = parser.parse_affine_map()
+            indexing_map = _parse_affine_map(parser)
             parser.parse_punctuation(",")
             field("extents")
             extents = _parse_int_list(parser)
@@ -662,14 +813,12 @@ class PlaceAttr(ParametrizedAttribute):
             steps: list[int] | None = None
             at: list[int] | None = None
             chunks: list[int] | None = None
-            skew: list[list[int]] | None = None
+            skew: AffineMap | None = None
             while parser.parse_optional_punctuation(",") is not None:
                 name = parser.parse_identifier()
                 parser.parse_punctuation("=")
                 if name == "skew":
-                    skew = parser.parse_comma_separated_list(
-                        parser.Delimiter.SQUARE, lambda: _parse_int_list(parser)
-                    )
+                    skew = _parse_affine_map(parser)
                 elif name == "steps":
                     steps = _parse_int_list(parser)
                 elif name == "at":
@@ -703,11 +852,9 @@ class PlaceAttr(ParametrizedAttribute):
                 if any(value != trivial for value in values):
                     printer.print_string(f", {name} = ")
                     _print_int_list(printer, values)
-            rows = self.skew_rows()
-            if any(any(row) for row in rows):
-                printer.print_string(", skew = ")
-                with printer.in_square_brackets():
-                    printer.print_list(rows, lambda row: _print_int_list(printer, row))
+            skew = self.skew_map()
+            if any(result != AffineExpr.constant(0) for result in skew.results):
+                printer.print_string(f", skew = {skew}")
 
 
 ################################################################################
@@ -892,7 +1039,7 @@ class ProgramOp(IRDLOperation):
                 computed_since_sync = True
             elif isinstance(op, SyncOp):
                 computed_since_sync = False
-            elif isinstance(op, ExchangeOp | HostWriteOp | HostReadOp) and computed_since_sync:
+            elif isinstance(op, DATA_MOVEMENT_OPS) and computed_since_sync:
                 raise VerifyException(
                     f"bulk-synchronous order: {op.name} follows a tile.compute "
                     "with no tile.sync in between"
@@ -1004,7 +1151,8 @@ class ComputeOp(IRDLOperation):
 
     assembly_format = (
         "(`ins` `(` $inputs^ `:` type($inputs) `)`)? "
-        "`outs` `(` $outputs `:` type($outputs) `)` (`on` $steps^)? attr-dict-with-keyword $body"
+        "`outs` `(` $outputs `:` type($outputs) `)` (`on` qualified($steps)^)? "
+        "attr-dict-with-keyword $body"
     )
 
     def __init__(
@@ -1148,9 +1296,9 @@ class HostWriteOp(IRDLOperation):
         if isinstance(layout, PlaceAttr):
             tensor_type = self.tensor.type
             assert isinstance(tensor_type, TensorType)
-            _verify_place(
-                self, layout, _buffer_type(self.dest), "host_write", tensor_type.get_num_dims()
-            )
+            buffer_type = _buffer_type(self.dest)
+            _verify_element_types(tensor_type, buffer_type)
+            _verify_place(self, layout, buffer_type, "host_write", tensor_type.get_num_dims())
             return
         assert isinstance(layout, BlockLayoutAttr)
         _verify_host_transfer(self, self.tensor.type, _buffer_type(self.dest), layout)
@@ -1184,15 +1332,19 @@ class HostReadOp(IRDLOperation):
         _verify_host_transfer(self, self.tensor.type, _buffer_type(self.source), self.layout)
 
 
-def _verify_host_transfer(
-    op: Operation, tensor_type: Attribute, buffer_type: BufferType, layout: BlockLayoutAttr
-) -> None:
-    assert isinstance(tensor_type, TensorType)
+def _verify_element_types(tensor_type: TensorType, buffer_type: BufferType) -> None:
     if tensor_type.get_element_type() != buffer_type.element_type:
         raise VerifyException(
             f"host tensor element type {tensor_type.get_element_type()} differs from the "
             f"buffer's {buffer_type.element_type}"
         )
+
+
+def _verify_host_transfer(
+    op: Operation, tensor_type: Attribute, buffer_type: BufferType, layout: BlockLayoutAttr
+) -> None:
+    assert isinstance(tensor_type, TensorType)
+    _verify_element_types(tensor_type, buffer_type)
     layout.verify_shapes(tensor_type.get_shape(), buffer_type.get_shape())
     _verify_cores(op, layout.core_count(), "block layout")
 
@@ -1254,7 +1406,26 @@ class HostGatherOp(IRDLOperation):
     def verify_(self) -> None:
         tensor_type = self.tensor.type
         assert isinstance(tensor_type, TensorType)
+        for source in self.sources:
+            _verify_element_types(tensor_type, _buffer_type(source))
         _verify_places(self, self.sources, self.places, "host_gather", tensor_type.get_num_dims())
+
+
+@irdl_custom_directive
+class IntegerList(CustomDirective):
+    """A `DenseArrayBase` of i64 written as a plain integer list, e.g. `[8, 6]`."""
+
+    values: AttributeVariable
+
+    def parse(self, parser: Parser, state: ParsingState) -> None:
+        values = _parse_int_list(parser)
+        self.values.set(state, DenseArrayBase.from_list(i64, values))
+
+    def print(self, printer: Printer, state: PrintingState, op: IRDLOperation) -> None:
+        state.print_whitespace(printer)
+        values = self.values.get(op)
+        assert isa(values, DenseArrayBase[I64])
+        _print_int_list(printer, values.get_values())
 
 
 @irdl_op_definition
@@ -1275,14 +1446,15 @@ class RelayoutOp(IRDLOperation):
     dests = var_operand_def(BufferType)
     source_places = prop_def(ArrayAttr[PlaceAttr])
     dest_places = prop_def(ArrayAttr[PlaceAttr])
-    shape = prop_def(ArrayAttr[IntAttr])
+    shape = prop_def(DenseArrayBase[I64])
 
     traits = traits_def(HasAncestor(ProgramOp))
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
+    custom_directives = (IntegerList,)
     assembly_format = (
-        "$sources `by` $source_places `to` $dests `by` $dest_places `of` $shape attr-dict "
-        "`:` type($sources) `to` type($dests)"
+        "$sources `by` $source_places `to` $dests `by` $dest_places "
+        "`of` custom<IntegerList>($shape) attr-dict `:` type($sources) `to` type($dests)"
     )
 
     def __init__(
@@ -1298,19 +1470,26 @@ class RelayoutOp(IRDLOperation):
             properties={
                 "source_places": ArrayAttr(source_places),
                 "dest_places": ArrayAttr(dest_places),
-                "shape": _int_list(shape),
+                "shape": DenseArrayBase.from_list(i64, shape),
             },
         )
 
     def tensor_shape(self) -> tuple[int, ...]:
-        return tuple(extent.data for extent in self.shape.data)
+        return self.shape.get_values()
 
     def verify_(self) -> None:
-        rank = len(self.shape.data)
+        rank = len(self.tensor_shape())
         _verify_places(self, self.sources, self.source_places, "relayout source", rank)
         _verify_places(self, self.dests, self.dest_places, "relayout destination", rank)
         if set(self.sources) & set(self.dests):
             raise VerifyException("a relayout cannot write a buffer it reads")
+        buffers = (*self.sources, *self.dests)
+        element_types = list(dict.fromkeys(_buffer_type(buffer).element_type for buffer in buffers))
+        if len(element_types) > 1:
+            raise VerifyException(
+                f"a relayout moves one tensor but its buffers hold element types "
+                f"{_type_list(element_types)}"
+            )
 
 
 REDUCE_COMBINERS = ("add", "mul", "max", "min")
@@ -1339,8 +1518,8 @@ class ReduceScatterOp(IRDLOperation):
     traits = traits_def(HasAncestor(ProgramOp))
 
     assembly_format = (
-        "$source `by` $source_place `to` $dest `by` $dest_place `combine` $combiner attr-dict "
-        "`:` type($source) `to` type($dest)"
+        "$source `by` qualified($source_place) `to` $dest `by` qualified($dest_place) "
+        "`combine` $combiner attr-dict `:` type($source) `to` type($dest)"
     )
 
     def __init__(
@@ -1399,6 +1578,17 @@ class RepeatOp(IRDLOperation):
         if self.count.value.data < 1:
             raise VerifyException(f"repeat count {self.count.value.data} must be positive")
 
+
+DATA_MOVEMENT_OPS = (
+    ExchangeOp,
+    HostWriteOp,
+    HostReadOp,
+    HostGatherOp,
+    RelayoutOp,
+    ReduceScatterOp,
+)
+"""Ops that move data between cores or to and from the host: each reads buffers other
+cores may still be computing, so a `tile.sync` must separate it from any compute before it."""
 
 Tile = Dialect(
     "tile",

@@ -46,6 +46,7 @@ bytes. A core that overflows is an error naming the operator and the bytes.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import prod
@@ -53,11 +54,24 @@ from math import prod
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, func
-from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, StringAttr, i64
-from xdsl.dialects.linalg.ops import FillOp
+from xdsl.dialects.builtin import (
+    AffineMapAttr,
+    AnyFloat,
+    FloatAttr,
+    FunctionType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    i64,
+)
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import FillOp, GenericOp
+from xdsl.dialects.linalg.ops import YieldOp as LinalgYieldOp
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
-from xdsl.ir.affine import AffineMap
+from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.passes import ModulePass
+from xdsl.utils.comparisons import signed_value_range
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.dialects import rtensor, shift, tile
@@ -80,12 +94,12 @@ def _name(value: SSAValue) -> str:
 
 @dataclass(frozen=True)
 class _Geometry:
-    """The core grid, loop extents, steps and skews of one schedule."""
+    """The core grid, loop extents, steps and skew of one schedule."""
 
     extents: tuple[int, ...]
     grid: tuple[int, ...]
     steps: tuple[int, ...]
-    skew: tuple[tuple[int, ...], ...]
+    skew: AffineMap
 
     def place(self, indexing_map: AffineMap, at: Sequence[int]) -> tile.PlaceAttr:
         return tile.PlaceAttr(
@@ -93,66 +107,187 @@ class _Geometry:
         )
 
 
-def _ring_axes(
-    schedule: shift.ScheduleOp, grid: Sequence[int], steps: Sequence[int]
-) -> tuple[dict[tuple[int, int], int], list[list[int]]]:
+@dataclass(frozen=True)
+class _Ring:
     """
-    For every (operand, loop) the operand rotates on, the grid axis its rings
-    run along, and the skew matrix that makes those rings line up. An axis
-    serves a loop for one slice stride only, and never moves an operand along
-    a loop the operand holds in slices.
+    Where the rings of one rotation run: read the coordinates of `axes` as one
+    mixed-radix number (first axis least significant); its digits from place
+    value `stride` up to `stride * size` are a core's position in its ring.
+    """
+
+    axes: tuple[int, ...]
+    stride: int
+    size: int
+
+    def digits(self, grid: Sequence[int]) -> dict[int, tuple[int, int]] | None:
+        """Per axis, the place values ``[low, high)`` of its coordinate that the ring
+        moves; None unless the ring touches every axis in whole digits (``low``
+        divides ``high`` divides the extent), which keeps rings on one axis apart."""
+        digits: dict[int, tuple[int, int]] = {}
+        place = 1
+        for axis in self.axes:
+            low = max(self.stride, place)
+            high = min(self.stride * self.size, place * grid[axis])
+            if low >= high or low % place or high % place:
+                return None
+            low, high = low // place, high // place
+            if high % low or grid[axis] % high:
+                return None
+            digits[axis] = (low, high)
+            place *= grid[axis]
+        return digits
+
+    def position(self, grid: Sequence[int]) -> AffineExpr:
+        """A core's position in its ring, as an affine expression of its coordinates
+        (exact up to multiples of `size`)."""
+        digits = self.digits(grid)
+        assert digits is not None
+        position = AffineExpr.constant(0)
+        place = 1
+        for axis in self.axes:
+            low, _ = digits[axis]
+            weight = place * low // self.stride
+            coordinate = AffineExpr.dimension(axis)
+            position = position + (coordinate if low == 1 else coordinate // low) * weight
+            place *= grid[axis]
+        return position
+
+    def pattern(self, grid: Sequence[int]) -> tile.RotatePatternAttr:
+        return tile.RotatePatternAttr(grid, self.axes, self.size, 1, self.stride)
+
+
+def _independent(first: dict[int, tuple[int, int]], second: dict[int, tuple[int, int]]) -> bool:
+    """Whether moving round one ring leaves every core's position in the other unchanged."""
+    for axis in first.keys() & second.keys():
+        (low, high), (other_low, other_high) = first[axis], second[axis]
+        if not (
+            (high <= other_low and other_low % high == 0)
+            or (other_high <= low and low % other_high == 0)
+        ):
+            return False
+    return True
+
+
+def _lay_ring(
+    grid: Sequence[int], unread: Sequence[int], size: int, apart_from: Sequence[_Ring]
+) -> _Ring | None:
+    """Rings of ``size`` cores over grid axes in ``unread``, independent of every ring
+    in ``apart_from``: one axis before several, low digits before high ones."""
+    axes = [axis for axis in unread if grid[axis] > 1]
+    for count in range(1, len(axes) + 1):
+        for chosen in itertools.permutations(axes, count):
+            span = prod(grid[axis] for axis in chosen)
+            for stride in range(1, span // size + 1):
+                if (span // size) % stride:
+                    continue
+                ring = _Ring(tuple(chosen), stride, size)
+                digits = ring.digits(grid)
+                if digits is None:
+                    continue
+                if all(_independent(digits, other.digits(grid) or {}) for other in apart_from):
+                    return ring
+    return None
+
+
+def _lay_rings(
+    schedule: shift.ScheduleOp, grid: Sequence[int], steps: Sequence[int]
+) -> tuple[dict[tuple[int, int], _Ring], AffineMap]:
+    """
+    For every (operand, loop) the operand rotates on, the rings it runs round,
+    and the skew that makes those rings line up: an operand rotating on loop
+    ``d`` in rings of ``f`` holds ``q = steps[d] / f`` slices, so its step offset
+    falls by ``q`` per position round its ring. Rings run along grid axes the
+    operand does not index. Two rings must move independent digits of the core
+    coordinates when they skew the same loop, or when one moves an operand that
+    holds the other's loop in slices; otherwise a rotation would bring a core
+    slices its placement does not claim. Operands rotating on the same loop in
+    rings of the same size may share rings.
     """
     loops = len(grid)
-    skew = [[0] * loops for _ in range(loops)]
-    rings: dict[tuple[int, int], int] = {}
     layouts = [operand_type.layout for operand_type in schedule.distributed_types()]
     sliced = [{loop for loop in layout.used_loops() if steps[loop] > 1} for layout in layouts]
+    rings: dict[tuple[int, int], _Ring] = {}
+    skew = [AffineExpr.constant(0)] * loops
     for operand, layout in enumerate(layouts):
+        unread = [axis for axis in range(loops) if axis not in layout.used_loops()]
         for loop, factor in enumerate(layout.temporal_factors()):
             if factor == 1:
                 continue
-            stride = (steps[loop] - steps[loop] // factor) % steps[loop]
-            unread = [axis for axis in range(loops) if axis not in layout.used_loops()]
-            for axis in unread:
-                if grid[axis] % factor or skew[loop][axis] not in (0, stride):
-                    continue
-                if any(skew[other][axis] for other in sliced[operand] if other != loop):
-                    continue
-                if any(
-                    loop in sliced[user] and ring_loop != loop
-                    for (user, ring_loop), ring_axis in rings.items()
-                    if ring_axis == axis
-                ):
-                    continue
-                skew[loop][axis] = stride
-                rings[(operand, loop)] = axis
-                break
-            else:
+            apart_from = [
+                ring
+                for (other, other_loop), ring in rings.items()
+                if other_loop == loop or other_loop in sliced[operand] or loop in sliced[other]
+            ]
+            shared = next(
+                (
+                    ring
+                    for (_, other_loop), ring in rings.items()
+                    if other_loop == loop
+                    and ring.size == factor
+                    and set(ring.axes) <= set(unread)
+                    and all(
+                        other is ring
+                        or _independent(ring.digits(grid) or {}, other.digits(grid) or {})
+                        for other in apart_from
+                    )
+                ),
+                None,
+            )
+            if shared is not None:
+                rings[(operand, loop)] = shared
+                continue
+            ring = _lay_ring(grid, unread, factor, apart_from)
+            if ring is None:
                 raise _fail(
                     schedule,
-                    f"operand {operand} rotates on loop {loop} in rings of {factor}, but no grid "
-                    f"axis it does not index ({[grid[axis] for axis in unread]}) can carry "
-                    "those rings without moving another operand's slices",
+                    f"operand {operand} rotates on loop {loop} in rings of {factor}, but the "
+                    f"grid axes it does not index ({[grid[axis] for axis in unread]}) cannot "
+                    "carry such rings apart from the other rotations of this plan",
                 )
-    return rings, skew
+            rings[(operand, loop)] = ring
+            share = steps[loop] // factor
+            skew[loop] = skew[loop] + ring.position(grid) * ((-share) % steps[loop])
+    return rings, AffineMap(loops, 0, tuple(skew))
 
 
-def _combiner(op: Operation) -> str:
-    """How copies of a partial result combine: the scalar op yielding the body's result."""
+def _combining_op(op: Operation) -> Operation:
+    """The scalar op that yields ``op``'s body result: how copies of a partial result
+    combine (an ``add`` of a sum, a ``maximumf`` of a max, ...)."""
     region = op.regions[0] if op.regions else None
-    if region is None or not region.blocks:
-        return "add"
-    terminator = region.block.last_op
-    if terminator is None or not terminator.operands:
-        return "add"
-    producer = terminator.operands[0].owner
-    name = producer.name if isinstance(producer, Operation) else ""
-    for combiner in ("add", "mul", "max", "min"):
-        if combiner in name.split(".")[-1]:
-            return combiner
-    raise _fail(
-        op, f"its partial results cannot be combined: the body yields {name or 'an argument'}"
+    terminator = region.block.last_op if region is not None and region.blocks else None
+    producer = terminator.operands[0].owner if terminator and terminator.operands else None
+    if not isinstance(producer, Operation) or _combiner_name(producer) is None:
+        name = producer.name if isinstance(producer, Operation) else "an argument"
+        raise _fail(op, f"its partial results cannot be combined: the body yields {name}")
+    return producer
+
+
+def _combiner_name(producer: Operation) -> str | None:
+    """``add``, ``mul``, ``max`` or ``min``: what ``producer`` does to two values."""
+    kind = producer.name.split(".")[-1]
+    return next((combiner for combiner in ("add", "mul", "max", "min") if combiner in kind), None)
+
+
+def _identity(producer: Operation, element_type: Attribute) -> arith.ConstantOp:
+    """The constant that combining by ``producer`` leaves every value unchanged with."""
+    combiner = _combiner_name(producer)
+    assert combiner is not None
+    if isinstance(element_type, AnyFloat):
+        real = {"add": 0.0, "mul": 1.0, "max": -math.inf, "min": math.inf}[combiner]
+        return arith.ConstantOp(FloatAttr(real, element_type))
+    assert isinstance(element_type, IntegerType)
+    width = element_type.width.data
+    low, high = (0, 1 << width) if producer.name.endswith("ui") else signed_value_range(width)
+    whole = {"add": 0, "mul": 1, "max": low, "min": high - 1}[combiner]
+    return arith.ConstantOp(IntegerAttr(whole, element_type))
+
+
+def _is_constant(constant: arith.ConstantOp, expected: arith.ConstantOp) -> bool:
+    value, wanted = constant.value, expected.value
+    assert isinstance(value, FloatAttr | IntegerAttr) and isinstance(
+        wanted, FloatAttr | IntegerAttr
     )
+    return value.value.data == wanted.value.data
 
 
 @dataclass
@@ -365,10 +500,8 @@ class _ScheduleLowering:
         extents = schedule.operator_loops()
         grid = schedule.plan.loop_factors()
         steps = schedule.steps_per_loop()
-        self.rings, skew = _ring_axes(schedule, grid, steps)
-        self.geometry = _Geometry(
-            tuple(extents), tuple(grid), tuple(steps), tuple(tuple(row) for row in skew)
-        )
+        self.rings, skew = _lay_rings(schedule, grid, steps)
+        self.geometry = _Geometry(tuple(extents), tuple(grid), tuple(steps), skew)
         self.position = [0] * len(grid)
         self.steps_left = prod(steps)
         self.inputs = len(schedule.inputs)
@@ -378,11 +511,21 @@ class _ScheduleLowering:
         self.buffers: list[dict[tuple[int, ...], SSAValue]] = []
         self.places: list[dict[tuple[int, ...], tile.PlaceAttr]] = []
         self.spares: list[dict[tuple[int, ...], SSAValue]] = []
+        # Partial-result outputs whose initial value is combined in after their copies.
+        self.initial: dict[int, SSAValue] = {}
 
     def run(self) -> None:
         operands = (*self.schedule.inputs, *self.schedule.outputs)
+        partial = self.partial_outputs()
+        combining = self.combining_op() if partial else None
+        self.initial = {
+            operand: operands[operand]
+            for operand in partial
+            if combining is not None and not self.starts_at_identity(operands[operand], combining)
+        }
         for operand, (value, operand_type) in enumerate(zip(operands, self.types, strict=True)):
             layout = operand_type.layout
+            element_type = operand_type.get_element_type()
             sliced = [loop for loop in layout.used_loops() if self.geometry.steps[loop] > 1]
             counts = [
                 self.geometry.steps[loop] // layout.temporal_factors()[loop] for loop in sliced
@@ -392,9 +535,18 @@ class _ScheduleLowering:
                 index: self.geometry.place(layout.map.data, self._offsets(sliced, index))
                 for index in indices
             }
-            buffers = self.function.place(
-                value, [places[index] for index in indices], fresh=operand >= self.inputs
-            )
+            if operand in self.initial:
+                buffers = [
+                    self.function.alloc(places[index], element_type, f"{_name(value)}_{number}")
+                    for number, index in enumerate(indices)
+                ]
+                assert combining is not None
+                for buffer in buffers:
+                    self.function.emit(_fill_compute(buffer, _identity(combining, element_type)))
+            else:
+                buffers = self.function.place(
+                    value, [places[index] for index in indices], fresh=operand >= self.inputs
+                )
             self.sliced.append(sliced)
             self.counts.append(counts)
             self.places.append(places)
@@ -402,6 +554,36 @@ class _ScheduleLowering:
             self.spares.append({})
         self.walk(self.schedule.body.block)
         self.finish()
+
+    def combining_op(self) -> Operation:
+        """The scalar op combining the operator's partial results."""
+        structured = next(
+            inner
+            for compute in self.schedule.body.walk()
+            if isinstance(compute, shift.ComputeOp)
+            for inner in compute.body.block.ops
+            if not isinstance(inner, shift.YieldOp | arith.ConstantOp)
+        )
+        return _combining_op(structured)
+
+    def partial_outputs(self) -> set[int]:
+        """Outputs held as copies of partial results (the ones reduce-scattered)."""
+        return {
+            self._operand(op.piece)
+            for op in self.schedule.body.walk()
+            if isinstance(op, shift.ReduceScatterOp)
+        }
+
+    def starts_at_identity(self, value: SSAValue, combining: Operation) -> bool:
+        """Whether ``value`` is undefined or the combiner's identity everywhere, so every
+        copy of a partial result may start from it."""
+        source = self.function.values[value]
+        if isinstance(source, _Undefined):
+            return True
+        value_type = value.type
+        assert isinstance(value_type, rtensor.DistributedTensorType)
+        identity = _identity(combining, value_type.get_element_type())
+        return isinstance(source, _Fill) and _is_constant(source.constant, identity)
 
     def _offsets(self, sliced: Sequence[int], index: Sequence[int]) -> list[int]:
         offsets = [0] * len(self.geometry.grid)
@@ -488,8 +670,8 @@ class _ScheduleLowering:
         operand = self._operand(op.piece)
         loop = op.loop.value.data
         ring = op.ring.value.data
-        axis = self.rings[(operand, loop)]
-        pattern = tile.RotatePatternAttr(self.geometry.grid, axis, ring, 1)
+        pattern = self.rings[(operand, loop)].pattern(self.geometry.grid)
+        assert pattern.ring.data == ring
         stride = self.geometry.steps[loop] // ring
         self.function.sync()
         element_type = self.types[operand].get_element_type()
@@ -510,14 +692,8 @@ class _ScheduleLowering:
 
     def reduce_scatter(self, op: shift.ReduceScatterOp) -> None:
         operand = self._operand(op.piece)
-        structured = next(
-            inner
-            for compute in self.schedule.body.walk()
-            if isinstance(compute, shift.ComputeOp)
-            for inner in compute.body.block.ops
-            if not isinstance(inner, shift.YieldOp | arith.ConstantOp)
-        )
-        combiner = _combiner(structured)
+        combiner = _combiner_name(self.combining_op())
+        assert combiner is not None
         element_type = self.types[operand].get_element_type()
         self.function.sync()
         for index, buffer in list(self.buffers[operand].items()):
@@ -539,8 +715,45 @@ class _ScheduleLowering:
                 (self.buffers[operand][index], self.places[operand][index])
                 for index in sorted(self.buffers[operand])
             ]
+            if operand in self.initial:
+                self.combine_initial(self.initial[operand], parts)
             self.function.values[result] = _Placed(parts)
             self.function.placed[result] = [_Placed(parts)]
+
+    def combine_initial(
+        self, value: SSAValue, parts: Sequence[tuple[SSAValue, tile.PlaceAttr]]
+    ) -> None:
+        """Combine the initial value ``value`` into the combined partial results
+        ``parts`` (whose copies all started from the identity, so that it counts once)."""
+        initial = self.function.place(value, [place for _, place in parts], fresh=True)
+        self.function.sync()
+        combining = self.combining_op()
+        for (buffer, _), start in zip(parts, initial, strict=True):
+            self.function.emit(_combine_compute(combining, start, buffer))
+
+
+def _combine_compute(combining: Operation, initial: SSAValue, partial: SSAValue) -> tile.ComputeOp:
+    """``partial = combining(partial, initial)`` elementwise over the whole buffers."""
+    buffer_type = partial.type
+    assert isinstance(buffer_type, tile.BufferType)
+    tensor_type = buffer_type.tensor_type()
+    element_type = buffer_type.element_type
+    body = Block(arg_types=[tensor_type, tensor_type])
+    scalars = Block(arg_types=[element_type, element_type])
+    combine = combining.clone()
+    combine.operands = [scalars.args[1], scalars.args[0]]
+    scalars.add_ops([combine, LinalgYieldOp(combine.results[0])])
+    identity = AffineMapAttr(AffineMap.identity(len(buffer_type.get_shape())))
+    generic = GenericOp(
+        [body.args[0]],
+        [body.args[1]],
+        Region(scalars),
+        [identity, identity],
+        [IteratorTypeAttr.parallel()] * len(buffer_type.get_shape()),
+        [tensor_type],
+    )
+    body.add_ops([generic, tile.YieldOp(generic.results[0])])
+    return tile.ComputeOp([initial], [partial], Region(body))
 
 
 def _check_rotation(
@@ -559,7 +772,7 @@ def _check_rotation(
     if not np.array_equal(old_start[senders][:, used], new_start[receivers][:, used]):
         raise _fail(
             schedule,
-            f"internal: rotating operand {operand} along grid axis {pattern.axis.data} does "
+            f"internal: rotating operand {operand} by {pattern} does "
             "not bring each core the slices its placement claims",
         )
 
@@ -618,12 +831,14 @@ class LowerToTilePass(ModulePass):
             chip = load_chip(chip_name.data)
         except ChipFileError as error:
             raise PassFailedException(str(error)) from error
-        functions = [inner for inner in op.body.block.ops if isinstance(inner, func.FuncOp)]
-        programs = [
-            _FunctionLowering(function, chip.cores, chip.sram_bytes).run()
-            for function in functions
-            if function.body.blocks
+        defined = [
+            inner
+            for inner in op.body.block.ops
+            if isinstance(inner, func.FuncOp) and inner.body.blocks
         ]
-        for function, program in zip(functions, programs, strict=True):
+        programs = [
+            _FunctionLowering(function, chip.cores, chip.sram_bytes).run() for function in defined
+        ]
+        for function, program in zip(defined, programs, strict=True):
             op.body.block.insert_op_before(program, function)
             op.body.block.erase_op(function)

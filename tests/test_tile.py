@@ -9,8 +9,10 @@ from xdsl.context import Context
 from xdsl.dialects.arith import Arith
 from xdsl.dialects.builtin import Builtin, ModuleOp, f16, f32
 from xdsl.ir import SSAValue
+from xdsl.ir.affine import AffineMap
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.test_value import create_ssa_value
 
 from t10.dialects.linalg_ext import LinalgExtended
 from t10.dialects.tile import (
@@ -21,7 +23,9 @@ from t10.dialects.tile import (
     ExchangeOp,
     HostReadOp,
     HostWriteOp,
+    PlaceAttr,
     ProgramOp,
+    RelayoutOp,
     ReturnOp,
     RotatePatternAttr,
     SyncOp,
@@ -99,6 +103,7 @@ def run(program: ProgramOp, inputs: list[npt.NDArray[np.float32]]) -> list[npt.N
             buffers[op.buffer] = np.zeros((cores, *op.buffer.type.get_shape()), np.float32)
         elif isinstance(op, HostWriteOp):
             tensor, block = host[op.tensor], buffers[op.dest].shape[1:]
+            assert isinstance(op.layout, BlockLayoutAttr)
             for core, origin in enumerate(op.layout.block_origins(tensor.shape)):
                 window = tuple(
                     slice(start, start + size) for start, size in zip(origin, block, strict=True)
@@ -147,3 +152,13 @@ def test_exchange_bytes_per_core():
     assert isinstance(program, ProgramOp)
     exchanges = [op for op in program.walk() if isinstance(op, ExchangeOp)]
     assert [op.bytes_per_core() for op in exchanges] == [1024, 1536, 1536]
+
+
+def test_relayout_built_in_python_prints_its_shape_as_integers():
+    rows = PlaceAttr(AffineMap.identity(2), [8, 6], [4, 1])
+    quarters = PlaceAttr(AffineMap.identity(2), [8, 6], [2, 2])
+    source = create_ssa_value(BufferType([2, 6], f32))
+    dest = create_ssa_value(BufferType([4, 3], f32))
+    relayout = RelayoutOp([source], [rows], [dest], [quarters], [8, 6])
+    assert relayout.tensor_shape() == (8, 6)
+    assert " of [8, 6] : " in str(relayout)

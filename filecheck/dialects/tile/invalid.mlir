@@ -26,12 +26,22 @@
 // -----
 
 "test.op"() {pattern = #tile.rotate<grid = [6], axis = 0, ring = 4, pace = 1>} : () -> ()
-// CHECK: rotate ring 4 must be at least 2 and divide the extent 6 of axis 0
+// CHECK: rotate ring 4 must be at least 2 and, times the stride 1, divide the 6 cores of axes [0]
 
 // -----
 
 "test.op"() {pattern = #tile.rotate<grid = [1], axis = 0, pace = 1>} : () -> ()
-// CHECK: rotate ring 1 must be at least 2 and divide the extent 1 of axis 0
+// CHECK: rotate ring 1 must be at least 2 and, times the stride 1, divide the 1 cores of axes [0]
+
+// -----
+
+"test.op"() {pattern = #tile.rotate<grid = [2, 4], axes = [1, 1], ring = 2, pace = 1>} : () -> ()
+// CHECK: rotate axes [1, 1] must be distinct, and at least one
+
+// -----
+
+"test.op"() {pattern = #tile.rotate<grid = [2, 4], axes = [0, 1], ring = 4, stride = 4, pace = 1>} : () -> ()
+// CHECK: rotate ring 4 must be at least 2 and, times the stride 4, divide the 8 cores of axes [0, 1]
 
 // -----
 
@@ -212,6 +222,50 @@ tile.program @p(%t: tensor<8xf32>) cores 2 sram_bytes 64 {
   tile.return
 }
 // CHECK: bulk-synchronous order: tile.host_write follows a tile.compute with no tile.sync in between
+
+// -----
+
+tile.program @p() -> tensor<8xf32> cores 2 sram_bytes 64 {
+  %a = tile.alloc offset 0 : !tile.buffer<4xf32>
+  tile.compute outs(%a : !tile.buffer<4xf32>) {
+  ^bb0(%x: tensor<4xf32>):
+    tile.yield %x : tensor<4xf32>
+  }
+  %r = tile.host_gather %a by [#tile.place<map = (d0) -> (d0), extents = [8], grid = [2]>] : !tile.buffer<4xf32> to tensor<8xf32>
+  tile.return %r : tensor<8xf32>
+}
+// CHECK: bulk-synchronous order: tile.host_gather follows a tile.compute with no tile.sync in between
+
+// -----
+
+tile.program @p() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
+  tile.compute outs(%a : !tile.buffer<4x3xf32>) {
+  ^bb0(%x: tensor<4x3xf32>):
+    tile.yield %x : tensor<4x3xf32>
+  }
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
+  tile.return
+}
+// CHECK: bulk-synchronous order: tile.relayout follows a tile.compute with no tile.sync in between
+
+// -----
+
+// The compute and the reduce_scatter are in different iterations of the loop.
+tile.program @p() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
+  %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
+  tile.repeat 2 {
+    tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+    tile.compute outs(%a : !tile.buffer<4x4xf32>) {
+    ^bb0(%x: tensor<4x4xf32>):
+      tile.yield %x : tensor<4x4xf32>
+    }
+  }
+  tile.return
+}
+// CHECK: bulk-synchronous order: tile.reduce_scatter follows a tile.compute with no tile.sync in between
 
 // -----
 

@@ -56,15 +56,54 @@
 
 // -----
 
-// #tile.place: a square skew matrix.
+// #tile.place: the skew maps grid coordinates to one step offset per loop.
 
-"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = [[0, 1]]>} : () -> ()
-// CHECK: place skew must be a 2x2 matrix
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0, d1) -> (d1)>} : () -> ()
+// CHECK: place skew (d0, d1) -> (d1) must map the 2 grid coordinates, with no symbols, to one step offset for each of the 2 loops
 
 // -----
 
-"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = [[0, 1], [0]]>} : () -> ()
-// CHECK: place skew must be a 2x2 matrix
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0) -> (d0, 0)>} : () -> ()
+// CHECK: place skew (d0) -> (d0, 0) must map the 2 grid coordinates, with no symbols, to one step offset for each of the 2 loops
+
+// -----
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0, d1)[s0] -> (s0, 0)>} : () -> ()
+// CHECK: place skew (d0, d1)[s0] -> (s0, 0) must map the 2 grid coordinates, with no symbols
+
+// -----
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0, d1) -> (d0 mod -2, 0)>} : () -> ()
+// CHECK: place skew (d0, d1) -> ((d0 mod -2), 0): (d0 mod -2) must be affine and divide or take remainders by positive constants only
+
+// -----
+
+// xDSL's affine parser throws on a product of dimensions: a located error instead.
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0, d1) -> (d0 * d1, 0)>} : () -> ()
+// CHECK: not an affine map: Multiplication with non-constant (semi-affine) is not supported yet
+
+// -----
+
+// #tile.place: the map sends a box of loops to a box of the tensor.
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0 - d1, d1), extents = [8, 6], grid = [2, 2]>} : () -> ()
+// CHECK: place map (d0, d1) -> ((d0 + (d1 * -1)), d1) must not count any loop backwards: a buffer holds a box of the tensor
+
+// -----
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0 floordiv 2, d1), extents = [8, 6], grid = [2, 2]>} : () -> ()
+// CHECK: place map (d0, d1) -> ((d0 floordiv 2), d1) must be linear: (d0 floordiv 2) uses floordiv
+
+// -----
+
+"test.op"() {place = #tile.place<map = (d0, d1) -> (d0 mod 3, d1), extents = [8, 6], grid = [2, 2]>} : () -> ()
+// CHECK: place map (d0, d1) -> ((d0 mod 3), d1) must be linear: (d0 mod 3) uses mod
+
+// -----
+
+"test.op"() {place = #tile.place<map = (d0, d1)[s0] -> (d0 + s0, d1), extents = [8, 6], grid = [2, 2]>} : () -> ()
+// CHECK: place map (d0, d1)[s0] -> ((d0 + s0), d1) must not have symbols
 
 // -----
 
@@ -76,7 +115,7 @@
 // -----
 
 // tile.host_write by a place: the buffer is the place's, the map gives the
-// tensor's rank, the place's grid fits the program.
+// tensor's rank, the place's grid fits the program, the element types agree.
 
 tile.program @host_write_shape(%x: tensor<8x6xf32>) cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
@@ -105,7 +144,17 @@ tile.program @host_write_cores(%x: tensor<8x6xf32>) cores 4 sram_bytes 1024 {
 
 // -----
 
-// tile.host_gather: one place per buffer, each the buffer's, of the tensor's rank.
+tile.program @host_write_element_type(%x: tensor<8x6xf16>) cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  tile.host_write %x to %a by #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]> : tensor<8x6xf16> to !tile.buffer<4x3xf32>
+  tile.return
+}
+// CHECK: host tensor element type f16 differs from the buffer's f32
+
+// -----
+
+// tile.host_gather: one place per buffer, each the buffer's, of the tensor's rank
+// and element type.
 
 tile.program @host_gather_count() -> tensor<8x6xf32> cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
@@ -143,13 +192,23 @@ tile.program @host_gather_cores() -> tensor<8x6xf32> cores 2 sram_bytes 1024 {
 
 // -----
 
+tile.program @host_gather_element_type() -> tensor<8x6xf16> cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  %y = tile.host_gather %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] : !tile.buffer<4x3xf32> to tensor<8x6xf16>
+  tile.return %y : tensor<8x6xf16>
+}
+// CHECK: host tensor element type f16 differs from the buffer's f32
+
+// -----
+
 // tile.relayout: one place per buffer on each side, each the buffer's, of the
-// tensor's rank; it never writes a buffer it reads.
+// tensor's rank; it never writes a buffer it reads; all its buffers hold one
+// element type.
 
 tile.program @relayout_source_count() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
-  tile.relayout %a by [] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
+  tile.relayout %a by [] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
   tile.return
 }
 // CHECK: relayout source: 1 buffers but 0 placements
@@ -159,7 +218,7 @@ tile.program @relayout_source_count() cores 4 sram_bytes 1024 {
 tile.program @relayout_dest_count() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>, #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>, #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
   tile.return
 }
 // CHECK: relayout destination: 1 buffers but 2 placements
@@ -169,7 +228,7 @@ tile.program @relayout_dest_count() cores 4 sram_bytes 1024 {
 tile.program @relayout_source_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<3x4xf32>
   %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<3x4xf32> to !tile.buffer<2x6xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<3x4xf32> to !tile.buffer<2x6xf32>
   tile.return
 }
 // CHECK: relayout source placement 0 places a buffer of shape [4, 3], not [3, 4]
@@ -179,7 +238,7 @@ tile.program @relayout_source_shape() cores 4 sram_bytes 1024 {
 tile.program @relayout_dest_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   %b = tile.alloc offset 48 : !tile.buffer<6x2xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<4x3xf32> to !tile.buffer<6x2xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<6x2xf32>
   tile.return
 }
 // CHECK: relayout destination placement 0 places a buffer of shape [2, 6], not [6, 2]
@@ -189,7 +248,7 @@ tile.program @relayout_dest_shape() cores 4 sram_bytes 1024 {
 tile.program @relayout_rank() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   %b = tile.alloc offset 48 : !tile.buffer<2x6xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [#builtin.int<48>] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [48] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf32>
   tile.return
 }
 // CHECK: relayout source placement 0 map (d0, d1) -> (d0, d1) gives 2 dims, the tensor has 1
@@ -199,7 +258,7 @@ tile.program @relayout_rank() cores 4 sram_bytes 1024 {
 tile.program @relayout_cores() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   %b = tile.alloc offset 48 : !tile.buffer<1x6xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [8, 1]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<4x3xf32> to !tile.buffer<1x6xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [8, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<1x6xf32>
   tile.return
 }
 // CHECK: relayout destination placement 0 needs 8 cores but the program has 4
@@ -208,10 +267,20 @@ tile.program @relayout_cores() cores 4 sram_bytes 1024 {
 
 tile.program @relayout_in_place() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
-  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = [[0, 1], [0, 0]]>] of [#builtin.int<8>, #builtin.int<6>] : !tile.buffer<4x3xf32> to !tile.buffer<4x3xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2], skew = (d0, d1) -> (d1, 0)>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<4x3xf32>
   tile.return
 }
 // CHECK: a relayout cannot write a buffer it reads
+
+// -----
+
+tile.program @relayout_element_types() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  %b = tile.alloc offset 48 : !tile.buffer<2x6xf16>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 1]>] of [8, 6] : !tile.buffer<4x3xf32> to !tile.buffer<2x6xf16>
+  tile.return
+}
+// CHECK: a relayout moves one tensor but its buffers hold element types [f32, f16]
 
 // -----
 
@@ -221,7 +290,7 @@ tile.program @relayout_in_place() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_combiner() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "sum" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "sum" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
 // CHECK: combiner 'sum' is not one of ['add', 'mul', 'max', 'min']
@@ -231,7 +300,7 @@ tile.program @reduce_scatter_combiner() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_source_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x2xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x2xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x2xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
 // CHECK: reduce_scatter source places a buffer of shape [4, 4], not [4, 2]
@@ -241,7 +310,7 @@ tile.program @reduce_scatter_source_shape() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_dest_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<4x4xf32>
-  tile.reduce_scatter %a by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<4x4xf32>
+  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<4x4xf32>
   tile.return
 }
 // CHECK: reduce_scatter destination places a buffer of shape [2, 4], not [4, 4]
@@ -251,7 +320,7 @@ tile.program @reduce_scatter_dest_shape() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_cores() cores 2 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
 // CHECK: reduce_scatter source needs 4 cores but the program has 2
@@ -261,7 +330,7 @@ tile.program @reduce_scatter_cores() cores 2 sram_bytes 1024 {
 tile.program @reduce_scatter_not_chunks() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by <map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
 // CHECK: reduce_scatter destination placement must be the source placement cut into chunks
@@ -273,7 +342,7 @@ tile.program @reduce_scatter_not_chunks() cores 4 sram_bytes 1024 {
 
 tile.program @compute_steps_map() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
-  tile.compute outs(%a : !tile.buffer<4x3xf32>) on <map = (d0, d1) -> (d1, d0), extents = [8, 6], grid = [2, 2]> {
+  tile.compute outs(%a : !tile.buffer<4x3xf32>) on #tile.place<map = (d0, d1) -> (d1, d0), extents = [8, 6], grid = [2, 2]> {
   ^bb0(%out: tensor<4x3xf32>):
     tile.yield %out : tensor<4x3xf32>
   }
@@ -285,7 +354,7 @@ tile.program @compute_steps_map() cores 4 sram_bytes 1024 {
 
 tile.program @compute_steps_cores() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<2x3xf32>
-  tile.compute outs(%a : !tile.buffer<2x3xf32>) on <map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 2]> {
+  tile.compute outs(%a : !tile.buffer<2x3xf32>) on #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [4, 2]> {
   ^bb0(%out: tensor<2x3xf32>):
     tile.yield %out : tensor<2x3xf32>
   }

@@ -41,7 +41,7 @@ builtin.module attributes {t10.chip = "small-16"} {
 // CHECK-NEXT:   %b_dist = tile.alloc offset 384 {t10.op = "r"} : !tile.buffer<3xf32>
 // CHECK-NEXT:   tile.host_write %b to %b_dist by #tile.place<map = (d0, d1) -> (d1), extents = [32, 48], grid = [1, 16]> {t10.op = "r"} : tensor<48xf32> to !tile.buffer<3xf32>
 // CHECK-NEXT:   %e_dist = tile.alloc offset 400 {t10.op = "r"} : !tile.buffer<32x3xf32>
-// CHECK-NEXT:   tile.compute ins(%x_dist, %b_dist : !tile.buffer<32x3xf32>, !tile.buffer<3xf32>) outs(%e_dist : !tile.buffer<32x3xf32>) on <map = (d0, d1) -> (d0, d1), extents = [32, 48], grid = [1, 16]> attributes {t10.op = "r"} {
+// CHECK-NEXT:   tile.compute ins(%x_dist, %b_dist : !tile.buffer<32x3xf32>, !tile.buffer<3xf32>) outs(%e_dist : !tile.buffer<32x3xf32>) on #tile.place<map = (d0, d1) -> (d0, d1), extents = [32, 48], grid = [1, 16]> attributes {t10.op = "r"} {
 // CHECK-NEXT:   ^bb0(%x_step: tensor<32x3xf32>, %b_step: tensor<3xf32>, %e_step: tensor<32x3xf32>):
 // CHECK-NEXT:     %zero = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT:     %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x_step, %b_step : tensor<32x3xf32>, tensor<3xf32>) outs(%e_step : tensor<32x3xf32>) {

@@ -42,11 +42,11 @@ builtin.module attributes {t10.chip = "small-16"} {
 // CHECK:      builtin.module attributes {t10.chip = "small-16"} {
 // CHECK-NEXT: tile.program @matmul(%a: tensor<16x64xf32>, %b: tensor<64x16xf32>) -> tensor<16x16xf32> cores 16 sram_bytes 65536 {
 // CHECK-NEXT:   %a_dist = tile.alloc offset 0 {t10.op = "r"} : !tile.buffer<8x16xf32>
-// CHECK-NEXT:   tile.host_write %a to %a_dist by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> {t10.op = "r"} : tensor<16x64xf32> to !tile.buffer<8x16xf32>
+// CHECK-NEXT:   tile.host_write %a to %a_dist by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = (d0, d1, d2) -> (0, d2, 0)> {t10.op = "r"} : tensor<16x64xf32> to !tile.buffer<8x16xf32>
 // CHECK-NEXT:   %b_dist = tile.alloc offset 512 {t10.op = "r"} : !tile.buffer<16x4xf32>
 // CHECK-NEXT:   %b_dist_1 = tile.alloc offset 768 {t10.op = "r"} : !tile.buffer<16x4xf32>
-// CHECK-NEXT:   tile.host_write %b to %b_dist by #tile.place<map = (d0, d1, d2) -> (d2, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> {t10.op = "r"} : tensor<64x16xf32> to !tile.buffer<16x4xf32>
-// CHECK-NEXT:   tile.host_write %b to %b_dist_1 by #tile.place<map = (d0, d1, d2) -> (d2, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> {t10.op = "r"} : tensor<64x16xf32> to !tile.buffer<16x4xf32>
+// CHECK-NEXT:   tile.host_write %b to %b_dist by #tile.place<map = (d0, d1, d2) -> (d2, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = (d0, d1, d2) -> (0, d2, 0)> {t10.op = "r"} : tensor<64x16xf32> to !tile.buffer<16x4xf32>
+// CHECK-NEXT:   tile.host_write %b to %b_dist_1 by #tile.place<map = (d0, d1, d2) -> (d2, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = (d0, d1, d2) -> (0, d2, 0)> {t10.op = "r"} : tensor<64x16xf32> to !tile.buffer<16x4xf32>
 // CHECK-NEXT:   %c_dist = tile.alloc offset 1024 {t10.op = "r"} : !tile.buffer<8x4xf32>
 // CHECK-NEXT:   tile.compute outs(%c_dist : !tile.buffer<8x4xf32>) attributes {t10.op = "r"} {
 // CHECK-NEXT:   ^bb0(%0: tensor<8x4xf32>):
@@ -54,7 +54,7 @@ builtin.module attributes {t10.chip = "small-16"} {
 // CHECK-NEXT:     %1 = linalg.fill ins(%zero : f32) outs(%0 : tensor<8x4xf32>) -> tensor<8x4xf32>
 // CHECK-NEXT:     tile.yield %1 : tensor<8x4xf32>
 // CHECK-NEXT:   }
-// CHECK-NEXT:   tile.compute ins(%a_dist, %b_dist : !tile.buffer<8x16xf32>, !tile.buffer<16x4xf32>) outs(%c_dist : !tile.buffer<8x4xf32>) on <map = (d0, d1, d2) -> (d0, d1, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> attributes {t10.op = "r"} {
+// CHECK-NEXT:   tile.compute ins(%a_dist, %b_dist : !tile.buffer<8x16xf32>, !tile.buffer<16x4xf32>) outs(%c_dist : !tile.buffer<8x4xf32>) on #tile.place<map = (d0, d1, d2) -> (d0, d1, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], skew = (d0, d1, d2) -> (0, d2, 0)> attributes {t10.op = "r"} {
 // CHECK-NEXT:   ^bb0(%a_step: tensor<8x16xf32>, %b_step: tensor<16x4xf32>, %c_step: tensor<8x4xf32>):
 // CHECK-NEXT:     %0 = linalg.matmul ins(%a_step, %b_step : tensor<8x16xf32>, tensor<16x4xf32>) outs(%c_step : tensor<8x4xf32>) -> tensor<8x4xf32>
 // CHECK-NEXT:     tile.yield %0 : tensor<8x4xf32>
@@ -63,14 +63,14 @@ builtin.module attributes {t10.chip = "small-16"} {
 // CHECK-NEXT:   %c_dist_next = tile.alloc offset 512 {t10.op = "r"} : !tile.buffer<8x4xf32>
 // CHECK-NEXT:   tile.exchange %c_dist to %c_dist_next by #tile.rotate<grid = [2, 2, 4], axis = 2, ring = 2, pace = 1> {t10.op = "r"} : !tile.buffer<8x4xf32> to !tile.buffer<8x4xf32>
 // CHECK-NEXT:   tile.sync {t10.op = "r"}
-// CHECK-NEXT:   tile.compute ins(%a_dist, %b_dist_1 : !tile.buffer<8x16xf32>, !tile.buffer<16x4xf32>) outs(%c_dist_next : !tile.buffer<8x4xf32>) on <map = (d0, d1, d2) -> (d0, d1, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> attributes {t10.op = "r"} {
+// CHECK-NEXT:   tile.compute ins(%a_dist, %b_dist_1 : !tile.buffer<8x16xf32>, !tile.buffer<16x4xf32>) outs(%c_dist_next : !tile.buffer<8x4xf32>) on #tile.place<map = (d0, d1, d2) -> (d0, d1, d2), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = (d0, d1, d2) -> (0, d2, 0)> attributes {t10.op = "r"} {
 // CHECK-NEXT:   ^bb0(%a_step: tensor<8x16xf32>, %b_step: tensor<16x4xf32>, %c_step: tensor<8x4xf32>):
 // CHECK-NEXT:     %0 = linalg.matmul ins(%a_step, %b_step : tensor<8x16xf32>, tensor<16x4xf32>) outs(%c_step : tensor<8x4xf32>) -> tensor<8x4xf32>
 // CHECK-NEXT:     tile.yield %0 : tensor<8x4xf32>
 // CHECK-NEXT:   }
 // CHECK-NEXT:   tile.sync {t10.op = "r"}
 // CHECK-NEXT:   %c_dist_next_chunk = tile.alloc offset 0 {t10.op = "r"} : !tile.buffer<4x4xf32>
-// CHECK-NEXT:   tile.reduce_scatter %c_dist_next by <map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> to %c_dist_next_chunk by <map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}> combine "add" {t10.op = "r"} : !tile.buffer<8x4xf32> to !tile.buffer<4x4xf32>
-// CHECK-NEXT:   %0 = tile.host_gather %c_dist_next_chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1], skew = {{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 0]{{\]}}>] : !tile.buffer<4x4xf32> to tensor<16x16xf32>
+// CHECK-NEXT:   tile.reduce_scatter %c_dist_next by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = (d0, d1, d2) -> (0, d2, 0)> to %c_dist_next_chunk by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1], skew = (d0, d1, d2) -> (0, d2, 0)> combine "add" {t10.op = "r"} : !tile.buffer<8x4xf32> to !tile.buffer<4x4xf32>
+// CHECK-NEXT:   %0 = tile.host_gather %c_dist_next_chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1], skew = (d0, d1, d2) -> (0, d2, 0)>] : !tile.buffer<4x4xf32> to tensor<16x16xf32>
 // CHECK-NEXT:   tile.return %0 : tensor<16x16xf32>
 // CHECK-NEXT: }
