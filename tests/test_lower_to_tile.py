@@ -14,6 +14,16 @@ import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from op_models import (
+    OP_CLASSES,
+    REDUCTIONS,
+    TINY_BERT,
+    batch_matmul,
+    bias_relu,
+    conv,
+    matmul,
+    reduce_rows,
+)
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, ModuleOp, StringAttr, TensorType, i64
 from xdsl.ir import Operation
@@ -23,7 +33,6 @@ from xdsl.utils.exceptions import VerifyException
 from t10.dialects import tile
 from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import load_chip
-from t10.models.bert import BertConfig, bert_encoder
 from t10.passes.compile import CompilePass
 from t10.passes.insert_shifts import InsertShiftsPass
 from t10.passes.lower_to_tile import LowerToTilePass
@@ -36,180 +45,6 @@ from t10.tools.t10_opt import LocatingParser, T10OptMain
 CTX = T10OptMain(args=[]).ctx
 
 CHIPS = ("small-16", "mesh-64", "ipu-mk2")
-
-# Models -----------------------------------------------------------------------
-
-
-def matmul(m: int, k: int, n: int) -> str:
-    return f"""
-func.func @matmul(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<{m}x{n}xf32>
-  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>)
-                     outs(%c : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  func.return %r : tensor<{m}x{n}xf32>
-}}"""
-
-
-def batch_matmul(batch: int, m: int, k: int, n: int) -> str:
-    lhs, rhs = f"tensor<{batch}x{m}x{k}xf32>", f"tensor<{batch}x{k}x{n}xf32>"
-    out = f"tensor<{batch}x{m}x{n}xf32>"
-    return f"""
-func.func @batch_matmul(%a: {lhs}, %b: {rhs}) -> {out} {{
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : {out}
-  %c = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
-  %r = linalg.batch_matmul ins(%a, %b : {lhs}, {rhs}) outs(%c : {out}) -> {out}
-  func.return %r : {out}
-}}"""
-
-
-def conv(batch: int, channels: int, filters: int, size: int, window: int) -> str:
-    out_size = size - window + 1
-    image = f"tensor<{batch}x{channels}x{size}x{size}xf32>"
-    kernel = f"tensor<{filters}x{channels}x{window}x{window}xf32>"
-    out = f"tensor<{batch}x{filters}x{out_size}x{out_size}xf32>"
-    return f"""
-func.func @conv(%i: {image}, %k: {kernel}) -> {out} {{
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : {out}
-  %o = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
-  %r = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>,
-                                  strides = dense<1> : tensor<2xi64>}}
-      ins(%i, %k : {image}, {kernel}) outs(%o : {out}) -> {out}
-  func.return %r : {out}
-}}"""
-
-
-def bias_relu(m: int, n: int) -> str:
-    return f"""
-func.func @bias_relu(%x: tensor<{m}x{n}xf32>, %b: tensor<{n}xf32>) -> tensor<{m}x{n}xf32> {{
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<{m}x{n}xf32>
-  %r = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
-                                        affine_map<(d0, d1) -> (d1)>,
-                                        affine_map<(d0, d1) -> (d0, d1)>],
-                       iterator_types = ["parallel", "parallel"]}}
-      ins(%x, %b : tensor<{m}x{n}xf32>, tensor<{n}xf32>) outs(%e : tensor<{m}x{n}xf32>) {{
-  ^bb0(%v: f32, %w: f32, %out: f32):
-    %s = arith.addf %v, %w : f32
-    %r = arith.maximumf %s, %zero : f32
-    linalg.yield %r : f32
-  }} -> tensor<{m}x{n}xf32>
-  func.return %r : tensor<{m}x{n}xf32>
-}}"""
-
-
-REDUCTIONS = {"sum": ("0.0", "arith.addf"), "max": ("-3.0e+38", "arith.maximumf")}
-"""Per reduction: the fill value its accumulator starts from and its combining op."""
-
-
-def reduce_rows(m: int, n: int, kind: str, init: str | None = None) -> str:
-    identity, combine = REDUCTIONS[kind]
-    return f"""
-func.func @reduce_rows(%x: tensor<{m}x{n}xf32>) -> tensor<{m}xf32> {{
-  %init = arith.constant {init or identity} : f32
-  %e = tensor.empty() : tensor<{m}xf32>
-  %acc = linalg.fill ins(%init : f32) outs(%e : tensor<{m}xf32>) -> tensor<{m}xf32>
-  %r = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
-                                        affine_map<(d0, d1) -> (d0)>],
-                       iterator_types = ["parallel", "reduction"]}}
-      ins(%x : tensor<{m}x{n}xf32>) outs(%acc : tensor<{m}xf32>) {{
-  ^bb0(%v: f32, %a: f32):
-    %s = {combine} %v, %a : f32
-    linalg.yield %s : f32
-  }} -> tensor<{m}xf32>
-  func.return %r : tensor<{m}xf32>
-}}"""
-
-
-def softmax(batch: int, m: int, n: int) -> str:
-    tensor = f"tensor<{batch}x{m}x{n}xf32>"
-    return f"""
-func.func @softmax(%x: {tensor}) -> {tensor} {{
-  %e = tensor.empty() : {tensor}
-  %r = linalg.softmax dimension(2) ins(%x : {tensor}) outs(%e : {tensor}) -> {tensor}
-  func.return %r : {tensor}
-}}"""
-
-
-def transpose(m: int, n: int) -> str:
-    return f"""
-func.func @transpose(%x: tensor<{m}x{n}xf32>) -> tensor<{n}x{m}xf32> {{
-  %e = tensor.empty() : tensor<{n}x{m}xf32>
-  %r = linalg.transpose ins(%x : tensor<{m}x{n}xf32>) outs(%e : tensor<{n}x{m}xf32>)
-                        permutation = [1, 0]
-  func.return %r : tensor<{n}x{m}xf32>
-}}"""
-
-
-LAYER_NORM = """
-#rows = affine_map<(d0, d1) -> (d0, d1)>
-#row = affine_map<(d0, d1) -> (d0)>
-#col = affine_map<(d0, d1) -> (d1)>
-func.func @layer_norm(%x: tensor<16x32xf32>, %gamma: tensor<32xf32> {t10.weight},
-                      %beta: tensor<32xf32> {t10.weight}) -> tensor<16x32xf32> {
-  %zero = arith.constant 0.0 : f32
-  %width = arith.constant 32.0 : f32
-  %eps = arith.constant 1.0e-5 : f32
-  %e1 = tensor.empty() : tensor<16xf32>
-  %acc = linalg.fill ins(%zero : f32) outs(%e1 : tensor<16xf32>) -> tensor<16xf32>
-  %sum = linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<16x32xf32>) outs(%acc : tensor<16xf32>) {
-  ^bb0(%v: f32, %a: f32):
-    %s = arith.addf %v, %a : f32
-    linalg.yield %s : f32
-  } -> tensor<16xf32>
-  %e2 = tensor.empty() : tensor<16x32xf32>
-  %centred = linalg.generic {indexing_maps = [#rows, #row, #rows],
-                             iterator_types = ["parallel", "parallel"]}
-      ins(%x, %sum : tensor<16x32xf32>, tensor<16xf32>) outs(%e2 : tensor<16x32xf32>) {
-  ^bb0(%v: f32, %s: f32, %o: f32):
-    %mean = arith.divf %s, %width : f32
-    %d = arith.subf %v, %mean : f32
-    linalg.yield %d : f32
-  } -> tensor<16x32xf32>
-  %acc2 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<16xf32>) -> tensor<16xf32>
-  %squares = linalg.generic {indexing_maps = [#rows, #row],
-                             iterator_types = ["parallel", "reduction"]}
-      ins(%centred : tensor<16x32xf32>) outs(%acc2 : tensor<16xf32>) {
-  ^bb0(%v: f32, %a: f32):
-    %p = arith.mulf %v, %v : f32
-    %s = arith.addf %p, %a : f32
-    linalg.yield %s : f32
-  } -> tensor<16xf32>
-  %e3 = tensor.empty() : tensor<16x32xf32>
-  %y = linalg.generic {indexing_maps = [#rows, #row, #col, #col, #rows],
-                       iterator_types = ["parallel", "parallel"]}
-      ins(%centred, %squares, %gamma, %beta
-          : tensor<16x32xf32>, tensor<16xf32>, tensor<32xf32>, tensor<32xf32>)
-      outs(%e3 : tensor<16x32xf32>) {
-  ^bb0(%c: f32, %q: f32, %g: f32, %b: f32, %o: f32):
-    %var = arith.divf %q, %width : f32
-    %shifted = arith.addf %var, %eps : f32
-    %inverse = math.rsqrt %shifted : f32
-    %normal = arith.mulf %c, %inverse : f32
-    %scaled = arith.mulf %normal, %g : f32
-    %r = arith.addf %scaled, %b : f32
-    linalg.yield %r : f32
-  } -> tensor<16x32xf32>
-  func.return %y : tensor<16x32xf32>
-}"""
-
-OP_CLASSES = {
-    "matmul": matmul(24, 40, 16),
-    "batch_matmul": batch_matmul(4, 16, 24, 20),
-    "conv": conv(2, 4, 8, 10, 3),
-    "elementwise": bias_relu(32, 48),
-    "sum": reduce_rows(24, 40, "sum"),
-    "max": reduce_rows(24, 40, "max"),
-    "softmax": softmax(4, 16, 24),
-    "layer_norm": LAYER_NORM,
-    "transpose": transpose(24, 40),
-}
-
-TINY_BERT = bert_encoder(BertConfig(layers=1, seq=16, hidden=32, heads=2, ffn=64, dtype="f32"))
 
 # Helpers ----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from op_models import OP_CLASSES, TINY_BERT
 from xdsl.dialects import func
 
 from t10.hwmodel.chip import load_chip
@@ -19,6 +20,7 @@ from t10.tools.t10_run import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 MLP = EXAMPLES / "mlp.mlir"
+BERT_BASE = EXAMPLES / "bert_base_layer.mlir"
 CNN = EXAMPLES / "small_cnn.mlir"
 
 SMALL = """\
@@ -152,6 +154,28 @@ def test_small_cnn_matches(chip: str):
     # Convolutions and poolings have 7 and 6 loops: batch, channels, image, window.
     assert [len(op["plan"]["op_factors"]) for op in document["ops"]] == [7, 4, 6, 7, 4, 6, 4, 3, 2]
     assert document["peak_bytes_per_core"] <= load_chip(chip).sram_bytes
+
+
+@pytest.mark.parametrize("chip", ["small-16", "ipu-mk2"])
+@pytest.mark.parametrize("op_class", sorted(OP_CLASSES))
+def test_every_op_class_matches(op_class: str, chip: str, tmp_path: Path):
+    document = run_json(write(tmp_path, OP_CLASSES[op_class]), "--chip", chip)
+    assert document["match"] is True
+    assert document["ops"] and all(op["cycles"] > 0 for op in document["ops"])
+
+
+def test_bert_layer_of_a_tiny_config_matches_on_a_small_chip(tmp_path: Path):
+    document = run_json(write(tmp_path, TINY_BERT), "--chip", "small-16")
+    assert document["match"] is True
+    assert len(document["ops"]) > 20
+
+
+def test_bert_base_layer_matches_on_the_ipu():
+    # The full-size layer: 12 heads of 64, FFN 3072, sequence 128, fp16 on 1472 cores.
+    document = run_json(BERT_BASE, "--chip", "ipu-mk2")
+    assert document["match"] is True
+    assert document["max_abs_error"] < 0.05
+    assert document["peak_bytes_per_core"] <= load_chip("ipu-mk2").sram_bytes
 
 
 def test_cycles_per_operator_add_up_to_the_total(tmp_path: Path):
