@@ -163,19 +163,6 @@ class CnnWriter:
         features = self._global_average(activation)
         return f.text((self._classify(features, classifier, classifier_bias),))
 
-    def _named_op(
-        self, name: str, op: str, inputs: Sequence[TensorValue], init: TensorValue
-    ) -> TensorValue:
-        """``%name = op ins(inputs) outs(init)``: a linalg named op, ``op`` with its attributes."""
-        f = self.function
-        value = TensorValue(f.fresh(name), init.shape, init.element_type)
-        ins = ", ".join(str(operand) for operand in inputs)
-        ins_types = ", ".join(operand.type for operand in inputs)
-        f.body.append(
-            f"{value} = {op} ins({ins} : {ins_types}) outs({init} : {init.type}) -> {value.type}"
-        )
-        return value
-
     def _conv_layer(
         self, name: str, x: TensorValue, weight: TensorValue, bias: TensorValue
     ) -> TensorValue:
@@ -187,7 +174,7 @@ class CnnWriter:
         conv_shape = (batch, out_channels, conv_size, conv_size)
         acc = f.filled(f"{name}_acc", conv_shape, self.zero)
         f.comment("Y[n, f, h, w] = sum_{c, i, j} X[n, c, h + i, w + j] * W[f, c, i, j]")
-        conv = self._named_op(
+        conv = f.named_op(
             name,
             f"linalg.conv_2d_nchw_fchw {_window_attributes(1)}",
             (x, weight),
@@ -219,7 +206,7 @@ class CnnWriter:
             f"P[n, f, h, w] = max_{{i, j}} R[n, f, {c.pool}h + i, {c.pool}w + j]: "
             "the window operand gives only its shape"
         )
-        return self._named_op(
+        return f.named_op(
             f"{name}_pool",
             f"linalg.pooling_nchw_max {_window_attributes(c.pool)}",
             (activated, window),
@@ -254,7 +241,7 @@ class CnnWriter:
         shape = (features.shape[0], weight.shape[1])
         acc = f.filled("scores_acc", shape, self.zero)
         f.comment("S[n, k] = sum_c F[n, c] * Wc[c, k]")
-        scores = self._named_op("scores", "linalg.matmul", (features, weight), acc)
+        scores = f.named_op("scores", "linalg.matmul", (features, weight), acc)
 
         def add(region: RegionWriter, act: str, bias: str, out: str) -> str:
             return region.op("sum", "arith.addf", act, bias)

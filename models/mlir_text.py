@@ -233,6 +233,46 @@ class FunctionWriter:
         self.body.append(f"}} -> {value.type}")
         return value
 
+    def named_op(
+        self, name: str, op: str, inputs: Sequence[TensorValue], init: TensorValue
+    ) -> TensorValue:
+        """``%name = op ins(inputs) outs(init)``: a linalg named op, ``op`` with its attributes."""
+        value = TensorValue(self.fresh(name), init.shape, init.element_type)
+        ins = ", ".join(str(operand) for operand in inputs)
+        ins_types = ", ".join(operand.type for operand in inputs)
+        self.body.append(
+            f"{value} = {op} ins({ins} : {ins_types}) outs({init} : {init.type}) -> {value.type}"
+        )
+        return value
+
+    def pad(
+        self,
+        name: str,
+        input: TensorValue,
+        low: Sequence[int],
+        high: Sequence[int],
+        scalar: ScalarValue,
+    ) -> TensorValue:
+        """``tensor.pad`` of ``input`` by ``low``/``high`` elements per dim, with ``scalar``."""
+        if not len(low) == len(high) == len(input.shape):
+            raise ValueError(
+                f"{name}: padding {list(low)}, {list(high)} does not match rank {len(input.shape)}"
+            )
+        shape = tuple(
+            extent + before + after
+            for extent, before, after in zip(input.shape, low, high, strict=True)
+        )
+        value = TensorValue(self.fresh(name), shape, self.element_type)
+        indices = [self.fresh(f"{name}_i{dim}") for dim in range(len(shape))]
+        self.body.append(
+            f"{value} = tensor.pad {input} low[{', '.join(map(str, low))}] "
+            f"high[{', '.join(map(str, high))}] {{"
+        )
+        self.body.append(f"^bb0({', '.join(f'%{index}: index' for index in indices)}):")
+        self.body.append(f"{self.indent}tensor.yield {scalar} : {scalar.element_type}")
+        self.body.append(f"}} : {input.type} to {value.type}")
+        return value
+
     def softmax(self, name: str, input: TensorValue, dimension: int) -> TensorValue:
         """``linalg.softmax`` of ``input`` along ``dimension``."""
         empty = self.empty(f"{name}_empty", input.shape)
@@ -252,7 +292,8 @@ class FunctionWriter:
         continuation = " " * len(signature_start)
         result_types = ", ".join(result.type for result in results)
         arguments = f",\n{continuation}".join(self.arguments)
-        lines.append(f"{signature_start}{arguments}) -> {result_types} {{")
+        signature_results = result_types if len(results) == 1 else f"({result_types})"
+        lines.append(f"{signature_start}{arguments}) -> {signature_results} {{")
         lines.extend(f"{self.indent * 2}{line}" for line in self.body)
         returned = ", ".join(str(result) for result in results)
         lines.append(f"{self.indent * 2}func.return {returned} : {result_types}")
