@@ -38,12 +38,29 @@ What each op does
 
 Total cycles are the sum of the phases' cycles (bulk-synchronous phases do not
 overlap).
+
+Keeping it fast
+===============
+
+- ``f16`` buffers are held as ``float32`` rounded to half precision (``half_in_single``
+  in :mod:`t10.runtime.linalg_numpy`): the same values, without numpy's slow
+  ``float16`` casts on every operand of every step.
+- What only depends on attributes (which cores hold which boxes of a place, how a
+  relayout is priced, how a reduce-scatter groups its cores) is planned once and
+  cached by value across runs, so a program run again only moves and computes data.
+- Where most cores' boxes fill their buffers, a masked ``tile.compute`` runs once on
+  every core's whole buffers, then puts back the results of the other cores and runs
+  those by groups: gathering the most cores into a copy costs more than computing a
+  few cores' padding in vain.
+- A buffer's array is made when first read (most are written first) and dropped
+  after its last use, so memory is reused rather than grown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import prod
 from typing import Any
 
@@ -55,21 +72,24 @@ from xdsl.ir import Block, Operation, SSAValue
 from t10.dialects import tile
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, Mesh2D
-from t10.passes.iteration_space import OpClass, iteration_space
-from t10.runtime.linalg_numpy import Array, numpy_dtype, to_element_type
+from t10.passes.iteration_space import IterationSpace, OpClass, iteration_space
+from t10.runtime.linalg_numpy import Array, evaluate, numpy_dtype, to_element_type
 from t10.runtime.reference import execute_ops
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-_COMBINERS: dict[str, tuple[np.ufunc, float]] = {
-    "add": (np.add, 0.0),
-    "mul": (np.multiply, 1.0),
-    "max": (np.maximum, -np.inf),
-    "min": (np.minimum, np.inf),
+_Cores = slice | IntArray
+"""Some of the cores, as an index of the core axis."""
+
+_COMBINERS: dict[str, np.ufunc] = {
+    "add": np.add,
+    "mul": np.multiply,
+    "max": np.maximum,
+    "min": np.minimum,
 }
-"""Each reduce-scatter combiner's ufunc and identity."""
+"""Each reduce-scatter combiner's ufunc."""
 
 
 class SimulationError(Exception):
@@ -133,9 +153,8 @@ class _Placement:
         return f"buffer {self.name} at bytes [{self.offset}, {self.end})"
 
 
-def _compute_op_cycles(op: Operation, chip: Chip) -> float:
+def _compute_op_cycles(space: IterationSpace, chip: Chip) -> float:
     """Cycles of one linalg op on one core, by the formula of its op class."""
-    space = iteration_space(op)
     extents = space.loop_extents
     points = prod(extents)
     if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
@@ -186,8 +205,12 @@ class _Machine:
         self.chip = chip
         self.cores = program.cores.value.data
         self.progress = progress
-        self.buffers: dict[SSAValue, Array] = {}
+        self.buffers = _Buffers(self.cores)
         self.host: dict[SSAValue, Array] = {}
+        self.dead_after: dict[Operation, list[SSAValue]] = {}
+        """Per op, the buffers it is the last user of (in their alloc's block)."""
+        self.dying: list[SSAValue] = []
+        """Buffers whose last user has run: their arrays are dropped at the next flush."""
         self.placements = self._placements()
         self.placed: list[_Placement] = []
         self.peak_bytes = 0
@@ -200,8 +223,8 @@ class _Machine:
         self.pending_exchanges: list[tile.ExchangeOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
-        self.box_cache: dict[tile.PlaceAttr, list[tuple[IntArray, IntArray, tuple[int, ...]]]] = {}
-        self.masks: dict[tile.ComputeOp, list[tuple[IntArray, list[tuple[int, ...]]]]] = {}
+        self.masks: dict[tile.ComputeOp, _MaskPlan] = {}
+        self.spaces: dict[Operation, IterationSpace] = {}
 
     def _placements(self) -> dict[tile.AllocOp, _Placement]:
         """Every buffer's SRAM range and live range, as ``tile.program`` defines them."""
@@ -212,16 +235,26 @@ class _Machine:
                 continue
             block = op.parent_block()
             last = position[op]
+            last_user: Operation = op
             for use in op.buffer.uses:
                 user = use.operation
                 while user.parent_block() is not block:
                     parent = user.parent_op()
                     assert parent is not None
                     user = parent
-                last = max(last, position[user] + sum(1 for _ in user.walk()) - 1)
+                end = position[user] + sum(1 for _ in user.walk()) - 1
+                if end > last:
+                    last, last_user = end, user
+            self.dead_after.setdefault(last_user, []).append(op.buffer)
             name = f"%{op.buffer.name_hint}" if op.buffer.name_hint else f"#{index}"
             placements[op] = _Placement(name, op.offset_bytes(), op.end_bytes(), position[op], last)
         return placements
+
+    def space(self, op: Operation) -> IterationSpace:
+        """The iteration space of linalg ``op``, worked out once per run."""
+        if op not in self.spaces:
+            self.spaces[op] = iteration_space(op)
+        return self.spaces[op]
 
     def phase(self, kind: str, label: str, cycles: float, core_cycles: FloatArray | None = None):
         recorded = Phase(
@@ -243,6 +276,10 @@ class _Machine:
         if self.pending_exchanges:
             self._run_exchanges(self.pending_exchanges)
             self.pending_exchanges = []
+        # Dead buffers' memory is reused by the next ones instead of growing the process.
+        for buffer in self.dying:
+            self.buffers.pop(buffer, None)
+        self.dying = []
 
     def _run_exchanges(self, exchanges: Sequence[tile.ExchangeOp]) -> None:
         received = [(op, op.transfers(), self.buffers[op.source]) for op in exchanges]
@@ -290,40 +327,44 @@ class _Machine:
 
     def run_block(self, block: Block) -> None:
         for op in block.ops:
-            if isinstance(op, tile.ExchangeOp):
-                if self.pending_compute:
-                    self.flush()
-                self.operator = _operator(op)
-                self.pending_exchanges.append(op)
-                continue
-            if isinstance(op, tile.ComputeOp):
-                if self.pending_exchanges:
-                    self.flush()
-                self.operator = _operator(op)
-                self.compute(op)
-                continue
-            self.flush()
+            self.run_op(op)
+            self.dying.extend(self.dead_after.get(op, ()))
+
+    def run_op(self, op: Operation) -> None:
+        if isinstance(op, tile.ExchangeOp):
+            if self.pending_compute:
+                self.flush()
             self.operator = _operator(op)
-            if isinstance(op, tile.AllocOp):
-                self.alloc(op)
-            elif isinstance(op, tile.SyncOp):
-                self.phase("sync", "tile.sync", self.chip.sync.cycles)
-                self.superstep += 1
-            elif isinstance(op, tile.HostWriteOp):
-                self.host_write(op)
-            elif isinstance(op, tile.HostReadOp):
-                self.host_read(op)
-            elif isinstance(op, tile.HostGatherOp):
-                self.host_gather(op)
-            elif isinstance(op, tile.RelayoutOp):
-                self.relayout(op)
-            elif isinstance(op, tile.ReduceScatterOp):
-                self.reduce_scatter(op)
-            elif isinstance(op, tile.RepeatOp):
-                for _ in range(op.count.value.data):
-                    self.run_block(op.body.block)
-            elif not isinstance(op, tile.ReturnOp):
-                raise SimulationError(f"{op.name} is not a tile op the simulator runs")
+            self.pending_exchanges.append(op)
+            return
+        if isinstance(op, tile.ComputeOp):
+            if self.pending_exchanges:
+                self.flush()
+            self.operator = _operator(op)
+            self.compute(op)
+            return
+        self.flush()
+        self.operator = _operator(op)
+        if isinstance(op, tile.AllocOp):
+            self.alloc(op)
+        elif isinstance(op, tile.SyncOp):
+            self.phase("sync", "tile.sync", self.chip.sync.cycles)
+            self.superstep += 1
+        elif isinstance(op, tile.HostWriteOp):
+            self.host_write(op)
+        elif isinstance(op, tile.HostReadOp):
+            self.host_read(op)
+        elif isinstance(op, tile.HostGatherOp):
+            self.host_gather(op)
+        elif isinstance(op, tile.RelayoutOp):
+            self.relayout(op)
+        elif isinstance(op, tile.ReduceScatterOp):
+            self.reduce_scatter(op)
+        elif isinstance(op, tile.RepeatOp):
+            for _ in range(op.count.value.data):
+                self.run_block(op.body.block)
+        elif not isinstance(op, tile.ReturnOp):
+            raise SimulationError(f"{op.name} is not a tile op the simulator runs")
 
     def alloc(self, op: tile.AllocOp) -> None:
         placement = self.placements[op]
@@ -350,17 +391,13 @@ class _Machine:
             other.end - other.offset for other in live if other.first <= placement.first
         )
         self.peak_bytes = max(self.peak_bytes, live_bytes + placement.end - placement.offset)
-        buffer_type = op.buffer.type
-        assert isinstance(buffer_type, tile.BufferType)
-        dtype = numpy_dtype(buffer_type.element_type)
-        fill = np.nan if np.issubdtype(dtype, np.floating) else 0
-        self.buffers[op.buffer] = np.full((self.cores, *buffer_type.get_shape()), fill, dtype)
+        self.buffers.pop(op.buffer, None)
 
     def compute(self, op: tile.ComputeOp) -> None:
         if op not in self.compute_cost:
             linalg_ops = [inner for inner in op.body.block.ops if inner.name.startswith("linalg.")]
             label = ", ".join(inner.name for inner in linalg_ops)
-            cycles = sum(_compute_op_cycles(inner, self.chip) for inner in linalg_ops)
+            cycles = sum(_compute_op_cycles(self.space(inner), self.chip) for inner in linalg_ops)
             self.compute_cost[op] = (label, cycles)
         self.pending_compute.append(self.compute_cost[op])
         if op.steps is not None:
@@ -371,13 +408,11 @@ class _Machine:
             argument: self.buffers[buffer]
             for argument, buffer in zip(block.args, (*op.inputs, *op.outputs), strict=True)
         }
-        execute_ops(block.ops, values)
+        _execute_body(block.ops, values, typed_shapes=True)
         terminator = block.last_op
         assert isinstance(terminator, tile.YieldOp)
         for buffer, yielded in zip(op.outputs, terminator.arguments, strict=True):
-            buffer_type = buffer.type
-            assert isinstance(buffer_type, tile.BufferType)
-            result = to_element_type(values[yielded], buffer_type.element_type)
+            result = _held(values[yielded], buffer)
             if result.shape[0] != self.cores:
                 result = np.repeat(result, self.cores, axis=0)
             self.buffers[buffer] = result
@@ -386,14 +421,35 @@ class _Machine:
         """Run ``op``'s body on each core's valid box of loops only, one numpy call per
         group of cores whose boxes have the same valid extents."""
         if op not in self.masks:
-            self.masks[op] = _valid_groups(op, steps)
+            self.masks[op] = _valid_groups(op, steps, self.cores, self.space)
+        plan = self.masks[op]
         block = op.body.block
         buffers = (*op.inputs, *op.outputs)
         arrays = [self.buffers[buffer] for buffer in buffers]
-        results = [array.copy() for array in arrays[len(op.inputs) :]]
         terminator = block.last_op
         assert isinstance(terminator, tile.YieldOp)
-        for cores, extents in self.masks[op]:
+        if plan.outside_bulk is None:
+            results = [array.copy() for array in arrays[len(op.inputs) :]]
+        else:
+            values = dict(zip(block.args, arrays, strict=True))
+            # Cores outside the bulk compute on their padding too: their floating-point
+            # errors are as meaningless as their results, which are put back below.
+            with np.errstate(all="ignore"):
+                _execute_body(block.ops, values, typed_shapes=True)
+            results = []
+            for yielded, buffer, old in zip(
+                terminator.arguments, op.outputs, arrays[len(op.inputs) :], strict=True
+            ):
+                result = _held(values[yielded], buffer)
+                if (
+                    result.shape != old.shape
+                    or not result.flags.writeable
+                    or any(np.may_share_memory(result, array) for array in arrays)
+                ):
+                    result = np.array(np.broadcast_to(result, old.shape))
+                result[plan.outside_bulk] = old[plan.outside_bulk]
+                results.append(result)
+        for cores, extents in plan.groups:
             regions = tuple(
                 (cores, *(slice(0, extent) for extent in operand_extents))
                 for operand_extents in extents
@@ -402,7 +458,7 @@ class _Machine:
                 argument: array[region]
                 for argument, array, region in zip(block.args, arrays, regions, strict=True)
             }
-            execute_ops(block.ops, values, typed_shapes=False)
+            _execute_body(block.ops, values, typed_shapes=False)
             for result, yielded, buffer, region in zip(
                 results,
                 terminator.arguments,
@@ -410,9 +466,7 @@ class _Machine:
                 regions[len(op.inputs) :],
                 strict=True,
             ):
-                buffer_type = buffer.type
-                assert isinstance(buffer_type, tile.BufferType)
-                result[region] = to_element_type(values[yielded], buffer_type.element_type)
+                result[region] = _held(values[yielded], buffer)
         for buffer, result in zip(op.outputs, results, strict=True):
             self.buffers[buffer] = result
 
@@ -446,141 +500,111 @@ class _Machine:
                 f"{[np.unravel_index(block, counts) for block in missing[:4]]} are on no core"
             )
         blocks = self.buffers[op.source][first_core]
-        self.host[op.tensor] = _unblocks(blocks, counts)
+        self.host[op.tensor] = to_element_type(
+            _unblocks(blocks, counts), _buffer_type(op.source).element_type
+        )
         self.host_bytes += len(held) * _buffer_bytes(op.source)
 
     # Placed data ------------------------------------------------------------
 
-    def _boxes(self, place: tile.PlaceAttr) -> list[tuple[IntArray, IntArray, tuple[int, ...]]]:
-        """The cores of ``place`` grouped by the valid extents of their tensor boxes:
-        (cores, their box origins, the extents); cores holding nothing are left out."""
-        if place not in self.box_cache:
-            origin, extents = place.tensor_boxes()
-            held = np.flatnonzero((extents > 0).all(axis=1))
-            rows, inverse = np.unique(extents[held], axis=0, return_inverse=True)
-            inverse = inverse.reshape(-1)
-            self.box_cache[place] = [
-                (held[inverse == index], origin[held[inverse == index]], tuple(int(e) for e in row))
-                for index, row in enumerate(rows)
-            ]
-        return self.box_cache[place]
-
     def _placed_into(self, image: Array, dest: SSAValue, place: tile.PlaceAttr) -> int:
         """Write the valid elements of ``dest`` under ``place`` from the host-shaped
         ``image`` (padding becomes zero); returns how many elements were written."""
-        array = np.zeros_like(self.buffers[dest])
-        written = 0
-        for cores, origin, extents in self._boxes(place):
-            windows = np.lib.stride_tricks.sliding_window_view(image, extents)
-            array[(cores, *(slice(0, extent) for extent in extents))] = windows[tuple(origin.T)]
-            written += len(cores) * prod(extents)
+        buffer_shape = tuple(_buffer_type(dest).get_shape())
+        image = image.astype(_held_dtype(dest), copy=False)
+        plan = _placement_plan(place, image.shape, self.cores, buffer_shape)
+        if plan.whole is None:
+            array = np.zeros((self.cores, *buffer_shape), image.dtype)
+        else:
+            array = np.lib.stride_tricks.sliding_window_view(image, buffer_shape)[plan.whole]
+            array[plan.unfilled] = 0
+        for group in plan.partial:
+            windows = np.lib.stride_tricks.sliding_window_view(image, group.extents)
+            array[group.region] = windows[group.origins]
         self.buffers[dest] = array
-        return written
+        return plan.written
 
     def _image(
         self, sources: Sequence[SSAValue], places: Sequence[tile.PlaceAttr], shape: Sequence[int]
-    ) -> tuple[Array, BoolArray]:
-        """The host tensor the ``sources`` hold under ``places``, and which of its elements
-        some core holds."""
+    ) -> Array:
+        """The host tensor the ``sources`` hold under ``places`` (NaN or 0 where no core
+        holds an element: see :func:`_first_uncovered`)."""
         dtype = self.buffers[sources[0]].dtype
         image = np.full(shape, np.nan if np.issubdtype(dtype, np.floating) else 0, dtype)
-        covered = np.zeros(shape, dtype=bool)
         for source, place in zip(sources, places, strict=True):
-            for cores, origin, extents in self._boxes(place):
-                region = (cores, *(slice(0, extent) for extent in extents))
-                for target, values in ((image, self.buffers[source][region]), (covered, True)):
-                    windows = np.lib.stride_tricks.sliding_window_view(
-                        target, extents, writeable=True
-                    )
-                    windows[tuple(origin.T)] = values
-        return image, covered
+            for group in _box_groups(place):
+                windows = np.lib.stride_tricks.sliding_window_view(
+                    image, group.extents, writeable=True
+                )
+                windows[group.origins] = self.buffers[source][group.region]
+        return image
 
     def host_gather(self, op: tile.HostGatherOp) -> None:
         tensor_type = op.tensor.type
         assert isinstance(tensor_type, TensorType)
         shape = tuple(tensor_type.get_shape())
-        image, covered = self._image(list(op.sources), list(op.places.data), shape)
-        if not covered.all():
-            missing = np.unravel_index(int(np.flatnonzero(~covered)[0]), shape)
+        places = tuple(op.places.data)
+        uncovered = _first_uncovered(places, shape)
+        if uncovered is not None:
+            missing = np.unravel_index(uncovered, shape)
             raise SimulationError(
                 f"tile.host_gather: element {[int(index) for index in missing]} of the "
                 f"{list(shape)} tensor is on no core"
             )
-        self.host[op.tensor] = image
-        self.host_bytes += image.size * image.itemsize
+        image = self._image(list(op.sources), places, shape)
+        self.host[op.tensor] = to_element_type(image, tensor_type.get_element_type())
+        self.host_bytes += image.size * numpy_dtype(tensor_type.get_element_type()).itemsize
 
     def relayout(self, op: tile.RelayoutOp) -> None:
-        shape = op.tensor_shape()
-        image, covered = self._image(list(op.sources), list(op.source_places.data), shape)
-        for dest, place in zip(op.dests, op.dest_places.data, strict=True):
-            for _, origin, extents in self._boxes(place):
-                windows = np.lib.stride_tricks.sliding_window_view(covered, extents)
-                if not windows[tuple(origin.T)].all():
-                    raise SimulationError(
-                        f"tile.relayout into {self._name(dest)}: some elements it needs are "
-                        "on no core"
-                    )
+        shape = tuple(op.tensor_shape())
+        places = tuple(op.source_places.data)
+        image = self._image(list(op.sources), places, shape)
+        lacking = _lacking_dests(places, shape, tuple(op.dest_places.data))
+        for index, (dest, place) in enumerate(zip(op.dests, op.dest_places.data, strict=True)):
+            if index in lacking:
+                raise SimulationError(
+                    f"tile.relayout into {self._name(dest)}: some elements it needs are on no core"
+                )
             self._placed_into(image, dest, place)
         core_cycles = self._relayout_cycles(op)
         label = ", ".join(self._name(dest) for dest in op.dests)
         self.phase("exchange", f"relayout -> {label}", float(core_cycles.max()), core_cycles)
 
     def _relayout_cycles(self, op: tile.RelayoutOp) -> FloatArray:
-        """
-        Per core: cycles to receive the valid destination elements that no source
-        buffer on the core holds, one sender at a time. A core's buffers of one
-        tensor hold disjoint slices, so what it holds of a destination box is the
-        sum of the box's overlaps with them.
-        """
+        """Per core: cycles to receive the bytes :func:`_relayout_bytes` counts, one sender
+        at a time."""
         if op not in self.exchange_cost:
-            sources = [place.tensor_boxes() for place in op.source_places.data]
-            received = np.zeros(self.cores)
-            for dest, place in zip(op.dests, op.dest_places.data, strict=True):
-                origin, extents = place.tensor_boxes()
-                cores = len(origin)
-                wanted = np.prod(extents, axis=1).astype(np.float64)
-                held = np.zeros(cores)
-                for source_origin, source_extents in sources:
-                    count = min(cores, len(source_origin))
-                    low = np.maximum(origin[:count], source_origin[:count])
-                    high = np.minimum(
-                        (origin + extents)[:count], (source_origin + source_extents)[:count]
-                    )
-                    held[:count] += np.prod(np.maximum(high - low, 0), axis=1)
-                dest_type = _buffer_type(dest)
-                element_bytes = dest_type.byte_size() / max(1, prod(dest_type.get_shape()))
-                received[:cores] += np.maximum(wanted - held, 0) * element_bytes
+            received = _relayout_bytes(
+                tuple(op.source_places.data),
+                tuple(op.dest_places.data),
+                tuple(_buffer_type(dest) for dest in op.dests),
+                self.cores,
+            )
             self.exchange_cost[op] = np.asarray(cost.shift_cycles(self.chip, received))
         return self.exchange_cost[op]
 
     def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
         source_place, dest_place = op.source_place, op.dest_place
         cores = source_place.core_count()
-        start, _ = source_place.loop_boxes()
-        used = sorted(source_place.map.data.used_dims())
-        _, group = np.unique(start[:, used], axis=0, return_inverse=True)
-        group = group.reshape(-1)
-        source = self.buffers[op.source][:cores]
-        accumulator = source.astype(np.float64) if source.dtype.kind == "f" else source
-        ufunc, identity = _COMBINERS[op.combiner.data]
-        combined = np.full((int(group.max()) + 1, *source.shape[1:]), identity, accumulator.dtype)
-        ufunc.at(combined, group, accumulator)
-        source_origin, _ = source_place.tensor_boxes()
-        dest_origin, _ = dest_place.tensor_boxes()
-        dest_shape = _buffer_type(op.dest).get_shape()
-        local = np.stack(np.unravel_index(np.arange(prod(dest_shape)), dest_shape), axis=1)
-        within = (dest_origin - source_origin)[:, None, :] + local[None, :, :]
-        within = np.minimum(within, np.asarray(source.shape[1:]) - 1)
-        flat = np.asarray(
-            np.ravel_multi_index(tuple(within.transpose(2, 0, 1)), source.shape[1:]), np.int64
+        dest_type = _buffer_type(op.dest)
+        dest_shape = tuple(dest_type.get_shape())
+        order, group_starts, chunk_index = _reduce_scatter_plan(
+            source_place, dest_place, tuple(_buffer_type(op.source).get_shape()), dest_shape
         )
-        chunks = np.take_along_axis(combined[group].reshape(cores, -1), flat, axis=1)
+        source = np.take(self.buffers[op.source][:cores], order, axis=0).reshape(cores, -1)
+        combined = _COMBINERS[op.combiner.data].reduceat(
+            source,
+            group_starts,
+            axis=0,
+            dtype=np.float64 if source.dtype.kind == "f" else source.dtype,
+        )
+        chunks = np.take(combined, chunk_index)
         dest = self.buffers[op.dest].copy()
-        dest[:cores] = to_element_type(chunks, _buffer_type(op.dest).element_type).reshape(
+        dest[:cores] = to_element_type(chunks, dest_type.element_type, half_in_single=True).reshape(
             cores, *dest_shape
         )
         self.buffers[op.dest] = dest
-        chunk_bytes = np.array(_buffer_type(op.dest).byte_size())
+        chunk_bytes = np.array(dest_type.byte_size())
         name = self._name(op.source)
         for _ in range(op.copies() - 1):
             for _ in range(self.chip.sync.syncs_per_shift):
@@ -598,6 +622,264 @@ class _Machine:
             )
 
 
+def _execute_body(ops: Iterable[Operation], values: dict[SSAValue, Array], typed_shapes: bool):
+    """:func:`~t10.runtime.reference.execute_ops` on the simulator's buffers, whose ``f16``
+    is held as ``float32`` (see ``half_in_single`` in :mod:`t10.runtime.linalg_numpy`)."""
+    for op in ops:
+        if isinstance(op, tile.YieldOp):
+            return
+        if op.name.startswith("linalg."):
+            results = evaluate(
+                op,
+                [values[operand] for operand in op.operands],
+                typed_shapes=typed_shapes,
+                half_in_single=True,
+            )
+            values.update(zip(op.results, results, strict=True))
+        else:
+            execute_ops((op,), values, typed_shapes=typed_shapes)
+
+
+class _Buffers(dict[SSAValue, Array]):
+    """Every buffer's array on every core, shape ``(cores, *buffer_shape)``. A buffer
+    allocated and not written yet is made when first read, filled with NaN (0 for
+    integers) so that reading it before writing shows; most are written first."""
+
+    def __init__(self, cores: int):
+        super().__init__()
+        self.cores = cores
+
+    def __missing__(self, buffer: SSAValue) -> Array:
+        dtype = _held_dtype(buffer)
+        fill = np.nan if np.issubdtype(dtype, np.floating) else 0
+        array = np.full((self.cores, *_buffer_type(buffer).get_shape()), fill, dtype)
+        self[buffer] = array
+        return array
+
+
+def _held_dtype(buffer: SSAValue) -> np.dtype[np.generic]:
+    """The numpy type the simulator holds ``buffer``'s elements in (``f16``: ``float32``)."""
+    return numpy_dtype(_buffer_type(buffer).element_type, half_in_single=True)
+
+
+def _held(values: Array, buffer: SSAValue) -> Array:
+    """``values`` of ``buffer``'s element type as the simulator holds them."""
+    if values.dtype == _held_dtype(buffer):
+        return values
+    return to_element_type(values, _buffer_type(buffer).element_type, half_in_single=True)
+
+
+_PLANS = 256
+"""How many plans of each kind stay cached. Plans depend only on attributes (places,
+types), compared by value, so a program run again reuses them."""
+
+
+@lru_cache(maxsize=_PLANS)
+def _tensor_boxes(place: tile.PlaceAttr) -> tuple[IntArray, IntArray]:
+    """``place.tensor_boxes()``, which several plans read."""
+    origin, extents = place.tensor_boxes()
+    return _frozen(origin), _frozen(extents)
+
+
+def _distinct_rows(rows: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct rows of ``rows`` in ascending order and, per row, the index of its
+    distinct row: ``np.unique(rows, axis=0, return_inverse=True)``, keyed by one integer
+    per row instead of comparing rows."""
+    low = rows.min(axis=0, initial=0)
+    spans = tuple(int(span) for span in rows.max(axis=0, initial=0) - low + 1)
+    if not spans or prod(spans) >= 2**62:
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    keys = np.ravel_multi_index(tuple((rows - low).T), spans)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return rows[first], inverse.reshape(-1)
+
+
+@dataclass(frozen=True)
+class _BoxGroup:
+    """Cores of a place whose tensor boxes have the same valid extents."""
+
+    region: tuple[_Cores | slice, ...]
+    """Index of the group's valid elements in a buffer: its cores, then the extents."""
+    origins: tuple[IntArray, ...]
+    """Index of the group's boxes in a window view of the tensor: their origins."""
+    extents: tuple[int, ...]
+    count: int
+    """How many cores the group holds."""
+
+
+@lru_cache(maxsize=_PLANS)
+def _box_groups(place: tile.PlaceAttr) -> tuple[_BoxGroup, ...]:
+    """The cores of ``place`` grouped by the valid extents of their tensor boxes; cores
+    holding nothing are left out."""
+    origin, extents = _tensor_boxes(place)
+    held = np.flatnonzero((extents > 0).all(axis=1))
+    rows, inverse = _distinct_rows(extents[held])
+    groups: list[_BoxGroup] = []
+    for index, row in enumerate(rows):
+        cores = held[inverse == index]
+        group_extents = tuple(int(extent) for extent in row)
+        groups.append(
+            _BoxGroup(
+                (_core_index(cores), *(slice(0, extent) for extent in group_extents)),
+                tuple(_frozen(row) for row in origin[cores].T),
+                group_extents,
+                len(cores),
+            )
+        )
+    return tuple(groups)
+
+
+def _core_index(cores: IntArray) -> _Cores:
+    """``cores`` (ascending) as an index of the core axis: a slice when consecutive, so
+    that reading and writing buffers through it takes views, not copies."""
+    if int(cores[-1]) - int(cores[0]) + 1 == len(cores):
+        return slice(int(cores[0]), int(cores[-1]) + 1)
+    return _frozen(cores)
+
+
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``array`` made read-only: cached plans are shared by every run."""
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True)
+class _PlacementPlan:
+    """How to fill a buffer from the host tensor under a place: one window per core
+    where the window fills the buffer, then the cores whose box is smaller."""
+
+    whole: tuple[IntArray, ...] | None
+    """Every core's buffer-sized window origin (in bounds; for cores not filling their
+    buffer, anywhere); ``None``: no core fills its buffer."""
+    unfilled: IntArray
+    """Cores not filling their buffer: zeroed after the whole windows."""
+    partial: tuple[_BoxGroup, ...]
+    """The groups written one by one: those not filling their buffer (all with no
+    ``whole``)."""
+    written: int
+    """How many elements hold data."""
+
+
+@lru_cache(maxsize=_PLANS)
+def _placement_plan(
+    place: tile.PlaceAttr, shape: tuple[int, ...], cores: int, buffer_shape: tuple[int, ...]
+) -> _PlacementPlan:
+    """How to fill ``(cores, *buffer_shape)`` buffers from a ``shape`` tensor under ``place``."""
+    groups = _box_groups(place)
+    written = sum(group.count * prod(group.extents) for group in groups)
+    full = [group for group in groups if group.extents == buffer_shape]
+    if not full or any(size > extent for size, extent in zip(buffer_shape, shape, strict=True)):
+        return _PlacementPlan(None, np.zeros(0, np.int64), groups, written)
+    origin, _ = _tensor_boxes(place)
+    origins = np.zeros((cores, len(shape)), np.int64)
+    origins[: len(origin)] = origin
+    np.clip(origins, 0, np.asarray(shape) - np.asarray(buffer_shape), out=origins)
+    filled = np.zeros(cores, bool)
+    for group in full:
+        filled[group.region[0]] = True
+    partial = tuple(group for group in groups if group.extents != buffer_shape)
+    return _PlacementPlan(
+        tuple(_frozen(row) for row in origins.T), _frozen(np.flatnonzero(~filled)), partial, written
+    )
+
+
+def _covered(places: tuple[tile.PlaceAttr, ...], shape: tuple[int, ...]) -> BoolArray:
+    """Which elements of the ``shape`` tensor some core holds under one of ``places``."""
+    covered = np.zeros(shape, dtype=bool)
+    for place in places:
+        for group in _box_groups(place):
+            windows = np.lib.stride_tricks.sliding_window_view(
+                covered, group.extents, writeable=True
+            )
+            windows[group.origins] = True
+    return covered
+
+
+@lru_cache(maxsize=_PLANS)
+def _first_uncovered(places: tuple[tile.PlaceAttr, ...], shape: tuple[int, ...]) -> int | None:
+    """The flat index of the first element of the ``shape`` tensor no core holds under
+    ``places``, if any."""
+    uncovered = np.flatnonzero(~_covered(places, shape))
+    return int(uncovered[0]) if len(uncovered) else None
+
+
+@lru_cache(maxsize=_PLANS)
+def _lacking_dests(
+    places: tuple[tile.PlaceAttr, ...],
+    shape: tuple[int, ...],
+    dest_places: tuple[tile.PlaceAttr, ...],
+) -> frozenset[int]:
+    """The positions of the ``dest_places`` under which some core needs an element of the
+    ``shape`` tensor that no core holds under ``places``."""
+    covered = _covered(places, shape)
+    return frozenset(
+        index
+        for index, place in enumerate(dest_places)
+        if not all(
+            np.lib.stride_tricks.sliding_window_view(covered, group.extents)[group.origins].all()
+            for group in _box_groups(place)
+        )
+    )
+
+
+@lru_cache(maxsize=_PLANS)
+def _relayout_bytes(
+    source_places: tuple[tile.PlaceAttr, ...],
+    dest_places: tuple[tile.PlaceAttr, ...],
+    dest_types: tuple[tile.BufferType, ...],
+    cores: int,
+) -> FloatArray:
+    """
+    Per core: bytes of the valid destination elements that no source buffer on the
+    core holds. A core's buffers of one tensor hold disjoint slices, so what it holds
+    of a destination box is the sum of the box's overlaps with them.
+    """
+    sources = [_tensor_boxes(place) for place in source_places]
+    received = np.zeros(cores)
+    for place, dest_type in zip(dest_places, dest_types, strict=True):
+        origin, extents = _tensor_boxes(place)
+        count = len(origin)
+        wanted = np.prod(extents, axis=1).astype(np.float64)
+        held = np.zeros(count)
+        for source_origin, source_extents in sources:
+            common = min(count, len(source_origin))
+            low = np.maximum(origin[:common], source_origin[:common])
+            high = np.minimum(
+                (origin + extents)[:common], (source_origin + source_extents)[:common]
+            )
+            held[:common] += np.prod(np.maximum(high - low, 0), axis=1)
+        element_bytes = dest_type.byte_size() / max(1, prod(dest_type.get_shape()))
+        received[:count] += np.maximum(wanted - held, 0) * element_bytes
+    return _frozen(received)
+
+
+@lru_cache(maxsize=_PLANS)
+def _reduce_scatter_plan(
+    source_place: tile.PlaceAttr,
+    dest_place: tile.PlaceAttr,
+    source_shape: tuple[int, ...],
+    dest_shape: tuple[int, ...],
+) -> tuple[IntArray, IntArray, IntArray]:
+    """How a reduce-scatter combines and cuts: the source cores ordered by their group
+    (cores with the same box on the loops the source map uses hold partial values of the
+    same elements), where each group starts in that order, and per destination element
+    of every core, its flat index in the (groups, source elements) combined values."""
+    start, _ = source_place.loop_boxes()
+    used = sorted(source_place.map.data.used_dims())
+    _, group = _distinct_rows(start[:, used])
+    order = np.argsort(group, kind="stable")
+    group_starts = np.flatnonzero(np.diff(group[order], prepend=-1))
+    source_origin, _ = _tensor_boxes(source_place)
+    dest_origin, _ = _tensor_boxes(dest_place)
+    local = np.stack(np.unravel_index(np.arange(prod(dest_shape)), dest_shape), axis=1)
+    within = (dest_origin - source_origin)[:, None, :] + local[None, :, :]
+    within = np.minimum(within, np.asarray(source_shape) - 1)
+    flat = np.ravel_multi_index(tuple(within.transpose(2, 0, 1)), source_shape)
+    chunk_index = np.asarray(group[:, None] * prod(source_shape) + flat, np.int64)
+    return _frozen(order), _frozen(group_starts), _frozen(chunk_index)
+
+
 def _operator(op: Operation) -> str:
     """The operator ``op`` was made for: its ``t10.op`` attribute (set by t10-lower-to-tile)."""
     name = op.attributes.get("t10.op")
@@ -610,9 +892,26 @@ def _buffer_type(value: SSAValue) -> tile.BufferType:
     return buffer_type
 
 
+@dataclass(frozen=True)
+class _MaskPlan:
+    """How a ``tile.compute`` with steps runs on its cores' valid boxes."""
+
+    groups: list[tuple[_Cores, list[tuple[int, ...]]]]
+    """Cores whose boxes have the same valid extents, with each operand's extents: one
+    numpy call each, on those cores and extents only."""
+    outside_bulk: IntArray | None
+    """If not ``None``, the body first runs once on every core's whole buffers, and the
+    results of the cores listed here (those not filling their buffers, run by
+    ``groups``, or doing nothing) are put back: when most cores fill their buffers, this
+    saves gathering them into a copy."""
+
+
 def _valid_groups(
-    op: tile.ComputeOp, steps: tile.PlaceAttr
-) -> list[tuple[IntArray, list[tuple[int, ...]]]]:
+    op: tile.ComputeOp,
+    steps: tile.PlaceAttr,
+    cores_count: int,
+    space_of: Callable[[Operation], IterationSpace],
+) -> _MaskPlan:
     """The cores of ``op`` grouped by the valid extents of their boxes of loops, with
     each group's valid extents of every operand (cores with an empty box do nothing)."""
     block = op.body.block
@@ -621,18 +920,14 @@ def _valid_groups(
         raise SimulationError(
             "a tile.compute with steps must hold one linalg op on its block arguments in order"
         )
-    space = iteration_space(structured[0])
+    space = space_of(structured[0])
     if space.num_loops != len(steps.loop_extents()):
         raise SimulationError(
             f"tile.compute steps place {len(steps.loop_extents())} loops but "
             f"{structured[0].name} has {space.num_loops}"
         )
-    _, valid = steps.loop_boxes()
-    active = np.flatnonzero((valid > 0).all(axis=1))
-    rows, inverse = np.unique(valid[active], axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    groups: list[tuple[IntArray, list[tuple[int, ...]]]] = []
-    for index, row in enumerate(rows):
+    groups: list[tuple[_Cores, list[tuple[int, ...]]]] = []
+    for cores, row in _loop_groups(steps):
         extents = [
             tuple(
                 int(size)
@@ -640,8 +935,33 @@ def _valid_groups(
             )
             for access in space.operands
         ]
-        groups.append((active[inverse == index], extents))
-    return groups
+        groups.append((cores, extents))
+    shapes = [tuple(_buffer_type(buffer).get_shape()) for buffer in (*op.inputs, *op.outputs)]
+    sizes = [
+        len(range(cores_count)[cores]) if isinstance(cores, slice) else len(cores)
+        for cores, _ in groups
+    ]
+    largest = int(np.argmax(sizes)) if groups else 0
+    if not groups or groups[largest][1] != shapes or 2 * sizes[largest] < sum(sizes):
+        return _MaskPlan(groups, None)
+    in_bulk = np.zeros(cores_count, bool)
+    in_bulk[groups[largest][0]] = True
+    return _MaskPlan(
+        [group for index, group in enumerate(groups) if index != largest],
+        np.flatnonzero(~in_bulk),
+    )
+
+
+@lru_cache(maxsize=_PLANS)
+def _loop_groups(steps: tile.PlaceAttr) -> tuple[tuple[_Cores, IntArray], ...]:
+    """The cores of ``steps`` grouped by the valid extents of their boxes of loops, with
+    those extents; cores with an empty box are left out."""
+    _, valid = steps.loop_boxes()
+    active = np.flatnonzero((valid > 0).all(axis=1))
+    rows, inverse = _distinct_rows(valid[active])
+    return tuple(
+        (_core_index(active[inverse == index]), _frozen(row)) for index, row in enumerate(rows)
+    )
 
 
 def _buffer_bytes(value: SSAValue) -> int:

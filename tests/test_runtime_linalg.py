@@ -1,5 +1,6 @@
 """The numpy semantics of linalg (runtime/linalg_numpy.py) against plain numpy."""
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, f16, f32
 
-from t10.runtime.linalg_numpy import UnsupportedOpError, evaluate, to_element_type
+from t10.runtime.linalg_numpy import UnsupportedOpError, evaluate, round_to_half, to_element_type
 from t10.runtime.reference import run_reference, tolerance
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
@@ -417,3 +418,39 @@ def test_operand_shape_is_checked():
         evaluate(
             linalg_op(function), [np.zeros((1, 3, 2)), np.zeros((1, 3, 2)), np.zeros((1, 2, 2))]
         )
+
+
+# Half precision held in single precision ------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_round_to_half_is_astype_float16(dtype: type[np.floating]):
+    halves = np.arange(2**16, dtype=np.uint16).view(np.float16).astype(dtype)
+    finite = np.sort(halves[np.isfinite(halves)])
+    middles = (finite[:-1] + finite[1:]) / 2  # ties: to even
+    generator = np.random.default_rng(0)
+    scaled = generator.standard_normal(100_000) * np.exp(generator.uniform(-30, 13, 100_000))
+    for values in (
+        halves,
+        middles,
+        np.nextafter(middles, np.inf),
+        np.nextafter(middles, -np.inf),
+        scaled.astype(dtype),
+        np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 65519.0, 65520.0, -1e9], dtype),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = values.astype(np.float16).astype(dtype)
+        rounded = round_to_half(values)
+        assert rounded.dtype == dtype
+        np.testing.assert_array_equal(rounded, expected)
+        assert (np.signbit(rounded) == np.signbit(expected)).all()
+
+
+def test_half_in_single_holds_f16_as_float32():
+    values = np.array([1.0 + 2**-11, 3e-8, 70000.0], np.float64)
+    held = to_element_type(values, f16, half_in_single=True)
+    assert held.dtype == np.float32
+    with np.errstate(over="ignore"):  # 70000 overflows f16 to inf on purpose
+        expected = to_element_type(values, f16).astype(np.float32)
+    np.testing.assert_array_equal(held, expected)
