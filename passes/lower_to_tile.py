@@ -650,6 +650,7 @@ class _ScheduleLowering:
         assert isinstance(terminator, shift.YieldOp)
         body.block.insert_op_before(tile.YieldOp(*terminator.arguments), terminator)
         body.block.erase_op(terminator)
+        body = _on_buffers(op, body, chosen)
         steps = tile.PlaceAttr(
             AffineMap.identity(len(self.geometry.grid)),
             self.geometry.extents,
@@ -754,6 +755,60 @@ def _combine_compute(combining: Operation, initial: SSAValue, partial: SSAValue)
     )
     body.add_ops([generic, tile.YieldOp(generic.results[0])])
     return tile.ComputeOp([initial], [partial], Region(body))
+
+
+def _on_buffers(op: shift.ComputeOp, body: Region, buffers: Sequence[SSAValue]) -> Region:
+    """``body`` reading and writing ``buffers``. A buffer holds the image of its box
+    under the access map, positions the map pins to a constant included only once (at
+    local index 0): where a piece's type spans the whole dim, the body's block, its
+    linalg.generic's maps (constants dropped) and result types follow the buffers."""
+    wanted = [_buffer_tensor_type(buffer) for buffer in buffers]
+    block = body.block
+    if [argument.type for argument in block.args] == wanted:
+        return body
+    structured = next(inner for inner in block.ops if inner.name.startswith("linalg."))
+    if not isinstance(structured, GenericOp) or tuple(structured.operands) != block.args:
+        raise _fail(
+            op,
+            f"{structured.name} reads positions pinned to constants; only a linalg.generic on "
+            "its operands in order can be rebased onto the buffers",
+        )
+    local = Block(arg_types=wanted)
+    maps = [
+        AffineMapAttr(_without_constants(indexing_map.data))
+        for indexing_map in structured.indexing_maps.data
+    ]
+    outputs = local.args[len(structured.inputs) :]
+    generic = GenericOp(
+        local.args[: len(structured.inputs)],
+        outputs,
+        structured.detach_region(structured.regions[0]),
+        maps,
+        structured.iterator_types.data,
+        [output.type for output in outputs],
+    )
+    local.add_ops([generic, tile.YieldOp(*generic.results)])
+    return Region(local)
+
+
+def _buffer_tensor_type(buffer: SSAValue) -> Attribute:
+    buffer_type = buffer.type
+    assert isinstance(buffer_type, tile.BufferType)
+    return buffer_type.tensor_type()
+
+
+def _without_constants(indexing_map: AffineMap) -> AffineMap:
+    """``indexing_map`` with each result's constant term dropped: the map in a buffer
+    whose first element stands for the result at loop origin."""
+    origin = indexing_map.eval([0] * indexing_map.num_dims, [])
+    return AffineMap(
+        indexing_map.num_dims,
+        indexing_map.num_symbols,
+        tuple(
+            result if constant == 0 else result - constant
+            for result, constant in zip(indexing_map.results, origin, strict=True)
+        ),
+    )
 
 
 def _check_rotation(

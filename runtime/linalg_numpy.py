@@ -517,10 +517,12 @@ class _Body:
         arguments: Sequence[Array],
         loop_extents: Sequence[int],
         half_in_single: bool,
+        loop_offsets: Array | None,
     ):
         self.op = op
         self.loop_extents = tuple(loop_extents)
         self.half_in_single = half_in_single
+        self.loop_offsets = loop_offsets
         self.values: dict[SSAValue, Array] = dict(zip(block.args, arguments, strict=True))
         self.output_arguments = frozenset(block.args[len(block.args) - self._output_count() :])
 
@@ -550,8 +552,13 @@ class _Body:
         if name == "linalg.index":
             dim = op.properties["dim"]
             assert isinstance(dim, IntegerAttr)
-            index = _loop_indices(self.loop_extents)[dim.value.data]
-            return index.reshape(1, *index.shape)
+            loop = dim.value.data
+            index = _loop_indices(self.loop_extents)[loop]
+            index = index.reshape(1, *index.shape)
+            if self.loop_offsets is None:
+                return index
+            offsets = self.loop_offsets[:, loop]
+            return index + offsets.reshape(-1, *(1,) * len(self.loop_extents))
         # numpy computes half-precision ops in single precision element by element;
         # converting whole arrays first gives the same roundings, many times faster.
         operands = [
@@ -660,12 +667,13 @@ def _run_structured(
     num_outputs: int,
     loop_extents: Sequence[int],
     half_in_single: bool,
+    loop_offsets: Array | None,
 ) -> list[Array]:
     loop_space = [
         _to_loop_space(operand, indexing_map, loop_extents)
         for operand, indexing_map in zip(operands, maps, strict=True)
     ]
-    body = _Body(op, block, loop_space, loop_extents, half_in_single)
+    body = _Body(op, block, loop_space, loop_extents, half_in_single, loop_offsets)
     terminator = block.last_op
     assert terminator is not None
     results: list[Array] = []
@@ -755,6 +763,7 @@ def evaluate(
     core_axis: bool = True,
     typed_shapes: bool = True,
     half_in_single: bool = False,
+    loop_offsets: Array | None = None,
 ) -> list[Array]:
     """The results of linalg ``op`` on ``operands`` (inputs then outputs), in op order.
 
@@ -762,7 +771,9 @@ def evaluate(
     by every core) and so do the results. Without ``typed_shapes`` the operands
     may be smaller than the op's types say (a padded step slice cut to its valid
     part) and the loop extents are read off the arrays. With ``half_in_single``
-    ``f16`` results are held as ``float32`` (operands may be either).
+    ``f16`` results are held as ``float32`` (operands may be either). ``loop_offsets``
+    (cores, loops) is where each core's part of the iteration space starts, so that
+    ``linalg.index`` reads the loop's position in the whole operator, not in the part.
     """
     arrays = [np.asarray(operand) for operand in operands]
     if not core_axis:
@@ -786,6 +797,7 @@ def evaluate(
             num_outputs,
             _static_loop_extents(op, maps, [array.shape[1:] for array in arrays]),
             half_in_single,
+            loop_offsets,
         )
     cores = max(array.shape[0] for array in arrays)
     results = [

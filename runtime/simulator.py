@@ -424,6 +424,11 @@ class _Machine:
             self.masks[op] = _valid_groups(op, steps, self.cores, self.space)
         plan = self.masks[op]
         block = op.body.block
+        starts = (
+            _loop_starts(steps, self.cores)
+            if any(inner.name == "linalg.index" for inner in block.walk())
+            else None
+        )
         buffers = (*op.inputs, *op.outputs)
         arrays = [self.buffers[buffer] for buffer in buffers]
         terminator = block.last_op
@@ -435,7 +440,7 @@ class _Machine:
             # Cores outside the bulk compute on their padding too: their floating-point
             # errors are as meaningless as their results, which are put back below.
             with np.errstate(all="ignore"):
-                _execute_body(block.ops, values, typed_shapes=True)
+                _execute_body(block.ops, values, typed_shapes=True, loop_offsets=starts)
             results = []
             for yielded, buffer, old in zip(
                 terminator.arguments, op.outputs, arrays[len(op.inputs) :], strict=True
@@ -458,7 +463,12 @@ class _Machine:
                 argument: array[region]
                 for argument, array, region in zip(block.args, arrays, regions, strict=True)
             }
-            _execute_body(block.ops, values, typed_shapes=False)
+            _execute_body(
+                block.ops,
+                values,
+                typed_shapes=False,
+                loop_offsets=None if starts is None else starts[cores],
+            )
             for result, yielded, buffer, region in zip(
                 results,
                 terminator.arguments,
@@ -622,9 +632,15 @@ class _Machine:
             )
 
 
-def _execute_body(ops: Iterable[Operation], values: dict[SSAValue, Array], typed_shapes: bool):
+def _execute_body(
+    ops: Iterable[Operation],
+    values: dict[SSAValue, Array],
+    typed_shapes: bool,
+    loop_offsets: Array | None = None,
+):
     """:func:`~t10.runtime.reference.execute_ops` on the simulator's buffers, whose ``f16``
-    is held as ``float32`` (see ``half_in_single`` in :mod:`t10.runtime.linalg_numpy`)."""
+    is held as ``float32`` (see ``half_in_single`` in :mod:`t10.runtime.linalg_numpy`);
+    ``loop_offsets`` (cores, loops): where each core's box of loops starts."""
     for op in ops:
         if isinstance(op, tile.YieldOp):
             return
@@ -634,6 +650,7 @@ def _execute_body(ops: Iterable[Operation], values: dict[SSAValue, Array], typed
                 [values[operand] for operand in op.operands],
                 typed_shapes=typed_shapes,
                 half_in_single=True,
+                loop_offsets=loop_offsets,
             )
             values.update(zip(op.results, results, strict=True))
         else:
@@ -950,6 +967,16 @@ def _valid_groups(
         [group for index, group in enumerate(groups) if index != largest],
         np.flatnonzero(~in_bulk),
     )
+
+
+@lru_cache(maxsize=_PLANS)
+def _loop_starts(steps: tile.PlaceAttr, cores_count: int) -> IntArray:
+    """Per core of the chip and loop, where the core's box of loops starts (0 on the
+    cores beyond the operator's grid, which compute nothing)."""
+    start, _ = steps.loop_boxes()
+    starts = np.zeros((cores_count, start.shape[1]), dtype=start.dtype)
+    starts[: len(start)] = start
+    return starts
 
 
 @lru_cache(maxsize=_PLANS)

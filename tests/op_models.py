@@ -160,6 +160,56 @@ func.func @layer_norm(%x: tensor<16x32xf32>, %gamma: tensor<32xf32> {t10.weight}
   func.return %y : tensor<16x32xf32>
 }"""
 
+
+def causal_mask(batch: int, seq: int) -> str:
+    """Scores with the future masked out by ``linalg.index``: a body that reads where in
+    the whole operator it is, not where in a core's part."""
+    scores = f"tensor<{batch}x{seq}x{seq}xf32>"
+    return f"""
+#id = affine_map<(b, s, t) -> (b, s, t)>
+func.func @causal_mask(%x: {scores}) -> {scores} {{
+  %e = tensor.empty() : {scores}
+  %r = linalg.generic {{indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel", "parallel"]}}
+      ins(%x : {scores}) outs(%e : {scores}) {{
+  ^bb0(%a: f32, %o: f32):
+    %s = linalg.index 1 : index
+    %t = linalg.index 2 : index
+    %future = arith.cmpi ult, %s, %t : index
+    %minus = arith.constant -10000.0 : f32
+    %masked = arith.addf %a, %minus : f32
+    %v = arith.select %future, %masked, %a : f32
+    linalg.yield %v : f32
+  }} -> {scores}
+  func.return %r : {scores}
+}}"""
+
+
+def pinned_row(batch: int, rows: int, k: int, n: int, row: int) -> str:
+    """A classifier head on one row of each sample (ViT's class token): an access map
+    with a constant, so each core holds only the row the map pins."""
+    x, w = f"tensor<{batch}x{rows}x{k}xf32>", f"tensor<{k}x{n}xf32>"
+    out = f"tensor<{batch}x{n}xf32>"
+    return f"""
+#in = affine_map<(b, j, c) -> (b, {row}, c)>
+#w = affine_map<(b, j, c) -> (c, j)>
+#out = affine_map<(b, j, c) -> (b, j)>
+func.func @head(%x: {x}, %w: {w} {{t10.weight}}) -> {out} {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {out}
+  %acc = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
+  %r = linalg.generic {{indexing_maps = [#in, #w, #out],
+                       iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %w : {x}, {w}) outs(%acc : {out}) {{
+  ^bb0(%p: f32, %q: f32, %a: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %a, %m : f32
+    linalg.yield %s : f32
+  }} -> {out}
+  func.return %r : {out}
+}}"""
+
+
 OP_CLASSES = {
     "matmul": matmul(24, 40, 16),
     "batch_matmul": batch_matmul(4, 16, 24, 20),
@@ -170,6 +220,8 @@ OP_CLASSES = {
     "softmax": softmax(4, 16, 24),
     "layer_norm": LAYER_NORM,
     "transpose": transpose(24, 40),
+    "causal_mask": causal_mask(2, 24),
+    "pinned_row": pinned_row(4, 5, 48, 24, 3),
 }
 
 TINY_BERT = bert_encoder(BertConfig(layers=1, seq=16, hidden=32, heads=2, ffn=64, dtype="f32"))

@@ -20,8 +20,10 @@ from op_models import (
     TINY_BERT,
     batch_matmul,
     bias_relu,
+    causal_mask,
     conv,
     matmul,
+    pinned_row,
     reduce_rows,
 )
 from xdsl.dialects import func
@@ -299,6 +301,27 @@ def test_conv_any_shape_any_frontier_plan(
     # Convolution plans rotate the filter or the image round rings that often span
     # several grid axes (n and ow, say): the case plans with one ring axis never meet.
     lower_drawn_plans(conv(batch, channels, filters, window + extra, window), data)
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(batch=st.integers(1, 3), seq=st.integers(1, 40), data=st.data())
+def test_loop_indices_any_shape_any_frontier_plan(batch: int, seq: int, data: st.DataObject):
+    lower_drawn_plans(causal_mask(batch, seq), data)
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(
+    batch=st.integers(1, 4),
+    rows=st.integers(1, 6),
+    k=st.integers(1, 40),
+    n=st.integers(1, 40),
+    data=st.data(),
+)
+def test_pinned_access_any_shape_any_frontier_plan(
+    batch: int, rows: int, k: int, n: int, data: st.DataObject
+):
+    row = data.draw(st.integers(0, rows - 1), label="row")
+    lower_drawn_plans(pinned_row(batch, rows, k, n, row), data)
 
 
 def test_every_frontier_plan_of_a_matmul_lowers_and_most_rotate():
