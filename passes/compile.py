@@ -5,6 +5,13 @@
 ``t10-insert-shifts`` and ``t10-lower-to-tile``, with the options shared where
 the passes share them; ``to-tile=false`` stops at the compute-shift IR.
 Running the passes one by one instead gives the same IR and shows each stage.
+
+``pipeline=replicate`` compiles as a vendor library (PopLibs) would, on the same
+chip and with the same search, to measure what compute-shift buys: no plan
+rotates anything (operands shared by several cores are replicated on each),
+every operator takes its own fastest plan whose operands fit in 60 % of a
+core's SRAM (PopLibs' default ``availableMemoryProportion``), blind to the
+relayouts its neighbours then need.
 """
 
 from dataclasses import dataclass
@@ -12,11 +19,19 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
 
 from t10.passes.insert_shifts import InsertShiftsPass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.partition import PartitionPass
 from t10.passes.select_plans import SelectPlansPass
+
+PIPELINES = ("t10", "replicate")
+"""The pipelines ``pipeline`` names."""
+
+REPLICATE_OPERATOR_FRACTION = 0.6
+"""The share of a core's SRAM one operator may use under ``replicate``: PopLibs'
+default ``availableMemoryProportion``."""
 
 
 @dataclass(frozen=True)
@@ -34,13 +49,24 @@ class CompilePass(ModulePass):
     memory_fraction: float = 1.0
     summary: bool = False
     to_tile: bool = True
+    pipeline: str = "t10"
 
     def stages(self) -> tuple[ModulePass, ...]:
         """The passes the pipeline runs, in order."""
+        if self.pipeline not in PIPELINES:
+            raise PassFailedException(
+                f"t10-compile: unknown pipeline '{self.pipeline}': choose one of "
+                + ", ".join(PIPELINES)
+            )
+        replicate = self.pipeline == "replicate"
         return (
-            PartitionPass(chip=self.chip, top_k=self.top_k),
+            PartitionPass(chip=self.chip, top_k=self.top_k, rotation=not replicate),
             SelectPlansPass(
-                chip=self.chip, memory_fraction=self.memory_fraction, summary=self.summary
+                chip=self.chip,
+                memory_fraction=self.memory_fraction,
+                operator_fraction=REPLICATE_OPERATOR_FRACTION if replicate else 1.0,
+                each_alone=replicate,
+                summary=self.summary,
             ),
             InsertShiftsPass(),
             *((LowerToTilePass(),) if self.to_tile else ()),

@@ -72,13 +72,14 @@ def spread_plans(frontier: Sequence[Plan], top_k: int) -> tuple[Plan, ...]:
     return tuple(frontier[(step * last + (top_k - 1) // 2) // (top_k - 1)] for step in range(top_k))
 
 
-def plan_op(op: Operation, chip: Chip) -> SearchResult:
+def plan_op(op: Operation, chip: Chip, rotation: bool = True) -> SearchResult:
     """
-    The frontier of ``op`` on ``chip``, or a ``PlanningError`` naming the op
-    and saying why it cannot be planned.
+    The frontier of ``op`` on ``chip`` (of plans rotating nothing without
+    ``rotation``), or a ``PlanningError`` naming the op and saying why it cannot
+    be planned.
     """
     try:
-        return search_plans(iteration_space(op), chip)
+        return search_plans(iteration_space(op), chip, rotation)
     except PlanningError as error:
         raise PlanningError(f"cannot plan {op.name}: {error}") from error
 
@@ -97,13 +98,16 @@ class PartitionPass(ModulePass):
     Attach to every structured operator its loops, op class and Pareto
     frontier of plans on ``chip`` (a preset name or a chip file path).
     ``top_k`` = 0 keeps the whole frontier; K >= 2 keeps K plans spread
-    evenly along it, the smallest and the fastest included.
+    evenly along it, the smallest and the fastest included. ``rotation=false``
+    searches only plans that rotate nothing: operands shared by several cores
+    are replicated on each (the vendor library's design).
     """
 
     name = "t10-partition"
 
     chip: str = "ipu-mk2"
     top_k: int = 0
+    rotation: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.top_k < 0 or self.top_k == 1:
@@ -117,7 +121,7 @@ class PartitionPass(ModulePass):
             raise PassFailedException(str(error)) from error
         for structured in structured_ops(op):
             try:
-                result = plan_op(structured, chip)
+                result = plan_op(structured, chip, self.rotation)
             except PlanningError as error:
                 where = format_location(structured)
                 located = f"{where}: error: {error}" if where is not None else str(error)

@@ -334,7 +334,11 @@ class _OperandOptions:
         return np.repeat(np.arange(len(self.row_count)), self.row_count)
 
 
-def _operand_options(space: IterationSpace, op_factor_rows: IntArray) -> list[_OperandOptions]:
+def _operand_options(
+    space: IterationSpace, op_factor_rows: IntArray, rotation: bool = True
+) -> list[_OperandOptions]:
+    """Every operand's temporal options; without ``rotation`` only the all-ones one (each
+    core holds its whole piece: operands shared by several cores are replicated)."""
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core_rows = -(-extents // op_factor_rows)
     options: list[_OperandOptions] = []
@@ -342,6 +346,11 @@ def _operand_options(space: IterationSpace, op_factor_rows: IntArray) -> list[_O
         unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
         replications = _prod(op_factor_rows, unread)
         table, counts = _temporal_options(replications, per_core_rows[:, loops], access.is_output)
+        if not rotation:
+            rows = np.repeat(np.arange(len(counts)), counts)
+            still = (table == 1).all(axis=1)
+            table = table[still]
+            counts = np.bincount(rows[still], minlength=len(counts)).astype(np.int64)
         options.append(
             _OperandOptions(
                 loops=loops, table=table, row_start=np.cumsum(counts) - counts, row_count=counts
@@ -423,7 +432,7 @@ def _rows_alone(op_factor_rows: IntArray, num_operands: int) -> _Partial:
     )
 
 
-def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
+def enumerate_candidates(space: IterationSpace, cores: int, rotation: bool = True) -> _Candidates:
     """
     Every valid (F_op, temporal factors) combination, as arrays, exhaustively:
     per F_op row, the product of its operands' temporal options, less the
@@ -431,7 +440,7 @@ def enumerate_candidates(space: IterationSpace, cores: int) -> _Candidates:
     (``_promising_candidates``); tests compare the two.
     """
     op_factor_rows = enumerate_op_factors(space, cores)
-    options = _operand_options(space, op_factor_rows)
+    options = _operand_options(space, op_factor_rows, rotation)
     partial = _rows_alone(op_factor_rows, len(options))
     for operand in range(len(options)):
         partial = _extend(partial, options, operand, range(operand))
@@ -989,7 +998,7 @@ class _Pruned:
     """Plans priced in full: the reference plans and the candidates left."""
 
 
-def _promising_candidates(space: IterationSpace, chip: Chip) -> _Pruned:
+def _promising_candidates(space: IterationSpace, chip: Chip, rotation: bool) -> _Pruned:
     """
     The candidates that may reach the frontier, in ``enumerate_candidates``
     order, found by branch and bound. The reference plans (one operand rotating)
@@ -1009,7 +1018,7 @@ def _promising_candidates(space: IterationSpace, chip: Chip) -> _Pruned:
     exhaustive enumeration.
     """
     op_factor_rows = enumerate_op_factors(space, chip.cores)
-    options = _operand_options(space, op_factor_rows)
+    options = _operand_options(space, op_factor_rows, rotation)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core_rows = -(-extents // op_factor_rows)
     option_bytes, option_cycles = _option_bounds(space, chip, op_factor_rows, options)
@@ -1115,14 +1124,15 @@ def _check_chip_supports(space: IterationSpace, chip: Chip) -> None:
         raise PlanningError(str(error.args[0])) from error
 
 
-def search_plans(space: IterationSpace, chip: Chip) -> SearchResult:
-    """The Pareto frontier of ``space`` on ``chip`` (cached)."""
-    key = (space.cache_key(), chip)
+def search_plans(space: IterationSpace, chip: Chip, rotation: bool = True) -> SearchResult:
+    """The Pareto frontier of ``space`` on ``chip`` (cached); without ``rotation``, of
+    the plans that rotate nothing (every temporal factor 1)."""
+    key = (space.cache_key(), chip, rotation)
     if (cached := _cache.get(key)) is not None:
         return cached
     start = time.perf_counter()
     _check_chip_supports(space, chip)
-    pruned = _promising_candidates(space, chip)
+    pruned = _promising_candidates(space, chip, rotation)
     candidates = pruned.candidates
     priced = evaluate(space, chip, candidates)
     fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)

@@ -342,8 +342,11 @@ class SelectionError(Exception):
     """Why no whole-function choice exists, operator by operator."""
 
 
-def _operators(graph: ModelGraph, chip: Chip, usable_bytes: int) -> list[Operator]:
-    """Every operator's frontier, priced, and its budget."""
+def _operators(
+    graph: ModelGraph, chip: Chip, usable_bytes: int, operator_bytes: int
+) -> list[Operator]:
+    """Every operator's frontier, priced, and its budget: what the parked tensors leave
+    of ``usable_bytes``, and at most ``operator_bytes``."""
     resident = [0] * len(graph.operators)
     for value in graph.parked_values():
         assert isinstance(value.type, TensorType)
@@ -367,23 +370,31 @@ def _operators(graph: ModelGraph, chip: Chip, usable_bytes: int) -> list[Operato
         except (PlanningError, KeyError) as error:
             raise SelectionError(f"{_where(op)}error: {error}") from error
         by_bytes = tuple(sorted(plans, key=lambda plan: (plan.bytes_per_core, plan.cycles)))
-        operators.append(
-            Operator(op, space, by_bytes, resident[position], usable_bytes - resident[position])
-        )
+        budget = min(usable_bytes - resident[position], operator_bytes)
+        operators.append(Operator(op, space, by_bytes, resident[position], budget))
     return operators
 
 
-def _check_fits(operators: Sequence[Operator], chip: Chip, usable_bytes: int) -> None:
+def _check_fits(
+    operators: Sequence[Operator], chip: Chip, usable_bytes: int, operator_bytes: int
+) -> None:
     too_big = [operator for operator in operators if operator.feasible == 0]
     if not too_big:
         return
+    capped = f", at most {operator_bytes} per operator" if operator_bytes < usable_bytes else ""
     lines = [
         f"error: the model does not fit {chip.name}: {len(too_big)} of {len(operators)} "
         f"operators need more than the {usable_bytes} bytes per core available "
-        f"({chip.sram_bytes} bytes of SRAM per core)"
+        f"({chip.sram_bytes} bytes of SRAM per core{capped})"
     ]
     for operator in too_big:
         smallest = operator.plans[0].bytes_per_core
+        if smallest > operator_bytes:
+            lines.append(
+                f"{_where(operator.op)}note: {operator.op.name}'s smallest plan takes "
+                f"{smallest} bytes per core, more than the {operator_bytes} an operator may use"
+            )
+            continue
         lines.append(
             f"{_where(operator.op)}note: {operator.op.name} needs at least "
             f"{smallest + operator.resident_bytes} bytes per core: its smallest plan takes "
@@ -425,23 +436,35 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
 
 
 def build_problem(
-    graph: ModelGraph, chip: Chip, memory_fraction: float
+    graph: ModelGraph, chip: Chip, memory_fraction: float, operator_fraction: float = 1.0
 ) -> tuple[list[Operator], Problem]:
     """Every operator's options under the memory rule, and the min-sum problem over them."""
     usable_bytes = math.floor(chip.sram_bytes * memory_fraction)
-    operators = _operators(graph, chip, usable_bytes)
-    _check_fits(operators, chip, usable_bytes)
+    operator_bytes = math.floor(chip.sram_bytes * operator_fraction)
+    operators = _operators(graph, chip, usable_bytes, operator_bytes)
+    _check_fits(operators, chip, usable_bytes, operator_bytes)
     return operators, _problem(graph, operators, _RelayoutPricer(chip))
 
 
-def select(graph: ModelGraph, chip: Chip, memory_fraction: float) -> Selection:
-    """The plans of ``graph``'s operators that fit ``chip`` with the fewest total cycles."""
-    operators, problem = build_problem(graph, chip, memory_fraction)
+def select(
+    graph: ModelGraph,
+    chip: Chip,
+    memory_fraction: float,
+    operator_fraction: float = 1.0,
+    each_alone: bool = False,
+) -> Selection:
+    """The plans of ``graph``'s operators that fit ``chip`` with the fewest total cycles;
+    with ``each_alone``, every operator's fastest plan that fits, blind to the relayouts
+    its neighbours' choices cost (as a library planning one call at a time chooses)."""
+    operators, problem = build_problem(graph, chip, memory_fraction, operator_fraction)
     fastest_fitting = [operator.feasible - 1 for operator in operators]
-    starts = [fastest_fitting]
-    if operators:
-        starts.append(problem.solve_forest())
-    chosen = min((problem.descend(start) for start in starts), key=problem.total)
+    if each_alone:
+        chosen = fastest_fitting
+    else:
+        starts = [fastest_fitting]
+        if operators:
+            starts.append(problem.solve_forest())
+        chosen = min((problem.descend(start) for start in starts), key=problem.total)
     plan_cycles = [
         operator.plans[choice].cycles for operator, choice in zip(operators, chosen, strict=True)
     ]
@@ -551,20 +574,29 @@ class SelectPlansPass(ModulePass):
     Choose one plan per operator from its frontier so that every core's memory
     holds at every moment and the function's cycles, relayouts included, are
     fewest. ``memory_fraction`` is the share of each core's SRAM plans may use;
-    ``summary`` prints the choice as a table on stderr.
+    ``operator_fraction`` the share one operator's plan may use (the vendor
+    library's ``availableMemoryProportion``); ``each_alone`` takes every
+    operator's fastest plan that fits instead, blind to relayouts (a library
+    planning one call at a time); ``summary`` prints the choice on stderr.
     """
 
     name = "t10-select-plans"
 
     chip: str = "ipu-mk2"
     memory_fraction: float = 1.0
+    operator_fraction: float = 1.0
+    each_alone: bool = False
     summary: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if not 0 < self.memory_fraction <= 1:
-            raise PassFailedException(
-                f"t10-select-plans: memory-fraction must be in (0, 1], got {self.memory_fraction}"
-            )
+        for option, fraction in (
+            ("memory-fraction", self.memory_fraction),
+            ("operator-fraction", self.operator_fraction),
+        ):
+            if not 0 < fraction <= 1:
+                raise PassFailedException(
+                    f"t10-select-plans: {option} must be in (0, 1], got {fraction}"
+                )
         try:
             chip = load_chip(self.chip)
         except ChipFileError as error:
@@ -574,9 +606,14 @@ class SelectPlansPass(ModulePass):
             if not isinstance(function, FuncOp) or function.is_declaration:
                 continue
             try:
-                selections.append(
-                    (function, select(ModelGraph.build(function), chip, self.memory_fraction))
+                selection = select(
+                    ModelGraph.build(function),
+                    chip,
+                    self.memory_fraction,
+                    self.operator_fraction,
+                    self.each_alone,
                 )
+                selections.append((function, selection))
             except SelectionError as error:
                 raise PassFailedException(str(error)) from error
         # Annotate only once every function has a choice: a failure leaves the IR as it was.

@@ -430,6 +430,30 @@ def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip
 
 @pytest.mark.parametrize(
     "space",
+    [matmul(128, 64, 96), batch_matmul(4, 64, 32, 48), conv(2, 8, 12, 16, 3)],
+    ids=["matmul", "batch_matmul", "conv"],
+)
+def test_search_without_rotation_is_the_frontier_of_plans_rotating_nothing(space: IterationSpace):
+    chip = load_chip("mesh-64")
+    result = search_plans(space, chip, rotation=False)
+    assert all(set(sum(plan.temporal_factors, ())) == {1} for plan in result.frontier)
+    candidates = enumerate_candidates(space, chip.cores, rotation=False)
+    assert (candidates.temporal == 1).all()
+    priced = evaluate(space, chip, candidates)
+    fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)
+    chosen = fits[pareto_indices(priced["bytes_per_core"][fits], priced["cycles"][fits])]
+    assert result.frontier == tuple(_priced_plan(candidates, priced, int(i)) for i in chosen)
+    # Rotation only adds plans: t10's frontier is never worse at any memory size.
+    rotating = search_plans(space, chip)
+    for plan in result.frontier:
+        assert any(
+            other.bytes_per_core <= plan.bytes_per_core and other.cycles <= plan.cycles
+            for other in rotating.frontier
+        )
+
+
+@pytest.mark.parametrize(
+    "space",
     [
         conv(2, 8, 12, 16, 3),
         matmul(128, 64, 96),

@@ -172,6 +172,31 @@ def test_memory_forces_slower_plans():
     assert tight.operator_cycles > roomy.operator_cycles
 
 
+def test_each_alone_takes_every_operator_fastest_plan_within_its_cap():
+    chip = load_chip("small-16")
+    graph = ModelGraph.build(_function(_partitioned(MLP)))
+    alone = select(graph, chip, 1.0, operator_fraction=0.05, each_alone=True)
+    cap = int(chip.sram_bytes * 0.05)
+    for operator, choice in zip(alone.operators, alone.chosen, strict=True):
+        fitting = [plan for plan in operator.plans if plan.bytes_per_core <= cap]
+        assert operator.plans[choice] == min(fitting, key=lambda plan: plan.cycles)
+    # Choosing for the whole function under the same cap is never slower.
+    whole = select(graph, chip, 1.0, operator_fraction=0.05)
+    assert whole.cycles <= alone.cycles
+
+
+def test_operator_cap_too_small_is_named():
+    module = _partitioned(MLP)
+    with pytest.raises(PassFailedException) as error:
+        SelectPlansPass(chip="small-16", operator_fraction=0.001).apply(CTX, module)
+    message = str(error.value)
+    assert "(65536 bytes of SRAM per core, at most 65 per operator)" in message
+    assert (
+        "test.mlir:10:3: note: linalg.matmul's smallest plan takes 2816 bytes per core, "
+        "more than the 65 an operator may use" in message
+    )
+
+
 def test_pass_annotates_operators_function_and_module():
     module = _partitioned(MLP)
     SelectPlansPass(chip="small-16").apply(CTX, module)

@@ -358,10 +358,21 @@ def test_memory_fraction_too_small_to_fit():
     assert f"{MLP}:12:5: note: linalg.matmul needs at least" in message
 
 
-def test_only_the_t10_pipeline():
+def test_unknown_pipeline_lists_the_known_ones():
     result = run(MLP, "--pipeline", "other")
     assert result.exit_code == 2
-    assert "'other' is not 't10'" in result.stderr
+    assert "'other' is not one of 't10', 'replicate'" in result.stderr
+
+
+@pytest.mark.parametrize("chip", ["mesh-64", "ipu-mk2"])
+def test_replicate_baseline_rotates_nothing_and_matches(chip: str):
+    document = run_json(MLP, "--chip", chip, "--pipeline", "replicate")
+    assert document["pipeline"] == "replicate"
+    assert document["match"] is True
+    cap = 0.6 * load_chip(chip).sram_bytes
+    for op in document["ops"]:
+        assert {factor for row in op["plan"]["temporal_factors"] for factor in row} == {1}
+        assert op["bytes_per_core"] <= cap
 
 
 class Terminal(io.StringIO):

@@ -1,10 +1,11 @@
 """``t10-run``: compile a model, run it on the simulated chip and check it against numpy.
 
-``t10-run model.mlir [--chip ipu-mk2] [--function NAME] [--memory-fraction F]
-[--inputs data.npz] [--seed N] [--trace trace.json] [--json]``
+``t10-run model.mlir [--chip ipu-mk2] [--pipeline t10|replicate] [--function NAME]
+[--memory-fraction F] [--inputs data.npz] [--seed N] [--trace trace.json] [--json]``
 
-1. Compiles one function of ``model.mlir`` (func + linalg) with the t10
-   pipeline: ``t10-compile{to-tile=false}`` gives each operator's plan and
+1. Compiles one function of ``model.mlir`` (func + linalg) with the pipeline
+   (``t10``, or the vendor-library baseline ``replicate``: see
+   ``passes/compile.py``): ``t10-compile{to-tile=false}`` gives each operator's plan and
    predicted cost (``t10.plan_cost``), ``t10-lower-to-tile`` its program.
 2. Simulates the ``tile.program`` on the chip, on inputs read by argument name
    from ``--inputs`` (``x`` for ``%x``), the others random
@@ -54,7 +55,7 @@ from xdsl.utils.exceptions import DiagnosticException, ParseError
 from t10.dialects import shift, tile
 from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
-from t10.passes.compile import CompilePass
+from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
 from t10.runtime.linalg_numpy import Array, UnsupportedOpError
@@ -62,9 +63,6 @@ from t10.runtime.reference import random_inputs, run_reference, tolerance
 from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
 from t10.runtime.trace import write_chrome_trace
 from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
-
-PIPELINES = ("t10",)
-"""Compilation pipelines ``--pipeline`` accepts."""
 
 
 class RunError(Exception):
@@ -291,16 +289,23 @@ class Compiled:
 
 
 def compile_function(
-    ctx: Context, module: ModuleOp, function: func.FuncOp, chip: str, memory_fraction: float
+    ctx: Context,
+    module: ModuleOp,
+    function: func.FuncOp,
+    chip: str,
+    memory_fraction: float,
+    pipeline: str = "t10",
 ) -> Compiled:
-    """Compile ``function`` of ``module`` (which loses its other functions) with the t10
-    pipeline, reading each operator's plan and cost on the way."""
+    """Compile ``function`` of ``module`` (which loses its other functions) with
+    ``pipeline``, reading each operator's plan and cost on the way."""
     for other in list(module.walk()):
         if isinstance(other, func.FuncOp) and other is not function:
             other.detach()
             other.erase()
     start = time.perf_counter()
-    CompilePass(chip=chip, memory_fraction=memory_fraction, to_tile=False).apply(ctx, module)
+    CompilePass(chip=chip, memory_fraction=memory_fraction, to_tile=False, pipeline=pipeline).apply(
+        ctx, module
+    )
     schedules = [op for op in function.walk() if isinstance(op, shift.ScheduleOp)]
     _name_operators(schedules)
     operators = [
@@ -404,7 +409,7 @@ def run(
     inputs = load_inputs(function, npz, seed)
     reference_function = function.clone()
 
-    compiled = compile_function(ctx, module, function, chip_name, memory_fraction)
+    compiled = compile_function(ctx, module, function, chip_name, memory_fraction, pipeline)
     operator_names = [operator.name for operator in compiled.operators]
     start = time.perf_counter()
     result = _simulate(compiled.program, chip, inputs, operator_names, show_progress)
