@@ -11,7 +11,11 @@ chip and with the same search, to measure what compute-shift buys: no plan
 rotates anything (operands shared by several cores are replicated on each),
 every operator takes its own fastest plan whose operands fit in 60 % of a
 core's SRAM (PopLibs' default ``availableMemoryProportion``), blind to the
-relayouts its neighbours then need.
+relayouts its neighbours then need. ``pipeline=vgm`` compiles as compilers that
+treat the cores' memories as one "virtual global memory" (Roller, Ansor ported
+to such chips) would: every tensor an operator reads waits spread over the
+cores in its idle layout; each operator loads the pieces it needs into its
+plan's layout, computes without rotating anything, and stores its result back.
 """
 
 from dataclasses import dataclass
@@ -26,7 +30,7 @@ from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.partition import PartitionPass
 from t10.passes.select_plans import SelectPlansPass
 
-PIPELINES = ("t10", "replicate")
+PIPELINES = ("t10", "replicate", "vgm")
 """The pipelines ``pipeline`` names."""
 
 REPLICATE_OPERATOR_FRACTION = 0.6
@@ -60,12 +64,13 @@ class CompilePass(ModulePass):
             )
         replicate = self.pipeline == "replicate"
         return (
-            PartitionPass(chip=self.chip, top_k=self.top_k, rotation=not replicate),
+            PartitionPass(chip=self.chip, top_k=self.top_k, rotation=self.pipeline == "t10"),
             SelectPlansPass(
                 chip=self.chip,
                 memory_fraction=self.memory_fraction,
                 operator_fraction=REPLICATE_OPERATOR_FRACTION if replicate else 1.0,
                 each_alone=replicate,
+                park_all=self.pipeline == "vgm",
                 summary=self.summary,
             ),
             InsertShiftsPass(),

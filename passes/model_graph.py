@@ -17,6 +17,11 @@
   most compact one (DESIGN §4): each operator expands what it reads into its
   own execution layout and the value's idle copy stays compact in between.
 
+With ``t10.park_all`` on the function (the ``vgm`` baseline, "virtual global
+memory"), every operator result another operator reads is parked: operators
+load what they read from the idle copies and store what they compute back to
+them, as compilers that treat the cores' memories as one global memory do.
+
 The idle layout spreads a tensor over as many cores as keep every core's
 piece non-empty, splitting its dims so that the per-core piece is as small
 as possible, with no replication: it is the least memory a tensor can take
@@ -42,6 +47,9 @@ from t10.passes.partition import is_structured
 
 WEIGHT_ATTR = "t10.weight"
 """Function argument attribute marking a weight: resident on the chip between runs."""
+
+PARK_ALL_ATTR = "t10.park_all"
+"""Function attribute: every result an operator reads waits in its idle layout."""
 
 
 def _piece_extents(extent: int, cores: int) -> dict[int, int]:
@@ -152,9 +160,15 @@ class ModelGraph:
     """Nodes are operator indices; an edge (producer, consumer) per value and reading operand,
     with the edge data ``value`` and ``operand``."""
     index: dict[Operation, int]
+    park_all: bool
+    """Whether every result that an operator reads is parked (``t10.park_all``)."""
 
     @staticmethod
-    def build(function: FuncOp) -> ModelGraph:
+    def build(function: FuncOp, park_all: bool | None = None) -> ModelGraph:
+        """The graph of ``function``, parking all results if ``park_all`` (by default,
+        if the function carries ``t10.park_all``)."""
+        if park_all is None:
+            park_all = isinstance(function.attributes.get(PARK_ALL_ATTR), UnitAttr)
         operators = tuple(
             op for op in function.body.walk() if is_structured(op) and not is_initialiser(op)
         )
@@ -165,7 +179,7 @@ class ModelGraph:
             for operand, value in enumerate(op.operands):
                 if isinstance(value, OpResult) and value.op in index:
                     graph.add_edge(index[value.op], consumer, value=value, operand=operand)
-        return ModelGraph(function, operators, graph, index)
+        return ModelGraph(function, operators, graph, index, park_all)
 
     def initialiser(self, value: SSAValue) -> Operation | None:
         """The initialiser computing ``value``, if one does."""
@@ -200,14 +214,14 @@ class ModelGraph:
         producer = self.producer(value)
         if producer is None:
             return False
-        return any(use.operator != producer + 1 for use in self.uses(value))
+        return any(self.park_all or use.operator != producer + 1 for use in self.uses(value))
 
     def reads_idle_copy(self, value: SSAValue, use: Use) -> bool:
         """Whether ``use`` reads the parked idle copy of ``value`` (not the producer's layout)."""
         if is_weight(value):
             return True
         producer = self.producer(value)
-        return producer is not None and use.operator != producer + 1
+        return producer is not None and (self.park_all or use.operator != producer + 1)
 
     def parked_values(self) -> list[SSAValue]:
         """Every parked value: weights, then operator results in program order."""

@@ -56,6 +56,7 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     StringAttr,
     TensorType,
+    UnitAttr,
     i64,
 )
 from xdsl.dialects.func import FuncOp
@@ -68,7 +69,13 @@ from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import IterationSpace, PlanningError, iteration_space
-from t10.passes.model_graph import ModelGraph, Use, idle_bytes_per_core, idle_grid
+from t10.passes.model_graph import (
+    PARK_ALL_ATTR,
+    ModelGraph,
+    Use,
+    idle_bytes_per_core,
+    idle_grid,
+)
 from t10.passes.partition import FRONTIER_ATTR
 from t10.passes.plan_search import Plan, price_plans
 from t10.passes.relayout import Placement, grid_placement, operand_placement, relayout_cycles
@@ -577,7 +584,9 @@ class SelectPlansPass(ModulePass):
     ``operator_fraction`` the share one operator's plan may use (the vendor
     library's ``availableMemoryProportion``); ``each_alone`` takes every
     operator's fastest plan that fits instead, blind to relayouts (a library
-    planning one call at a time); ``summary`` prints the choice on stderr.
+    planning one call at a time); ``park_all`` parks every result operators
+    read (``t10.park_all``: the ``vgm`` baseline); ``summary`` prints the
+    choice on stderr.
     """
 
     name = "t10-select-plans"
@@ -586,6 +595,7 @@ class SelectPlansPass(ModulePass):
     memory_fraction: float = 1.0
     operator_fraction: float = 1.0
     each_alone: bool = False
+    park_all: bool = False
     summary: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -607,7 +617,7 @@ class SelectPlansPass(ModulePass):
                 continue
             try:
                 selection = select(
-                    ModelGraph.build(function),
+                    ModelGraph.build(function, self.park_all or None),
                     chip,
                     self.memory_fraction,
                     self.operator_fraction,
@@ -619,6 +629,8 @@ class SelectPlansPass(ModulePass):
         # Annotate only once every function has a choice: a failure leaves the IR as it was.
         for function, selection in selections:
             annotate(selection)
+            if self.park_all:
+                function.attributes[PARK_ALL_ATTR] = UnitAttr()
             function.attributes[SELECTION_ATTR] = _i64_dict(
                 {
                     "cycles": selection.cycles,

@@ -14,7 +14,7 @@ from xdsl.utils.exceptions import PassFailedException
 from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import load_chip
 from t10.passes.iteration_space import iteration_space
-from t10.passes.model_graph import ModelGraph, idle_grid, is_initialiser
+from t10.passes.model_graph import ModelGraph, Use, idle_grid, is_initialiser
 from t10.passes.partition import PartitionPass
 from t10.passes.relayout import grid_placement, operand_placement, relayout_cycles
 from t10.passes.select_plans import (
@@ -91,6 +91,21 @@ def test_model_graph_initialisers_and_parking():
     assert parked == [True, False, False, False]
     assert graph.resident_span(graph.operators[0].results[0]) == range(1, 3)
     assert sorted((u, v) for u, v, _ in graph.graph.edges) == [(0, 1), (0, 3), (1, 2), (2, 3)]
+
+
+def test_park_all_parks_every_result_an_operator_reads():
+    function = _function(_partitioned(MLP))
+    graph = ModelGraph.build(function, park_all=True)
+    results = [op.results[0] for op in graph.operators]
+    # The last result goes back to the host: no operator reads it.
+    assert [graph.is_parked(result) for result in results] == [True, True, True, False]
+    assert graph.reads_idle_copy(results[0], Use(1, 0))
+    assert graph.resident_span(results[1]) == range(2, 2)
+    # The pass records the policy on the function, where t10-insert-shifts reads it.
+    module = _partitioned(MLP)
+    SelectPlansPass(chip="small-16", park_all=True).apply(CTX, module)
+    assert ModelGraph.build(_function(module)).park_all
+    assert not ModelGraph.build(_function(_partitioned(MLP))).park_all
 
 
 @pytest.mark.parametrize(

@@ -361,7 +361,7 @@ def test_memory_fraction_too_small_to_fit():
 def test_unknown_pipeline_lists_the_known_ones():
     result = run(MLP, "--pipeline", "other")
     assert result.exit_code == 2
-    assert "'other' is not one of 't10', 'replicate'" in result.stderr
+    assert "'other' is not one of 't10', 'replicate', 'vgm'" in result.stderr
 
 
 @pytest.mark.parametrize("chip", ["mesh-64", "ipu-mk2"])
@@ -373,6 +373,17 @@ def test_replicate_baseline_rotates_nothing_and_matches(chip: str):
     for op in document["ops"]:
         assert {factor for row in op["plan"]["temporal_factors"] for factor in row} == {1}
         assert op["bytes_per_core"] <= cap
+
+
+@pytest.mark.parametrize("chip", ["small-16", "ipu-mk2"])
+def test_vgm_baseline_goes_through_global_memory_and_matches(chip: str):
+    document = run_json(CNN, "--chip", chip, "--pipeline", "vgm")
+    assert document["pipeline"] == "vgm"
+    assert document["match"] is True
+    for op in document["ops"]:
+        assert {factor for row in op["plan"]["temporal_factors"] for factor in row} == {1}
+    # Every operator but the first loads its input from the idle copies: it moves data.
+    assert all(op["shift_cycles"] > 0 for op in document["ops"][1:])
 
 
 class Terminal(io.StringIO):
