@@ -31,8 +31,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
+from t10.models.cli import check_sizes, write_model
 from t10.models.mlir_text import (
     ELEMENT_TYPES,
     AffineMapAlias,
@@ -74,9 +74,7 @@ class BertConfig:
             "heads": self.heads,
             "ffn": self.ffn,
         }
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if self.hidden % self.heads:
             raise ValueError(
                 f"hidden size {self.hidden} is not a multiple of the head count {self.heads}"
@@ -663,7 +661,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
+
+    def build() -> str:
         config = BertConfig(
             layers=arguments.layers,
             batch=arguments.batch,
@@ -674,15 +673,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             dtype=arguments.dtype,
             layer_norm_eps=arguments.layer_norm_eps,
         )
-    except ValueError as error:
-        print(f"python -m t10.models.bert: error: {error}", file=sys.stderr)
-        return 2
-    text = bert_encoder(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return bert_encoder(config)
+
+    return write_model("python -m t10.models.bert", build, arguments.output)
 
 
 if __name__ == "__main__":

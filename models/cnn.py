@@ -24,8 +24,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from t10.models.cli import check_sizes, int_list, write_model
 from t10.models.mlir_text import ELEMENT_TYPES, FunctionWriter, RegionWriter, TensorValue
 
 PARALLEL = "parallel"
@@ -60,9 +60,7 @@ class CnnConfig:
             "classes": self.classes,
         }
         sizes |= {f"conv layer {layer} channels": c for layer, c in enumerate(self.conv_channels)}
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if not self.conv_channels:
             raise ValueError("a CNN needs at least one conv layer")
         if self.dtype not in ELEMENT_TYPES:
@@ -263,15 +261,6 @@ def cnn(config: CnnConfig) -> str:
     return CnnWriter(config).write()
 
 
-def _channel_list(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of channel counts"
-        ) from None
-
-
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     defaults = CnnConfig()
     parser = argparse.ArgumentParser(
@@ -283,7 +272,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--image", type=int, default=defaults.image, help="image height and width")
     parser.add_argument(
         "--conv-channels",
-        type=_channel_list,
+        type=int_list("channel counts"),
         default=defaults.conv_channels,
         help="output channels of each conv layer, comma-separated",
     )
@@ -299,7 +288,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
+
+    def build() -> str:
         config = CnnConfig(
             batch=arguments.batch,
             channels=arguments.channels,
@@ -310,15 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             classes=arguments.classes,
             dtype=arguments.dtype,
         )
-    except ValueError as error:
-        print(f"python -m t10.models.cnn: error: {error}", file=sys.stderr)
-        return 2
-    text = cnn(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return cnn(config)
+
+    return write_model("python -m t10.models.cnn", build, arguments.output)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from t10.models.bert import Activation, LayerShape, TransformerLayerWriter
+from t10.models.cli import check_sizes, write_model
 from t10.models.mlir_text import ELEMENT_TYPES, FunctionWriter
 
 
@@ -58,9 +58,7 @@ class GptConfig:
             "heads": self.heads,
             "ffn": self.ffn,
         }
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if self.hidden % self.heads:
             raise ValueError(
                 f"hidden size {self.hidden} is not a multiple of the head count {self.heads}"
@@ -171,17 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if arguments.activation is not None:
         changes["activation"] = Activation(arguments.activation)
-    try:
+
+    def build() -> str:
         config = replace(PRESETS[arguments.preset], **changes)
-    except ValueError as error:
-        print(f"python -m t10.models.gpt: error: {error}", file=sys.stderr)
-        return 2
-    text = gpt_decoder(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return gpt_decoder(config)
+
+    return write_model("python -m t10.models.gpt", build, arguments.output)
 
 
 if __name__ == "__main__":

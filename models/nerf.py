@@ -29,9 +29,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from t10.models.bert import add, multiply_accumulate
+from t10.models.cli import check_sizes, write_model
 from t10.models.mlir_text import ELEMENT_TYPES, FunctionWriter, RegionWriter, TensorValue
 
 PARALLEL = "parallel"
@@ -63,9 +63,7 @@ class NerfConfig:
             "depth": self.depth,
             "colour_width": self.colour_width,
         }
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if not 1 <= self.skip < self.depth:
             raise ValueError(
                 f"skip layer {self.skip} is not one of the layers 1 to {self.depth - 1}"
@@ -239,7 +237,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
+
+    def build() -> str:
         config = NerfConfig(
             batch=arguments.batch,
             position_features=arguments.position_features,
@@ -250,15 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             colour_width=arguments.colour_width,
             dtype=arguments.dtype,
         )
-    except ValueError as error:
-        print(f"python -m t10.models.nerf: error: {error}", file=sys.stderr)
-        return 2
-    text = nerf_mlp(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return nerf_mlp(config)
+
+    return write_model("python -m t10.models.nerf", build, arguments.output)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from t10.models.bert import add
+from t10.models.cli import check_sizes, int_list, write_model
 from t10.models.mlir_text import ELEMENT_TYPES, FunctionWriter, RegionWriter, TensorValue
 
 PARALLEL = "parallel"
@@ -69,9 +69,7 @@ class ResNetConfig:
             "classes": self.classes,
         }
         sizes |= {f"stage {stage} blocks": count for stage, count in enumerate(self.blocks)}
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if not self.blocks:
             raise ValueError("a ResNet needs at least one stage")
         if self.dtype not in ELEMENT_TYPES:
@@ -334,15 +332,6 @@ def resnet(config: ResNetConfig) -> str:
     return ResNetWriter(config).write()
 
 
-def _block_list(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of block counts"
-        ) from None
-
-
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     defaults = ResNetConfig()
     parser = argparse.ArgumentParser(
@@ -357,7 +346,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--blocks",
-        type=_block_list,
+        type=int_list("block counts"),
         default=defaults.blocks,
         help="bottleneck blocks per stage, comma-separated",
     )
@@ -369,7 +358,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
+
+    def build() -> str:
         config = ResNetConfig(
             batch=arguments.batch,
             image=arguments.image,
@@ -379,15 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             classes=arguments.classes,
             dtype=arguments.dtype,
         )
-    except ValueError as error:
-        print(f"python -m t10.models.resnet: error: {error}", file=sys.stderr)
-        return 2
-    text = resnet(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return resnet(config)
+
+    return write_model("python -m t10.models.resnet", build, arguments.output)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from t10.models.bert import (
     PARALLEL,
@@ -40,6 +39,7 @@ from t10.models.bert import (
     add,
     multiply_accumulate,
 )
+from t10.models.cli import check_sizes, write_model
 from t10.models.mlir_text import ELEMENT_TYPES, FunctionWriter, TensorValue
 
 
@@ -71,9 +71,7 @@ class VitConfig:
             "heads": self.heads,
             "ffn": self.ffn,
         }
-        for size_name, size in sizes.items():
-            if size < 1:
-                raise ValueError(f"{size_name} must be at least 1, got {size}")
+        check_sizes(sizes)
         if self.image % self.patch:
             raise ValueError(
                 f"image size {self.image} is not a multiple of the patch size {self.patch}"
@@ -227,7 +225,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
+
+    def build() -> str:
         config = VitConfig(
             layers=arguments.layers,
             batch=arguments.batch,
@@ -240,15 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             dtype=arguments.dtype,
             layer_norm_eps=arguments.layer_norm_eps,
         )
-    except ValueError as error:
-        print(f"python -m t10.models.vit: error: {error}", file=sys.stderr)
-        return 2
-    text = vit(config)
-    if arguments.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(arguments.output).write_text(text)
-    return 0
+        return vit(config)
+
+    return write_model("python -m t10.models.vit", build, arguments.output)
 
 
 if __name__ == "__main__":
