@@ -2,7 +2,9 @@
 
 Every function takes numpy arrays (one entry per candidate plan) and returns
 arrays, so the plan search prices hundreds of thousands of plans in a few numpy
-calls. The formulas, per op class:
+calls. :func:`step_compute_cycles` prices one compute step of an operator by its op
+class (:mod:`t10.hwmodel.work`); the plan search and the simulated chip both
+call it. The formulas, per op class:
 
 - **contraction** (matmul-like): the chip's matmul rate per call, on the
   ``m x k`` by ``k x n`` product a step computes, ``batch`` calls per step. The
@@ -15,6 +17,9 @@ calls. The formulas, per op class:
 - **elementwise**: the chip's elementwise rate over the step's iteration points.
 - **reduction**: the chip's reduction rate over the step's iteration points
   (every input element is read once).
+- **elementwise reduction**: an elementwise pass combining the inputs at every
+  iteration point, then a reduction of its results: both rates over the step's
+  iteration points.
 - **data movement**: the chip's on-core copy rate over the bytes a step writes.
 - **shift**: ``bytes x exchange.cycles_per_byte`` per rotation of a piece; a core
   receiving pieces of several tensors in one step is served one sender at a
@@ -30,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from t10.hwmodel.chip import Chip, MatmulRate
+from t10.hwmodel.work import OpClass, OperatorWork
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -76,6 +82,39 @@ def reduction_cycles(chip: Chip, elements: IntArray) -> FloatArray:
 def copy_cycles(chip: Chip, byte_count: IntArray) -> FloatArray:
     rate = chip.compute.data_movement
     return rate.cycles_per_byte * np.asarray(byte_count, dtype=np.float64) + rate.launch_cycles
+
+
+def _loops_product(step_extents: IntArray, loops: tuple[int, ...]) -> IntArray:
+    if not loops:
+        return np.ones(len(step_extents), dtype=np.int64)
+    return np.prod(step_extents[:, list(loops)], axis=1)
+
+
+def step_compute_cycles(chip: Chip, work: OperatorWork, step_extents: IntArray) -> FloatArray:
+    """
+    Cycles of one compute step of ``work`` on one core, per row of
+    ``step_extents`` (the extent of every loop the step covers, one row per
+    plan), by the formula of its op class.
+    """
+    matmul_loops = work.matmul_loops
+    if matmul_loops is not None:
+        return contraction_cycles(
+            chip,
+            work.element_type,
+            _loops_product(step_extents, matmul_loops.batch),
+            _loops_product(step_extents, matmul_loops.m),
+            _loops_product(step_extents, matmul_loops.k),
+            _loops_product(step_extents, matmul_loops.n),
+        )
+    points = np.prod(step_extents, axis=1)
+    if work.op_class == OpClass.REDUCTION:
+        return reduction_cycles(chip, points)
+    if work.op_class == OpClass.ELEMENTWISE_REDUCTION:
+        return elementwise_cycles(chip, points) + reduction_cycles(chip, points)
+    if work.op_class == OpClass.DATA_MOVEMENT:
+        written = _loops_product(step_extents, work.written_loops)
+        return copy_cycles(chip, written * chip.bytes_per_element(work.element_type))
+    return elementwise_cycles(chip, points)
 
 
 def shift_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:

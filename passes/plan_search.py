@@ -449,53 +449,10 @@ def enumerate_candidates(space: IterationSpace, cores: int, rotation: bool = Tru
     return _Candidates(op_factor_rows, partial.row_index, partial.temporal)
 
 
-def _contraction_roles(space: IterationSpace) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Loops as (batch, m, n, k) of the first two tensor inputs and the first output."""
-    inputs = [a for a in space.operands if not a.is_output and a.shape]
-    output = next(a for a in space.operands if a.is_output)
-    lhs, rhs = inputs[0].indexed_loops, inputs[1].indexed_loops
-    out = output.indexed_loops
-    batch: list[int] = []
-    m: list[int] = []
-    n: list[int] = []
-    k: list[int] = []
-    for loop in range(space.num_loops):
-        if loop not in out:
-            k.append(loop)
-        elif loop in lhs and loop in rhs:
-            batch.append(loop)
-        elif loop in rhs:
-            n.append(loop)
-        else:
-            m.append(loop)
-    return batch, m, n, k
-
-
 def _prod(array: IntArray, loops: Sequence[int]) -> IntArray:
     if not loops:
         return np.ones(len(array), dtype=np.int64)
     return np.prod(array[:, list(loops)], axis=1)
-
-
-def _step_compute_cycles(space: IterationSpace, chip: Chip, step_extents: IntArray) -> FloatArray:
-    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
-        batch, m, n, k = _contraction_roles(space)
-        return cost.contraction_cycles(
-            chip,
-            space.element_type,
-            _prod(step_extents, batch),
-            _prod(step_extents, m),
-            _prod(step_extents, k),
-            _prod(step_extents, n),
-        )
-    points = np.prod(step_extents, axis=1)
-    if space.op_class == OpClass.REDUCTION:
-        return cost.reduction_cycles(chip, points)
-    if space.op_class == OpClass.DATA_MOVEMENT:
-        output = next(a for a in space.operands if a.is_output)
-        written = _prod(step_extents, sorted(output.indexed_loops))
-        return cost.copy_cycles(chip, written * chip.bytes_per_element(space.element_type))
-    return cost.elementwise_cycles(chip, points)
 
 
 def _operand_pieces(space: IterationSpace, operand: int, per_core_rows: IntArray) -> IntArray:
@@ -537,7 +494,7 @@ def _compute_cycles(
 ) -> FloatArray:
     """Compute cycles of plans with these per-core extents and steps per loop (X_d)."""
     step_extents = -(-per_core // steps_per_loop)
-    return np.prod(steps_per_loop, axis=1) * _step_compute_cycles(space, chip, step_extents)
+    return np.prod(steps_per_loop, axis=1) * cost.step_compute_cycles(chip, space, step_extents)
 
 
 def _compute_lower_bound(
@@ -564,10 +521,11 @@ def _compute_lower_bound(
     def steps(loops: Sequence[int]) -> FloatArray:
         return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64).astype(np.float64)
 
-    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+    matmul_loops = space.matmul_loops
+    if matmul_loops is not None:
         rate = chip.matmul_rate(space.element_type)
         overhead = rate.call_overhead
-        batch, m, n, k = _contraction_roles(space)
+        batch, m, n, k = matmul_loops.batch, matmul_loops.m, matmul_loops.n, matmul_loops.k
 
         role_steps = {"m": steps(m), "n": steps(n), "k": steps(k)}
         role_extents = {"m": extent(m), "n": extent(n), "k": extent(k)}
@@ -589,17 +547,19 @@ def _compute_lower_bound(
         return extent(batch) * np.minimum(orientation("m", "n"), orientation("n", "m"))
     all_loops = range(space.num_loops)
     if space.op_class == OpClass.DATA_MOVEMENT:
-        output = next(a for a in space.operands if a.is_output)
-        written = sorted(output.indexed_loops)
+        written = space.written_loops
         copy = chip.compute.data_movement
-        unwritten = [loop for loop in all_loops if loop not in output.indexed_loops]
+        unwritten = [loop for loop in all_loops if loop not in written]
         return copy.cycles_per_byte * chip.bytes_per_element(space.element_type) * extent(
             written
         ) * steps(unwritten) + copy.launch_cycles * steps(all_loops)
-    stream = (
-        chip.compute.reduction if space.op_class == OpClass.REDUCTION else chip.compute.elementwise
-    )
-    return stream.cycles_per_element * extent(all_loops) + stream.launch_cycles * steps(all_loops)
+    streams = {
+        OpClass.REDUCTION: (chip.compute.reduction,),
+        OpClass.ELEMENTWISE_REDUCTION: (chip.compute.elementwise, chip.compute.reduction),
+    }.get(space.op_class, (chip.compute.elementwise,))
+    cycles_per_element = sum(stream.cycles_per_element for stream in streams)
+    launch_cycles = sum(stream.launch_cycles for stream in streams)
+    return cycles_per_element * extent(all_loops) + launch_cycles * steps(all_loops)
 
 
 @dataclass(frozen=True)
@@ -1118,7 +1078,7 @@ def _check_chip_supports(space: IterationSpace, chip: Chip) -> None:
     """A PlanningError if ``chip`` has no size or compute rate for the operator's element type."""
     try:
         chip.bytes_per_element(space.element_type)
-        if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
+        if space.matmul_loops is not None:
             chip.matmul_rate(space.element_type)
     except KeyError as error:
         raise PlanningError(str(error.args[0])) from error

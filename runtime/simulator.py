@@ -21,10 +21,11 @@ What each op does
   block held by several cores is read from the lowest-numbered one). Host
   transfers are counted in ``host_bytes``, not in chip cycles.
 - ``tile.compute``: runs its body with :mod:`t10.runtime.linalg_numpy` on the
-  buffers' batched arrays. Cost: each linalg op of the body priced by its op
-  class (from ``t10.passes.iteration_space``) with ``hwmodel.cost``, on the
-  per-core buffer shapes; every core has the same shapes, so the max over cores
-  is that cost. Consecutive computes form one compute phase.
+  buffers' batched arrays. Cost: each linalg op of the body priced as one
+  compute step by ``cost.step_compute_cycles`` (the plan search's formula, by
+  the op class of ``hwmodel.work``), on the per-core buffer shapes; every core
+  has the same shapes, so the max over cores is that cost. Consecutive computes
+  form one compute phase.
 - ``tile.exchange``: one gather ``dest[receivers] = source[senders]``. A
   maximal run of exchanges is one phase reading the state left by the
   preceding sync. Cost per receiving core: for each transfer it receives,
@@ -72,7 +73,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from t10.dialects import tile
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, Mesh2D
-from t10.passes.iteration_space import IterationSpace, OpClass, iteration_space
+from t10.hwmodel.work import OperatorWork, operator_work
 from t10.runtime.linalg_numpy import Array, evaluate, numpy_dtype, to_element_type
 from t10.runtime.reference import execute_ops
 
@@ -153,43 +154,9 @@ class _Placement:
         return f"buffer {self.name} at bytes [{self.offset}, {self.end})"
 
 
-def _compute_op_cycles(space: IterationSpace, chip: Chip) -> float:
-    """Cycles of one linalg op on one core, by the formula of its op class."""
-    extents = space.loop_extents
-    points = prod(extents)
-    if space.op_class in (OpClass.CONTRACTION, OpClass.CONVOLUTION):
-        inputs = [access for access in space.operands if not access.is_output and access.shape]
-        output = next(access for access in space.operands if access.is_output)
-        lhs, rhs = inputs[0].indexed_loops, inputs[1].indexed_loops
-        batch = m = n = k = 1
-        for loop, extent in enumerate(extents):
-            if loop not in output.indexed_loops:
-                k *= extent
-            elif loop in lhs and loop in rhs:
-                batch *= extent
-            elif loop in rhs:
-                n *= extent
-            else:
-                m *= extent
-        return float(
-            cost.contraction_cycles(
-                chip,
-                space.element_type,
-                np.array(batch),
-                np.array(m),
-                np.array(k),
-                np.array(n),
-            )
-        )
-    if space.op_class == OpClass.REDUCTION:
-        return float(cost.reduction_cycles(chip, np.array(points)))
-    if space.op_class == OpClass.DATA_MOVEMENT:
-        output = next(access for access in space.operands if access.is_output)
-        written = prod(output.shape)
-        return float(
-            cost.copy_cycles(chip, np.array(written * chip.bytes_per_element(space.element_type)))
-        )
-    return float(cost.elementwise_cycles(chip, np.array(points)))
+def _compute_op_cycles(work: OperatorWork, chip: Chip) -> float:
+    """Cycles of one linalg op on one core: one compute step over all its loops."""
+    return float(cost.step_compute_cycles(chip, work, np.array([work.loop_extents]))[0])
 
 
 class _Machine:
@@ -224,7 +191,7 @@ class _Machine:
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
         self.masks: dict[tile.ComputeOp, _MaskPlan] = {}
-        self.spaces: dict[Operation, IterationSpace] = {}
+        self.works: dict[Operation, OperatorWork] = {}
 
     def _placements(self) -> dict[tile.AllocOp, _Placement]:
         """Every buffer's SRAM range and live range, as ``tile.program`` defines them."""
@@ -250,11 +217,11 @@ class _Machine:
             placements[op] = _Placement(name, op.offset_bytes(), op.end_bytes(), position[op], last)
         return placements
 
-    def space(self, op: Operation) -> IterationSpace:
-        """The iteration space of linalg ``op``, worked out once per run."""
-        if op not in self.spaces:
-            self.spaces[op] = iteration_space(op)
-        return self.spaces[op]
+    def work(self, op: Operation) -> OperatorWork:
+        """The work of linalg ``op``, worked out once per run."""
+        if op not in self.works:
+            self.works[op] = operator_work(op)
+        return self.works[op]
 
     def phase(self, kind: str, label: str, cycles: float, core_cycles: FloatArray | None = None):
         recorded = Phase(
@@ -397,7 +364,7 @@ class _Machine:
         if op not in self.compute_cost:
             linalg_ops = [inner for inner in op.body.block.ops if inner.name.startswith("linalg.")]
             label = ", ".join(inner.name for inner in linalg_ops)
-            cycles = sum(_compute_op_cycles(self.space(inner), self.chip) for inner in linalg_ops)
+            cycles = sum(_compute_op_cycles(self.work(inner), self.chip) for inner in linalg_ops)
             self.compute_cost[op] = (label, cycles)
         self.pending_compute.append(self.compute_cost[op])
         if op.steps is not None:
@@ -421,7 +388,7 @@ class _Machine:
         """Run ``op``'s body on each core's valid box of loops only, one numpy call per
         group of cores whose boxes have the same valid extents."""
         if op not in self.masks:
-            self.masks[op] = _valid_groups(op, steps, self.cores, self.space)
+            self.masks[op] = _valid_groups(op, steps, self.cores, self.work)
         plan = self.masks[op]
         block = op.body.block
         starts = (
@@ -927,7 +894,7 @@ def _valid_groups(
     op: tile.ComputeOp,
     steps: tile.PlaceAttr,
     cores_count: int,
-    space_of: Callable[[Operation], IterationSpace],
+    work_of: Callable[[Operation], OperatorWork],
 ) -> _MaskPlan:
     """The cores of ``op`` grouped by the valid extents of their boxes of loops, with
     each group's valid extents of every operand (cores with an empty box do nothing)."""
@@ -937,11 +904,11 @@ def _valid_groups(
         raise SimulationError(
             "a tile.compute with steps must hold one linalg op on its block arguments in order"
         )
-    space = space_of(structured[0])
-    if space.num_loops != len(steps.loop_extents()):
+    work = work_of(structured[0])
+    if work.num_loops != len(steps.loop_extents()):
         raise SimulationError(
             f"tile.compute steps place {len(steps.loop_extents())} loops but "
-            f"{structured[0].name} has {space.num_loops}"
+            f"{structured[0].name} has {work.num_loops}"
         )
     groups: list[tuple[_Cores, list[tuple[int, ...]]]] = []
     for cores, row in _loop_groups(steps):
@@ -950,7 +917,7 @@ def _valid_groups(
                 int(size)
                 for size in np.asarray(access.coefficients).reshape(-1, len(row)) @ (row - 1) + 1
             )
-            for access in space.operands
+            for access in work.operands
         ]
         groups.append((cores, extents))
     shapes = [tuple(_buffer_type(buffer).get_shape()) for buffer in (*op.inputs, *op.outputs)]

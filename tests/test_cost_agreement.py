@@ -14,8 +14,9 @@ price does not include. The 5 % covers what the plan model prices coarser
 than the program runs: a reduce-scatter chunk (the model takes 1/p of the
 piece, the program cuts the piece along loops, so chunks round differently),
 the hop latency of a mesh's exchanges, and step shapes. Measured worst cases
-(2026-11-23): -4.1 % and +4.6 % on the BERT-base layer (ipu-mk2), +3.4 % on
-the MLP (mesh-64), +2.1 % on the MLP (ipu-mk2).
+over operators of more than 5,000 predicted cycles (2026-11-23): -4.1 % and
++2.8 % on the BERT-base layer (ipu-mk2), -4.4 % on the MLP (mesh-64), +2.1 % on
+the MLP (ipu-mk2); smaller operators sit within the one sync.
 """
 
 from collections import Counter

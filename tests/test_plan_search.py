@@ -12,6 +12,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects.linalg_ext import SoftmaxOp
 from t10.dialects.rtensor import OpPlanAttr, check_plan
+from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.plan_search import (
@@ -132,6 +133,49 @@ def softmax(rows: int, cols: int) -> IterationSpace:
     )
 
 
+def reduction_generic(
+    loops: dict[str, int], inputs: list[str], out: str, body: str, dtype: str = "f16"
+) -> IterationSpace:
+    """A ``linalg.generic`` over ``loops`` (those ``out`` lacks reduced) reading ``inputs``,
+    each named by the loops indexing it; ``body`` computes ``%p`` from the input elements
+    ``%in0``, ``%in1``, ... and ``%acc``, and the op yields it."""
+    loop_list = ", ".join(loops)
+    maps = ", ".join(
+        f"affine_map<({loop_list}) -> ({', '.join(indices)})>" for indices in (*inputs, out)
+    )
+    iterators = ", ".join('"parallel"' if loop in out else '"reduction"' for loop in loops)
+    types = [
+        f"tensor<{'x'.join(str(loops[loop]) for loop in indices)}x{dtype}>"
+        for indices in (*inputs, out)
+    ]
+    names = [f"t{position}" for position in range(len(inputs))]
+    arguments = ", ".join(f"%in{position}: {dtype}" for position in range(len(inputs)))
+    return iteration_space(
+        parse_op(
+            f"%r = linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
+            f"ins({', '.join(f'%{name}' for name in names)} : {', '.join(types[:-1])}) "
+            f"outs(%out : {types[-1]}) {{\n^bb0({arguments}, %acc: {dtype}):\n{body}\n"
+            f"  linalg.yield %p : {dtype}\n}} -> {types[-1]}",
+            {**dict(zip(names, types, strict=False)), "out": types[-1]},
+        )
+    )
+
+
+def variance(rows: int, cols: int) -> IterationSpace:
+    """A layer norm's variance, as BERT writes it: ``v[r] = sum_c (x[r, c] - m[r])^2 / cols``."""
+    return reduction_generic(
+        {"r": rows, "c": cols},
+        ["rc", "r"],
+        "r",
+        f"  %w = arith.constant {1 / cols} : f16\n  %d = arith.subf %in0, %in1 : f16\n"
+        "  %s = arith.mulf %d, %d : f16\n  %t = arith.mulf %s, %w : f16\n"
+        "  %p = arith.addf %acc, %t : f16",
+    )
+
+
+MULTIPLY_ACCUMULATE = "  %m = arith.mulf %in0, %in1 : f16\n  %p = arith.addf %acc, %m : f16"
+
+
 def transpose(rows: int, cols: int) -> IterationSpace:
     source, target = f"tensor<{rows}x{cols}xf16>", f"tensor<{cols}x{rows}xf16>"
     return iteration_space(
@@ -226,8 +270,9 @@ def with_cores(cores: int, preset: str = "small-16") -> Chip:
         (conv(1, 2, 4, 3, 2), 6),
         (conv(2, 4, 5, 3, 2), 12),
         (softmax(3, 4), 6),
+        (variance(6, 4), 6),
     ],
-    ids=["matmul", "matmul-12", "batch_matmul", "add", "conv", "conv-12", "softmax"],
+    ids=["matmul", "matmul-12", "batch_matmul", "add", "conv", "conv-12", "softmax", "variance"],
 )
 def test_frontier_equals_brute_force_pareto_set(space: IterationSpace, cores: int):
     chip = with_cores(cores)
@@ -278,6 +323,75 @@ def test_op_classes_come_from_structure():
     assert add(4, 4).op_class == OpClass.ELEMENTWISE
     assert softmax(4, 4).op_class == OpClass.REDUCTION
     assert transpose(4, 6).op_class == OpClass.DATA_MOVEMENT
+    assert variance(4, 8).op_class == OpClass.ELEMENTWISE_REDUCTION
+
+
+def test_contraction_needs_a_matrix_product_pair_multiplied_into_the_output():
+    loops = {"m": 4, "n": 5, "k": 6}
+    pair = reduction_generic(loops, ["mk", "kn"], "mn", MULTIPLY_ACCUMULATE)
+    assert pair.op_class == OpClass.CONTRACTION
+    assert pair.matmul_loops is not None
+    assert (pair.matmul_loops.m, pair.matmul_loops.n, pair.matmul_loops.k) == ((0,), (1,), (2,))
+    # Operands indexed by the same loops: a batch of dot products.
+    aligned = reduction_generic(loops, ["mnk", "mnk"], "mn", MULTIPLY_ACCUMULATE)
+    # One operand missing no loop of the other: a matrix-vector product.
+    vector = reduction_generic({"m": 4, "k": 6}, ["mk", "k"], "m", MULTIPLY_ACCUMULATE)
+    # A matrix-product pair combined otherwise than by a product: squared distances.
+    distance = reduction_generic(
+        loops,
+        ["mk", "kn"],
+        "mn",
+        "  %d = arith.subf %in0, %in1 : f16\n  %s = arith.mulf %d, %d : f16\n"
+        "  %p = arith.addf %acc, %s : f16",
+    )
+    for space in (aligned, vector, distance):
+        assert space.op_class == OpClass.ELEMENTWISE_REDUCTION
+        assert space.matmul_loops is None
+    # A product of one input with itself is folded into the reduction of that input.
+    squares = reduction_generic(
+        {"r": 4, "c": 8},
+        ["rc"],
+        "r",
+        "  %s = arith.mulf %in0, %in0 : f16\n  %p = arith.addf %acc, %s : f16",
+    )
+    assert squares.op_class == OpClass.REDUCTION
+
+
+def test_contraction_factors_may_be_converted():
+    a, b, c = "tensor<4x6xf16>", "tensor<6x5xf16>", "tensor<4x5xf32>"
+    space = iteration_space(
+        parse_op(
+            f"%r = linalg.matmul ins(%a, %b : {a}, {b}) outs(%c : {c}) -> {c}",
+            {"a": a, "b": b, "c": c},
+        )
+    )
+    assert space.op_class == OpClass.CONTRACTION
+
+
+def test_max_pooling_is_a_reduction_of_its_input():
+    x, window, y = "tensor<1x2x8x8xf32>", "tensor<2x2xf32>", "tensor<1x2x4x4xf32>"
+    space = iteration_space(
+        parse_op(
+            "%r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = "
+            f"dense<2> : tensor<2xi64>}} ins(%x, %w : {x}, {window}) outs(%y : {y}) -> {y}",
+            {"x": x, "w": window, "y": y},
+        )
+    )
+    assert space.op_class == OpClass.REDUCTION
+
+
+def test_variance_is_priced_as_elementwise_work_then_a_reduction():
+    chip = load_chip("ipu-mk2")
+    space = variance(128, 768)
+    # One core holds a row: 768 points combined, then reduced; never the matmul unit.
+    (frontier_plan,) = [
+        plan for plan in search_plans(space, chip).frontier if plan.op_factors == (128, 1)
+    ]
+    points = np.asarray([768])
+    assert frontier_plan.cycles == pytest.approx(
+        float(cost.elementwise_cycles(chip, points)[0] + cost.reduction_cycles(chip, points)[0]),
+        abs=1,
+    )
 
 
 def test_conv_window_loops_are_never_split():
@@ -461,8 +575,9 @@ def test_search_without_rotation_is_the_frontier_of_plans_rotating_nothing(space
         add(64, 80),
         softmax(32, 48),
         transpose(48, 64),
+        variance(32, 48),
     ],
-    ids=["conv", "matmul", "batch_matmul", "add", "softmax", "transpose"],
+    ids=["conv", "matmul", "batch_matmul", "add", "softmax", "transpose", "variance"],
 )
 def test_compute_lower_bound_never_exceeds_the_compute_it_bounds(space: IterationSpace):
     chip = load_chip("mesh-64")

@@ -286,3 +286,56 @@ def test_repeated_ring_reduction_computes_the_product():
         )
         + 3 * add
     )
+
+
+VARIANCE = """
+!rows = !tile.buffer<4x6xf32>
+!row = !tile.buffer<4xf32>
+#rows = #tile.block<grid = [2], split = [[0], []]>
+#row = #tile.block<grid = [2], split = [[0]]>
+tile.program @variance(%x: tensor<8x6xf32>, %m: tensor<8xf32>) -> tensor<8xf32>
+    cores 2 sram_bytes 1024 {
+  %x0 = tile.alloc offset 0 : !rows
+  %m0 = tile.alloc offset 96 : !row
+  %v0 = tile.alloc offset 112 : !row
+  tile.host_write %x to %x0 by #rows : tensor<8x6xf32> to !rows
+  tile.host_write %m to %m0 by #row : tensor<8xf32> to !row
+  tile.compute ins(%x0, %m0 : !rows, !row) outs(%v0 : !row) {
+  ^bb0(%a: tensor<4x6xf32>, %b: tensor<4xf32>, %c: tensor<4xf32>):
+    %zero = arith.constant 0.000000e+00 : f32
+    %zeros = linalg.fill ins(%zero : f32) outs(%c : tensor<4xf32>) -> tensor<4xf32>
+    %v = linalg.generic {indexing_maps = [affine_map<(r, c) -> (r, c)>,
+        affine_map<(r, c) -> (r)>, affine_map<(r, c) -> (r)>],
+        iterator_types = ["parallel", "reduction"]}
+        ins(%a, %b : tensor<4x6xf32>, tensor<4xf32>) outs(%zeros : tensor<4xf32>) {
+    ^bb0(%xe: f32, %me: f32, %acc: f32):
+      %d = arith.subf %xe, %me : f32
+      %s = arith.mulf %d, %d : f32
+      %t = arith.addf %acc, %s : f32
+      linalg.yield %t : f32
+    } -> tensor<4xf32>
+    tile.yield %v : tensor<4xf32>
+  }
+  tile.sync
+  %v = tile.host_read %v0 by #row : !row to tensor<8xf32>
+  tile.return %v : tensor<8xf32>
+}
+"""
+
+
+def test_a_variance_is_priced_as_elementwise_work_then_a_reduction():
+    generator = np.random.default_rng(5)
+    values = generator.standard_normal((8, 6)).astype(np.float32)
+    means = values.mean(axis=1)
+    result = simulate(parse_program(VARIANCE), SMALL, [values, means])
+    np.testing.assert_allclose(
+        result.outputs[0], ((values - means[:, None]) ** 2).sum(axis=1), rtol=1e-5
+    )
+    points = np.array(4 * 6)
+    assert result.compute_cycles == pytest.approx(
+        float(
+            cost.copy_cycles(SMALL, np.array(4 * 4))
+            + cost.elementwise_cycles(SMALL, points)
+            + cost.reduction_cycles(SMALL, points)
+        )
+    )
