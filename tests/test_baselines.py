@@ -1,0 +1,28 @@
+"""The baselines of ``t10-compile{pipeline=...}`` on a model that only rotation fits."""
+
+from dataclasses import replace
+
+import pytest
+from xdsl.utils.exceptions import PassFailedException
+
+from t10.models.gpt import PRESETS, gpt_decoder
+from t10.passes.compile import CompilePass
+from t10.passes.select_plans import SELECTION_ATTR
+from t10.tools.t10_opt import LocatingParser, T10OptMain
+
+CTX = T10OptMain(args=[]).ctx
+
+
+@pytest.fixture(scope="module")
+def opt_batch_8_seq_512() -> str:
+    return gpt_decoder(replace(PRESETS["opt-1.3b"], batch=8, seq=512))
+
+
+def test_opt_layer_at_batch_8_fits_only_with_rotation(opt_batch_8_seq_512: str):
+    module = LocatingParser(CTX, opt_batch_8_seq_512, "opt.mlir").parse_module()
+    CompilePass(chip="ipu-mk2", to_tile=False).apply(CTX, module)
+    assert any(SELECTION_ATTR in op.attributes for op in module.walk())
+    for pipeline in ("replicate", "vgm"):
+        module = LocatingParser(CTX, opt_batch_8_seq_512, "opt.mlir").parse_module()
+        with pytest.raises(PassFailedException, match="no plan fits: the smallest needs"):
+            CompilePass(chip="ipu-mk2", to_tile=False, pipeline=pipeline).apply(CTX, module)
