@@ -17,6 +17,7 @@ one definition of a valid plan.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from math import ceil, gcd, prod
 from typing import TypeVar, cast
@@ -73,6 +74,13 @@ _FieldT = TypeVar("_FieldT")
 
 
 def _int_array(values: Sequence[int]) -> ArrayAttr[IntAttr]:
+    return _shared_int_array(tuple(values))
+
+
+@lru_cache(maxsize=65536)
+def _shared_int_array(values: tuple[int, ...]) -> ArrayAttr[IntAttr]:
+    """One attribute per integer list: attributes are immutable, and building and
+    verifying the same one for every layout of every layer dominates compile time."""
     return ArrayAttr(IntAttr(value) for value in values)
 
 

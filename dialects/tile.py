@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from math import gcd, prod
 
 import numpy as np
@@ -105,6 +106,13 @@ def _type_list(types: Iterable[Attribute]) -> str:
 
 
 def _int_list(values: Sequence[int]) -> ArrayAttr[IntAttr]:
+    return _shared_int_list(tuple(values))
+
+
+@lru_cache(maxsize=65536)
+def _shared_int_list(values: tuple[int, ...]) -> ArrayAttr[IntAttr]:
+    """One attribute per integer list: attributes are immutable, and a large program
+    repeats the same extents, grids and offsets thousands of times."""
     return ArrayAttr(IntAttr(value) for value in values)
 
 
@@ -661,9 +669,31 @@ class PlaceAttr(ParametrizedAttribute):
     def core_count(self) -> int:
         return prod(self.grid_shape())
 
+    @staticmethod
+    def get(
+        indexing_map: AffineMap,
+        extents: Sequence[int],
+        grid: Sequence[int],
+        steps: Sequence[int] | None = None,
+        skew: AffineMap | None = None,
+        at: Sequence[int] | None = None,
+        chunks: Sequence[int] | None = None,
+    ) -> PlaceAttr:
+        """The placement of these fields, built once: building one verifies it, and a
+        large program places the same boxes thousands of times."""
+        return _shared_place(
+            indexing_map,
+            tuple(extents),
+            tuple(grid),
+            None if steps is None else tuple(steps),
+            skew,
+            None if at is None else tuple(at),
+            None if chunks is None else tuple(chunks),
+        )
+
     def with_offsets(self, at: Sequence[int]) -> PlaceAttr:
         """The same placement with step offsets ``at``."""
-        return PlaceAttr(
+        return PlaceAttr.get(
             self.map.data,
             self.loop_extents(),
             self.grid_shape(),
@@ -675,7 +705,7 @@ class PlaceAttr(ParametrizedAttribute):
 
     def with_chunks(self, chunks: Sequence[int]) -> PlaceAttr:
         """The same placement cut into ``chunks`` per loop."""
-        return PlaceAttr(
+        return PlaceAttr.get(
             self.map.data,
             self.loop_extents(),
             self.grid_shape(),
@@ -857,6 +887,19 @@ class PlaceAttr(ParametrizedAttribute):
                 printer.print_string(f", skew = {skew}")
 
 
+@lru_cache(maxsize=65536)
+def _shared_place(
+    indexing_map: AffineMap,
+    extents: tuple[int, ...],
+    grid: tuple[int, ...],
+    steps: tuple[int, ...] | None,
+    skew: AffineMap | None,
+    at: tuple[int, ...] | None,
+    chunks: tuple[int, ...] | None,
+) -> PlaceAttr:
+    return PlaceAttr(indexing_map, extents, grid, steps, skew, at, chunks)
+
+
 ################################################################################
 # Operations                                                                   #
 ################################################################################
@@ -1021,15 +1064,18 @@ class ProgramOp(IRDLOperation):
                 last = max(last, live_until(user))
             live_ranges.append((op, position[op], last))
 
-        for index, (first, first_start, first_end) in enumerate(live_ranges):
-            for second, second_start, second_end in live_ranges[index + 1 :]:
-                live_together = first_start <= second_end and second_start <= first_end
-                if live_together and first.sram_overlaps(second):
+        # Ranges start in program order: each is checked against those still live.
+        live: list[tuple[AllocOp, int]] = []
+        for second, second_start, second_end in live_ranges:
+            live = [(first, end) for first, end in live if end >= second_start]
+            for first, _ in live:
+                if first.sram_overlaps(second):
                     raise VerifyException(
                         "buffers live at the same time overlap in SRAM: "
                         f"bytes [{first.offset_bytes()}, {first.end_bytes()}) and "
                         f"[{second.offset_bytes()}, {second.end_bytes()})"
                     )
+            live.append((second, second_end))
 
     @classmethod
     def _verify_bsp_order(cls, block: Block, computed_since_sync: bool) -> bool:

@@ -102,7 +102,7 @@ class _Geometry:
     skew: AffineMap
 
     def place(self, indexing_map: AffineMap, at: Sequence[int]) -> tile.PlaceAttr:
-        return tile.PlaceAttr(
+        return tile.PlaceAttr.get(
             indexing_map, self.extents, self.grid, self.steps, self.skew, at, None
         )
 
@@ -425,7 +425,7 @@ class _FunctionLowering:
                 "no schedule places it: only a schedule knows which piece each core holds",
             )
         extents = rtensor.loop_extents([layout.map.data], [value_type.get_shape()])
-        place = tile.PlaceAttr(layout.map.data, extents, layout.grid_shape())
+        place = tile.PlaceAttr.get(layout.map.data, extents, layout.grid_shape())
         buffers = self.place(value, [place])
         return [(buffers[0], place)]
 
@@ -651,7 +651,7 @@ class _ScheduleLowering:
         body.block.insert_op_before(tile.YieldOp(*terminator.arguments), terminator)
         body.block.erase_op(terminator)
         body = _on_buffers(op, body, chosen)
-        steps = tile.PlaceAttr(
+        steps = tile.PlaceAttr.get(
             AffineMap.identity(len(self.geometry.grid)),
             self.geometry.extents,
             self.geometry.grid,
@@ -844,13 +844,12 @@ def _assign_offsets(block: Block, sram_bytes: int) -> None:
         size = buffer_type.byte_size()
         aligned = -(-size // tile.SRAM_ALIGNMENT_BYTES) * tile.SRAM_ALIGNMENT_BYTES
         intervals.append((position[alloc], last, aligned, alloc))
-    placed: list[tuple[int, int, int, int]] = []
+    # Allocs come in program order, so a placed buffer that dies before this one is
+    # made is dead for every later one too.
+    placed: list[tuple[int, int, int]] = []
     for first, last, size, alloc in intervals:
-        live = sorted(
-            (offset, end)
-            for other_first, other_last, offset, end in placed
-            if other_first <= last and first <= other_last
-        )
+        placed = [entry for entry in placed if entry[0] >= first]
+        live = sorted((offset, end) for _, offset, end in placed)
         offset = 0
         for other_offset, other_end in live:
             if offset + size <= other_offset:
@@ -866,7 +865,7 @@ def _assign_offsets(block: Block, sram_bytes: int) -> None:
                 f"{sram_bytes}"
             )
         alloc.properties["offset"] = IntegerAttr(offset, i64)
-        placed.append((first, last, offset, offset + size))
+        placed.append((last, offset, offset + size))
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class Plan:
     bytes_per_core: int
 
     def to_attr(self) -> OpPlanAttr:
-        return OpPlanAttr(self.op_factors, self.temporal_factors)
+        return _plan_attr(self.op_factors, self.temporal_factors)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -114,6 +114,14 @@ class Plan:
             "compute_steps": self.compute_steps,
             "loop_order": list(self.loop_order),
         }
+
+
+@cache
+def _plan_attr(
+    op_factors: tuple[int, ...], temporal_factors: tuple[tuple[int, ...], ...]
+) -> OpPlanAttr:
+    """One attribute per plan: every layer of a model carries the same frontiers."""
+    return OpPlanAttr(op_factors, temporal_factors)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import importlib.util
 import inspect
 import os
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +46,32 @@ class LocatingParser(Parser):
     def __init__(self, *args: object, first_line: int = 0, **kwargs: object):
         super().__init__(*args, **kwargs)  # pyright: ignore[reportArgumentType]
         self.first_line = first_line
+        self._line_starts: list[int] | None = None
+
+    def _line_and_column(self, position: int) -> tuple[int, int]:
+        """1-based line and column of ``position``; xDSL's ``Span.get_location`` counts
+        the newlines before it every time, quadratic in a large model's op count."""
+        source = self._current_token.span.input
+        if self._line_starts is None:
+            content, newline = source.content, source.newline
+            starts = [0]
+            index = content.find(newline)
+            while index != -1:
+                starts.append(index + len(newline))
+                index = content.find(newline, index + len(newline))
+            self._line_starts = starts
+        line = bisect_right(self._line_starts, position)
+        return line, position - self._line_starts[line - 1] + 1
 
     def parse_operation(self) -> Operation:
-        where = self._current_token.span.get_location()
+        span = self._current_token.span
+        line, column = self._line_and_column(span.start)
         op = super().parse_operation()
         if isinstance(op.location, UnknownLoc):
             op.location = FileLineColLoc(
-                StringAttr(where.file),
-                IntAttr(where.line + self.first_line),
-                IntAttr(where.col),
+                StringAttr(span.input.name),
+                IntAttr(line + span.line_offset + self.first_line),
+                IntAttr(column),
             )
         return op
 
