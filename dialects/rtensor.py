@@ -24,6 +24,7 @@ from typing import TypeVar, cast
 
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
+    I64,
     AffineMapAttr,
     ArrayAttr,
     ContainerType,
@@ -32,6 +33,7 @@ from xdsl.dialects.builtin import (
     ShapedType,
     TensorType,
     i32,
+    i64,
 )
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.utils import AbstractYieldOperation
@@ -955,6 +957,92 @@ class RelayoutOp(IRDLOperation):
 
 
 @irdl_op_definition
+class PadOp(IRDLOperation):
+    """
+    The tensor `source` surrounded by `low` and `high` elements of `value` per
+    dim, laid out as the result says: a relayout in which each core receives
+    the elements of `source` its pieces of the padded tensor hold (at their
+    index plus `low`) and writes `value` at every position outside `source`.
+    It stands for a `tensor.pad` feeding an operator, done in that operator's
+    layout.
+
+    `%p = rtensor.pad %x low [0, 0, 1, 1] high [0, 0, 1, 1] value %zero : f16,
+    !rtensor.tensor<...> -> !rtensor.tensor<...>`
+    """
+
+    name = "rtensor.pad"
+
+    source = operand_def(DistributedTensorType)
+    value = operand_def()
+    low = prop_def(DenseArrayBase[I64])
+    high = prop_def(DenseArrayBase[I64])
+    result = result_def(DistributedTensorType)
+
+    assembly_format = (
+        "$source `low` $low `high` $high `value` $value attr-dict `:` type($value) `,` "
+        "type($source) `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        source: SSAValue,
+        low: Sequence[int],
+        high: Sequence[int],
+        value: SSAValue,
+        result_type: DistributedTensorType,
+    ):
+        super().__init__(
+            operands=[source, value],
+            result_types=[result_type],
+            properties={
+                "low": DenseArrayBase.from_list(i64, low),
+                "high": DenseArrayBase.from_list(i64, high),
+            },
+        )
+
+    def low_padding(self) -> tuple[int, ...]:
+        return self.low.get_values()
+
+    def high_padding(self) -> tuple[int, ...]:
+        return self.high.get_values()
+
+    def verify_(self) -> None:
+        source_type, result_type = self.source.type, self.result.type
+        assert isinstance(source_type, DistributedTensorType)
+        assert isinstance(result_type, DistributedTensorType)
+        low, high = self.low_padding(), self.high_padding()
+        source_shape = tuple(source_type.get_shape())
+        if len(low) != len(source_shape) or len(high) != len(source_shape):
+            raise VerifyException(
+                f"rtensor.pad needs one low and one high padding per dim of the rank-"
+                f"{len(source_shape)} source, got low {list(low)} and high {list(high)}"
+            )
+        if any(width < 0 for width in (*low, *high)):
+            raise VerifyException(
+                f"rtensor.pad paddings must not be negative, got low {list(low)} and high "
+                f"{list(high)}"
+            )
+        padded = tuple(
+            size + before + after
+            for size, before, after in zip(source_shape, low, high, strict=True)
+        )
+        if tuple(result_type.get_shape()) != padded:
+            raise VerifyException(
+                f"rtensor.pad of a {list(source_shape)} tensor by low {list(low)} and high "
+                f"{list(high)} is {list(padded)}, but the result is "
+                f"{list(result_type.get_shape())}"
+            )
+        element_type = source_type.get_element_type()
+        if result_type.get_element_type() != element_type or self.value.type != element_type:
+            raise VerifyException(
+                f"rtensor.pad source, value and result must share one element type, got "
+                f"{element_type}, {self.value.type} and {result_type.get_element_type()}"
+            )
+
+
+@irdl_op_definition
 class YieldOp(AbstractYieldOperation[Attribute]):
     """Ends an `rtensor.compute` region with the operator's results."""
 
@@ -1121,6 +1209,6 @@ class ComputeOp(IRDLOperation):
 
 RTensor = Dialect(
     "rtensor",
-    [DistributeOp, EmptyOp, FillOp, CollectOp, RelayoutOp, ComputeOp, YieldOp],
+    [DistributeOp, EmptyOp, FillOp, CollectOp, RelayoutOp, PadOp, ComputeOp, YieldOp],
     [LayoutAttr, DistributedTensorType, OpPlanAttr],
 )

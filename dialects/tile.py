@@ -34,6 +34,7 @@ from xdsl.dialects.builtin import (
     AffineMapAttr,
     ArrayAttr,
     DenseArrayBase,
+    FloatAttr,
     FunctionType,
     IntAttr,
     IntegerAttr,
@@ -1482,8 +1483,11 @@ class RelayoutOp(IRDLOperation):
     valid element of its destinations with the element's value from a source
     buffer holding it, its own if it holds it, else another core's, so only
     what a core lacks crosses the network. The tensor's elements are read as
-    if every holder had the same value (no partial sums). One exchange phase:
-    its time is the busiest receiver's bytes, one sender at a time.
+    if every holder had the same value (no partial sums). With `padding`,
+    elements no source holds take that value (a padded tensor: the sources'
+    places put the unpadded one inside it); without, every element a
+    destination needs must be held somewhere. One exchange phase: its time is
+    the busiest receiver's bytes, one sender at a time.
     """
 
     name = "tile.relayout"
@@ -1493,6 +1497,7 @@ class RelayoutOp(IRDLOperation):
     source_places = prop_def(ArrayAttr[PlaceAttr])
     dest_places = prop_def(ArrayAttr[PlaceAttr])
     shape = prop_def(DenseArrayBase[I64])
+    padding = opt_prop_def(FloatAttr | IntegerAttr)
 
     traits = traits_def(HasAncestor(ProgramOp))
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
@@ -1500,7 +1505,8 @@ class RelayoutOp(IRDLOperation):
     custom_directives = (IntegerList,)
     assembly_format = (
         "$sources `by` $source_places `to` $dests `by` $dest_places "
-        "`of` custom<IntegerList>($shape) attr-dict `:` type($sources) `to` type($dests)"
+        "`of` custom<IntegerList>($shape) (`padding` $padding^)? attr-dict `:` type($sources) "
+        "`to` type($dests)"
     )
 
     def __init__(
@@ -1510,6 +1516,7 @@ class RelayoutOp(IRDLOperation):
         dests: Sequence[SSAValue],
         dest_places: Sequence[PlaceAttr],
         shape: Sequence[int],
+        padding: FloatAttr | IntegerAttr | None = None,
     ):
         super().__init__(
             operands=[sources, dests],
@@ -1517,6 +1524,7 @@ class RelayoutOp(IRDLOperation):
                 "source_places": ArrayAttr(source_places),
                 "dest_places": ArrayAttr(dest_places),
                 "shape": DenseArrayBase.from_list(i64, shape),
+                "padding": padding,
             },
         )
 
@@ -1535,6 +1543,11 @@ class RelayoutOp(IRDLOperation):
             raise VerifyException(
                 f"a relayout moves one tensor but its buffers hold element types "
                 f"{_type_list(element_types)}"
+            )
+        if self.padding is not None and self.padding.type != element_types[0]:
+            raise VerifyException(
+                f"relayout padding {self.padding} must be of the buffers' element type "
+                f"{element_types[0]}"
             )
 
 

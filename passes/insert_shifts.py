@@ -116,6 +116,13 @@ def _captured_values(op: Operation) -> list[SSAValue]:
     return captured
 
 
+def _padding_value(pad: tensor.PadOp) -> SSAValue:
+    """The value ``pad`` yields for every position outside its source."""
+    yielded = pad.region.block.last_op
+    assert yielded is not None and yielded.operands
+    return yielded.operands[0]
+
+
 def _constant(value: SSAValue) -> arith.ConstantOp | None:
     if isinstance(value, OpResult) and isinstance(value.op, arith.ConstantOp):
         return value.op
@@ -246,7 +253,7 @@ class _FunctionRewriter:
                         "an arith.constant: only constants are cloned into a compute step",
                     )
         for op in self.block.ops:
-            if op in operators or isinstance(op, func.ReturnOp):
+            if op in operators or isinstance(op, func.ReturnOp | tensor.PadOp):
                 continue
             for operand in op.operands:
                 if self.graph.producer(operand) is not None:
@@ -258,6 +265,21 @@ class _FunctionRewriter:
         return planned
 
     def _check_tensor_source(self, op: Operation, index: int, operand: SSAValue) -> None:
+        if isinstance(operand, OpResult) and isinstance(operand.op, tensor.PadOp):
+            pad = operand.op
+            if pad.low or pad.high:
+                raise _fail(pad, "tensor.pad with dynamic sizes cannot be distributed")
+            if isinstance(pad.source, OpResult) and isinstance(pad.source.op, tensor.PadOp):
+                raise _fail(pad, "tensor.pad of a tensor.pad: fold them into one")
+            constant = _constant(_padding_value(pad))
+            if constant is None or constant.parent_block() is pad.region.block:
+                raise _fail(
+                    pad,
+                    "tensor.pad yields a value that is not an arith.constant from outside its "
+                    "region: only a constant padding is written by the cores",
+                )
+            self._check_tensor_source(op, index, pad.source)
+            return
         if isinstance(operand, BlockArgument) and operand.block is self.block:
             return
         if self.graph.producer(operand) is not None:
@@ -301,8 +323,11 @@ class _FunctionRewriter:
         for position, entry_op in enumerate(planned):
             self._schedule(position, entry_op)
         self._collect_results()
-        for entry_op in reversed(planned):
-            Rewriter.erase_op(entry_op.op)
+        # Backwards, so that every reader of an operator or pad is gone before it.
+        scheduled = {entry_op.op for entry_op in planned}
+        for op in reversed(list(self.block.ops)):
+            if op in scheduled or (isinstance(op, tensor.PadOp) and not op.result.uses):
+                Rewriter.erase_op(op)
         for initialiser in reversed(self.initialisers):
             if initialiser.parent is not None:
                 Rewriter.erase_op(initialiser)
@@ -324,6 +349,8 @@ class _FunctionRewriter:
     ) -> SSAValue:
         """``value`` as tensor operand ``operand`` of operator ``reader`` wants it."""
         anchor = InsertPoint.before(self.graph.operators[reader])
+        if isinstance(value, OpResult) and isinstance(value.op, tensor.PadOp):
+            return self._padded(reader, operand, value.op, wanted)
         if self.graph.is_weight(value):
             base = self.idle[value]
         elif self.graph.producer(value) is not None:
@@ -355,6 +382,46 @@ class _FunctionRewriter:
             relayout = rtensor.RelayoutOp(base, wanted)
             Rewriter.insert_op(relayout, anchor)
             self.per_reader[key] = relayout.result
+        return self.per_reader[key]
+
+    def _padded(
+        self, reader: int, operand: int, pad: tensor.PadOp, wanted: DistributedTensorType
+    ) -> SSAValue:
+        """The pad's source, where operator ``reader`` finds it, padded into ``wanted``."""
+        key = (reader, pad.result, wanted)
+        if key not in self.per_reader:
+            source = pad.source
+            if self.graph.is_weight(source):
+                base = self.idle[source]
+            elif self.graph.producer(source) is not None:
+                use = Use(reader, operand)
+                idle = self.graph.reads_idle_copy(pad.result, use)
+                base = self.idle[source] if idle else self.computed[source]
+            else:
+                assert isinstance(source.type, TensorType)
+                idle = idle_type(source.type, self.cores)
+                shared = (source, idle)
+                if shared not in self.shared:
+                    distribute = rtensor.DistributeOp(source, idle)
+                    self._insert(
+                        distribute,
+                        InsertPoint.before(self.graph.operators[reader]),
+                        source,
+                        "dist",
+                    )
+                    self.shared[shared] = distribute.result
+                base = self.shared[shared]
+            padded = rtensor.PadOp(
+                base,
+                pad.static_low.get_values(),
+                pad.static_high.get_values(),
+                _padding_value(pad),
+                wanted,
+            )
+            self._insert(
+                padded, InsertPoint.before(self.graph.operators[reader]), pad.result, "dist"
+            )
+            self.per_reader[key] = padded.result
         return self.per_reader[key]
 
     def _schedule(self, position: int, planned: _PlannedOp) -> None:

@@ -317,13 +317,20 @@ class _Moved:
 
 
 @dataclass
+class _Padded:
+    """A distributed tensor that pads another (``rtensor.pad``), not yet placed."""
+
+    pad: rtensor.PadOp
+
+
+@dataclass
 class _Placed:
     """A distributed tensor in buffers, each with its placement."""
 
     parts: list[tuple[SSAValue, tile.PlaceAttr]] = field(default_factory=lambda: [])
 
 
-_Source = _Host | _Fill | _Undefined | _Moved | _Placed
+_Source = _Host | _Fill | _Undefined | _Moved | _Padded | _Placed
 
 
 class _FunctionLowering:
@@ -394,6 +401,10 @@ class _FunctionLowering:
         elif isinstance(source, _Fill):
             for buffer in buffers:
                 self.emit(_fill_compute(buffer, source.constant))
+        elif isinstance(source, _Padded):
+            self.sync()
+            parts = self.natural(source.pad.source)
+            self.emit(_padding_relayout(source.pad, parts, buffers, places))
         elif isinstance(source, _Moved | _Placed):
             parts = self.natural(value if isinstance(source, _Placed) else source.source)
             self.sync()
@@ -454,6 +465,10 @@ class _FunctionLowering:
             self.values[op.result] = _Fill(constant)
         elif isinstance(op, rtensor.EmptyOp):
             self.values[op.result] = _Undefined()
+        elif isinstance(op, rtensor.PadOp):
+            if not isinstance(op.value.owner, arith.ConstantOp):
+                raise _fail(op, "rtensor.pad of a value that is not an arith.constant")
+            self.values[op.result] = _Padded(op)
         elif isinstance(op, rtensor.RelayoutOp):
             self.values[op.result] = _Moved(op.source)
             if any(not isinstance(use.operation, shift.ScheduleOp) for use in op.result.uses):
@@ -477,6 +492,50 @@ class _FunctionLowering:
             return
         else:
             raise _fail(op, f"{op.name} cannot be lowered to tile: run t10-insert-shifts first")
+
+
+def _padding_relayout(
+    pad: rtensor.PadOp,
+    parts: Sequence[tuple[SSAValue, tile.PlaceAttr]],
+    buffers: Sequence[SSAValue],
+    places: Sequence[tile.PlaceAttr],
+) -> tile.RelayoutOp:
+    """The relayout filling ``buffers`` with the padded tensor: the source's ``parts``
+    seen inside it (their places moved by the low padding), the rest the padding."""
+    constant = pad.value.owner
+    assert isinstance(constant, arith.ConstantOp)
+    padding = constant.value
+    assert isinstance(padding, FloatAttr | IntegerAttr)
+    low = pad.low_padding()
+    moved = [
+        tile.PlaceAttr.get(
+            AffineMap(
+                place.map.data.num_dims,
+                0,
+                tuple(
+                    result + offset if offset else result
+                    for result, offset in zip(place.map.data.results, low, strict=True)
+                ),
+            ),
+            place.loop_extents(),
+            place.grid_shape(),
+            place.step_counts(),
+            place.skew_map(),
+            place.step_offsets(),
+            place.chunk_counts(),
+        )
+        for _, place in parts
+    ]
+    result_type = pad.result.type
+    assert isinstance(result_type, rtensor.DistributedTensorType)
+    return tile.RelayoutOp(
+        [buffer for buffer, _ in parts],
+        moved,
+        buffers,
+        places,
+        result_type.get_shape(),
+        padding,
+    )
 
 
 def _fill_compute(buffer: SSAValue, constant: arith.ConstantOp) -> tile.ComputeOp:

@@ -17,6 +17,10 @@
   most compact one (DESIGN §4): each operator expands what it reads into its
   own execution layout and the value's idle copy stays compact in between.
 
+A ``tensor.pad`` is not an operator: an operator reading a padded tensor reads
+the pad's source (``source``), and the padding happens in the data movement
+that brings the source into the reader's layout (``rtensor.pad``).
+
 With ``t10.park_all`` on the function (the ``vgm`` baseline, "virtual global
 memory"), every operator result another operator reads is parked: operators
 load what they read from the idle copies and store what they compute back to
@@ -37,6 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import networkx as nx
+from xdsl.dialects import tensor
 from xdsl.dialects.builtin import TensorType, UnitAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, BlockArgument, Operation, OpResult, SSAValue
@@ -128,6 +133,25 @@ def is_initialiser(op: Operation) -> bool:
     )
 
 
+def source(value: SSAValue) -> SSAValue:
+    """``value`` with the ``tensor.pad``s that produce it looked through."""
+    while isinstance(value, OpResult) and isinstance(value.op, tensor.PadOp):
+        value = value.op.source
+    return value
+
+
+def pad_offset(value: SSAValue) -> tuple[int, ...]:
+    """Where ``source(value)``'s element 0 sits in ``value``: the low paddings of the
+    pads producing ``value``, summed (all zeros without pads)."""
+    value_type = value.type
+    offset = [0] * (len(value_type.get_shape()) if isinstance(value_type, TensorType) else 0)
+    while isinstance(value, OpResult) and isinstance(value.op, tensor.PadOp):
+        lows = value.op.static_low.get_values()
+        offset = [total + low for total, low in zip(offset, lows, strict=True)]
+        value = value.op.source
+    return tuple(offset)
+
+
 def is_weight(value: SSAValue) -> bool:
     """Whether ``value`` is a function argument marked ``{t10.weight}``."""
     if not isinstance(value, BlockArgument):
@@ -176,7 +200,8 @@ class ModelGraph:
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(range(len(operators)))
         for consumer, op in enumerate(operators):
-            for operand, value in enumerate(op.operands):
+            for operand, read in enumerate(op.operands):
+                value = source(read)
                 if isinstance(value, OpResult) and value.op in index:
                     graph.add_edge(index[value.op], consumer, value=value, operand=operand)
         return ModelGraph(function, operators, graph, index, park_all)
@@ -188,18 +213,20 @@ class ModelGraph:
         return None
 
     def producer(self, value: SSAValue) -> int | None:
-        """The index of the operator computing ``value``, if an operator does."""
+        """The index of the operator computing ``value`` (padded or not), if one does."""
+        value = source(value)
         if isinstance(value, OpResult):
             return self.index.get(value.op)
         return None
 
     def uses(self, value: SSAValue) -> list[Use]:
-        """The operator operands reading ``value``, in program order."""
-        found = [
-            Use(self.index[use.operation], use.index)
-            for use in value.uses
-            if use.operation in self.index
-        ]
+        """The operator operands reading ``value``, padded or not, in program order."""
+        found: list[Use] = []
+        for use in value.uses:
+            if isinstance(use.operation, tensor.PadOp):
+                found.extend(self.uses(use.operation.result))
+            elif use.operation in self.index:
+                found.append(Use(self.index[use.operation], use.index))
         return sorted(found, key=lambda use: (use.operator, use.operand))
 
     def is_weight(self, value: SSAValue) -> bool:

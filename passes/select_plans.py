@@ -75,6 +75,8 @@ from t10.passes.model_graph import (
     Use,
     idle_bytes_per_core,
     idle_grid,
+    pad_offset,
+    source,
 )
 from t10.passes.partition import FRONTIER_ATTR
 from t10.passes.plan_search import Plan, price_plans
@@ -275,9 +277,15 @@ class _RelayoutPricer:
         return self.chip.bytes_per_element(operator.space.element_type)
 
     def between(
-        self, producer: Operator, result: int, consumer: Operator, operand: int
+        self,
+        producer: Operator,
+        result: int,
+        consumer: Operator,
+        operand: int,
+        offset: tuple[int, ...],
     ) -> FloatArray:
-        """(producer plans, consumer plans): a result of one read as an operand of the other."""
+        """(producer plans, consumer plans): a result of one read as an operand of the other,
+        at ``offset`` in it (a padded result: see ``model_graph.pad_offset``)."""
         result_operand = len(producer.op.operands) - len(producer.op.results) + result
         key = (
             producer.space.cache_key(),
@@ -286,21 +294,32 @@ class _RelayoutPricer:
             consumer.space.cache_key(),
             tuple(consumer.plans),
             operand,
+            offset,
         )
         return self._price(
             key,
             self._element_bytes(consumer),
-            self.placements.operand(producer, result_operand),
+            _shifted(self.placements.operand(producer, result_operand), offset),
             self.placements.operand(consumer, operand),
         )
 
-    def from_idle(self, shape: tuple[int, ...], consumer: Operator, operand: int) -> FloatArray:
-        """(consumer plans,): expanding an idle copy into the consumer's operand layout."""
-        key = ("from-idle", shape, consumer.space.cache_key(), tuple(consumer.plans), operand)
+    def from_idle(
+        self, shape: tuple[int, ...], consumer: Operator, operand: int, offset: tuple[int, ...]
+    ) -> FloatArray:
+        """(consumer plans,): expanding an idle copy of a ``shape`` tensor into the consumer's
+        operand layout, at ``offset`` in the operand."""
+        key = (
+            "from-idle",
+            shape,
+            consumer.space.cache_key(),
+            tuple(consumer.plans),
+            operand,
+            offset,
+        )
         return self._price(
             key,
             self._element_bytes(consumer),
-            self.placements.idle(shape),
+            _shifted(self.placements.idle(shape), offset),
             self.placements.operand(consumer, operand),
         )[0]
 
@@ -322,6 +341,15 @@ class _RelayoutPricer:
             self.placements.operand(producer, result_operand),
             self.placements.idle(shape),
         )[:, 0]
+
+
+def _shifted(placements: Sequence[Placement], offset: tuple[int, ...]) -> Sequence[Placement]:
+    """``placements`` with every block moved by ``offset``: a tensor's placements seen in
+    a padded tensor around it. Positions of the padding are priced as received."""
+    if not any(offset):
+        return placements
+    moved = np.asarray(offset, dtype=np.int64)[None, :, None]
+    return [Placement(placement.blocks + moved, placement.pieces) for placement in placements]
 
 
 def _shape(value: SSAValue) -> tuple[int, ...]:
@@ -429,11 +457,15 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
                 problem.unary[position] += filling
                 problem.initialisation[position] += filling
             elif graph.reads_idle_copy(value, use):
-                problem.unary[position] += pricer.from_idle(_shape(value), operator, operand)
+                problem.unary[position] += pricer.from_idle(
+                    _shape(source(value)), operator, operand, pad_offset(value)
+                )
             elif producer is not None:
-                assert isinstance(value, OpResult)
-                result = value.index
-                matrix = pricer.between(operators[producer], result, operator, operand)
+                produced = source(value)
+                assert isinstance(produced, OpResult)
+                matrix = pricer.between(
+                    operators[producer], produced.index, operator, operand, pad_offset(value)
+                )
                 key = (producer, position)
                 problem.pairwise[key] = problem.pairwise.get(key, 0) + matrix
         for result, value in enumerate(operator.op.results):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from xdsl.dialects import func
+from xdsl.dialects import func, tensor
 from xdsl.dialects.builtin import (
     AnyFloat,
     DenseIntOrFPElementsAttr,
@@ -43,7 +43,7 @@ of N(0, 1) activations with such weights over 768..4096 terms stays O(1), so
 ``f16`` projections, softmax and layer norm neither overflow nor vanish."""
 
 _DATA_MOVEMENT = frozenset(
-    {"arith.constant", "tensor.empty", "tensor.expand_shape", "tensor.collapse_shape"}
+    {"arith.constant", "tensor.empty", "tensor.expand_shape", "tensor.collapse_shape", "tensor.pad"}
 )
 
 
@@ -71,7 +71,25 @@ def _run_data_movement(op: Operation, values: Mapping[SSAValue, Array]) -> Array
     source = values[op.operands[0]]
     result_type = result.type
     assert isinstance(result_type, TensorType)
+    if isinstance(op, tensor.PadOp):
+        return _pad(op, source, values)
     return source.reshape(source.shape[0], *result_type.get_shape())
+
+
+def _pad(op: tensor.PadOp, source: Array, values: Mapping[SSAValue, Array]) -> Array:
+    """``tensor.pad`` with static sizes and one value from outside its region."""
+    if op.low or op.high:
+        raise UnsupportedOpError("tensor.pad with dynamic sizes has no numpy semantics here")
+    yielded = op.region.block.last_op
+    assert yielded is not None
+    padding = yielded.operands[0]
+    if padding not in values:
+        raise UnsupportedOpError(
+            "tensor.pad yields a value computed in its region: only a value from outside "
+            "(the same for every element) has numpy semantics here"
+        )
+    widths = [(0, 0), *zip(op.static_low.get_values(), op.static_high.get_values(), strict=True)]
+    return np.pad(source, widths, constant_values=values[padding].reshape(-1)[0])
 
 
 def execute_ops(

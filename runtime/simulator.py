@@ -502,12 +502,18 @@ class _Machine:
         return plan.written
 
     def _image(
-        self, sources: Sequence[SSAValue], places: Sequence[tile.PlaceAttr], shape: Sequence[int]
+        self,
+        sources: Sequence[SSAValue],
+        places: Sequence[tile.PlaceAttr],
+        shape: Sequence[int],
+        padding: float | None = None,
     ) -> Array:
-        """The host tensor the ``sources`` hold under ``places`` (NaN or 0 where no core
-        holds an element: see :func:`_first_uncovered`)."""
+        """The host tensor the ``sources`` hold under ``places`` (``padding`` where no core
+        holds an element; without one NaN or 0: see :func:`_first_uncovered`)."""
         dtype = self.buffers[sources[0]].dtype
-        image = np.full(shape, np.nan if np.issubdtype(dtype, np.floating) else 0, dtype)
+        if padding is None:
+            padding = np.nan if np.issubdtype(dtype, np.floating) else 0
+        image = np.full(shape, padding, dtype)
         for source, place in zip(sources, places, strict=True):
             for group in _box_groups(place):
                 windows = np.lib.stride_tricks.sliding_window_view(
@@ -535,8 +541,13 @@ class _Machine:
     def relayout(self, op: tile.RelayoutOp) -> None:
         shape = tuple(op.tensor_shape())
         places = tuple(op.source_places.data)
-        image = self._image(list(op.sources), places, shape)
-        lacking = _lacking_dests(places, shape, tuple(op.dest_places.data))
+        padding = None if op.padding is None else op.padding.value.data
+        image = self._image(list(op.sources), places, shape, padding)
+        lacking = (
+            _lacking_dests(places, shape, tuple(op.dest_places.data))
+            if padding is None
+            else frozenset[int]()
+        )
         for index, (dest, place) in enumerate(zip(op.dests, op.dest_places.data, strict=True)):
             if index in lacking:
                 raise SimulationError(

@@ -210,6 +210,59 @@ func.func @head(%x: {x}, %w: {w} {{t10.weight}}) -> {out} {{
 }}"""
 
 
+def padded_conv(batch: int, channels: int, filters: int, size: int, window: int, pad: int) -> str:
+    """A "same" convolution: the image zero-padded by ``pad`` on every side first."""
+    padded = size + 2 * pad
+    out_size = padded - window + 1
+    image = f"tensor<{batch}x{channels}x{size}x{size}xf32>"
+    padded_image = f"tensor<{batch}x{channels}x{padded}x{padded}xf32>"
+    kernel = f"tensor<{filters}x{channels}x{window}x{window}xf32>"
+    out = f"tensor<{batch}x{filters}x{out_size}x{out_size}xf32>"
+    return f"""
+func.func @padded_conv(%i: {image}, %k: {kernel}) -> {out} {{
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %i low[0, 0, {pad}, {pad}] high[0, 0, {pad}, {pad}] {{
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zero : f32
+  }} : {image} to {padded_image}
+  %e = tensor.empty() : {out}
+  %o = linalg.fill ins(%zero : f32) outs(%e : {out}) -> {out}
+  %r = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>,
+                                  strides = dense<1> : tensor<2xi64>}}
+      ins(%p, %k : {padded_image}, {kernel}) outs(%o : {out}) -> {out}
+  func.return %r : {out}
+}}"""
+
+
+def padded_scale(m: int, n: int, low: tuple[int, int], high: tuple[int, int]) -> str:
+    """A matmul's result padded with 1.5 and doubled: the padding is not zero, and the
+    padded tensor comes from an operator, not the host."""
+    rows, columns = m + low[0] + high[0], n + low[1] + high[1]
+    padded = f"tensor<{rows}x{columns}xf32>"
+    return f"""
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @padded_scale(%a: tensor<{m}x8xf32>, %b: tensor<8x{n}xf32>) -> {padded} {{
+  %zero = arith.constant 0.0 : f32
+  %fill = arith.constant 1.5 : f32
+  %e = tensor.empty() : tensor<{m}x{n}xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %ab = linalg.matmul ins(%a, %b : tensor<{m}x8xf32>, tensor<8x{n}xf32>)
+                      outs(%c : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %p = tensor.pad %ab low[{low[0]}, {low[1]}] high[{high[0]}, {high[1]}] {{
+  ^bb0(%i0: index, %i1: index):
+    tensor.yield %fill : f32
+  }} : tensor<{m}x{n}xf32> to {padded}
+  %ep = tensor.empty() : {padded}
+  %r = linalg.generic {{indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}}
+      ins(%p : {padded}) outs(%ep : {padded}) {{
+  ^bb0(%v: f32, %o: f32):
+    %twice = arith.addf %v, %v : f32
+    linalg.yield %twice : f32
+  }} -> {padded}
+  func.return %r : {padded}
+}}"""
+
+
 OP_CLASSES = {
     "matmul": matmul(24, 40, 16),
     "batch_matmul": batch_matmul(4, 16, 24, 20),
@@ -222,6 +275,8 @@ OP_CLASSES = {
     "transpose": transpose(24, 40),
     "causal_mask": causal_mask(2, 24),
     "pinned_row": pinned_row(4, 5, 48, 24, 3),
+    "padded_conv": padded_conv(2, 4, 8, 8, 3, 1),
+    "padded_scale": padded_scale(24, 20, (1, 2), (3, 0)),
 }
 
 TINY_BERT = bert_encoder(BertConfig(layers=1, seq=16, hidden=32, heads=2, ffn=64, dtype="f32"))

@@ -23,6 +23,7 @@ from op_models import (
     causal_mask,
     conv,
     matmul,
+    padded_conv,
     pinned_row,
     reduce_rows,
 )
@@ -322,6 +323,22 @@ def test_pinned_access_any_shape_any_frontier_plan(
 ):
     row = data.draw(st.integers(0, rows - 1), label="row")
     lower_drawn_plans(pinned_row(batch, rows, k, n, row), data)
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(
+    batch=st.integers(1, 2),
+    channels=st.integers(1, 4),
+    filters=st.integers(1, 6),
+    window=st.integers(1, 3),
+    extra=st.integers(0, 5),
+    pad=st.integers(0, 2),
+    data=st.data(),
+)
+def test_padded_conv_any_shape_any_frontier_plan(
+    batch: int, channels: int, filters: int, window: int, extra: int, pad: int, data: st.DataObject
+):
+    lower_drawn_plans(padded_conv(batch, channels, filters, window + extra, window, pad), data)
 
 
 def test_every_frontier_plan_of_a_matmul_lowers_and_most_rotate():

@@ -22,7 +22,6 @@ from t10.models.gpt import GPT2_SMALL, OPT_1_3B, GptConfig, gpt_decoder
 from t10.models.nerf import NERF, NerfConfig, nerf_mlp
 from t10.models.resnet import RESNET_50, ResNetConfig
 from t10.models.vit import VIT_B_16_LAYER, VitConfig
-from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.reference import run_reference
 from t10.tools import t10_run
 from t10.tools.t10_opt import LocatingParser, T10OptMain
@@ -263,11 +262,6 @@ def test_nerf_computes_nerf():
     compare(function, arguments, reference_nerf(TINY_NERF, as64))
 
 
-@pytest.mark.xfail(
-    raises=UnsupportedOpError,
-    strict=True,
-    reason="the numpy reference has no tensor.pad, which the padded convolutions read",
-)
 def test_resnet_computes_a_resnet():
     function = the_function(resnet.resnet(TINY_RESNET))
     arguments = random_arguments(function)
@@ -306,9 +300,6 @@ def test_tiny_models_match_on_a_small_chip(model: str, tmp_path: Path):
     assert document["ops"] and all(op["cycles"] > 0 for op in document["ops"])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="t10-run cannot distribute tensor.pad, which the padded convolutions read"
-)
 def test_tiny_resnet_matches_on_a_small_chip(tmp_path: Path):
     path = tmp_path / "resnet.mlir"
     path.write_text(resnet.resnet(TINY_RESNET))

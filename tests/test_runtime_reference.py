@@ -8,7 +8,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, bf16, f16, f32, f64, i8, i32
 from xdsl.ir import Attribute
 
-from t10.runtime.linalg_numpy import to_element_type
+from t10.runtime.linalg_numpy import UnsupportedOpError, to_element_type
 from t10.runtime.reference import WEIGHT_STD, random_inputs, run_reference, tolerance
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
@@ -111,3 +111,32 @@ def test_bf16_keeps_eight_bits_of_mantissa():
 
 def test_integer_inputs_wrap_like_the_chip():
     np.testing.assert_array_equal(to_element_type(np.array([127.9, -1.5, 300]), i8), [127, -1, 44])
+
+
+PAD = """
+func.func @pad(%x: tensor<2x3xf32>) -> tensor<5x4xf32> {
+  %fill = arith.constant 7.5 : f32
+  %p = tensor.pad %x low[1, 0] high[2, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %fill : f32
+  } : tensor<2x3xf32> to tensor<5x4xf32>
+  func.return %p : tensor<5x4xf32>
+}
+"""
+
+
+def test_pad_surrounds_the_source_with_its_value():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    (padded,) = run_reference(parse_function(PAD), [x])
+    expected = np.full((5, 4), 7.5, np.float32)
+    expected[1:3, 0:3] = x
+    np.testing.assert_array_equal(padded, expected)
+
+
+def test_pad_with_a_value_computed_per_element_is_unsupported():
+    text = PAD.replace(
+        "    tensor.yield %fill : f32",
+        "    %inner = arith.constant 1.0 : f32\n    tensor.yield %inner : f32",
+    )
+    with pytest.raises(UnsupportedOpError, match="yields a value computed in its region"):
+        run_reference(parse_function(text), [np.zeros((2, 3), np.float32)])

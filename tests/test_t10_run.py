@@ -178,6 +178,12 @@ def test_bert_base_layer_matches_on_the_ipu():
     assert document["peak_bytes_per_core"] <= load_chip("ipu-mk2").sram_bytes
 
 
+def test_resnet_50_with_its_padded_convolutions_matches_on_the_ipu():
+    document = run_json(EXAMPLES / "resnet50.mlir", "--chip", "ipu-mk2")
+    assert document["match"] is True
+    assert len(document["ops"]) > 100
+
+
 def test_cycles_per_operator_add_up_to_the_total(tmp_path: Path):
     path = write(tmp_path, SMALL)
     document = run_json(path, "--chip", "mesh-64", "--function", "second")

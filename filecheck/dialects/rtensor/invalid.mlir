@@ -426,3 +426,31 @@ rtensor.yield %h : tensor<8xf32>
 %one = "test.op"() : () -> f32
 %ones = rtensor.fill %one : f32 -> !rtensor.tensor<8xf16, #rtensor.layout<grid = [2], map = (i) -> (i)>>
 // CHECK: rtensor.fill value of type f32 differs from the element type f16 of the tensor it fills
+
+// -----
+
+%zero = "test.op"() : () -> f16
+%x = "test.op"() : () -> !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>>
+%p = rtensor.pad %x low [1] high [1, 2] value %zero : f16, !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>> -> !rtensor.tensor<10x8xf16, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+// CHECK: rtensor.pad needs one low and one high padding per dim of the rank-2 source, got low [1] and high [1, 2]
+
+// -----
+
+%zero = "test.op"() : () -> f16
+%x = "test.op"() : () -> !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>>
+%p = rtensor.pad %x low [1, -1] high [1, 3] value %zero : f16, !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>> -> !rtensor.tensor<10x8xf16, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+// CHECK: rtensor.pad paddings must not be negative, got low [1, -1] and high [1, 3]
+
+// -----
+
+%zero = "test.op"() : () -> f16
+%x = "test.op"() : () -> !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>>
+%p = rtensor.pad %x low [1, 0] high [1, 1] value %zero : f16, !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>> -> !rtensor.tensor<10x8xf16, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+// CHECK: rtensor.pad of a [8, 6] tensor by low [1, 0] and high [1, 1] is [10, 7], but the result is [10, 8]
+
+// -----
+
+%zero = "test.op"() : () -> f32
+%x = "test.op"() : () -> !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>>
+%p = rtensor.pad %x low [1, 0] high [1, 2] value %zero : f32, !rtensor.tensor<8x6xf16, #rtensor.layout<grid = [2, 1], map = (i, j) -> (i, j)>> -> !rtensor.tensor<10x8xf16, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
+// CHECK: rtensor.pad source, value and result must share one element type, got f16, f32 and f16

@@ -361,3 +361,15 @@ tile.program @compute_steps_cores() cores 4 sram_bytes 1024 {
   tile.return
 }
 // CHECK: tile.compute steps needs 8 cores but the program has 4
+
+// -----
+
+// tile.relayout: the padding is an element of the tensor.
+
+tile.program @padding_type() cores 4 sram_bytes 4096 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
+  %b = tile.alloc offset 48 : !tile.buffer<3x8xf32>
+  tile.relayout %a by [#tile.place<map = (d0, d1) -> (d0 + 1, d1 + 1), extents = [8, 6], grid = [2, 2]>] to %b by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [10, 8], grid = [4, 1]>] of [10, 8] padding 0.5 : f16 : !tile.buffer<4x3xf32> to !tile.buffer<3x8xf32>
+  tile.return
+}
+// CHECK: relayout padding 5.000000e-01 : f16 must be of the buffers' element type f32
