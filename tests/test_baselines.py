@@ -1,11 +1,10 @@
 """The baselines of ``t10-compile{pipeline=...}`` on a model that only rotation fits."""
 
-from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from xdsl.utils.exceptions import PassFailedException
 
-from t10.models.gpt import PRESETS, gpt_decoder
 from t10.passes.compile import CompilePass
 from t10.passes.select_plans import SELECTION_ATTR
 from t10.tools.t10_opt import LocatingParser, T10OptMain
@@ -15,7 +14,7 @@ CTX = T10OptMain(args=[]).ctx
 
 @pytest.fixture(scope="module")
 def opt_batch_8_seq_512() -> str:
-    return gpt_decoder(replace(PRESETS["opt-1.3b"], batch=8, seq=512))
+    return (Path(__file__).parent.parent / "examples" / "opt_1_3b_layer_b8_s512.mlir").read_text()
 
 
 def test_opt_layer_at_batch_8_fits_only_with_rotation(opt_batch_8_seq_512: str):

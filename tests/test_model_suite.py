@@ -55,6 +55,7 @@ EXAMPLE_FILES: dict[str, tuple[Callable[[Any], str], Any]] = {
     "vit_b16_layer.mlir": (vit.vit, VIT_B_16_LAYER),
     "resnet50.mlir": (resnet.resnet, RESNET_50),
     "opt_1_3b_layer.mlir": (gpt_decoder, OPT_1_3B),
+    "opt_1_3b_layer_b8_s512.mlir": (gpt_decoder, replace(OPT_1_3B, batch=8, seq=512)),
     "nerf_mlp.mlir": (nerf_mlp, NERF),
 }
 

@@ -67,6 +67,7 @@ DEFAULT_SUITE = (
     "bert_base_layer",
     "vit_b16_layer",
     "opt_1_3b_layer",
+    "opt_1_3b_layer_b8_s512",
     "resnet50",
     "nerf_mlp",
     "small_cnn",
