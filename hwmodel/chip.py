@@ -74,6 +74,13 @@ core: ``cycles_per_element * n + launch_cycles`` for n elements::
     cycles_per_byte = 0.125             # positive number
     launch_cycles   = 300               # non-negative number
 
+``[compute.spikes]`` -- the per-spike cost of work that follows a spike list (a
+spiking network's gather-add, scatter-add and compaction): every listed spike a
+core visits costs ``cycles_per_spike`` on top of the elementwise work on the
+row it touches::
+
+    cycles_per_spike = 4                # non-negative number
+
 Errors
 ======
 
@@ -257,6 +264,13 @@ class CopyRate:
 
 
 @dataclass(frozen=True)
+class SpikeRate:
+    """The cost of visiting one listed spike: reading its id and addressing its row."""
+
+    cycles_per_spike: float
+
+
+@dataclass(frozen=True)
 class Compute:
     """Compute throughput of one core, per class of operator."""
 
@@ -264,6 +278,7 @@ class Compute:
     elementwise: StreamRate
     reduction: StreamRate
     data_movement: CopyRate
+    spikes: SpikeRate
 
 
 @dataclass(frozen=True)
@@ -382,6 +397,7 @@ class Chip:
                     "cycles_per_byte": compute.data_movement.cycles_per_byte,
                     "launch_cycles": compute.data_movement.launch_cycles,
                 },
+                "spikes": {"cycles_per_spike": compute.spikes.cycles_per_spike},
             },
         }
 
@@ -483,7 +499,7 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
         exchange=_parse_exchange(top.table("exchange", ("cycles_per_byte", "receiver_serialised"))),
         sync=_parse_sync(top.table("sync", ("cycles", "syncs_per_shift"))),
         compute=_parse_compute(
-            top.table("compute", ("matmul", "elementwise", "reduction", "data_movement")),
+            top.table("compute", ("matmul", "elementwise", "reduction", "data_movement", "spikes")),
             [dtype for dtype, _ in sizes],
         ),
     )
@@ -534,6 +550,11 @@ def _parse_compute(table: _Table, dtypes: list[str]) -> Compute:
         reduction=_parse_stream(table.table("reduction", _STREAM_FIELDS)),
         data_movement=_parse_copy(
             table.table("data_movement", ("cycles_per_byte", "launch_cycles"))
+        ),
+        spikes=SpikeRate(
+            cycles_per_spike=table.table("spikes", ("cycles_per_spike",)).number(
+                "cycles_per_spike", minimum=0
+            )
         ),
     )
 

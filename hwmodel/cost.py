@@ -25,6 +25,9 @@ call it. The formulas, per op class:
   receiving pieces of several tensors in one step is served one sender at a
   time, so their bytes add up; each rotation of each tensor pays
   ``sync.syncs_per_shift`` global syncs.
+- **spike lists**: every listed spike a kernel visits costs
+  ``compute.spikes.cycles_per_spike``, plus the row it touches at the elementwise
+  rate; a compaction is an elementwise pass plus the per-spike cost of each listed id.
 - **relayout**: one exchange phase in which the core receiving the most bytes
   sets the time (one sender at a time), then one global sync.
 """
@@ -135,3 +138,30 @@ def relayout_cycles(chip: Chip, max_received_bytes: FloatArray) -> FloatArray:
     """
     received = np.asarray(max_received_bytes, dtype=np.float64)
     return np.where(received > 0, shift_cycles(chip, received) + chip.sync.cycles, 0.0)
+
+
+def spike_row_cycles(chip: Chip, spikes: IntArray | FloatArray, row: IntArray | int) -> FloatArray:
+    """
+    Cycles of one launch of a kernel that follows a spike list: for each of
+    ``spikes`` listed spikes, the per-spike cost, then the ``row`` elements it
+    selects streamed at the elementwise rate (a gather-add of weight rows, a
+    scatter-add into gradient rows, or a dot product with one row).
+    """
+    per_spike = chip.compute.spikes.cycles_per_spike
+    stream = chip.compute.elementwise
+    spike_count = np.asarray(spikes, dtype=np.float64)
+    return (
+        spike_count * (per_spike + stream.cycles_per_element * np.asarray(row, dtype=np.float64))
+        + stream.launch_cycles
+    )
+
+
+def compaction_cycles(
+    chip: Chip, elements: IntArray | FloatArray, spikes: IntArray | FloatArray
+) -> FloatArray:
+    """Cycles of an elementwise pass over ``elements`` that also lists ``spikes``
+    of them (threshold-and-compact, or a surrogate taken at listed neurons only)."""
+    per_spike = chip.compute.spikes.cycles_per_spike
+    return elementwise_cycles(chip, np.asarray(elements)) + per_spike * np.asarray(
+        spikes, dtype=np.float64
+    )

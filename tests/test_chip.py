@@ -17,7 +17,7 @@ from t10.hwmodel.chip import (
     parse_chip,
     preset_names,
 )
-from t10.hwmodel.cost import matmul_call_cycles
+from t10.hwmodel.cost import compaction_cycles, matmul_call_cycles, spike_row_cycles
 
 SMALL_16_TEXT = (PRESETS_DIR / "small-16.toml").read_text()
 
@@ -340,3 +340,17 @@ def test_chip_is_frozen():
     chip: Chip = load_chip("small-16")
     with pytest.raises(AttributeError):
         chip.cores = 32  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def test_spike_rate_is_read_and_checked(tmp_path: Path) -> None:
+    assert load_chip("ipu-mk2").compute.spikes.cycles_per_spike == 4
+    message = chip_file_error(tmp_path, "cycles_per_spike = 4", "cycles_per_spike = -2")
+    assert message == ": compute.spikes.cycles_per_spike: expected a number >= 0, found -2"
+
+
+def test_spike_kernels_pay_per_listed_spike_and_per_row_element() -> None:
+    chip = load_chip("ipu-mk2")
+    # 10 spikes, each a row of 8 elements: 10 * (4 + 0.5 * 8) + 300 launch.
+    assert float(spike_row_cycles(chip, np.array(10), 8)) == 380.0
+    # A 100-element pass listing 3 spikes: 0.5 * 100 + 300 + 3 * 4.
+    assert float(compaction_cycles(chip, np.array(100), np.array(3))) == 362.0

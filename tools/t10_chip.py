@@ -124,6 +124,7 @@ def describe_chip(chip: Chip) -> list[str]:
             f"{copy.cycles_per_byte:g} cycles/byte + {copy.launch_cycles:g} per launch",
         )
     )
+    rows.append(("spike lists", f"{compute.spikes.cycles_per_spike:g} cycles per listed spike"))
     width = max(len(label) for label, _ in rows)
     return [chip.name] + [f"  {label:<{width}}  {value}" for label, value in rows]
 

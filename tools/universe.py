@@ -30,8 +30,14 @@ def _tile() -> Dialect:
     return Tile
 
 
+def _snn() -> Dialect:
+    from t10.dialects.snn import Snn
+
+    return Snn
+
+
 def t10_dialects() -> dict[str, Callable[[], Dialect]]:
-    return {"rtensor": _rtensor, "shift": _shift, "tile": _tile}
+    return {"rtensor": _rtensor, "shift": _shift, "tile": _tile, "snn": _snn}
 
 
 def t10_passes() -> dict[str, Callable[[], type[ModulePass]]]:
