@@ -162,6 +162,6 @@ def compaction_cycles(
     """Cycles of an elementwise pass over ``elements`` that also lists ``spikes``
     of them (threshold-and-compact, or a surrogate taken at listed neurons only)."""
     per_spike = chip.compute.spikes.cycles_per_spike
-    return elementwise_cycles(chip, np.asarray(elements)) + per_spike * np.asarray(
+    return elementwise_cycles(chip, np.asarray(elements, dtype=np.int64)) + per_spike * np.asarray(
         spikes, dtype=np.float64
     )

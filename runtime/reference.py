@@ -4,7 +4,13 @@ A simulated run is checked against :func:`run_reference` within
 :func:`tolerance` of the element type. :func:`execute_ops` is the walker both
 share: it runs ``func``-level and ``tile.compute``-level ops (linalg through
 :mod:`t10.runtime.linalg_numpy`, ``arith.constant``, ``tensor.empty``,
-``tensor.expand_shape``/``collapse_shape``) on arrays with a leading core axis.
+``tensor.expand_shape``/``collapse_shape``/``pad``) on arrays with a leading core
+axis, and the ops of a model with loops (the SNN training step of
+:mod:`t10.models.snn`): ``scf.for`` with ``iter_args``, ``arith.addi``/``subi`` on
+``index`` values (arrays ``(cores,)``, the same on every core where they bound a
+loop or place a slice), ``tensor.extract_slice``/``insert_slice`` with static or
+``index``-valued offsets, static sizes and unit strides (rank-reducing included),
+and every ``snn`` op through :mod:`t10.runtime.snn_ops`.
 """
 
 from __future__ import annotations
@@ -12,19 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from xdsl.dialects import func, tensor
+from xdsl.dialects import func, scf, tensor
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     AnyFloat,
     DenseIntOrFPElementsAttr,
     Float16Type,
     Float32Type,
     Float64Type,
+    IndexType,
     IntegerType,
     TensorType,
     UnitAttr,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from t10.dialects import snn
+from t10.runtime import snn_ops
 from t10.runtime.linalg_numpy import (
     Array,
     UnsupportedOpError,
@@ -92,6 +102,145 @@ def _pad(op: tensor.PadOp, source: Array, values: Mapping[SSAValue, Array]) -> A
     return np.pad(source, widths, constant_values=values[padding].reshape(-1)[0])
 
 
+def _uniform_index(op: Operation, value: SSAValue, values: Mapping[SSAValue, Array]) -> int:
+    """The ``index`` ``value`` as an int: it must be the same on every core."""
+    array = values[value].reshape(-1)
+    if not (array == array[0]).all():
+        raise UnsupportedOpError(
+            f"{op.name} reads an index that differs between cores ({sorted(set(array.tolist()))})"
+        )
+    return int(array[0])
+
+
+def _run_index_arithmetic(op: Operation, values: Mapping[SSAValue, Array]) -> Array:
+    if not all(isinstance(operand.type, IndexType) for operand in op.operands):
+        raise UnsupportedOpError(f"{op.name} has numpy semantics here on index values only")
+    lhs, rhs = (values[operand] for operand in op.operands)
+    return np.add(lhs, rhs) if op.name == "arith.addi" else np.subtract(lhs, rhs)
+
+
+def _slice_box(
+    op: tensor.ExtractSliceOp | tensor.InsertSliceOp,
+    full_shape: Sequence[int],
+    values: Mapping[SSAValue, Array],
+) -> tuple[tuple[slice, ...], tuple[int, ...]]:
+    """The numpy index (core axis first) of the slice an extract or insert reads or writes
+    in a tensor of ``full_shape``, and the slice's full-rank shape."""
+    if op.sizes or op.strides:
+        raise UnsupportedOpError(f"{op.name} with dynamic sizes or strides is not supported")
+    strides = op.static_strides.get_values()
+    if any(stride != 1 for stride in strides):
+        raise UnsupportedOpError(f"{op.name} with strides {list(strides)} (not all 1)")
+    dynamic = iter(op.offsets)
+    offsets = [
+        _uniform_index(op, next(dynamic), values) if offset == DYNAMIC_INDEX else offset
+        for offset in op.static_offsets.get_values()
+    ]
+    sizes = tuple(op.static_sizes.get_values())
+    for dim, (offset, size, extent) in enumerate(zip(offsets, sizes, full_shape, strict=True)):
+        if not 0 <= offset <= extent - size:
+            raise ValueError(
+                f"{op.name}: offset {offset} and size {size} in dimension {dim} leave its "
+                f"extent {extent}"
+            )
+    box = tuple(slice(offset, offset + size) for offset, size in zip(offsets, sizes, strict=True))
+    return (slice(None), *box), sizes
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    value_type = value.type
+    assert isinstance(value_type, TensorType)
+    return tuple(value_type.get_shape())
+
+
+def _extract_slice(op: tensor.ExtractSliceOp, values: Mapping[SSAValue, Array]) -> Array:
+    source = values[op.source]
+    box, _ = _slice_box(op, _shape(op.source), values)
+    return source[box].reshape(source.shape[0], *_shape(op.result))
+
+
+def _insert_slice(op: tensor.InsertSliceOp, values: Mapping[SSAValue, Array]) -> Array:
+    source, dest = values[op.source], values[op.dest]
+    box, sizes = _slice_box(op, _shape(op.dest), values)
+    updated = dest.copy()
+    updated[box] = source.reshape(source.shape[0], *sizes)
+    return updated
+
+
+def _run_for(op: scf.ForOp, values: dict[SSAValue, Array], typed_shapes: bool) -> list[Array]:
+    """The results of ``scf.for``: its body run once per induction value, the yielded
+    values carried into the next iteration."""
+    lower, upper, step = (_uniform_index(op, bound, values) for bound in (op.lb, op.ub, op.step))
+    if step < 1:
+        raise ValueError(f"scf.for has step {step}: the step must be positive")
+    block = op.body.block
+    induction, *arguments = block.args
+    terminator = block.last_op
+    assert isinstance(terminator, scf.YieldOp)
+    carried = [values[value] for value in op.iter_args]
+    cores = max((array.shape[0] for array in carried), default=1)
+    for index in range(lower, upper, step):
+        values[induction] = np.full(cores, index, dtype=np.int64)
+        values.update(zip(arguments, carried, strict=True))
+        execute_ops(block.ops, values, typed_shapes=typed_shapes)
+        carried = [values[value] for value in terminator.arguments]
+    return carried
+
+
+def _neurons(ids: SSAValue) -> int:
+    """N of a spike list's ``#snn.spikes<N>`` encoding."""
+    return snn.spike_list_shape(ids.type)[3]
+
+
+def _run_snn(op: Operation, values: Mapping[SSAValue, Array]) -> Sequence[Array]:
+    """An ``snn`` op through :mod:`t10.runtime.snn_ops`."""
+    if isinstance(op, snn.ThresholdCompactOp):
+        _, segments, capacity, _ = snn.spike_list_shape(op.ids.type)
+        return snn_ops.threshold_compact(
+            values[op.potential], op.threshold_value, capacity, segments
+        )
+    if isinstance(op, snn.GatherAddOp):
+        return (snn_ops.gather_add(values[op.weights], values[op.ids], _neurons(op.ids)),)
+    if isinstance(op, snn.LifOp):
+        return (
+            snn_ops.lif(
+                values[op.potential],
+                values[op.current],
+                op.alpha_value,
+                op.threshold_value,
+                op.gain_value,
+            ),
+        )
+    if isinstance(op, snn.LifGradOp):
+        states = (values[op.potential_grad], values[op.potential], values[op.spike_grad])
+        parameters = (op.alpha_value, op.threshold_value, op.gain_value)
+        if op.ids is None:
+            return snn_ops.lif_grad_dense(*states, *parameters)
+        return snn_ops.lif_grad_listed(*states, values[op.ids], *parameters)
+    if isinstance(op, snn.ListedGradOp):
+        return (
+            snn_ops.listed_grad(
+                values[op.current_grad], values[op.weights], values[op.ids], _neurons(op.ids)
+            ),
+        )
+    if isinstance(op, snn.ScatterAddRowsOp):
+        return (
+            snn_ops.scatter_add_rows(
+                values[op.weights_grad], values[op.current_grad], values[op.ids], _neurons(op.ids)
+            ),
+        )
+    if isinstance(op, snn.PickOp):
+        return (snn_ops.pick(values[op.values], values[op.ids], _neurons(op.ids)),)
+    if isinstance(op, snn.SpikeCountsOp):
+        return (snn_ops.spike_counts(values[op.ids], _neurons(op.ids)),)
+    if isinstance(op, snn.CrossEntropyOp):
+        return snn_ops.cross_entropy(values[op.counts], values[op.labels])
+    raise UnsupportedOpError(f"{op.name} has no numpy semantics in the t10 runtime")
+
+
+_TERMINATORS = frozenset({"func.return", "tile.yield", "scf.yield"})
+
+
 def execute_ops(
     ops: Iterable[Operation], values: dict[SSAValue, Array], *, typed_shapes: bool = True
 ) -> None:
@@ -107,7 +256,17 @@ def execute_ops(
                 op, [values[operand] for operand in op.operands], typed_shapes=typed_shapes
             )
             values.update(zip(op.results, results, strict=True))
-        elif op.name in ("func.return", "tile.yield"):
+        elif isinstance(op, scf.ForOp):
+            values.update(zip(op.results, _run_for(op, values, typed_shapes), strict=True))
+        elif op.name in ("arith.addi", "arith.subi"):
+            values[op.results[0]] = _run_index_arithmetic(op, values)
+        elif isinstance(op, tensor.ExtractSliceOp):
+            values[op.result] = _extract_slice(op, values)
+        elif isinstance(op, tensor.InsertSliceOp):
+            values[op.result] = _insert_slice(op, values)
+        elif op.name.startswith("snn."):
+            values.update(zip(op.results, _run_snn(op, values), strict=True))
+        elif op.name in _TERMINATORS:
             return
         else:
             raise UnsupportedOpError(f"{op.name} has no numpy semantics in the t10 runtime")
