@@ -1,0 +1,567 @@
+"""The plan search of a spiking network's training step (DESIGN §6).
+
+A plan lays the network on the chip as one group of cores per layer, all layers
+running at once: layer l at step t reads layer l-1's spikes of step t-1, so in
+every time step each layer computes from what the previous exchange delivered,
+then one sync, then one exchange phase delivers the next. The batch is cut into
+``batch_groups`` groups of ``b`` samples, the same for every layer, and layer
+l's neurons into ``neuron_groups[l]`` slices of ``n_l`` neurons; the core of
+(layer l, neuron group i, batch group j) owns, for its samples, those neurons'
+weight columns ``W_l[:, slice]``, their weight gradients, potentials and state
+history (everything BPTT keeps), and its own segment of the layer's spike list.
+Layer 0 is a group of cores holding the input spikes, sent one step at a time.
+The output layer is one neuron group, so each core holds whole rows of the
+output counts the loss reads.
+
+The sparse form sends spike lists: every core of layer l compacts its slice into
+a segment of capacity ``ceil(C_l * n_l / N_l)`` (the model's capacity ``C_l``
+shared out in proportion), and every core of layer l+1 in the same batch group
+receives all of layer l's segments (a broadcast: the IPU's exchange sends one
+message to many receivers). Backward, layer l+1 sends each core of layer l the
+partial input gradient at its listed ids, which that core sums. The dense form
+is the same layout with 0/1 spike blocks and the matmul units; the weight
+gradient and the input gradient are matmuls per step, since no core can keep the
+dense inputs of all T steps.
+
+Costs are estimated with each list full (as many spikes as its capacity): the
+plan must be fast when activity peaks, and the simulated chip then charges the
+spikes actually processed. Every cost comes from :mod:`t10.hwmodel.cost`, the
+same functions the simulated chip prices its steps with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from t10.hwmodel import cost
+from t10.hwmodel.chip import Chip, Mesh2D
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+WORD_BYTES = 4
+"""Bytes of every element the training step keeps: f32 values, i32 ids and counts."""
+
+
+class NoSnnPlanError(ValueError):
+    """No layout of the network fits the chip; the message says what is short."""
+
+
+@dataclass(frozen=True)
+class SnnNetwork:
+    """The shape of a spiking network's training step, as the planner sees it."""
+
+    sizes: tuple[int, ...]
+    """Neurons per layer, the input layer first."""
+    timesteps: int
+    batch: int
+    capacities: tuple[int, ...] | None
+    """Spike-list capacity per sample of every layer (the input's first); None: dense."""
+
+    @property
+    def layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def sparse(self) -> bool:
+        return self.capacities is not None
+
+
+@dataclass(frozen=True)
+class StepCost:
+    """Estimated cycles of one time step: its compute phase, sync and exchange phase."""
+
+    compute: float
+    sync: float
+    exchange: float
+
+    @property
+    def total(self) -> float:
+        return self.compute + self.sync + self.exchange
+
+
+@dataclass(frozen=True)
+class LayerLayout:
+    """How one layer is cut over the cores of a batch group (see :class:`_Layout`)."""
+
+    neuron_groups: int
+    input_groups: int
+    columns: int
+    owned: int
+    segments: int
+    capacity: int
+    """Capacity of one segment of the layer's spike list (0: dense)."""
+
+    @property
+    def cores(self) -> int:
+        """Cores of one batch group."""
+        return self.neuron_groups * self.input_groups
+
+
+@dataclass(frozen=True)
+class SnnPlan:
+    """A layout of the training step on the chip, with its estimated cost."""
+
+    batch_groups: int
+    samples: int
+    """Samples of one batch group: ``ceil(batch / batch_groups)``."""
+    layouts: tuple[LayerLayout, ...]
+    """Every layer's layout, the input holders first."""
+    forward_step: StepCost
+    backward_step: StepCost
+    update_cycles: float
+    """The loss and the weight update, once per training step."""
+    cycles: float
+    """The whole training step: T-1 forward and T-1 backward steps, loss and update."""
+    peak_bytes_per_core: int
+
+    @property
+    def cores(self) -> int:
+        return self.batch_groups * sum(layout.cores for layout in self.layouts)
+
+
+def _ceil_div(numerator: IntArray | int, denominator: IntArray | int) -> IntArray:
+    return -(-np.asarray(numerator, dtype=np.int64) // np.asarray(denominator, dtype=np.int64))
+
+
+def _group_counts(extent: int, limit: int) -> IntArray:
+    """Group counts of ``extent`` items giving distinct group sizes, at most ``limit``
+    groups: the fewest groups for each size ``ceil(extent / groups)``."""
+    counts = np.arange(1, min(extent, limit) + 1, dtype=np.int64)
+    sizes = _ceil_div(extent, counts)
+    distinct = np.r_[True, sizes[1:] != sizes[:-1]]
+    return _ceil_div(extent, sizes[distinct])
+
+
+def _transfer_latency(chip: Chip) -> float:
+    """Estimated network latency of one transfer: half the mesh's diameter, or none."""
+    topology = chip.topology
+    if isinstance(topology, Mesh2D):
+        return topology.hop_latency_cycles * topology.diameter / 2
+    return 0.0
+
+
+def _exchange(chip: Chip, senders: IntArray, byte_count: IntArray) -> FloatArray:
+    """One receiver taking ``senders`` messages of ``byte_count`` bytes in all."""
+    received = cost.shift_cycles(chip, byte_count) + _transfer_latency(chip) * senders
+    return np.where(byte_count > 0, received, 0.0)
+
+
+@dataclass(frozen=True)
+class _LayerCosts:
+    """Per-core cycles and bytes of one layer, per candidate; a time step runs phase A
+    (currents from this core's inputs), an exchange of partial currents when the
+    inputs are split, phase B (the neurons' update), then the exchange of spikes;
+    backward, phase C (the neurons' gradient), an exchange of current gradients when
+    the inputs are split, phase D (weight and input gradients), then the exchange of
+    input gradients and of the previous layer's spikes."""
+
+    a: FloatArray
+    a_exchange: FloatArray
+    b: FloatArray
+    b_exchange: FloatArray
+    c: FloatArray
+    c_exchange: FloatArray
+    d: FloatArray
+    d_exchange: FloatArray
+    update: FloatArray
+    bytes: IntArray
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How one layer is cut, per candidate (arrays)."""
+
+    neuron_groups: IntArray
+    """Groups of the layer's neurons: weight column blocks."""
+    input_groups: IntArray
+    """Cores sharing one column block, each summing the currents of a slice of the
+    inputs (weight rows): whole segments of the previous layer's spike list."""
+    columns: IntArray
+    """Neurons of one column block: a multiple of ``input_groups``."""
+    owned: IntArray
+    """Neurons whose state one core owns: the width of its segment of the layer's list."""
+    segments: IntArray
+    """Segments of the layer's spike list: one per core of a batch group that owns state."""
+    capacity: IntArray
+    """Capacity of one segment (sparse); 0 for the dense form."""
+
+
+def _segment_capacity(network: SnnNetwork, layer: int, owned: IntArray) -> IntArray:
+    """The model's capacity ``C_l`` shared out in proportion: ``ceil(C_l * W / N_l)``."""
+    if network.capacities is None:
+        return np.zeros_like(owned)
+    return _ceil_div(network.capacities[layer] * owned, network.sizes[layer])
+
+
+def _layout(
+    network: SnnNetwork, layer: int, neuron_groups: IntArray, input_groups: IntArray
+) -> _Layout:
+    """The layout of layer ``layer`` >= 1. A column block holds a multiple of its input
+    groups' count of neurons, so that each core of the block owns the state of an equal
+    slice, and the slices of a layer are the segments of width ``ceil(N / S)`` of a
+    list of S segments. The output layer sums its partial currents on the first core
+    of its group, which owns every output neuron (the loss reads whole rows)."""
+    size = network.sizes[layer]
+    if layer == network.layers:
+        full = np.full_like(input_groups, size)
+        ones = np.ones_like(input_groups)
+        return _Layout(
+            ones, input_groups, full, full, ones, _segment_capacity(network, layer, full)
+        )
+    columns = input_groups * _ceil_div(_ceil_div(size, neuron_groups), input_groups)
+    groups = _ceil_div(size, columns)
+    owned = columns // input_groups
+    return _Layout(
+        groups,
+        input_groups,
+        columns,
+        owned,
+        groups * input_groups,
+        _segment_capacity(network, layer, owned),
+    )
+
+
+def input_layout(network: SnnNetwork, holders: IntArray) -> _Layout:
+    """The input holders as a layer: a sparse input is one list per sample; dense inputs
+    are cut by neurons over the holders, one segment each."""
+    size = network.sizes[0]
+    ones = np.ones_like(holders)
+    if network.capacities is not None:
+        full = np.full_like(holders, size)
+        return _Layout(ones, ones, full, full, ones, np.full_like(holders, network.capacities[0]))
+    owned = _ceil_div(size, np.maximum(holders, 1))
+    return _Layout(holders, ones, owned, owned, holders, np.zeros_like(holders))
+
+
+def _layer_costs(
+    chip: Chip,
+    network: SnnNetwork,
+    layer: int,
+    b: IntArray,
+    layouts: tuple[_Layout, ...],
+) -> _LayerCosts:
+    """Per-core costs of layer ``layer`` (1..L) for every candidate, as arrays."""
+    size = network.sizes[layer]
+    steps = network.timesteps
+    last = layer == network.layers
+    own = layouts[layer]
+    previous = layouts[layer - 1]
+    n = own.columns
+    read = np.maximum(previous.segments // own.input_groups, 1)
+    inputs = read * previous.owned
+    split = own.input_groups > 1
+    ones = np.ones_like(n)
+    state = b * own.owned
+    partials = np.where(split, own.input_groups - 1, 0)
+    # The output layer's owner gathers whole partial rows and sends its current
+    # gradient back whole; other layers reduce-scatter and all-gather owned slices.
+    gathered_bytes = np.where(split, b * own.owned * WORD_BYTES, 0)
+    partial_bytes = partials * gathered_bytes
+    current_gradient_bytes = partial_bytes if not last else gathered_bytes
+    current_gradient_senders = partials if not last else split.astype(np.int64)
+    gradient_senders = np.zeros_like(n) if last else layouts[layer + 1].neuron_groups
+    if network.capacities is not None:
+        capacity_in = previous.capacity
+        listed_in = b * read * capacity_in
+        listed = b * own.capacity
+        a = cost.spike_row_cycles(chip, listed_in, n)
+        b_phase = cost.elementwise_cycles(chip, state) + cost.compaction_cycles(chip, state, listed)
+        spikes_bytes = read * b * (capacity_in + 1) * WORD_BYTES
+        gradient_elements = gradient_senders * listed
+        c = cost.compaction_cycles(chip, state, listed)
+        c = c + (
+            cost.spike_row_cycles(chip, listed, 1)
+            if last
+            else cost.elementwise_cycles(chip, gradient_elements)
+        )
+        d = cost.spike_row_cycles(chip, listed_in, n)
+        if layer > 1:
+            d = d + cost.spike_row_cycles(chip, listed_in, n)
+        received = read * b * (capacity_in + 1) + (read * b * capacity_in if layer > 1 else 0)
+        history = steps * (state + b * (own.capacity + 2))
+    else:
+        a = cost.contraction_cycles(chip, "f32", ones, b, inputs, n)
+        b_phase = 2 * cost.elementwise_cycles(chip, state)
+        spikes_bytes = b * inputs * WORD_BYTES
+        gradient_elements = gradient_senders * state
+        c = cost.elementwise_cycles(chip, state)
+        if not last:
+            c = c + cost.elementwise_cycles(chip, gradient_elements)
+        d = cost.contraction_cycles(chip, "f32", ones, inputs, b, n)
+        if layer > 1:
+            d = d + cost.contraction_cycles(chip, "f32", ones, b, n, inputs)
+        received = b * inputs * (2 if layer > 1 else 1)
+        history = steps * state
+    b_phase = b_phase + np.where(split, cost.elementwise_cycles(chip, partials * state), 0.0)
+    buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state
+    if last:
+        buffers = buffers + 2 * b * size
+    weights = 2 * inputs * n
+    update = cost.elementwise_cycles(chip, inputs * n)
+    if last:
+        update = update + 2 * cost.elementwise_cycles(chip, b * size)
+    return _LayerCosts(
+        a=a,
+        a_exchange=_exchange(chip, partials, partial_bytes),
+        b=b_phase,
+        b_exchange=_exchange(chip, read, spikes_bytes),
+        c=c,
+        c_exchange=_exchange(chip, current_gradient_senders, current_gradient_bytes),
+        d=d,
+        d_exchange=_exchange(chip, read, spikes_bytes)
+        + _exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+        update=update,
+        bytes=(weights + history + buffers) * WORD_BYTES,
+    )
+
+
+def _input_holders(network: SnnNetwork, b: IntArray, usable_bytes: int) -> IntArray:
+    """Fewest input-holding cores per batch group that keep every input step (0: none
+    can). A spike list is one core's; dense inputs are cut by columns."""
+    steps = network.timesteps
+    if network.capacities is not None:
+        fits = steps * b * (network.capacities[0] + 1) * WORD_BYTES <= usable_bytes
+        return fits.astype(np.int64)
+    columns = usable_bytes // (steps * WORD_BYTES * b)
+    return np.where(columns > 0, _ceil_div(network.sizes[0], np.maximum(columns, 1)), 0)
+
+
+def _holder_bytes(network: SnnNetwork, b: IntArray, holders: IntArray) -> IntArray:
+    if network.capacities is not None:
+        per_sample = network.capacities[0] + 1
+    else:
+        per_sample = _ceil_div(network.sizes[0], np.maximum(holders, 1))
+    return network.timesteps * b * per_sample * WORD_BYTES
+
+
+INPUT_SPLITS = (1, 2, 4, 8, 16, 32)
+"""Candidate input-group counts of a layer: how many cores share one weight column
+block, each summing a slice of the inputs."""
+
+NEURON_GROUP_CANDIDATES = 20
+"""At most about this many neuron-group counts per layer in the coarse grid."""
+
+
+def _thinned(counts: IntArray, limit: int) -> IntArray:
+    """At most about ``limit`` of the ascending ``counts``, spread geometrically in value."""
+    if len(counts) <= limit:
+        return counts
+    targets = np.geomspace(counts[0], counts[-1], limit)
+    return np.unique(counts[np.searchsorted(counts, targets).clip(0, len(counts) - 1)])
+
+
+def _layer_candidates(
+    network: SnnNetwork, layer: int, cores: int, usable_bytes: int, limit: int | None
+) -> tuple[IntArray, IntArray]:
+    """(neuron groups, input groups) pairs a layer may take; at most about ``limit``
+    neuron-group counts (all with None)."""
+    splits = np.array(
+        [split for split in INPUT_SPLITS if split <= network.sizes[layer - 1]], dtype=np.int64
+    )
+    if layer == network.layers:
+        return np.ones_like(splits), splits
+    neurons = _group_counts(network.sizes[layer], cores)
+    if limit is not None:
+        neurons = _thinned(neurons, limit)
+    grid_neurons, grid_splits = np.meshgrid(neurons, splits, indexing="ij")
+    keep = grid_neurons * grid_splits <= cores
+    if limit is None:
+        # A core holds at least its block of the weights and of their gradients: the
+        # full lists only refine a layout that fits, which keeps one of these.
+        weight_bytes = (
+            2
+            * _ceil_div(network.sizes[layer - 1], grid_splits)
+            * _ceil_div(network.sizes[layer], grid_neurons)
+            * WORD_BYTES
+        )
+        keep &= weight_bytes <= usable_bytes
+    return grid_neurons[keep], grid_splits[keep]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Layouts of the whole network, one per entry of every array."""
+
+    batch_groups: IntArray
+    neuron_groups: tuple[IntArray, ...]
+    """Per layer 1..L."""
+    input_groups: tuple[IntArray, ...]
+
+    def take(self, index: IntArray) -> _Candidates:
+        return _Candidates(
+            self.batch_groups[index],
+            tuple(groups[index] for groups in self.neuron_groups),
+            tuple(groups[index] for groups in self.input_groups),
+        )
+
+
+@dataclass(frozen=True)
+class _Priced:
+    candidates: _Candidates
+    samples: IntArray
+    layouts: tuple[_Layout, ...]
+    forward: tuple[FloatArray, FloatArray]
+    backward: tuple[FloatArray, FloatArray]
+    update: FloatArray
+    total: FloatArray
+    """Cycles of the training step, infinite where the layout does not fit."""
+    peak: IntArray
+
+
+def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates) -> _Priced:
+    layers = network.layers
+    b = _ceil_div(network.batch, candidates.batch_groups)
+    first_splits = candidates.input_groups[0]
+    holders = _input_holders(network, b, usable)
+    # Dense inputs are cut into a multiple of layer 1's input groups: whole segments each.
+    holders = np.where(holders > 0, first_splits * _ceil_div(holders, first_splits), 0)
+    layouts = [input_layout(network, holders)]
+    for layer in range(1, layers + 1):
+        layouts.append(
+            _layout(
+                network,
+                layer,
+                candidates.neuron_groups[layer - 1],
+                candidates.input_groups[layer - 1],
+            )
+        )
+    aligned = np.all(
+        [
+            layouts[layer - 1].segments % layouts[layer].input_groups == 0
+            for layer in range(1, layers + 1)
+        ],
+        axis=0,
+    )
+    per_layer = [
+        _layer_costs(chip, network, layer, b, tuple(layouts)) for layer in range(1, layers + 1)
+    ]
+    cores = candidates.batch_groups * sum(
+        layout.neuron_groups * layout.input_groups for layout in layouts
+    )
+    peak = np.max([_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0)
+    feasible = aligned & (holders > 0) & (cores <= chip.cores) & (peak <= usable)
+    sync = chip.sync.cycles
+    split = np.any([layout.input_groups > 1 for layout in layouts[1:]], axis=0)
+
+    def most(field: str) -> FloatArray:
+        return np.max([getattr(costs, field) for costs in per_layer], axis=0)
+
+    def step(first: str, middle: str, second: str, last: str) -> tuple[FloatArray, FloatArray]:
+        merged = np.max([getattr(c, first) + getattr(c, second) for c in per_layer], axis=0)
+        compute = np.where(split, most(first) + most(second), merged)
+        exchange = np.where(split, sync + most(middle), 0.0) + most(last)
+        return compute, exchange
+
+    forward = step("a", "a_exchange", "b", "b_exchange")
+    backward = step("c", "c_exchange", "d", "d_exchange")
+    update = most("update")
+    steps = network.timesteps - 1
+    total = steps * (sum(forward) + sum(backward) + 2 * sync) + update
+    return _Priced(
+        candidates,
+        b,
+        tuple(layouts),
+        forward,
+        backward,
+        update,
+        np.where(feasible, total, np.inf),
+        peak,
+    )
+
+
+def _grid(batch_groups: IntArray, options: list[tuple[IntArray, IntArray]]) -> _Candidates:
+    """Every combination of the batch groups and each layer's (neurons, inputs) pairs."""
+    indices = np.meshgrid(
+        np.arange(len(batch_groups)),
+        *(np.arange(len(neurons)) for neurons, _ in options),
+        indexing="ij",
+    )
+    flat = [index.reshape(-1) for index in indices]
+    return _Candidates(
+        batch_groups[flat[0]],
+        tuple(neurons[index] for (neurons, _), index in zip(options, flat[1:], strict=True)),
+        tuple(splits[index] for (_, splits), index in zip(options, flat[1:], strict=True)),
+    )
+
+
+def _around(
+    best: _Candidates, batch_groups: IntArray, layers: dict[int, tuple[IntArray, IntArray]]
+) -> _Candidates:
+    """``best`` (one entry) with the batch groups and the choices of ``layers`` replaced by
+    every combination of ``batch_groups`` and those layers' options."""
+    options = [
+        layers.get(layer, (best.neuron_groups[layer - 1], best.input_groups[layer - 1]))
+        for layer in range(1, len(best.neuron_groups) + 1)
+    ]
+    return _grid(batch_groups, options)
+
+
+REFINEMENT_ROUNDS = 2
+"""Rounds of refining the coarse grid's best layout, two adjacent layers at a time."""
+
+
+def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.0) -> SnnPlan:
+    """The fastest layout of ``network``'s training step that fits ``chip``: the best of
+    a coarse grid over every layer at once, then refined two adjacent layers at a time
+    over all of their choices and the batch groups while the other layers stay.
+
+    Raises :class:`NoSnnPlanError` naming what is short when no layout fits.
+    """
+    usable = int(chip.sram_bytes * memory_fraction)
+    layers = network.layers
+    batch_groups = _group_counts(network.batch, chip.cores)
+    coarse = [
+        _layer_candidates(network, layer, chip.cores, usable, NEURON_GROUP_CANDIDATES)
+        for layer in range(1, layers + 1)
+    ]
+    full = [
+        _layer_candidates(network, layer, chip.cores, usable, None)
+        for layer in range(1, layers + 1)
+    ]
+    priced = _price(chip, network, usable, _grid(batch_groups, coarse))
+    if not np.isfinite(priced.total).any():
+        raise NoSnnPlanError(
+            f"no layout of the {'sparse' if network.sparse else 'dense'} training step "
+            f"{list(network.sizes)} (T = {network.timesteps}, batch {network.batch}) fits "
+            f"{chip.name}: the smallest needs {int(priced.peak.min())} bytes per core, "
+            f"{chip.name} has {usable}"
+        )
+    best = priced.candidates.take(np.array([int(np.argmin(priced.total))]))
+    for _ in range(REFINEMENT_ROUNDS):
+        for layer in range(1, max(layers, 2)):
+            pair = {other: full[other - 1] for other in (layer, layer + 1) if other <= layers}
+            trial = _around(best, batch_groups, pair)
+            around = _price(chip, network, usable, trial)
+            best = trial.take(np.array([int(np.argmin(around.total))]))
+    final = _price(chip, network, usable, best)
+    sync = chip.sync.cycles
+    return SnnPlan(
+        batch_groups=int(best.batch_groups[0]),
+        samples=int(final.samples[0]),
+        layouts=tuple(
+            LayerLayout(
+                neuron_groups=int(layout.neuron_groups[0]),
+                input_groups=int(layout.input_groups[0]),
+                columns=int(layout.columns[0]),
+                owned=int(layout.owned[0]),
+                segments=int(layout.segments[0]),
+                capacity=int(layout.capacity[0]),
+            )
+            for layout in final.layouts
+        ),
+        forward_step=StepCost(float(final.forward[0][0]), sync, float(final.forward[1][0])),
+        backward_step=StepCost(float(final.backward[0][0]), sync, float(final.backward[1][0])),
+        update_cycles=float(final.update[0]),
+        cycles=float(final.total[0]),
+        peak_bytes_per_core=int(final.peak[0]),
+    )
+
+
+def capacities_for(sizes: tuple[int, ...], activity_cap: float) -> tuple[int, ...]:
+    """``ceil(activity_cap * N)`` per layer, as the model's spike lists hold."""
+    return tuple(math.ceil(round(activity_cap * size, 9)) for size in sizes)

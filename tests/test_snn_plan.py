@@ -1,0 +1,60 @@
+"""The layout search of a spiking network's training step (passes/snn_plan.py)."""
+
+import math
+
+import pytest
+
+from t10.hwmodel.chip import load_chip
+from t10.passes.snn_plan import NoSnnPlanError, SnnNetwork, capacities_for, search_snn_plan
+
+ISSUE_SIZES = (2312, 1466, 1466, 10)
+
+
+@pytest.mark.parametrize("activity_cap", [None, 0.02, 0.1])
+def test_issue_network_plans_fit_and_keep_the_layout_rules(activity_cap: float | None) -> None:
+    chip = load_chip("ipu-mk2")
+    capacities = None if activity_cap is None else capacities_for(ISSUE_SIZES, activity_cap)
+    network = SnnNetwork(ISSUE_SIZES, timesteps=100, batch=48, capacities=capacities)
+    plan = search_snn_plan(chip, network)
+    assert plan.cores <= chip.cores
+    assert plan.peak_bytes_per_core <= chip.sram_bytes
+    assert plan.samples == math.ceil(48 / plan.batch_groups)
+    for layer, layout in enumerate(plan.layouts):
+        size = ISSUE_SIZES[layer]
+        # A layer's slices are the segments of its list: width ceil(N / S).
+        assert layout.owned == math.ceil(size / layout.segments)
+        assert layout.columns == layout.owned * layout.input_groups or layer == 3
+        if layer > 0:
+            # Every core of a layer reads whole segments of the previous layer's list.
+            assert plan.layouts[layer - 1].segments % layout.input_groups == 0
+        if capacities is not None:
+            assert layout.capacity == math.ceil(capacities[layer] * layout.owned / size)
+    # The output layer's state is whole on one core of each batch group (the loss reads rows).
+    assert plan.layouts[-1].owned == 10
+
+
+def test_sparse_lists_beat_dense_blocks_at_low_activity() -> None:
+    chip = load_chip("ipu-mk2")
+    dense = search_snn_plan(chip, SnnNetwork(ISSUE_SIZES, 100, 48, None))
+    sparse = search_snn_plan(
+        chip, SnnNetwork(ISSUE_SIZES, 100, 48, capacities_for(ISSUE_SIZES, 0.02))
+    )
+    fuller = search_snn_plan(
+        chip, SnnNetwork(ISSUE_SIZES, 100, 48, capacities_for(ISSUE_SIZES, 0.2))
+    )
+    assert sparse.cycles < fuller.cycles
+    assert sparse.cycles < dense.cycles
+
+
+def test_memory_fraction_bounds_the_peak() -> None:
+    chip = load_chip("ipu-mk2")
+    network = SnnNetwork(ISSUE_SIZES, 100, 48, capacities_for(ISSUE_SIZES, 0.05))
+    plan = search_snn_plan(chip, network, memory_fraction=0.5)
+    assert plan.peak_bytes_per_core <= chip.sram_bytes // 2
+
+
+def test_a_network_too_large_for_the_chip_is_refused_with_the_bytes_it_needs() -> None:
+    chip = load_chip("small-16")
+    network = SnnNetwork((4096, 4096, 10), timesteps=100, batch=48, capacities=None)
+    with pytest.raises(NoSnnPlanError, match=r"dense training step \[4096, 4096, 10\].*small-16"):
+        search_snn_plan(chip, network)
