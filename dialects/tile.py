@@ -4,14 +4,22 @@ One ``tile`` op stands for the same step on every core (single program, many
 cores), so the IR of a 1472-core program stays as small as that of a 16-core one.
 A ``tile.program`` holds per-core SRAM buffers (``tile.alloc``), compute steps on
 them (``tile.compute``), global barriers (``tile.sync``), exchange phases of
-core-to-core transfers (``tile.exchange``), host input/output
+core-to-core transfers (``tile.exchange``, and ``tile.fanin`` gathering pieces
+from many senders into slots), host input/output
 (``tile.host_write``/``tile.host_read``) and counted loops (``tile.repeat``).
+
+Core groups (MIMD): a ``tile.alloc`` or ``tile.compute`` with ``cores [first,
+count]`` exists or runs on cores ``first .. first + count - 1`` only, so groups
+of cores hold different buffers (disjoint groups may use the same SRAM
+addresses) and run different kernels in the same compute phase. Host
+transfers of a buffer on a range number its cores from the range's first;
+exchanges name absolute cores.
 
 Cores are numbered row-major over the grid of a pattern or block attribute, so on
 a grid ``[4, 2, 2]`` the core at coordinates ``(i, j, l)`` is core ``4*i + 2*j + l``.
 
 Bulk-synchronous order, as on the IPU: compute phase, then ``tile.sync``, then
-exchange phase. Every data movement (``tile.exchange``, ``tile.host_write``,
+exchange phase. Every data movement (``tile.exchange``, ``tile.fanin``, ``tile.host_write``,
 ``tile.host_read``, ``tile.host_gather``, ``tile.relayout``,
 ``tile.reduce_scatter``) must be separated from the latest ``tile.compute``
 before it in execution order (loop back-edges included) by a ``tile.sync``; a
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from math import gcd, prod
 
@@ -38,6 +47,7 @@ from xdsl.dialects.builtin import (
     FunctionType,
     IntAttr,
     IntegerAttr,
+    NoneAttr,
     StringAttr,
     SymbolNameConstraint,
     TensorType,
@@ -556,6 +566,18 @@ def _verify_box_map(indexing_map: AffineMap) -> None:
         )
 
 
+def _divides_by_positive_constants(expr: AffineExpr) -> bool:
+    """Whether ``expr`` is affine and floor-divides or takes remainders by positive
+    constants only, where numpy's ``//`` and ``%`` (:func:`_eval_on_cores`) agree with
+    affine ``floordiv`` and ``mod``."""
+    return expr.is_pure_affine() and not any(
+        isinstance(node, AffineBinaryOpExpr)
+        and node.kind in (AffineBinaryOpKind.FloorDiv, AffineBinaryOpKind.Mod)
+        and not (isinstance(node.rhs, AffineConstantExpr) and node.rhs.value > 0)
+        for node in expr.dfs()
+    )
+
+
 def _linear_terms(indexing_map: AffineMap) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(dims, loops) coefficients and (dims,) constants of an affine map's results."""
     loops = indexing_map.num_dims
@@ -815,12 +837,7 @@ class PlaceAttr(ParametrizedAttribute):
                 f"symbols, to one step offset for each of the {loops} loops"
             )
         for result in skew.results:
-            if not result.is_pure_affine() or any(
-                isinstance(node, AffineBinaryOpExpr)
-                and node.kind in (AffineBinaryOpKind.FloorDiv, AffineBinaryOpKind.Mod)
-                and not (isinstance(node.rhs, AffineConstantExpr) and node.rhs.value > 0)
-                for node in result.dfs()
-            ):
+            if not _divides_by_positive_constants(result):
                 raise VerifyException(
                     f"place skew {skew}: {result} must be affine and divide or take "
                     "remainders by positive constants only"
@@ -901,6 +918,183 @@ def _shared_place(
     return PlaceAttr(indexing_map, extents, grid, steps, skew, at, chunks)
 
 
+@dataclass(frozen=True)
+class FanInTransfers:
+    """The transfers of a `#tile.fanin`, one entry per transfer (valid slots only)."""
+
+    receivers: npt.NDArray[np.int64]
+    """The receiving core's index within the receivers, ``d0``."""
+    slots: npt.NDArray[np.int64]
+    """The destination slot, ``d1``."""
+    senders: npt.NDArray[np.int64]
+    """The absolute core sending it."""
+    source_slots: npt.NDArray[np.int64] | None
+    """Which slice of the source it sends; ``None``: the whole source."""
+
+
+@irdl_attr_definition
+class FanInAttr(ParametrizedAttribute):
+    """
+    A static many-to-one exchange into slots: each of the `receivers` cores
+    `[first, count]` receives `slots` pieces. With `d0` the receiver's index in
+    `[0, count)` (core `first + d0`) and `d1` a slot in `[0, slots)`, `sender`
+    gives the absolute core that sends slot `d1` of receiver `d0`;
+    `source_slot`, if given, which slice of the sender's source buffer it sends
+    (else the whole buffer); `valid`, if given, whether the transfer happens
+    at all (where its value is >= 0; other slots keep their contents). Each
+    map has two dims, no symbols and one result, affine with floordiv and mod
+    by positive constants (negative coefficients are allowed: `50 - d1`).
+    Spike lists of a layer broadcast to the next layer's cores are one fan-in.
+
+    Example: `#tile.fanin<receivers = [16, 816], slots = 51,
+    sender = (d0, d1) -> (d0 floordiv 51 * 51 + d1 + 1000),
+    source_slot = (d0, d1) -> (d0 mod 3), valid = (d0, d1) -> (50 - d1)>`;
+    `source_slot` and `valid` are left out when not used.
+    """
+
+    name = "tile.fanin"
+
+    receivers: ArrayAttr[IntAttr]
+    slots: IntAttr
+    sender: AffineMapAttr
+    source_slot: AffineMapAttr | NoneAttr
+    valid: AffineMapAttr | NoneAttr
+
+    def __init__(
+        self,
+        receivers: CoreRange,
+        slots: int,
+        sender: AffineMap,
+        source_slot: AffineMap | None = None,
+        valid: AffineMap | None = None,
+    ):
+        super().__init__(
+            _int_list(receivers),
+            IntAttr(slots),
+            AffineMapAttr(sender),
+            NoneAttr() if source_slot is None else AffineMapAttr(source_slot),
+            NoneAttr() if valid is None else AffineMapAttr(valid),
+        )
+
+    def receiver_range(self) -> CoreRange:
+        first, count = (value.data for value in self.receivers.data)
+        return first, count
+
+    def slot_count(self) -> int:
+        return self.slots.data
+
+    def sender_map(self) -> AffineMap:
+        return self.sender.data
+
+    def source_slot_map(self) -> AffineMap | None:
+        return self.source_slot.data if isinstance(self.source_slot, AffineMapAttr) else None
+
+    def valid_map(self) -> AffineMap | None:
+        return self.valid.data if isinstance(self.valid, AffineMapAttr) else None
+
+    def transfers(self) -> FanInTransfers:
+        """Every transfer, the maps evaluated over all (receiver, slot) at once; cached
+        per attribute."""
+        return _fanin_transfers(self)
+
+    def verify(self) -> None:
+        receivers = [value.data for value in self.receivers.data]
+        if len(receivers) != 2 or receivers[0] < 0 or receivers[1] < 1:
+            raise VerifyException(
+                f"fanin receivers {receivers} must be [first core >= 0, count >= 1]"
+            )
+        if self.slot_count() < 1:
+            raise VerifyException(f"fanin slots {self.slot_count()} must be at least one")
+        for role, indexing_map in (
+            ("sender", self.sender_map()),
+            ("source_slot", self.source_slot_map()),
+            ("valid", self.valid_map()),
+        ):
+            if indexing_map is None:
+                continue
+            if (
+                indexing_map.num_dims != 2
+                or indexing_map.num_symbols
+                or len(indexing_map.results) != 1
+            ):
+                raise VerifyException(
+                    f"fanin {role} map {indexing_map} must map (receiver, slot), with no "
+                    "symbols, to one result"
+                )
+            if not _divides_by_positive_constants(indexing_map.results[0]):
+                raise VerifyException(
+                    f"fanin {role} map {indexing_map} must be affine and divide or take "
+                    "remainders by positive constants only"
+                )
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        def field(name: str) -> None:
+            parser.parse_keyword(name)
+            parser.parse_punctuation("=")
+
+        with parser.in_angle_brackets():
+            field("receivers")
+            receivers = _parse_int_list(parser)
+            parser.parse_punctuation(",")
+            field("slots")
+            slots = parser.parse_integer(allow_negative=False)
+            parser.parse_punctuation(",")
+            field("sender")
+            sender = _parse_affine_map(parser)
+            optional: dict[str, AffineMap] = {}
+            while parser.parse_optional_punctuation(",") is not None:
+                start = parser.pos
+                name = parser.parse_identifier()
+                if name not in ("source_slot", "valid") or name in optional:
+                    parser.raise_error(
+                        f"expected 'source_slot' or 'valid' once each, got '{name}'",
+                        start,
+                        parser.pos,
+                    )
+                parser.parse_punctuation("=")
+                optional[name] = _parse_affine_map(parser)
+        return (
+            _int_list(receivers),
+            IntAttr(slots),
+            AffineMapAttr(sender),
+            AffineMapAttr(optional["source_slot"]) if "source_slot" in optional else NoneAttr(),
+            AffineMapAttr(optional["valid"]) if "valid" in optional else NoneAttr(),
+        )
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string("receivers = ")
+            _print_int_list(printer, self.receiver_range())
+            printer.print_string(f", slots = {self.slot_count()}, sender = {self.sender_map()}")
+            for name, indexing_map in (
+                ("source_slot", self.source_slot_map()),
+                ("valid", self.valid_map()),
+            ):
+                if indexing_map is not None:
+                    printer.print_string(f", {name} = {indexing_map}")
+
+
+@lru_cache(maxsize=256)
+def _fanin_transfers(fanin: FanInAttr) -> FanInTransfers:
+    _, count = fanin.receiver_range()
+    points = _grid_coordinates((count, fanin.slot_count()))
+    valid_map = fanin.valid_map()
+    if valid_map is not None:
+        points = points[_eval_on_cores(valid_map.results[0], points) >= 0]
+    source_slot_map = fanin.source_slot_map()
+    transfers = FanInTransfers(
+        points[:, 0],
+        points[:, 1],
+        _eval_on_cores(fanin.sender_map().results[0], points),
+        None if source_slot_map is None else _eval_on_cores(source_slot_map.results[0], points),
+    )
+    for array in (transfers.receivers, transfers.slots, transfers.senders, transfers.source_slots):
+        if array is not None:
+            array.flags.writeable = False
+    return transfers
+
+
 ################################################################################
 # Operations                                                                   #
 ################################################################################
@@ -925,6 +1119,94 @@ def _verify_cores(op: Operation, needed: int, what: str) -> None:
 def _buffer_type(value: SSAValue) -> BufferType:
     assert isinstance(value.type, BufferType)
     return value.type
+
+
+CoreRange = tuple[int, int]
+"""Consecutive cores ``(first, count)``: cores ``first .. first + count - 1``."""
+
+
+def _core_range(cores: DenseArrayBase[I64] | None) -> CoreRange | None:
+    if cores is None:
+        return None
+    values = cores.get_values()
+    assert len(values) == 2, "a verified core range holds two integers"
+    return int(values[0]), int(values[1])
+
+
+def buffer_cores(buffer: SSAValue) -> CoreRange | None:
+    """The cores `buffer` exists on: its `tile.alloc`'s range; ``None``: every core."""
+    owner = buffer.owner
+    return owner.core_range() if isinstance(owner, AllocOp) else None
+
+
+def cores_intersect(first: CoreRange | None, second: CoreRange | None) -> bool:
+    """Whether two core ranges share a core (``None`` is every core)."""
+    if first is None or second is None:
+        return True
+    return first[0] < second[0] + second[1] and second[0] < first[0] + first[1]
+
+
+def _show_cores(cores: CoreRange) -> str:
+    return f"cores [{cores[0]}, {cores[0] + cores[1]})"
+
+
+def _verify_core_range(op: Operation, cores: DenseArrayBase[I64], what: str) -> None:
+    values = cores.get_values()
+    if len(values) != 2:
+        raise VerifyException(
+            f"{what} cores {list(values)} must be two integers: the first core and the count"
+        )
+    first, count = values
+    if first < 0 or count < 1:
+        raise VerifyException(
+            f"{what} cores [{first}, {count}] must start at a core >= 0 and count at least one"
+        )
+    _verify_cores(op, first + count, f"{what} cores [{first}, {count}]")
+
+
+def _verify_layout_cores(op: Operation, needed: int, buffer: SSAValue, what: str) -> None:
+    """A layout of a buffer on a core range numbers the range's cores from its first."""
+    cores = buffer_cores(buffer)
+    if cores is None:
+        _verify_cores(op, needed, what)
+    elif needed != cores[1]:
+        raise VerifyException(
+            f"{what} numbers {needed} cores but its buffer lives on the {cores[1]} "
+            f"{_show_cores(cores)}"
+        )
+
+
+def _verify_every_core(op: Operation, buffers: Iterable[SSAValue]) -> None:
+    for buffer in buffers:
+        cores = buffer_cores(buffer)
+        if cores is not None:
+            raise VerifyException(
+                f"{op.name} takes buffers on every core, not one on {_show_cores(cores)}"
+            )
+
+
+@irdl_custom_directive
+class IntegerList(CustomDirective):
+    """A `DenseArrayBase` of i64 written as a plain integer list, e.g. `[8, 6]`."""
+
+    values: AttributeVariable
+
+    def parse(self, parser: Parser, state: ParsingState) -> None:
+        values = _parse_int_list(parser)
+        self.values.set(state, DenseArrayBase.from_list(i64, values))
+
+    def print(self, printer: Printer, state: PrintingState, op: IRDLOperation) -> None:
+        state.print_whitespace(printer)
+        values = self.values.get(op)
+        assert isa(values, DenseArrayBase[I64])
+        _print_int_list(printer, values.get_values())
+
+    def is_present(self, op: IRDLOperation) -> bool:
+        return self.values.is_present(op)
+
+    def is_anchorable(self) -> bool:
+        """An optional list anchors its optional group, as an optional property does."""
+        return self.values.is_anchorable()
 
 
 @irdl_op_definition
@@ -1129,22 +1411,36 @@ class ReturnOp(IRDLOperation):
 @irdl_op_definition
 class AllocOp(IRDLOperation):
     """
-    Places a buffer at byte `offset` of every core's SRAM. The buffer must fit in
-    the SRAM of the enclosing program's chip and start on an 8-byte boundary.
+    Places a buffer at byte `offset` of every core's SRAM, or with `cores [first,
+    count]` of cores `first .. first + count - 1` only (a group of cores running
+    its own kernels; buffers of disjoint groups may share addresses). The buffer
+    must fit in the SRAM of the enclosing program's chip and start on an 8-byte
+    boundary; the range must lie within the program's cores.
+
+    Examples: `%p = tile.alloc offset 0 : !tile.buffer<2x4xf32>`;
+    `%w = tile.alloc offset 0 cores [16, 816] : !tile.buffer<2312x29xf32>`.
     """
 
     name = "tile.alloc"
 
     offset = prop_def(IntegerAttr[I64])
+    cores = opt_prop_def(DenseArrayBase[I64])
     buffer = result_def(BufferType)
 
     traits = traits_def(HasAncestor(ProgramOp))
 
-    assembly_format = "`offset` $offset attr-dict `:` type($buffer)"
+    custom_directives = (IntegerList,)
+    assembly_format = (
+        "`offset` $offset (`cores` custom<IntegerList>($cores)^)? attr-dict `:` type($buffer)"
+    )
 
-    def __init__(self, offset: int, buffer_type: BufferType):
+    def __init__(self, offset: int, buffer_type: BufferType, cores: CoreRange | None = None):
         super().__init__(
-            properties={"offset": IntegerAttr(offset, i64)}, result_types=[buffer_type]
+            properties={
+                "offset": IntegerAttr(offset, i64),
+                "cores": None if cores is None else DenseArrayBase.from_list(i64, cores),
+            },
+            result_types=[buffer_type],
         )
 
     def offset_bytes(self) -> int:
@@ -1153,10 +1449,22 @@ class AllocOp(IRDLOperation):
     def end_bytes(self) -> int:
         return self.offset_bytes() + _buffer_type(self.buffer).byte_size()
 
+    def core_range(self) -> CoreRange | None:
+        """The cores the buffer exists on; ``None``: every core."""
+        return _core_range(self.cores)
+
     def sram_overlaps(self, other: AllocOp) -> bool:
-        return self.offset_bytes() < other.end_bytes() and other.offset_bytes() < self.end_bytes()
+        """Whether the two buffers share bytes of some core's SRAM: their byte ranges
+        overlap and their core ranges intersect."""
+        return (
+            self.offset_bytes() < other.end_bytes()
+            and other.offset_bytes() < self.end_bytes()
+            and cores_intersect(self.core_range(), other.core_range())
+        )
 
     def verify_(self) -> None:
+        if self.cores is not None:
+            _verify_core_range(self, self.cores, "buffer")
         offset = self.offset_bytes()
         if offset < 0 or offset % SRAM_ALIGNMENT_BYTES != 0:
             raise VerifyException(
@@ -1184,22 +1492,31 @@ class ComputeOp(IRDLOperation):
     the buffers are the step slices of a planned operator, and positions past
     a core's range or past the tensor are padding that must neither be read
     (a padded max or softmax would be wrong) nor written.
+
+    With `cores [first, count]` the body runs on those cores only (one group of
+    a program whose groups run different kernels at once); every buffer it
+    takes lives on every core or on exactly that range. `cores` and `on` are
+    not used together.
+
+    Example: `tile.compute ins(%w, %ids : ...) outs(%cur : ...) cores [16, 816] { ... }`.
     """
 
     name = "tile.compute"
 
     inputs = var_operand_def(BufferType)
     outputs = var_operand_def(BufferType)
+    cores = opt_prop_def(DenseArrayBase[I64])
     steps = opt_prop_def(PlaceAttr)
     body = region_def("single_block")
 
     traits = traits_def(IsolatedFromAbove(), HasAncestor(ProgramOp))
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
+    custom_directives = (IntegerList,)
     assembly_format = (
         "(`ins` `(` $inputs^ `:` type($inputs) `)`)? "
-        "`outs` `(` $outputs `:` type($outputs) `)` (`on` qualified($steps)^)? "
-        "attr-dict-with-keyword $body"
+        "`outs` `(` $outputs `:` type($outputs) `)` (`cores` custom<IntegerList>($cores)^)? "
+        "(`on` qualified($steps)^)? attr-dict-with-keyword $body"
     )
 
     def __init__(
@@ -1208,10 +1525,44 @@ class ComputeOp(IRDLOperation):
         outputs: Sequence[SSAValue],
         body: Region,
         steps: PlaceAttr | None = None,
+        cores: CoreRange | None = None,
     ):
-        super().__init__(operands=[inputs, outputs], regions=[body], properties={"steps": steps})
+        super().__init__(
+            operands=[inputs, outputs],
+            regions=[body],
+            properties={
+                "steps": steps,
+                "cores": None if cores is None else DenseArrayBase.from_list(i64, cores),
+            },
+        )
+
+    def core_range(self) -> CoreRange | None:
+        """The cores the body runs on; ``None``: every core."""
+        return _core_range(self.cores)
+
+    def _verify_buffer_cores(self) -> None:
+        if self.cores is not None:
+            if self.steps is not None:
+                raise VerifyException(
+                    "tile.compute runs either on a core range or on a placement's boxes, not both"
+                )
+            _verify_core_range(self, self.cores, "tile.compute")
+        cores = self.core_range()
+        program = enclosing_program(self)
+        every_core = None if program is None else (0, program.cores.value.data)
+        for index, buffer in enumerate((*self.inputs, *self.outputs)):
+            held = buffer_cores(buffer)
+            if held is None or held == cores or (cores is None and held == every_core):
+                continue
+            runs_on = "every core" if cores is None else _show_cores(cores)
+            raise VerifyException(
+                f"tile.compute on {runs_on} takes buffer operand {index} on "
+                f"{_show_cores(held)}: a buffer must live on every core or on exactly the "
+                "compute's cores"
+            )
 
     def verify_(self) -> None:
+        self._verify_buffer_cores()
         buffers = (*self.inputs, *self.outputs)
         expected = tuple(_buffer_type(buffer).tensor_type() for buffer in buffers)
         arguments = tuple(self.body.block.arg_types)
@@ -1313,6 +1664,114 @@ class ExchangeOp(IRDLOperation):
         pattern = self.pattern
         assert isinstance(pattern, ExchangePatternAttr)
         _verify_cores(self, pattern.core_count(), "exchange pattern")
+        source_cores, dest_cores = buffer_cores(self.source), buffer_cores(self.dest)
+        if source_cores is None and dest_cores is None:
+            return
+        transfers = pattern.transfers()
+        for role, cores, column in (
+            ("sender", source_cores, 0),
+            ("receiver", dest_cores, 1),
+        ):
+            if cores is None:
+                continue
+            outside = transfers[
+                (transfers[:, column] < cores[0]) | (transfers[:, column] >= sum(cores))
+            ]
+            if len(outside):
+                raise VerifyException(
+                    f"exchange {role} core {int(outside[0, column])} does not hold its "
+                    f"buffer, which lives on {_show_cores(cores)}"
+                )
+
+
+@irdl_op_definition
+class FanInOp(IRDLOperation):
+    """
+    A static many-to-one exchange: every receiver of `pattern` gathers, into
+    the slots of its `dest` buffer, the `source` buffers (or, with
+    `source_slot`, one slice of them) of the cores the pattern names;
+    `dest[r, s] = source on core sender(r, s) [source_slot(r, s)]`. `dest` is
+    `[slots, *source]`, or with `source_slot` the source is `[S', *piece]` and
+    `dest` `[slots, *piece]`. Core ids are absolute; a buffer on a core range
+    is indexed from its first core. Like `tile.exchange`, a data movement: a
+    receiver is served one sender at a time where the chip serialises them.
+
+    Example: `tile.fanin %ids to %all by #tile.fanin<receivers = [4, 8], slots = 4,
+    sender = (d0, d1) -> (d1)> : !tile.buffer<2x3xi32> to !tile.buffer<4x2x3xi32>`.
+    """
+
+    name = "tile.fanin"
+
+    source = operand_def(BufferType)
+    dest = operand_def(BufferType)
+    pattern = prop_def(FanInAttr)
+
+    traits = traits_def(HasAncestor(ProgramOp))
+
+    assembly_format = (
+        "$source `to` $dest `by` qualified($pattern) attr-dict `:` type($source) `to` type($dest)"
+    )
+
+    def __init__(self, source: SSAValue, dest: SSAValue, pattern: FanInAttr):
+        super().__init__(operands=[source, dest], properties={"pattern": pattern})
+
+    def piece_bytes(self) -> int:
+        """Bytes of one transfer: one slot of the destination."""
+        return _buffer_type(self.dest).byte_size() // self.pattern.slot_count()
+
+    def verify_(self) -> None:
+        source_type, dest_type = _buffer_type(self.source), _buffer_type(self.dest)
+        if source_type.element_type != dest_type.element_type:
+            raise VerifyException(
+                f"fanin source element type {source_type.element_type} differs from the "
+                f"destination's {dest_type.element_type}"
+            )
+        if self.source == self.dest:
+            raise VerifyException("fanin source and destination must be different buffers")
+        pattern = self.pattern
+        source_shape = tuple(source_type.get_shape())
+        sliced = pattern.source_slot_map() is not None
+        piece = source_shape[1:] if sliced else source_shape
+        expected = [pattern.slot_count(), *piece]
+        if list(dest_type.get_shape()) != expected or (sliced and not piece):
+            form = "[slots, *source piece]" if sliced else "[slots, *source shape]"
+            raise VerifyException(
+                f"fanin destination shape {list(dest_type.get_shape())} must be {form} = {expected}"
+            )
+        first, count = pattern.receiver_range()
+        _verify_cores(self, first + count, f"fanin receivers [{first}, {count}]")
+        dest_cores = buffer_cores(self.dest)
+        if dest_cores is not None and not (
+            dest_cores[0] <= first and first + count <= sum(dest_cores)
+        ):
+            raise VerifyException(
+                f"fanin receivers {_show_cores((first, count))} are not all on the "
+                f"destination's {_show_cores(dest_cores)}"
+            )
+        self._verify_transfers(source_shape[0] if sliced else None)
+
+    def _verify_transfers(self, source_slots: int | None) -> None:
+        transfers = self.pattern.transfers()
+        holders = buffer_cores(self.source)
+        program = enclosing_program(self)
+        if holders is None and program is not None:
+            holders = (0, program.cores.value.data)
+        senders = transfers.senders
+        if holders is not None:
+            outside = senders[(senders < holders[0]) | (senders >= sum(holders))]
+            if len(outside):
+                raise VerifyException(
+                    f"fanin sender core {int(outside[0])} does not hold the source, which "
+                    f"lives on {_show_cores(holders)}"
+                )
+        if source_slots is not None and transfers.source_slots is not None:
+            slots = transfers.source_slots
+            wrong = slots[(slots < 0) | (slots >= source_slots)]
+            if len(wrong):
+                raise VerifyException(
+                    f"fanin source slot {int(wrong[0])} is outside the source's "
+                    f"{source_slots} slices"
+                )
 
 
 @irdl_op_definition
@@ -1345,10 +1804,12 @@ class HostWriteOp(IRDLOperation):
             assert isinstance(tensor_type, TensorType)
             buffer_type = _buffer_type(self.dest)
             _verify_element_types(tensor_type, buffer_type)
-            _verify_place(self, layout, buffer_type, "host_write", tensor_type.get_num_dims())
+            _verify_place(
+                self, layout, buffer_type, "host_write", tensor_type.get_num_dims(), self.dest
+            )
             return
         assert isinstance(layout, BlockLayoutAttr)
-        _verify_host_transfer(self, self.tensor.type, _buffer_type(self.dest), layout)
+        _verify_host_transfer(self, self.tensor.type, self.dest, layout)
 
 
 @irdl_op_definition
@@ -1376,7 +1837,7 @@ class HostReadOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        _verify_host_transfer(self, self.tensor.type, _buffer_type(self.source), self.layout)
+        _verify_host_transfer(self, self.tensor.type, self.source, self.layout)
 
 
 def _verify_element_types(tensor_type: TensorType, buffer_type: BufferType) -> None:
@@ -1388,16 +1849,22 @@ def _verify_element_types(tensor_type: TensorType, buffer_type: BufferType) -> N
 
 
 def _verify_host_transfer(
-    op: Operation, tensor_type: Attribute, buffer_type: BufferType, layout: BlockLayoutAttr
+    op: Operation, tensor_type: Attribute, buffer: SSAValue, layout: BlockLayoutAttr
 ) -> None:
     assert isinstance(tensor_type, TensorType)
+    buffer_type = _buffer_type(buffer)
     _verify_element_types(tensor_type, buffer_type)
     layout.verify_shapes(tensor_type.get_shape(), buffer_type.get_shape())
-    _verify_cores(op, layout.core_count(), "block layout")
+    _verify_layout_cores(op, layout.core_count(), buffer, "block layout")
 
 
 def _verify_place(
-    op: Operation, place: PlaceAttr, buffer_type: BufferType, what: str, rank: int | None = None
+    op: Operation,
+    place: PlaceAttr,
+    buffer_type: BufferType,
+    what: str,
+    rank: int | None = None,
+    buffer: SSAValue | None = None,
 ) -> None:
     if place.buffer_shape() != tuple(buffer_type.get_shape()):
         raise VerifyException(
@@ -1409,7 +1876,10 @@ def _verify_place(
             f"{what} map {place.map.data} gives {len(place.map.data.results)} dims, the "
             f"tensor has {rank}"
         )
-    _verify_cores(op, place.core_count(), what)
+    if buffer is None:
+        _verify_cores(op, place.core_count(), what)
+    else:
+        _verify_layout_cores(op, place.core_count(), buffer, what)
 
 
 def _verify_places(
@@ -1453,26 +1923,10 @@ class HostGatherOp(IRDLOperation):
     def verify_(self) -> None:
         tensor_type = self.tensor.type
         assert isinstance(tensor_type, TensorType)
+        _verify_every_core(self, self.sources)
         for source in self.sources:
             _verify_element_types(tensor_type, _buffer_type(source))
         _verify_places(self, self.sources, self.places, "host_gather", tensor_type.get_num_dims())
-
-
-@irdl_custom_directive
-class IntegerList(CustomDirective):
-    """A `DenseArrayBase` of i64 written as a plain integer list, e.g. `[8, 6]`."""
-
-    values: AttributeVariable
-
-    def parse(self, parser: Parser, state: ParsingState) -> None:
-        values = _parse_int_list(parser)
-        self.values.set(state, DenseArrayBase.from_list(i64, values))
-
-    def print(self, printer: Printer, state: PrintingState, op: IRDLOperation) -> None:
-        state.print_whitespace(printer)
-        values = self.values.get(op)
-        assert isa(values, DenseArrayBase[I64])
-        _print_int_list(printer, values.get_values())
 
 
 @irdl_op_definition
@@ -1533,6 +1987,7 @@ class RelayoutOp(IRDLOperation):
 
     def verify_(self) -> None:
         rank = len(self.tensor_shape())
+        _verify_every_core(self, (*self.sources, *self.dests))
         _verify_places(self, self.sources, self.source_places, "relayout source", rank)
         _verify_places(self, self.dests, self.dest_places, "relayout destination", rank)
         if set(self.sources) & set(self.dests):
@@ -1607,6 +2062,7 @@ class ReduceScatterOp(IRDLOperation):
             raise VerifyException(
                 f"combiner '{self.combiner.data}' is not one of {list(REDUCE_COMBINERS)}"
             )
+        _verify_every_core(self, (self.source, self.dest))
         _verify_place(self, self.source_place, _buffer_type(self.source), "reduce_scatter source")
         _verify_place(self, self.dest_place, _buffer_type(self.dest), "reduce_scatter destination")
         if self.dest_place.with_chunks([1] * len(self.dest_place.chunk_counts())) != (
@@ -1640,6 +2096,7 @@ class RepeatOp(IRDLOperation):
 
 DATA_MOVEMENT_OPS = (
     ExchangeOp,
+    FanInOp,
     HostWriteOp,
     HostReadOp,
     HostGatherOp,
@@ -1659,6 +2116,7 @@ Tile = Dialect(
         YieldOp,
         SyncOp,
         ExchangeOp,
+        FanInOp,
         HostWriteOp,
         HostReadOp,
         HostGatherOp,
@@ -1666,5 +2124,5 @@ Tile = Dialect(
         ReduceScatterOp,
         RepeatOp,
     ],
-    [BufferType, RotatePatternAttr, TransfersPatternAttr, BlockLayoutAttr, PlaceAttr],
+    [BufferType, RotatePatternAttr, TransfersPatternAttr, FanInAttr, BlockLayoutAttr, PlaceAttr],
 )

@@ -28,6 +28,9 @@ call it. The formulas, per op class:
 - **spike lists**: every listed spike a kernel visits costs
   ``compute.spikes.cycles_per_spike``, plus the row it touches at the elementwise
   rate; a compaction is an elementwise pass plus the per-spike cost of each listed id.
+- **snn ops** (:func:`spike_op_cycles`): a kernel that follows a spike list is
+  priced by the spikes each core actually lists, so cores seeing more spikes
+  take longer (MIMD: the compute phase lasts as long as the busiest core).
 - **relayout**: one exchange phase in which the core receiving the most bytes
   sets the time (one sender at a time), then one global sync.
 """
@@ -36,7 +39,9 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from xdsl.ir import Operation
 
+from t10.dialects import snn
 from t10.hwmodel.chip import Chip, MatmulRate
 from t10.hwmodel.work import OpClass, OperatorWork
 
@@ -165,3 +170,37 @@ def compaction_cycles(
     return elementwise_cycles(chip, np.asarray(elements, dtype=np.int64)) + per_spike * np.asarray(
         spikes, dtype=np.float64
     )
+
+
+def spike_op_cycles(
+    chip: Chip, op: Operation, points: int, listed: IntArray, row: int
+) -> FloatArray:
+    """
+    Cycles of ``snn`` op ``op`` on each core, from the data it sees there:
+    ``points`` elements of its dense per-neuron operand per core, ``listed`` (one
+    entry per core) real entries of the spike list it reads (of its result for
+    ``snn.threshold_compact``), ``row`` the weight row length.
+
+    - ``gather_add``, ``scatter_add_rows``, ``listed_grad``: every listed spike
+      streams one weight row: ``spike_row_cycles(listed, row)``;
+    - ``pick``, ``spike_counts``: one element per spike: ``spike_row_cycles(listed, 1)``;
+    - ``threshold_compact`` and ``lif_grad`` in list form: an elementwise pass that
+      lists (or visits) the spikes: ``compaction_cycles(points, listed)``;
+    - ``lif`` and ``lif_grad`` in dense form: ``elementwise_cycles(points)``;
+    - ``cross_entropy``: a softmax, ``elementwise_cycles(points) + reduction_cycles(points)``.
+    """
+    spikes = np.asarray(listed, dtype=np.int64)
+    dense = np.full(spikes.shape, points, dtype=np.int64)
+    if isinstance(op, snn.GatherAddOp | snn.ScatterAddRowsOp | snn.ListedGradOp):
+        return spike_row_cycles(chip, spikes, row)
+    if isinstance(op, snn.PickOp | snn.SpikeCountsOp):
+        return spike_row_cycles(chip, spikes, 1)
+    if isinstance(op, snn.ThresholdCompactOp) or (
+        isinstance(op, snn.LifGradOp) and op.ids is not None
+    ):
+        return compaction_cycles(chip, dense, spikes)
+    if isinstance(op, snn.LifOp | snn.LifGradOp):
+        return elementwise_cycles(chip, dense)
+    if isinstance(op, snn.CrossEntropyOp):
+        return elementwise_cycles(chip, dense) + reduction_cycles(chip, dense)
+    raise ValueError(f"{op.name} is not an snn op with a cost")

@@ -262,8 +262,9 @@ def _layer_costs(
     # gradient back whole; other layers reduce-scatter and all-gather owned slices.
     gathered_bytes = np.where(split, b * own.owned * WORD_BYTES, 0)
     partial_bytes = partials * gathered_bytes
-    current_gradient_bytes = partial_bytes if not last else gathered_bytes
-    current_gradient_senders = partials if not last else split.astype(np.int64)
+    # The output layer sums its partial currents on every core of its group (an
+    # all-reduce), so each has every output neuron and needs no current gradient.
+    current_gradient_bytes = np.zeros_like(n) if last else partial_bytes
     gradient_senders = np.zeros_like(n) if last else layouts[layer + 1].neuron_groups
     if network.capacities is not None:
         capacity_in = previous.capacity
@@ -271,7 +272,7 @@ def _layer_costs(
         listed = b * own.capacity
         a = cost.spike_row_cycles(chip, listed_in, n)
         b_phase = cost.elementwise_cycles(chip, state) + cost.compaction_cycles(chip, state, listed)
-        spikes_bytes = read * b * (capacity_in + 1) * WORD_BYTES
+        spikes_bytes = read * b * capacity_in * WORD_BYTES
         gradient_elements = gradient_senders * listed
         c = cost.compaction_cycles(chip, state, listed)
         c = c + (
@@ -282,7 +283,7 @@ def _layer_costs(
         d = cost.spike_row_cycles(chip, listed_in, n)
         if layer > 1:
             d = d + cost.spike_row_cycles(chip, listed_in, n)
-        received = read * b * (capacity_in + 1) + (read * b * capacity_in if layer > 1 else 0)
+        received = read * b * capacity_in * (2 if layer > 1 else 1)
         history = steps * (state + b * (own.capacity + 2))
     else:
         a = cost.contraction_cycles(chip, "f32", ones, b, inputs, n)
@@ -311,10 +312,10 @@ def _layer_costs(
         b=b_phase,
         b_exchange=_exchange(chip, read, spikes_bytes),
         c=c,
-        c_exchange=_exchange(chip, current_gradient_senders, current_gradient_bytes),
+        c_exchange=_exchange(chip, read, spikes_bytes)
+        + _exchange(chip, partials, current_gradient_bytes),
         d=d,
-        d_exchange=_exchange(chip, read, spikes_bytes)
-        + _exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+        d_exchange=_exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
         update=update,
         bytes=(weights + history + buffers) * WORD_BYTES,
     )
@@ -405,8 +406,9 @@ class _Priced:
     candidates: _Candidates
     samples: IntArray
     layouts: tuple[_Layout, ...]
-    forward: tuple[FloatArray, FloatArray]
-    backward: tuple[FloatArray, FloatArray]
+    forward: tuple[FloatArray, FloatArray, FloatArray]
+    """Compute, sync and exchange cycles of a forward step."""
+    backward: tuple[FloatArray, FloatArray, FloatArray]
     update: FloatArray
     total: FloatArray
     """Cycles of the training step, infinite where the layout does not fit."""
@@ -451,17 +453,20 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
     def most(field: str) -> FloatArray:
         return np.max([getattr(costs, field) for costs in per_layer], axis=0)
 
-    def step(first: str, middle: str, second: str, last: str) -> tuple[FloatArray, FloatArray]:
-        merged = np.max([getattr(c, first) + getattr(c, second) for c in per_layer], axis=0)
-        compute = np.where(split, most(first) + most(second), merged)
-        exchange = np.where(split, sync + most(middle), 0.0) + most(last)
-        return compute, exchange
-
-    forward = step("a", "a_exchange", "b", "b_exchange")
-    backward = step("c", "c_exchange", "d", "d_exchange")
+    merged = np.max([costs.a + costs.b for costs in per_layer], axis=0)
+    forward = (
+        np.where(split, most("a") + most("b"), merged),
+        np.where(split, 2.0, 1.0) * sync,
+        np.where(split, most("a_exchange"), 0.0) + most("b_exchange"),
+    )
+    backward = (
+        most("c") + most("d"),
+        np.full_like(merged, 2 * sync),
+        most("c_exchange") + most("d_exchange"),
+    )
     update = most("update")
     steps = network.timesteps - 1
-    total = steps * (sum(forward) + sum(backward) + 2 * sync) + update
+    total = steps * (sum(forward) + sum(backward)) + update
     return _Priced(
         candidates,
         b,
@@ -514,7 +519,11 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
     """
     usable = int(chip.sram_bytes * memory_fraction)
     layers = network.layers
-    batch_groups = _group_counts(network.batch, chip.cores)
+    # Batch groups divide the batch: the loss is a mean over equal groups.
+    batch_groups = np.array(
+        [count for count in range(1, network.batch + 1) if network.batch % count == 0],
+        dtype=np.int64,
+    )
     coarse = [
         _layer_candidates(network, layer, chip.cores, usable, NEURON_GROUP_CANDIDATES)
         for layer in range(1, layers + 1)
@@ -539,7 +548,6 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
             around = _price(chip, network, usable, trial)
             best = trial.take(np.array([int(np.argmin(around.total))]))
     final = _price(chip, network, usable, best)
-    sync = chip.sync.cycles
     return SnnPlan(
         batch_groups=int(best.batch_groups[0]),
         samples=int(final.samples[0]),
@@ -554,8 +562,8 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
             )
             for layout in final.layouts
         ),
-        forward_step=StepCost(float(final.forward[0][0]), sync, float(final.forward[1][0])),
-        backward_step=StepCost(float(final.backward[0][0]), sync, float(final.backward[1][0])),
+        forward_step=StepCost(*(float(part[0]) for part in final.forward)),
+        backward_step=StepCost(*(float(part[0]) for part in final.backward)),
         update_cycles=float(final.update[0]),
         cycles=float(final.total[0]),
         peak_bytes_per_core=int(final.peak[0]),

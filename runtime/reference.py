@@ -10,7 +10,11 @@ axis, and the ops of a model with loops (the SNN training step of
 ``index`` values (arrays ``(cores,)``, the same on every core where they bound a
 loop or place a slice), ``tensor.extract_slice``/``insert_slice`` with static or
 ``index``-valued offsets, static sizes and unit strides (rank-reducing included),
-and every ``snn`` op through :mod:`t10.runtime.snn_ops`.
+every ``snn`` op through :mod:`t10.runtime.snn_ops`, and, so that a
+``tile.compute`` body can read a step counter held in a ``tensor<1xi32>`` buffer
+and slice by it, ``tensor.extract`` (one element per core at ``index``
+indices: an array ``(cores,)``, which may differ between cores) and
+``arith.index_cast`` between integers and ``index``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from xdsl.dialects import func, scf, tensor
+from xdsl.dialects import arith, func, scf, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     AnyFloat,
@@ -117,6 +121,26 @@ def _run_index_arithmetic(op: Operation, values: Mapping[SSAValue, Array]) -> Ar
         raise UnsupportedOpError(f"{op.name} has numpy semantics here on index values only")
     lhs, rhs = (values[operand] for operand in op.operands)
     return np.add(lhs, rhs) if op.name == "arith.addi" else np.subtract(lhs, rhs)
+
+
+def _extract(op: tensor.ExtractOp, values: Mapping[SSAValue, Array]) -> Array:
+    """``tensor.extract``: each core's element at its own indices, shape ``(cores,)``."""
+    source = values[op.tensor]
+    shape = _shape(op.tensor)
+    indices = [values[index].reshape(-1) for index in op.indices]
+    for dim, (index, extent) in enumerate(zip(indices, shape, strict=True)):
+        if index.size and not (index.min() >= 0 and index.max() < extent):
+            raise ValueError(
+                f"tensor.extract: index {sorted(set(index.tolist()))} in dimension {dim} is "
+                f"outside its extent {extent}"
+            )
+    rows = np.arange(source.shape[0])
+    return source[(rows, *(index.astype(np.intp) for index in indices))]
+
+
+def _index_cast(op: arith.IndexCastOp, values: Mapping[SSAValue, Array]) -> Array:
+    """``arith.index_cast``: an integer to ``index`` or back, wrapping as ``trunci`` does."""
+    return to_element_type(values[op.input], op.result.type)
 
 
 def _slice_box(
@@ -264,6 +288,10 @@ def execute_ops(
             values[op.result] = _extract_slice(op, values)
         elif isinstance(op, tensor.InsertSliceOp):
             values[op.result] = _insert_slice(op, values)
+        elif isinstance(op, tensor.ExtractOp):
+            values[op.result] = _extract(op, values)
+        elif isinstance(op, arith.IndexCastOp):
+            values[op.result] = _index_cast(op, values)
         elif op.name.startswith("snn."):
             values.update(zip(op.results, _run_snn(op, values), strict=True))
         elif op.name in _TERMINATORS:

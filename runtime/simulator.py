@@ -67,13 +67,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from xdsl.dialects import tensor
 from xdsl.dialects.builtin import StringAttr, TensorType
 from xdsl.ir import Block, Operation, SSAValue
 
-from t10.dialects import tile
+from t10.dialects import snn, tile
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, Mesh2D
 from t10.hwmodel.work import OperatorWork, operator_work
+from t10.runtime import snn_ops
 from t10.runtime.linalg_numpy import Array, evaluate, numpy_dtype, to_element_type
 from t10.runtime.reference import execute_ops
 
@@ -111,7 +113,8 @@ class Phase:
     cycles: float
     """How long the phase lasts: its busiest core."""
     core_cycles: FloatArray | None = None
-    """Per-core busy cycles when cores differ (exchanges); ``None``: every core is
+    """Per-core busy cycles when cores differ (exchanges; compute phases whose groups
+    of cores run different kernels or see different spikes); ``None``: every core is
     busy for ``cycles``."""
     operator: str = ""
     """The operator the phase's ops were made for (their ``t10.op`` attribute), if any."""
@@ -149,9 +152,12 @@ class _Placement:
     end: int
     first: int
     last: int
+    cores: tile.CoreRange | None
+    """The cores the buffer lives on; ``None``: every core."""
 
     def describe(self) -> str:
-        return f"buffer {self.name} at bytes [{self.offset}, {self.end})"
+        where = "" if self.cores is None else f" of cores {_show_range(self.cores)}"
+        return f"buffer {self.name} at bytes [{self.offset}, {self.end}){where}"
 
 
 def _compute_op_cycles(work: OperatorWork, chip: Chip) -> float:
@@ -185,11 +191,15 @@ class _Machine:
         self.trace: list[Phase] = []
         self.cycle = 0.0
         self.superstep = 0
-        self.pending_compute: list[tuple[str, float]] = []
+        self.pending_compute: list[str] = []
+        """Labels of the computes of the running compute phase."""
+        self.pending_core_cycles = np.zeros(self.cores)
+        """Per core, the cycles of the running compute phase so far."""
         self.operator = ""
-        self.pending_exchanges: list[tile.ExchangeOp] = []
+        self.pending_exchanges: list[tile.ExchangeOp | tile.FanInOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
+        self.fanin_rows: dict[tile.FanInOp, _FanInRows] = {}
         self.masks: dict[tile.ComputeOp, _MaskPlan] = {}
         self.works: dict[Operation, OperatorWork] = {}
 
@@ -214,7 +224,9 @@ class _Machine:
                     last, last_user = end, user
             self.dead_after.setdefault(last_user, []).append(op.buffer)
             name = f"%{op.buffer.name_hint}" if op.buffer.name_hint else f"#{index}"
-            placements[op] = _Placement(name, op.offset_bytes(), op.end_bytes(), position[op], last)
+            placements[op] = _Placement(
+                name, op.offset_bytes(), op.end_bytes(), position[op], last, op.core_range()
+            )
         return placements
 
     def work(self, op: Operation) -> OperatorWork:
@@ -237,9 +249,16 @@ class _Machine:
     def flush(self) -> None:
         """End the running compute or exchange phase."""
         if self.pending_compute:
-            labels = ", ".join(label for label, _ in self.pending_compute)
-            self.phase("compute", labels, sum(cycles for _, cycles in self.pending_compute))
+            core_cycles = self.pending_core_cycles
+            uniform = bool((core_cycles == core_cycles[0]).all())
+            self.phase(
+                "compute",
+                ", ".join(self.pending_compute),
+                float(core_cycles.max()),
+                None if uniform else core_cycles,
+            )
             self.pending_compute = []
+            self.pending_core_cycles = np.zeros(self.cores)
         if self.pending_exchanges:
             self._run_exchanges(self.pending_exchanges)
             self.pending_exchanges = []
@@ -248,11 +267,23 @@ class _Machine:
             self.buffers.pop(buffer, None)
         self.dying = []
 
-    def _run_exchanges(self, exchanges: Sequence[tile.ExchangeOp]) -> None:
-        received = [(op, op.transfers(), self.buffers[op.source]) for op in exchanges]
-        for op, transfers, source in received:
+    def _run_exchanges(self, exchanges: Sequence[tile.ExchangeOp | tile.FanInOp]) -> None:
+        # Every source is read before any destination is written: the phase reads the
+        # state left by the preceding sync.
+        received = [(op, self.buffers[op.source]) for op in exchanges]
+        for op, source in received:
             dest = self.buffers[op.dest].copy()
-            dest[transfers[:, 1]] = source[transfers[:, 0]]
+            if isinstance(op, tile.FanInOp):
+                rows = self._fanin_rows(op)
+                if rows.source_slots is None:
+                    dest[rows.dest, rows.slots] = source[rows.source]
+                else:
+                    dest[rows.dest, rows.slots] = source[rows.source, rows.source_slots]
+            else:
+                transfers = op.transfers()
+                dest[_local_rows(transfers[:, 1], op.dest)] = source[
+                    _local_rows(transfers[:, 0], op.source)
+                ]
             self.buffers[op.dest] = dest
         per_op = np.stack([self._exchange_cycles(op) for op in exchanges])
         core_cycles = (
@@ -261,28 +292,57 @@ class _Machine:
         label = ", ".join(f"{self._name(op.source)} -> {self._name(op.dest)}" for op in exchanges)
         self.phase("exchange", label, float(core_cycles.max()), core_cycles)
 
-    def _exchange_cycles(self, op: tile.ExchangeOp) -> FloatArray:
-        """Cycles each core spends receiving this exchange's transfers."""
+    def _fanin_rows(self, op: tile.FanInOp) -> _FanInRows:
+        """The transfers of ``op`` as rows of its buffers' arrays, worked out once per run."""
+        if op not in self.fanin_rows:
+            transfers = op.pattern.transfers()
+            first, _ = op.pattern.receiver_range()
+            self.fanin_rows[op] = _FanInRows(
+                _local_rows(transfers.receivers + first, op.dest),
+                transfers.slots,
+                _local_rows(transfers.senders, op.source),
+                transfers.source_slots,
+            )
+        return self.fanin_rows[op]
+
+    def _exchange_cycles(self, op: tile.ExchangeOp | tile.FanInOp) -> FloatArray:
+        """Cycles each core spends receiving this op's transfers."""
         if op not in self.exchange_cost:
-            transfers = op.transfers()
-            senders, receivers = transfers[:, 0], transfers[:, 1]
-            byte_count = np.array(op.bytes_per_core())
-            per_transfer = np.full(len(transfers), float(cost.shift_cycles(self.chip, byte_count)))
-            topology = self.chip.topology
-            if isinstance(topology, Mesh2D):
-                # Priced once per exchange op and cached: not part of a step.
-                per_transfer += np.vectorize(topology.latency_cycles, otypes=[float])(
-                    senders, receivers
-                )
-            local = senders == receivers
-            per_transfer[local] = float(cost.copy_cycles(self.chip, byte_count))
-            core_cycles = np.zeros(self.cores)
-            if self.chip.exchange.receiver_serialised:
-                np.add.at(core_cycles, receivers, per_transfer)
+            if isinstance(op, tile.FanInOp):
+                transfers = op.pattern.transfers()
+                first, _ = op.pattern.receiver_range()
+                senders, receivers = transfers.senders, transfers.receivers + first
+                byte_count = op.piece_bytes()
             else:
-                np.maximum.at(core_cycles, receivers, per_transfer)
-            self.exchange_cost[op] = core_cycles
+                pairs = op.transfers()
+                senders, receivers = pairs[:, 0], pairs[:, 1]
+                byte_count = op.bytes_per_core()
+            self.exchange_cost[op] = self._receive_cycles(senders, receivers, byte_count)
         return self.exchange_cost[op]
+
+    def _receive_cycles(
+        self, senders: IntArray, receivers: IntArray, byte_count: int
+    ) -> FloatArray:
+        """Per core, the cycles to receive ``byte_count`` bytes from ``senders[i]`` at
+        ``receivers[i]`` for every i: the exchange rate plus the topology's latency (a
+        local copy for a core sending to itself), one sender at a time where the chip
+        serialises receivers, else the slowest transfer."""
+        byte_array = np.array(byte_count)
+        per_transfer = np.full(len(senders), float(cost.shift_cycles(self.chip, byte_array)))
+        topology = self.chip.topology
+        if isinstance(topology, Mesh2D):
+            # Priced once per exchange op and cached: not part of a step.
+            per_transfer += np.vectorize(topology.latency_cycles, otypes=[float])(
+                senders, receivers
+            )
+        local = senders == receivers
+        per_transfer[local] = float(cost.copy_cycles(self.chip, byte_array))
+        core_cycles = np.zeros(self.cores)
+        if self.chip.exchange.receiver_serialised:
+            np.add.at(core_cycles, receivers, per_transfer)
+        else:
+            np.maximum.at(core_cycles, receivers, per_transfer)
+        return core_cycles
 
     # Ops --------------------------------------------------------------------
 
@@ -298,7 +358,7 @@ class _Machine:
             self.dying.extend(self.dead_after.get(op, ()))
 
     def run_op(self, op: Operation) -> None:
-        if isinstance(op, tile.ExchangeOp):
+        if isinstance(op, tile.ExchangeOp | tile.FanInOp):
             if self.pending_compute:
                 self.flush()
             self.operator = _operator(op)
@@ -348,41 +408,99 @@ class _Machine:
             and placement.first <= other.last
         ]
         for other in live:
-            if other.offset < placement.end and placement.offset < other.end:
+            if (
+                other.offset < placement.end
+                and placement.offset < other.end
+                and tile.cores_intersect(other.cores, placement.cores)
+            ):
                 raise SimulationError(
                     f"{placement.describe()} overlaps {other.describe()}, which is still live"
                 )
         if placement not in self.placed:
             self.placed.append(placement)
-        live_bytes = sum(
-            other.end - other.offset for other in live if other.first <= placement.first
-        )
-        self.peak_bytes = max(self.peak_bytes, live_bytes + placement.end - placement.offset)
+        held = [other for other in live if other.first <= placement.first] + [placement]
+        if all(other.cores is None for other in held):
+            live_bytes = sum(other.end - other.offset for other in held)
+        else:
+            per_core = np.zeros(self.cores, dtype=np.int64)
+            for other in held:
+                per_core[_core_rows(other.cores)] += other.end - other.offset
+            live_bytes = int(per_core.max())
+        self.peak_bytes = max(self.peak_bytes, live_bytes)
         self.buffers.pop(op.buffer, None)
 
     def compute(self, op: tile.ComputeOp) -> None:
         if op not in self.compute_cost:
-            linalg_ops = [inner for inner in op.body.block.ops if inner.name.startswith("linalg.")]
-            label = ", ".join(inner.name for inner in linalg_ops)
-            cycles = sum(_compute_op_cycles(self.work(inner), self.chip) for inner in linalg_ops)
-            self.compute_cost[op] = (label, cycles)
-        self.pending_compute.append(self.compute_cost[op])
+            self.compute_cost[op] = self._static_compute_cost(op)
+        label, cycles = self.compute_cost[op]
+        self.pending_compute.append(label)
+        cores = op.core_range()
         if op.steps is not None:
+            self.pending_core_cycles += cycles
             self._compute_masked(op, op.steps)
             return
         block = op.body.block
         values: dict[SSAValue, Array] = {
-            argument: self.buffers[buffer]
+            argument: self._rows_of(buffer, cores)
             for argument, buffer in zip(block.args, (*op.inputs, *op.outputs), strict=True)
         }
         _execute_body(block.ops, values, typed_shapes=True)
         terminator = block.last_op
         assert isinstance(terminator, tile.YieldOp)
         for buffer, yielded in zip(op.outputs, terminator.arguments, strict=True):
-            result = _held(values[yielded], buffer)
-            if result.shape[0] != self.cores:
-                result = np.repeat(result, self.cores, axis=0)
+            self._write_rows(buffer, cores, _held(values[yielded], buffer))
+        self.pending_core_cycles[_core_rows(cores)] += cycles + self._spike_cycles(block, values)
+
+    def _static_compute_cost(self, op: tile.ComputeOp) -> tuple[str, float]:
+        """The label of ``op``'s phase and the cycles of its body that do not depend on
+        data: each linalg op one compute step, each slice of a tensor a copy."""
+        priced = [
+            inner
+            for inner in op.body.block.ops
+            if inner.name.startswith(("linalg.", "snn."))
+            or isinstance(inner, tensor.ExtractSliceOp | tensor.InsertSliceOp)
+        ]
+        cycles = 0.0
+        for inner in priced:
+            if inner.name.startswith("linalg."):
+                cycles += _compute_op_cycles(self.work(inner), self.chip)
+            elif isinstance(inner, tensor.ExtractSliceOp | tensor.InsertSliceOp):
+                cycles += float(
+                    cost.copy_cycles(self.chip, np.array(_slice_bytes(inner, self.chip)))
+                )
+        return ", ".join(inner.name for inner in priced), cycles
+
+    def _spike_cycles(self, block: Block, values: Mapping[SSAValue, Array]) -> FloatArray:
+        """Per core (or one value for all), the cycles of the body's ``snn`` ops, from the
+        spikes each core's lists hold now."""
+        cycles = np.zeros(1)
+        for inner in block.ops:
+            if not inner.name.startswith("snn."):
+                continue
+            points, ids, row = _spike_operands(inner)
+            listed = np.zeros(1, np.int64) if ids is None else snn_ops.listed_per_core(values[ids])
+            cycles = cycles + cost.spike_op_cycles(self.chip, inner, points, listed, row)
+        return cycles
+
+    def _rows_of(self, buffer: SSAValue, cores: tile.CoreRange | None) -> Array:
+        """``buffer``'s array on ``cores`` (``None``: every core)."""
+        array = self.buffers[buffer]
+        if cores is None or tile.buffer_cores(buffer) is not None:
+            return array
+        return array[_core_rows(cores)]
+
+    def _write_rows(self, buffer: SSAValue, cores: tile.CoreRange | None, result: Array) -> None:
+        """Make ``result`` the contents of ``buffer`` on ``cores`` (``None``: every core);
+        one row stands for all of them."""
+        if cores is None or tile.buffer_cores(buffer) is not None:
+            rows = self.buffers.rows(buffer)
+            if result.shape[0] != rows:
+                result = np.repeat(result, rows, axis=0)
             self.buffers[buffer] = result
+            return
+        updated = self.buffers[buffer].copy()
+        updated[_core_rows(cores)] = result
+        self.buffers[buffer] = updated
 
     def _compute_masked(self, op: tile.ComputeOp, steps: tile.PlaceAttr) -> None:
         """Run ``op``'s body on each core's valid box of loops only, one numpy call per
@@ -489,9 +607,10 @@ class _Machine:
         ``image`` (padding becomes zero); returns how many elements were written."""
         buffer_shape = tuple(_buffer_type(dest).get_shape())
         image = image.astype(_held_dtype(dest), copy=False)
-        plan = _placement_plan(place, image.shape, self.cores, buffer_shape)
+        rows = self.buffers.rows(dest)
+        plan = _placement_plan(place, image.shape, rows, buffer_shape)
         if plan.whole is None:
-            array = np.zeros((self.cores, *buffer_shape), image.dtype)
+            array = np.zeros((rows, *buffer_shape), image.dtype)
         else:
             array = np.lib.stride_tricks.sliding_window_view(image, buffer_shape)[plan.whole]
             array[plan.unfilled] = 0
@@ -636,20 +755,103 @@ def _execute_body(
 
 
 class _Buffers(dict[SSAValue, Array]):
-    """Every buffer's array on every core, shape ``(cores, *buffer_shape)``. A buffer
-    allocated and not written yet is made when first read, filled with NaN (0 for
-    integers) so that reading it before writing shows; most are written first."""
+    """Every buffer's array on the cores it lives on, shape ``(cores, *buffer_shape)``
+    (``(count, *buffer_shape)`` for a buffer on a core range). A buffer allocated and
+    not written yet is made when first read, filled with NaN (0 for integers) so that
+    reading it before writing shows; most are written first."""
 
     def __init__(self, cores: int):
         super().__init__()
         self.cores = cores
 
+    def rows(self, buffer: SSAValue) -> int:
+        """How many cores hold ``buffer``: the rows of its array."""
+        cores = tile.buffer_cores(buffer)
+        return self.cores if cores is None else cores[1]
+
     def __missing__(self, buffer: SSAValue) -> Array:
         dtype = _held_dtype(buffer)
         fill = np.nan if np.issubdtype(dtype, np.floating) else 0
-        array = np.full((self.cores, *_buffer_type(buffer).get_shape()), fill, dtype)
+        array = np.full((self.rows(buffer), *_buffer_type(buffer).get_shape()), fill, dtype)
         self[buffer] = array
         return array
+
+
+@dataclass(frozen=True)
+class _FanInRows:
+    """A ``tile.fanin``'s transfers as rows of its buffers' arrays."""
+
+    dest: IntArray
+    slots: IntArray
+    source: IntArray
+    source_slots: IntArray | None
+
+
+def _core_rows(cores: tile.CoreRange | None) -> slice:
+    """The rows of an every-core array that hold ``cores`` (``None``: all of them)."""
+    return slice(None) if cores is None else slice(cores[0], cores[0] + cores[1])
+
+
+def _show_range(cores: tile.CoreRange) -> str:
+    return f"[{cores[0]}, {cores[0] + cores[1]})"
+
+
+def _local_rows(cores: IntArray, buffer: SSAValue) -> IntArray:
+    """Absolute core ids as rows of ``buffer``'s array (a range's first core is row 0)."""
+    held = tile.buffer_cores(buffer)
+    if held is None:
+        return cores
+    if cores.size and (cores.min() < held[0] or cores.max() >= held[0] + held[1]):
+        raise SimulationError(
+            f"a transfer reaches a core outside {_show_range(held)}, where its buffer lives"
+        )
+    return cores - held[0]
+
+
+def _spike_operands(op: Operation) -> tuple[int, SSAValue | None, int]:
+    """For ``cost.spike_op_cycles``: the elements of ``op``'s dense per-neuron tensor,
+    the spike list whose entries it visits (``None``: none), and its weight row length."""
+    if isinstance(op, snn.ThresholdCompactOp):
+        return _elements(op.potential), op.ids, 1
+    if isinstance(op, snn.GatherAddOp):
+        return _elements(op.current), op.ids, _columns(op.weights)
+    if isinstance(op, snn.LifOp):
+        return _elements(op.potential), None, 1
+    if isinstance(op, snn.LifGradOp):
+        return _elements(op.potential), op.ids, 1
+    if isinstance(op, snn.ListedGradOp):
+        return _elements(op.current_grad), op.ids, _columns(op.weights)
+    if isinstance(op, snn.ScatterAddRowsOp):
+        return _elements(op.current_grad), op.ids, _columns(op.weights_grad)
+    if isinstance(op, snn.PickOp):
+        return _elements(op.values), op.ids, 1
+    if isinstance(op, snn.SpikeCountsOp):
+        return _elements(op.counts), op.ids, 1
+    if isinstance(op, snn.CrossEntropyOp):
+        return _elements(op.counts), None, 1
+    raise SimulationError(f"{op.name} has no cost in the simulator")
+
+
+def _tensor_shape(value: SSAValue) -> tuple[int, ...]:
+    value_type = value.type
+    assert isinstance(value_type, TensorType)
+    return tuple(value_type.get_shape())
+
+
+def _elements(value: SSAValue) -> int:
+    return prod(_tensor_shape(value))
+
+
+def _columns(weights: SSAValue) -> int:
+    return _tensor_shape(weights)[-1]
+
+
+def _slice_bytes(op: tensor.ExtractSliceOp | tensor.InsertSliceOp, chip: Chip) -> int:
+    """Bytes a slice op copies: the slice's elements."""
+    value = op.result if isinstance(op, tensor.ExtractSliceOp) else op.source
+    value_type = value.type
+    assert isinstance(value_type, TensorType)
+    return prod(value_type.get_shape()) * chip.bytes_per_element(str(value_type.element_type))
 
 
 def _held_dtype(buffer: SSAValue) -> np.dtype[np.generic]:
