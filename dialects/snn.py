@@ -698,9 +698,57 @@ class CrossEntropyOp(IRDLOperation):
         _same_shape(self, "grad", grad, counts, "the counts' shape")
 
 
+@irdl_op_definition
+class SpikesCastOp(IRDLOperation):
+    """
+    Views i32 ids as a spike list, or a spike list as plain ids: the same data, with
+    the `#snn.spikes<N>` encoding put on or taken off. A per-core program keeps its
+    lists in buffers, whose tensors carry no encoding; its kernels read them as the
+    lists of the neurons their weight block covers.
+
+    Example: `%ids = snn.spikes_cast %recv : tensor<3x51x2xi32> to
+    tensor<3x51x2xi32, #snn.spikes<1479>>`.
+    """
+
+    name = "snn.spikes_cast"
+
+    source = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$source attr-dict `:` type($source) `to` type($result)"
+
+    def __init__(self, source: SSAValue | Operation, result_type: Attribute):
+        super().__init__(operands=[source], result_types=[result_type])
+
+    def verify_(self) -> None:
+        source_type, result_type = self.source.type, self.result.type
+        assert isinstance(source_type, TensorType) and isinstance(result_type, TensorType)
+        encoded = [
+            isinstance(value.encoding, SpikesEncodingAttr) for value in (source_type, result_type)
+        ]
+        if encoded.count(True) != 1:
+            raise VerifyException(
+                f"snn.spikes_cast must put a #snn.spikes encoding on or take it off exactly one "
+                f"side: {source_type} to {result_type}"
+            )
+        if (
+            source_type.get_shape() != result_type.get_shape()
+            or source_type.element_type != result_type.element_type
+        ):
+            raise VerifyException(
+                f"snn.spikes_cast keeps the shape and element type: {source_type} to {result_type}"
+            )
+        _spike_list(
+            self, "result" if encoded[1] else "source", self.result if encoded[1] else self.source
+        )
+
+
 Snn = Dialect(
     "snn",
     [
+        SpikesCastOp,
         ThresholdCompactOp,
         GatherAddOp,
         LifOp,

@@ -51,6 +51,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     SymbolNameConstraint,
     TensorType,
+    i32,
     i64,
 )
 from xdsl.dialects.utils import AbstractYieldOperation
@@ -77,6 +78,7 @@ from xdsl.irdl import (
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_operand_def,
     opt_prop_def,
     prop_def,
     region_def,
@@ -1220,7 +1222,7 @@ class ProgramOp(IRDLOperation):
     The program also checks two rules that span its body:
     - SRAM reuse: a buffer is live from its `tile.alloc` to its last use (a use
       inside a `tile.repeat` keeps it live to the end of that loop); buffers whose
-      live ranges overlap must not overlap in SRAM;
+      live ranges overlap must not overlap in the SRAM of a core both live on;
     - bulk-synchronous order: a `tile.sync` separates every compute from the next
       data movement (see the dialect's description).
     """
@@ -1355,8 +1357,7 @@ class ProgramOp(IRDLOperation):
                 if first.sram_overlaps(second):
                     raise VerifyException(
                         "buffers live at the same time overlap in SRAM: "
-                        f"bytes [{first.offset_bytes()}, {first.end_bytes()}) and "
-                        f"[{second.offset_bytes()}, {second.end_bytes()})"
+                        f"bytes {first.describe_sram()} and {second.describe_sram()}"
                     )
             live.append((second, second_end))
 
@@ -1452,6 +1453,12 @@ class AllocOp(IRDLOperation):
     def core_range(self) -> CoreRange | None:
         """The cores the buffer exists on; ``None``: every core."""
         return _core_range(self.cores)
+
+    def describe_sram(self) -> str:
+        """Where the buffer lives, e.g. `[0, 8)` or `[0, 8) of cores [4, 12)`."""
+        cores = self.core_range()
+        where = "" if cores is None else f" of {_show_cores(cores)}"
+        return f"[{self.offset_bytes()}, {self.end_bytes()}){where}"
 
     def sram_overlaps(self, other: AllocOp) -> bool:
         """Whether the two buffers share bytes of some core's SRAM: their byte ranges
@@ -1892,7 +1899,7 @@ def _verify_places(
     if len(buffers) != len(places.data):
         raise VerifyException(f"{what}: {len(buffers)} buffers but {len(places.data)} placements")
     for index, (buffer, place) in enumerate(zip(buffers, places.data, strict=True)):
-        _verify_place(op, place, _buffer_type(buffer), f"{what} placement {index}", rank)
+        _verify_place(op, place, _buffer_type(buffer), f"{what} placement {index}", rank, buffer)
 
 
 @irdl_op_definition
@@ -1900,7 +1907,8 @@ class HostGatherOp(IRDLOperation):
     """
     Gathers a host tensor from buffers placed by `places`: every element comes
     from some core whose buffer holds it validly (padding is never read). Every
-    element of the tensor must be held somewhere.
+    element of the tensor must be held somewhere. A place of a buffer on a core
+    range numbers the range's cores from its first.
     """
 
     name = "tile.host_gather"
@@ -1923,7 +1931,6 @@ class HostGatherOp(IRDLOperation):
     def verify_(self) -> None:
         tensor_type = self.tensor.type
         assert isinstance(tensor_type, TensorType)
-        _verify_every_core(self, self.sources)
         for source in self.sources:
             _verify_element_types(tensor_type, _buffer_type(source))
         _verify_places(self, self.sources, self.places, "host_gather", tensor_type.get_num_dims())
@@ -2075,23 +2082,61 @@ class ReduceScatterOp(IRDLOperation):
 
 @irdl_op_definition
 class RepeatOp(IRDLOperation):
-    """Runs its body `count` times in sequence: a compute-shift loop kept rolled."""
+    """
+    Runs its body `count` times in sequence: a compute-shift loop kept rolled.
+
+    With `counter %c from S step K`, the `!tile.buffer<1xi32>` `%c` holds
+    `S + i * K` on every core holding it while iteration `i` (from 0) runs, so
+    bodies can read the step (e.g. as a slice offset into a history); it keeps
+    the last value after the loop. Setting it is loop bookkeeping: no cycles.
+
+    Examples: `tile.repeat 3 { ... }`;
+    `tile.repeat 99 counter %step from 1 step 1 { ... }`.
+    """
 
     name = "tile.repeat"
 
     count = prop_def(IntegerAttr[I64])
+    counter = opt_operand_def(BufferType((1,), i32))
+    counter_start = opt_prop_def(IntegerAttr[I64])
+    counter_step = opt_prop_def(IntegerAttr[I64])
     body = region_def("single_block")
 
     traits = traits_def(NoTerminator(), HasAncestor(ProgramOp))
 
-    assembly_format = "$count attr-dict-with-keyword $body"
+    assembly_format = (
+        "$count (`counter` $counter^ `from` $counter_start `step` $counter_step)? "
+        "attr-dict-with-keyword $body"
+    )
 
-    def __init__(self, count: int, body: Region):
-        super().__init__(properties={"count": IntegerAttr(count, i64)}, regions=[body])
+    def __init__(self, count: int, body: Region, counter: tuple[SSAValue, int, int] | None = None):
+        buffer, start, step = (None, None, None) if counter is None else counter
+        super().__init__(
+            operands=[[] if buffer is None else [buffer]],
+            properties={
+                "count": IntegerAttr(count, i64),
+                "counter_start": None if start is None else IntegerAttr(start, i64),
+                "counter_step": None if step is None else IntegerAttr(step, i64),
+            },
+            regions=[body],
+        )
+
+    def counter_values(self) -> tuple[int, int] | None:
+        """The counter's value in the first iteration and its step; ``None``: no counter."""
+        if self.counter_start is None or self.counter_step is None:
+            return None
+        return self.counter_start.value.data, self.counter_step.value.data
 
     def verify_(self) -> None:
         if self.count.value.data < 1:
             raise VerifyException(f"repeat count {self.count.value.data} must be positive")
+        given = (
+            self.counter is not None,
+            self.counter_start is not None,
+            self.counter_step is not None,
+        )
+        if any(given) and not all(given):
+            raise VerifyException("repeat counter needs its buffer, its start and its step")
 
 
 DATA_MOVEMENT_OPS = (

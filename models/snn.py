@@ -136,10 +136,25 @@ def command(config: SnnConfig, form: Form, learning_rate: float) -> str:
 class SnnWriter:
     """Writes the training step of ``config`` in ``form`` into one function."""
 
-    def __init__(self, config: SnnConfig, form: Form, learning_rate: float):
+    def __init__(
+        self,
+        config: SnnConfig,
+        form: Form,
+        learning_rate: float,
+        segments: Sequence[tuple[int, int]] | None = None,
+    ):
         if form not in FORMS:
             raise ValueError(f"form {form!r} is not one of {', '.join(FORMS)}")
         check_learning_rate(learning_rate)
+        if segments is not None and len(segments) != config.layers:
+            raise ValueError(
+                f"{len(segments)} (segments, capacity) pairs for {config.layers} layers"
+            )
+        self.segments = (
+            tuple(segments)
+            if segments is not None
+            else tuple((1, config.capacity(layer)) for layer in range(1, config.layers + 1))
+        )
         self.config = config
         self.form: Form = form
         self.learning_rate = learning_rate
@@ -154,7 +169,13 @@ class SnnWriter:
     def _header(self) -> tuple[str, ...]:
         c = self.config
         if self.sparse:
-            capacities = ", ".join(str(c.capacity(layer)) for layer in range(c.layers + 1))
+            capacities = ", ".join(
+                [str(c.capacity(0))]
+                + [
+                    str(capacity) if segments == 1 else f"{segments} x {capacity}"
+                    for segments, capacity in self.segments
+                ]
+            )
             spikes = f"spike lists of capacity {capacities} per layer"
         else:
             spikes = "dense 0/1 spikes"
@@ -448,9 +469,10 @@ class SnnWriter:
             potentials = Tensor(f"v{layer}_h", (steps, batch, size), "f32")
             zero_potentials = self._zero(potentials.shape)
             if self.sparse:
-                ids = Tensor(f"ids{layer}_h", (steps, batch, 1, c.capacity(layer)), "i32", size)
+                segments, capacity = self.segments[layer - 1]
+                ids = Tensor(f"ids{layer}_h", (steps, batch, segments, capacity), "i32", size)
                 no_spikes = self._filled(f"ids{layer}_init", ids, self.no_spike)
-                counts = Tensor(f"counts{layer}_h", (steps, batch, 1), "i32")
+                counts = Tensor(f"counts{layer}_h", (steps, batch, segments), "i32")
                 zero_counts = self._zero(counts.shape, "i32")
                 dropped = counts.like(f"dropped{layer}_h", counts.shape)
                 carried.append(
@@ -563,7 +585,7 @@ class SnnWriter:
             carried.append((weight_gradient, self._zero(weight_gradient.shape)))
             if layer < c.layers:
                 spikes = histories[layer - 1][1]
-                shape = (c.batch, 1, spikes.shape[-1]) if self.sparse else (c.batch, size)
+                shape = (c.batch, *spikes.shape[2:]) if self.sparse else (c.batch, size)
                 carried.append((Tensor(f"ds{layer}", shape, "f32"), self._zero(shape)))
         self.f.comment("Backward over t = T-1..1 (t = 0 adds nothing: no spikes at t = -1).")
         index, arguments, results = self._for("backward", "i", carried)
@@ -697,11 +719,17 @@ def _split_gradients(values: Sequence[Tensor], layers: int) -> list[list[Tensor]
 
 
 def snn_train_step(
-    config: SnnConfig, form: Form = "sparse", learning_rate: float = DEFAULT_LEARNING_RATE
+    config: SnnConfig,
+    form: Form = "sparse",
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    segments: Sequence[tuple[int, int]] | None = None,
 ) -> str:
     """The MLIR module text of one training step of ``config`` in ``form``: one function
-    ``@snn_train_step`` (see the module docstring for its structure)."""
-    return SnnWriter(config, form, learning_rate).write()
+    ``@snn_train_step`` (see the module docstring for its structure). ``segments`` gives,
+    per layer l = 1..L, the segments of its spike lists and their capacity (default: one
+    segment of ``config.capacity(l)``): a lowered program's lists are cut so, and this
+    writes the same computation for checking it."""
+    return SnnWriter(config, form, learning_rate, segments).write()
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -218,6 +218,8 @@ def _neurons(ids: SSAValue) -> int:
 
 def _run_snn(op: Operation, values: Mapping[SSAValue, Array]) -> Sequence[Array]:
     """An ``snn`` op through :mod:`t10.runtime.snn_ops`."""
+    if isinstance(op, snn.SpikesCastOp):
+        return (values[op.source],)
     if isinstance(op, snn.ThresholdCompactOp):
         _, segments, capacity, _ = snn.spike_list_shape(op.ids.type)
         return snn_ops.threshold_compact(

@@ -1,8 +1,9 @@
 """The simulated chip: an interpreter of ``tile.program`` over numpy.
 
 Every buffer is one array of shape ``(cores, *buffer_shape)`` holding the
-buffer on every core, so each tile op is one numpy call for the whole chip,
-never a Python loop over cores. A plain walker over the program's ops is used
+buffer on every core (``(count, *buffer_shape)`` for a buffer allocated on a
+core range, row 0 its first core), so each tile op is one numpy call for the
+whole chip, never a Python loop over cores. A plain walker over the program's ops is used
 rather than ``xdsl.interpreter``: the state of a step is a handful of batched
 arrays plus cycle counters, phases must be grouped across ops (a run of
 exchanges reads the state left by the preceding sync), and xDSL's stock
@@ -15,27 +16,42 @@ What each op does
   reading it before writing shows. Enforces the chip's SRAM: a buffer ending
   beyond ``chip.sram_bytes`` or overlapping a buffer whose live range (alloc
   to last use, a use in a ``tile.repeat`` keeping it live to the loop's end)
-  meets its own raises :class:`SimulationError` naming both buffers.
+  meets its own on a shared core (buffers of disjoint core ranges may share
+  addresses) raises :class:`SimulationError` naming both buffers.
 - ``tile.host_write`` / ``tile.host_read``: scatter / gather a host tensor by
   its ``#tile.block`` with one fancy index over a block view of the tensor (a
-  block held by several cores is read from the lowest-numbered one). Host
-  transfers are counted in ``host_bytes``, not in chip cycles.
-- ``tile.compute``: runs its body with :mod:`t10.runtime.linalg_numpy` on the
-  buffers' batched arrays. Cost: each linalg op of the body priced as one
-  compute step by ``cost.step_compute_cycles`` (the plan search's formula, by
-  the op class of ``hwmodel.work``), on the per-core buffer shapes; every core
-  has the same shapes, so the max over cores is that cost. Consecutive computes
-  form one compute phase.
-- ``tile.exchange``: one gather ``dest[receivers] = source[senders]``. A
-  maximal run of exchanges is one phase reading the state left by the
-  preceding sync. Cost per receiving core: for each transfer it receives,
-  ``cost.shift_cycles`` of the bytes plus the topology's latency between the
-  two cores (a core sending to itself pays ``cost.copy_cycles`` instead, and
-  nothing on the network); summed over the phase when the chip serves a
-  receiver one sender at a time (``receiver_serialised``), else their max.
+  block held by several cores is read from the lowest-numbered one; a buffer on a
+  core range numbers the layout's cores from its first). Host transfers are
+  counted in ``host_bytes``, not in chip cycles.
+- ``tile.compute``: runs its body with :mod:`t10.runtime.linalg_numpy` (and
+  :func:`~t10.runtime.reference.execute_ops` for the other ops) on the buffers'
+  batched arrays; with ``cores [first, count]`` on those cores' rows only.
+  Cost, per core: each linalg op of the body priced as one compute step by
+  ``cost.step_compute_cycles`` (the plan search's formula, by the op class of
+  ``hwmodel.work``) on the per-core buffer shapes; each
+  ``tensor.extract_slice``/``insert_slice`` as a copy of the slice's bytes
+  (``cost.copy_cycles``); each ``snn`` op by ``cost.spike_op_cycles`` from the
+  data each core holds when it runs (the real entries of the spike lists it
+  reads), so cores seeing more spikes take longer. Top-level ops of the body are
+  priced (not those nested in an ``scf.for``). Consecutive computes form one
+  compute phase; a ranged compute adds to its cores only, and the phase lasts
+  as long as its busiest core: its ``cycles`` are the max over cores, its
+  ``core_cycles`` the per-core cycles when cores differ.
+- ``tile.exchange``: one gather ``dest[receivers] = source[senders]`` (absolute
+  core ids, translated to the rows of buffers on core ranges).
+  ``tile.fanin``: one gather ``dest[receiver, slot] = source[sender][source
+  slot]`` over its valid (receiver, slot) pairs, the maps evaluated once per
+  attribute. A maximal run of exchanges and fan-ins is one phase reading the
+  state left by the preceding sync. Cost per receiving core: for each transfer
+  it receives, ``cost.shift_cycles`` of the bytes (a fan-in's: one slot) plus
+  the topology's latency between the two cores (a core sending to itself pays
+  ``cost.copy_cycles`` instead, and nothing on the network); summed over the
+  phase when the chip serves a receiver one sender at a time
+  (``receiver_serialised``), else their max.
   The phase lasts as long as the busiest receiver.
 - ``tile.sync``: ``chip.sync.cycles``; it closes a superstep.
-- ``tile.repeat``: runs its body ``count`` times. ``tile.return``: the outputs.
+- ``tile.repeat``: runs its body ``count`` times, its counter buffer (if any) set
+  to each iteration's step first, at no cost. ``tile.return``: the outputs.
 
 Total cycles are the sum of the phases' cycles (bulk-synchronous phases do not
 overlap).
@@ -388,10 +404,20 @@ class _Machine:
         elif isinstance(op, tile.ReduceScatterOp):
             self.reduce_scatter(op)
         elif isinstance(op, tile.RepeatOp):
-            for _ in range(op.count.value.data):
-                self.run_block(op.body.block)
+            self.repeat(op)
         elif not isinstance(op, tile.ReturnOp):
             raise SimulationError(f"{op.name} is not a tile op the simulator runs")
+
+    def repeat(self, op: tile.RepeatOp) -> None:
+        counter = op.counter
+        values = op.counter_values()
+        for iteration in range(op.count.value.data):
+            if counter is not None and values is not None:
+                start, step = values
+                self.buffers[counter] = np.full(
+                    (self.buffers.rows(counter), 1), start + iteration * step, np.int32
+                )
+            self.run_block(op.body.block)
 
     def alloc(self, op: tile.AllocOp) -> None:
         placement = self.placements[op]
@@ -457,8 +483,9 @@ class _Machine:
         priced = [
             inner
             for inner in op.body.block.ops
-            if inner.name.startswith(("linalg.", "snn."))
+            if inner.name.startswith("linalg.")
             or isinstance(inner, tensor.ExtractSliceOp | tensor.InsertSliceOp)
+            or _spike_operands(inner) is not None
         ]
         cycles = 0.0
         for inner in priced:
@@ -475,9 +502,10 @@ class _Machine:
         spikes each core's lists hold now."""
         cycles = np.zeros(1)
         for inner in block.ops:
-            if not inner.name.startswith("snn."):
+            operands = _spike_operands(inner)
+            if operands is None:
                 continue
-            points, ids, row = _spike_operands(inner)
+            points, ids, row = operands
             listed = np.zeros(1, np.int64) if ids is None else snn_ops.listed_per_core(values[ids])
             cycles = cycles + cost.spike_op_cycles(self.chip, inner, points, listed, row)
         return cycles
@@ -634,11 +662,13 @@ class _Machine:
             padding = np.nan if np.issubdtype(dtype, np.floating) else 0
         image = np.full(shape, padding, dtype)
         for source, place in zip(sources, places, strict=True):
-            for group in _box_groups(place):
+            for group in _box_groups(place, tuple(shape)):
                 windows = np.lib.stride_tricks.sliding_window_view(
                     image, group.extents, writeable=True
                 )
-                windows[group.origins] = self.buffers[source][group.region]
+                held = self.buffers[source][group.region]
+                # A rank-0 tensor has no origins to index by: any holder's value is it.
+                windows[group.origins] = held if group.origins else held[-1]
         return image
 
     def host_gather(self, op: tile.HostGatherOp) -> None:
@@ -808,9 +838,11 @@ def _local_rows(cores: IntArray, buffer: SSAValue) -> IntArray:
     return cores - held[0]
 
 
-def _spike_operands(op: Operation) -> tuple[int, SSAValue | None, int]:
+def _spike_operands(op: Operation) -> tuple[int, SSAValue | None, int] | None:
     """For ``cost.spike_op_cycles``: the elements of ``op``'s dense per-neuron tensor,
-    the spike list whose entries it visits (``None``: none), and its weight row length."""
+    the spike list whose entries it visits (``None``: none), and its weight row length;
+    ``None`` for ops that are not ``snn`` kernels (``snn.spikes_cast`` only relabels
+    its data)."""
     if isinstance(op, snn.ThresholdCompactOp):
         return _elements(op.potential), op.ids, 1
     if isinstance(op, snn.GatherAddOp):
@@ -829,7 +861,7 @@ def _spike_operands(op: Operation) -> tuple[int, SSAValue | None, int]:
         return _elements(op.counts), op.ids, 1
     if isinstance(op, snn.CrossEntropyOp):
         return _elements(op.counts), None, 1
-    raise SimulationError(f"{op.name} has no cost in the simulator")
+    return None
 
 
 def _tensor_shape(value: SSAValue) -> tuple[int, ...]:
@@ -906,10 +938,16 @@ class _BoxGroup:
 
 
 @lru_cache(maxsize=_PLANS)
-def _box_groups(place: tile.PlaceAttr) -> tuple[_BoxGroup, ...]:
+def _box_groups(
+    place: tile.PlaceAttr, shape: tuple[int, ...] | None = None
+) -> tuple[_BoxGroup, ...]:
     """The cores of ``place`` grouped by the valid extents of their tensor boxes; cores
-    holding nothing are left out."""
+    holding nothing are left out. With ``shape``, boxes are cut at the tensor's end: a
+    place may cover more than its tensor (a block layout rounded up), the rest being
+    padding."""
     origin, extents = _tensor_boxes(place)
+    if shape is not None and origin.shape[1] == len(shape):
+        extents = np.minimum(extents, np.maximum(np.asarray(shape) - origin, 0))
     held = np.flatnonzero((extents > 0).all(axis=1))
     rows, inverse = _distinct_rows(extents[held])
     groups: list[_BoxGroup] = []
@@ -963,7 +1001,7 @@ def _placement_plan(
     place: tile.PlaceAttr, shape: tuple[int, ...], cores: int, buffer_shape: tuple[int, ...]
 ) -> _PlacementPlan:
     """How to fill ``(cores, *buffer_shape)`` buffers from a ``shape`` tensor under ``place``."""
-    groups = _box_groups(place)
+    groups = _box_groups(place, shape)
     written = sum(group.count * prod(group.extents) for group in groups)
     full = [group for group in groups if group.extents == buffer_shape]
     if not full or any(size > extent for size, extent in zip(buffer_shape, shape, strict=True)):
@@ -985,7 +1023,7 @@ def _covered(places: tuple[tile.PlaceAttr, ...], shape: tuple[int, ...]) -> Bool
     """Which elements of the ``shape`` tensor some core holds under one of ``places``."""
     covered = np.zeros(shape, dtype=bool)
     for place in places:
-        for group in _box_groups(place):
+        for group in _box_groups(place, shape):
             windows = np.lib.stride_tricks.sliding_window_view(
                 covered, group.extents, writeable=True
             )

@@ -280,3 +280,21 @@
 %c, %labels = "test.op"() : () -> (tensor<48x10xf32>, tensor<48xi32>)
 %loss, %g = snn.cross_entropy %c, %labels : tensor<48x10xf32>, tensor<48xi32> -> tensor<f32>, tensor<48x11xf32>
 // CHECK: snn.cross_entropy grad: shape [48, 11] must be [48, 10] (the counts' shape)
+
+// -----
+
+%plain = "test.op"() : () -> tensor<3x51x2xi32>
+%same = snn.spikes_cast %plain : tensor<3x51x2xi32> to tensor<3x51x2xi32>
+// CHECK: snn.spikes_cast must put a #snn.spikes encoding on or take it off exactly one side: tensor<3x51x2xi32> to tensor<3x51x2xi32>
+
+// -----
+
+%plain = "test.op"() : () -> tensor<3x51x2xi32>
+%wider = snn.spikes_cast %plain : tensor<3x51x2xi32> to tensor<3x51x3xi32, #snn.spikes<1479>>
+// CHECK: snn.spikes_cast keeps the shape and element type: tensor<3x51x2xi32> to tensor<3x51x3xi32, #snn.spikes<1479>>
+
+// -----
+
+%plain = "test.op"() : () -> tensor<3x51x40xi32>
+%too_many = snn.spikes_cast %plain : tensor<3x51x40xi32> to tensor<3x51x40xi32, #snn.spikes<1479>>
+// CHECK: capacity

@@ -42,3 +42,10 @@
 %vh = "test.op"() : () -> tensor<100x48x1466xf32>
 %ids4, %counts4, %dropped4 = snn.threshold_compact %vh {threshold = 0.5 : f32} : tensor<100x48x1466xf32> -> tensor<100x48x4x367xi32, #snn.spikes<1466>>, tensor<100x48x4xi32>, tensor<100x48x4xi32>
 // CHECK: %ids4, %counts4, %dropped4 = snn.threshold_compact %vh {threshold = 5.000000e-01 : f32} : tensor<100x48x1466xf32> -> tensor<100x48x4x367xi32, #snn.spikes<1466>>, tensor<100x48x4xi32>, tensor<100x48x4xi32>
+
+// A per-core buffer's ids viewed as a list over a weight block's 1479 rows, and back.
+%recv = "test.op"() : () -> tensor<3x51x2xi32>
+%listed = snn.spikes_cast %recv : tensor<3x51x2xi32> to tensor<3x51x2xi32, #snn.spikes<1479>>
+%plain = snn.spikes_cast %listed : tensor<3x51x2xi32, #snn.spikes<1479>> to tensor<3x51x2xi32>
+// CHECK: %listed = snn.spikes_cast %recv : tensor<3x51x2xi32> to tensor<3x51x2xi32, #snn.spikes<1479>>
+// CHECK-NEXT: %plain = snn.spikes_cast %listed : tensor<3x51x2xi32, #snn.spikes<1479>> to tensor<3x51x2xi32>

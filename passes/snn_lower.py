@@ -1,0 +1,1567 @@
+"""Lowering of a spiking network's training step to a per-core ``tile`` program.
+
+The input is the ``@snn_train_step`` function that :mod:`t10.models.snn` writes
+(its structure is documented there); the layout is :func:`snn_plan.search_snn_plan`'s.
+The function is read back into its network and constants, checked to be exactly
+the training step those describe (the builder writes it again and the two must
+agree op for op), and replaced by a ``tile.program`` in which every layer runs on
+its own range of cores:
+
+- layer l's range holds, per core (batch group j, column block i, input slice k),
+  its weight block ``W_l[k-th slice of rows, i-th block of columns]`` and the
+  gradient of it, the potential history of the neurons it owns and (sparse) the
+  history of its segment of the layer's spike list; the input holders (layer 0)
+  hold their batch group's input spikes of every step;
+- a forward step is one ``tile.repeat`` iteration: every layer computes at once
+  from the spikes the previous exchange delivered (layer l at step t reads layer
+  l-1's spikes of step t-1), summing partial currents over its input slices with
+  one more exchange when a column block is split, then a sync and one exchange
+  phase in which every layer's new spikes go to the next layer's cores
+  (``tile.fanin``: each receiver takes the segments of its input slice);
+- a backward step (t from T-1 down to 1): each layer takes its spike gradient
+  (the loss gradient at the output's listed neurons, else the partial input
+  gradients the next layer sent, summed) through the LIF backward; a sync and an
+  exchange deliver the previous layer's spikes of step t-1 again (and, for a
+  split column block, the current gradients of its other slices); then the
+  weight gradient and the partial input gradients at the previous layer's listed
+  ids, a sync, and an exchange of those partials to their owners;
+- the loss is taken on the output layer's cores, per batch group, and summed on
+  one core; the update is local to each weight block.
+
+Spike lists travel as their ids only (-1 padded): a kernel stops at the first -1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from t10.dialects import snn, tile
+from t10.hwmodel.chip import Chip, load_chip
+from t10.passes.snn_plan import LayerLayout, SnnNetwork, SnnPlan, search_snn_plan
+
+Form = Literal["sparse", "dense"]
+
+ALIGNMENT = tile.SRAM_ALIGNMENT_BYTES
+
+
+class SnnLoweringError(ValueError):
+    """The function is not a training step this lowering knows, or cannot be placed."""
+
+
+@dataclass(frozen=True)
+class SnnStep:
+    """What a training step computes: its network, form and constants."""
+
+    network: SnnNetwork
+    form: Form
+    alpha: float
+    threshold: float
+    gain: float
+    learning_rate: float
+
+
+def _f(value: float) -> str:
+    """An f32 literal that reads back as the same float."""
+    return repr(float(value))
+
+
+@dataclass
+class _Buffer:
+    name: str
+    shape: tuple[int, ...]
+    element: str
+    layer: int | None
+    """The layer whose range holds it; None: every core."""
+
+    @property
+    def type(self) -> str:
+        dims = "".join(f"{extent}x" for extent in self.shape)
+        return f"!tile.buffer<{dims}{self.element}>"
+
+    @property
+    def tensor(self) -> str:
+        dims = "".join(f"{extent}x" for extent in self.shape)
+        return f"tensor<{dims}{self.element}>"
+
+    @property
+    def bytes(self) -> int:
+        return 4 * math.prod(self.shape)
+
+
+def _tensor(shape: Sequence[int], element: str, neurons: int | None = None) -> str:
+    dims = "".join(f"{extent}x" for extent in shape)
+    encoding = "" if neurons is None else f", #snn.spikes<{neurons}>"
+    return f"tensor<{dims}{element}{encoding}>"
+
+
+@dataclass
+class _Body:
+    """The lines of one ``tile.compute`` body; values are numbered as they are made."""
+
+    lines: list[str] = field(default_factory=lambda: list[str]())
+    count: int = 0
+
+    def value(self, text: str) -> str:
+        self.count += 1
+        name = f"%x{self.count}"
+        self.lines.append(f"{name} = {text}")
+        return name
+
+    def values(self, results: int, text: str) -> list[str]:
+        self.count += 1
+        names = [f"%x{self.count}_{index}" for index in range(results)]
+        self.lines.append(f"{', '.join(names)} = {text}")
+        return names
+
+
+_BodyBuilder = Callable[..., Sequence[str]]
+"""Writes a compute body given the body and its arguments' names; returns what it yields."""
+
+
+class _Writer:
+    """Writes the ``tile.program`` of one training step under one plan."""
+
+    def __init__(self, step: SnnStep, plan: SnnPlan, chip: Chip):
+        self.step = step
+        self.plan = plan
+        self.chip = chip
+        self.network = step.network
+        self.sparse = step.form == "sparse"
+        self.layers = self.network.layers
+        self.b = plan.samples
+        self.lines: list[str] = []
+        self.indent = 1
+        self.buffers: list[_Buffer] = []
+        self.bases: list[int] = []
+        base = 0
+        for layout in plan.layouts:
+            self.bases.append(base)
+            base += plan.batch_groups * layout.cores
+
+    # Layout arithmetic --------------------------------------------------------
+
+    def layout(self, layer: int) -> LayerLayout:
+        return self.plan.layouts[layer]
+
+    def count(self, layer: int) -> int:
+        return self.plan.batch_groups * self.layout(layer).cores
+
+    def cores(self, layer: int) -> str:
+        return f"cores [{self.bases[layer]}, {self.count(layer)}]"
+
+    def read(self, layer: int) -> int:
+        """Segments of layer ``layer - 1`` one core of layer ``layer`` reads."""
+        return self.layout(layer - 1).segments // self.layout(layer).input_groups
+
+    def rows(self, layer: int) -> int:
+        """Weight rows of one core of layer ``layer``: its input slice."""
+        return self.read(layer) * self.layout(layer - 1).owned
+
+    def width(self, layer: int) -> int:
+        """Neurons whose state one core of ``layer`` keeps (all, for the output layer)."""
+        return self.layout(layer).owned
+
+    def capacity(self, layer: int) -> int:
+        return self.layout(layer).capacity
+
+    def split(self, layer: int) -> bool:
+        return self.layout(layer).input_groups > 1
+
+    def last(self, layer: int) -> bool:
+        return layer == self.layers
+
+    # Emitting -----------------------------------------------------------------
+
+    def emit(self, line: str) -> None:
+        self.lines.append("  " * self.indent + line)
+
+    def alloc(self, name: str, shape: Sequence[int], element: str, layer: int | None) -> _Buffer:
+        buffer = _Buffer(name, tuple(shape), element, layer)
+        self.buffers.append(buffer)
+        return buffer
+
+    def compute(
+        self,
+        layer: int | None,
+        inputs: Sequence[_Buffer],
+        outputs: Sequence[_Buffer],
+        build: _BodyBuilder,
+    ) -> None:
+        body = _Body()
+        arguments = [f"%{buffer.name}_in" for buffer in (*inputs, *outputs)]
+        yielded = build(body, *arguments)
+        ins = ""
+        if inputs:
+            names = ", ".join(f"%{buffer.name}" for buffer in inputs)
+            types = ", ".join(buffer.type for buffer in inputs)
+            ins = f"ins({names} : {types}) "
+        outs_names = ", ".join(f"%{buffer.name}" for buffer in outputs)
+        outs_types = ", ".join(buffer.type for buffer in outputs)
+        where = "" if layer is None else f" {self.cores(layer)}"
+        self.emit(f"tile.compute {ins}outs({outs_names} : {outs_types}){where} {{")
+        signature = ", ".join(
+            f"{argument}: {buffer.tensor}"
+            for argument, buffer in zip(arguments, (*inputs, *outputs), strict=True)
+        )
+        self.emit(f"^bb0({signature}):")
+        for line in body.lines:
+            self.emit("  " + line)
+        results = ", ".join(yielded)
+        result_types = ", ".join(buffer.tensor for buffer in outputs)
+        self.emit(f"  tile.yield {results} : {result_types}")
+        self.emit("}")
+
+    def fanin(
+        self,
+        source: _Buffer,
+        dest: _Buffer,
+        receivers: int,
+        slots: int,
+        sender: str,
+        source_slot: str | None = None,
+    ) -> None:
+        layer = dest.layer
+        assert layer is not None
+        pattern = (
+            f"#tile.fanin<receivers = [{self.bases[layer]}, {receivers}], slots = {slots}, "
+            f"sender = (d0, d1) -> ({sender})"
+        )
+        if source_slot is not None:
+            pattern += f", source_slot = (d0, d1) -> ({source_slot})"
+        pattern += ">"
+        self.emit(
+            f"tile.fanin %{source.name} to %{dest.name} by {pattern} : {source.type} to {dest.type}"
+        )
+
+    def sync(self) -> None:
+        self.emit("tile.sync")
+
+    @contextmanager
+    def repeat(self, count: int, counter: _Buffer, start: int, stride: int) -> Iterator[None]:
+        self.emit(f"tile.repeat {count} counter %{counter.name} from {start} step {stride} {{")
+        self.indent += 1
+        yield
+        self.indent -= 1
+        self.emit("}")
+
+    # The program ---------------------------------------------------------------
+
+    def write(self, arguments: Sequence[tuple[str, str]], results: Sequence[str]) -> str:
+        """The program text; ``arguments`` are (name, type) of the function's arguments
+        and ``results`` the types it returns."""
+        self.declare()
+        reads, returned = self.results()
+        for line in reads:
+            self.emit(line)
+        self.emit(f"tile.return {', '.join(returned)} : {', '.join(results)}")
+        body_lines = self.lines
+        self.lines = []
+        self.indent = 0
+        signature = ", ".join(f"%{name}: {type_}" for name, type_ in arguments)
+        self.emit(
+            f"tile.program @snn_train_step({signature}) -> ({', '.join(results)}) "
+            f"cores {self.chip.cores} sram_bytes {self.chip.sram_bytes} {{"
+        )
+        self.indent = 1
+        self.place_buffers()
+        self.lines.extend(body_lines)
+        self.indent = 0
+        self.emit("}")
+        return "\n".join(self.lines)
+
+    def place_buffers(self) -> None:
+        """Every range starts its own SRAM at the end of the buffers every core holds."""
+        shared_end = 0
+        for buffer in self.buffers:
+            if buffer.layer is None:
+                self.emit(f"%{buffer.name} = tile.alloc offset {shared_end} : {buffer.type}")
+                shared_end += _aligned(buffer.bytes)
+        ends = dict.fromkeys(range(self.layers + 1), shared_end)
+        for buffer in self.buffers:
+            if buffer.layer is not None:
+                offset = ends[buffer.layer]
+                self.emit(
+                    f"%{buffer.name} = tile.alloc offset {offset} {self.cores(buffer.layer)} : "
+                    f"{buffer.type}"
+                )
+                ends[buffer.layer] = offset + _aligned(buffer.bytes)
+        worst = max(ends.values())
+        if worst > self.chip.sram_bytes:
+            raise SnnLoweringError(
+                f"the plan's buffers need {worst} bytes per core, {self.chip.name} has "
+                f"{self.chip.sram_bytes}"
+            )
+
+    def declare(self) -> None:
+        """Allocates every buffer and writes the steps, in program order."""
+        n = self.network
+        b, steps, layers = self.b, n.timesteps, self.layers
+        value = "i32" if self.sparse else "f32"
+        self.forward_counter = self.alloc("forward_step", (1,), "i32", None)
+        self.backward_counter = self.alloc("backward_step", (1,), "i32", None)
+        self.inputs = self.alloc("inputs_held", self.held_input_shape(), value, 0)
+        self.send: dict[int, _Buffer] = {0: self.alloc("send0", self.send_shape(0), value, 0)}
+        self.recv: dict[int, _Buffer] = {}
+        self.weights: dict[int, _Buffer] = {}
+        self.weight_grads: dict[int, _Buffer] = {}
+        self.gradient_sums: dict[int, _Buffer] = {}
+        self.gradient_chunks: dict[int, _Buffer] = {}
+        self.rounds: dict[int, int] = {}
+        self.potentials: dict[int, _Buffer] = {}
+        self.id_history: dict[int, _Buffer] = {}
+        self.dropped: dict[int, _Buffer] = {}
+        self.partials: dict[int, _Buffer] = {}
+        self.partial_sums: dict[int, _Buffer] = {}
+        self.potential_grads: dict[int, _Buffer] = {}
+        self.current_grads: dict[int, _Buffer] = {}
+        self.gathered_grads: dict[int, _Buffer] = {}
+        self.spike_grads: dict[int, _Buffer] = {}
+        self.spike_grad_parts: dict[int, _Buffer] = {}
+        for layer in range(1, layers + 1):
+            width = self.width(layer)
+            self.potentials[layer] = self.alloc(f"v{layer}_h", (steps, b, width), "f32", layer)
+            self.recv[layer] = self.alloc(
+                f"recv{layer}", (self.read(layer), *self.send_shape(layer - 1)), value, layer
+            )
+            if self.sparse:
+                self.id_history[layer] = self.alloc(
+                    f"ids{layer}_h", (steps, b, 1, self.capacity(layer)), "i32", layer
+                )
+                self.dropped[layer] = self.alloc(f"dropped{layer}", (b, 1), "i32", layer)
+            if not self.last(layer):
+                self.send[layer] = self.alloc(f"send{layer}", self.send_shape(layer), value, layer)
+            if self.split(layer):
+                groups = self.layout(layer).input_groups
+                shape = (b, width) if self.last(layer) else (groups, b, width)
+                self.partials[layer] = self.alloc(f"part{layer}", shape, "f32", layer)
+                self.partial_sums[layer] = self.alloc(
+                    f"part_sums{layer}", (groups, b, width), "f32", layer
+                )
+            self.potential_grads[layer] = self.alloc(f"dv{layer}", (b, width), "f32", layer)
+            self.current_grads[layer] = self.alloc(f"dcur{layer}", (b, width), "f32", layer)
+            if self.split(layer) and not self.last(layer):
+                self.gathered_grads[layer] = self.alloc(
+                    f"dcur_all{layer}", (self.layout(layer).input_groups, b, width), "f32", layer
+                )
+            if not self.last(layer):
+                senders = self.layout(layer + 1).neuron_groups
+                self.spike_grads[layer] = self.alloc(
+                    f"ds{layer}", (senders, *self.gradient_piece(layer)), "f32", layer
+                )
+            if layer > 1:
+                self.spike_grad_parts[layer] = self.alloc(
+                    f"ds_part{layer}",
+                    (self.read(layer), *self.gradient_piece(layer - 1)),
+                    "f32",
+                    layer,
+                )
+        last = layers
+        size = n.sizes[last]
+        self.labels = self.alloc("labels_held", (b,), "i32", last)
+        self.loss_gradient = self.alloc("loss_grad", (b, size), "f32", last)
+        self.loss_part = self.alloc("loss_part", (), "f32", last)
+        self.loss_parts = self.alloc("loss_parts", (self.plan.batch_groups,), "f32", last)
+        self.loss_total = self.alloc("loss_total", (), "f32", last)
+        self.dropped_parts: dict[int, _Buffer] = {}
+        self.dropped_totals: dict[int, _Buffer] = {}
+        self.dropped_senders_buffers: dict[int, _Buffer] = {}
+        if self.sparse:
+            for layer in range(1, layers + 1):
+                self.dropped_parts[layer] = self.alloc(f"dropped_part{layer}", (), "i32", layer)
+                self.dropped_senders_buffers[layer] = self.alloc(
+                    f"dropped_parts{layer}", (self.dropped_senders(layer),), "i32", layer
+                )
+                self.dropped_totals[layer] = self.alloc(f"dropped{layer}_total", (), "i32", layer)
+        for layer in range(1, layers + 1):
+            self.allocate_weights(layer)
+        self.write_steps()
+
+    def allocate_weights(self, layer: int) -> None:
+        """The weight block and its gradient, and what summing the gradient over the batch
+        groups takes: it runs in ``rounds``, each summing one chunk of every replica's rows
+        (a reduce-scatter, then an all-gather), in as few rounds as the SRAM left allows."""
+        rows, columns = self.rows(layer), self.layout(layer).columns
+        groups = self.plan.batch_groups
+        taken = sum(_aligned(b.bytes) for b in self.buffers if b.layer in (layer, None))
+        block = _aligned(4 * rows * columns)
+        rounds = 1
+        if groups > 1:
+            while rounds < rows:
+                chunk = -(-rows // (groups * rounds))
+                need = 2 * block + _aligned(4 * groups * chunk * columns)
+                need += (
+                    _aligned(4 * chunk * columns)
+                    + _aligned(4 * groups * rounds * chunk * columns)
+                    - block
+                )
+                if taken + need <= self.chip.sram_bytes:
+                    break
+                rounds += 1
+        chunk = -(-rows // (groups * rounds))
+        self.rounds[layer] = rounds
+        self.weights[layer] = self.alloc(f"w{layer}_block", (rows, columns), "f32", layer)
+        self.weight_grads[layer] = self.alloc(
+            f"dw{layer}_block", (groups * rounds, chunk, columns), "f32", layer
+        )
+        if groups > 1:
+            self.gradient_sums[layer] = self.alloc(
+                f"dw{layer}_sums", (groups, chunk, columns), "f32", layer
+            )
+            self.gradient_chunks[layer] = self.alloc(
+                f"dw{layer}_chunk", (chunk, columns), "f32", layer
+            )
+
+    # Shapes -------------------------------------------------------------------
+
+    def held_input_shape(self) -> tuple[int, ...]:
+        n = self.network
+        if self.sparse:
+            return (n.timesteps, self.b, 1, self.capacity(0))
+        return (n.timesteps, self.b, self.layout(0).owned)
+
+    def send_shape(self, layer: int) -> tuple[int, ...]:
+        """One core's piece of layer ``layer``'s spikes of one step."""
+        if self.sparse:
+            return (self.b, self.capacity(layer))
+        return (self.b, self.width(layer))
+
+    def gradient_piece(self, layer: int) -> tuple[int, ...]:
+        """One core's piece of the spike gradient of layer ``layer``."""
+        if self.sparse:
+            return (self.b, self.capacity(layer))
+        return (self.b, self.width(layer))
+
+    def dropped_senders(self, layer: int) -> int:
+        """Cores whose compactions count toward layer ``layer``'s dropped spikes: the
+        output layer's cores all compute the same state, so one per batch group counts."""
+        if self.last(layer):
+            return self.plan.batch_groups
+        return self.count(layer)
+
+    # Steps --------------------------------------------------------------------
+
+    def write_steps(self) -> None:
+        self.write_host_inputs()
+        self.write_initial_state()
+        self.write_forward()
+        self.write_loss()
+        self.write_backward()
+        self.write_update()
+
+    def place(self, map_text: str, extents: Sequence[int], grid: Sequence[int]) -> str:
+        return (
+            f"#tile.place<map = {map_text}, extents = [{', '.join(map(str, extents))}], "
+            f"grid = [{', '.join(map(str, grid))}]>"
+        )
+
+    def weight_place(self, layer: int) -> str:
+        layout = self.layout(layer)
+        return self.place(
+            "(d0, d1, d2) -> (d2, d1)",
+            (
+                self.network.batch,
+                layout.neuron_groups * layout.columns,
+                layout.input_groups * self.rows(layer),
+            ),
+            (self.plan.batch_groups, layout.neuron_groups, layout.input_groups),
+        )
+
+    def input_place(self) -> str:
+        n = self.network
+        groups = self.plan.batch_groups
+        if self.sparse:
+            return self.place(
+                "(d0, d1, d2, d3) -> (d0, d1, d2, d3)",
+                (n.timesteps, n.batch, 1, self.capacity(0)),
+                (1, groups, 1, 1),
+            )
+        holders = self.layout(0)
+        return self.place(
+            "(d0, d1, d2) -> (d0, d1, d2)",
+            (n.timesteps, n.batch, holders.segments * holders.owned),
+            (1, groups, holders.segments),
+        )
+
+    def labels_place(self) -> str:
+        cores = self.layout(self.layers).cores
+        return self.place(
+            "(d0, d1) -> (d0)",
+            (self.network.batch, cores),
+            (self.plan.batch_groups, cores),
+        )
+
+    def scalar_place(self, layer: int) -> str:
+        return self.place("(d0) -> ()", (self.count(layer),), (self.count(layer),))
+
+    def write_host_inputs(self) -> None:
+        self.emit(
+            f"tile.host_write %inputs to %{self.inputs.name} by {self.input_place()} : "
+            f"{self.input_type} to {self.inputs.type}"
+        )
+        self.emit(
+            f"tile.host_write %labels to %{self.labels.name} by {self.labels_place()} : "
+            f"tensor<{self.network.batch}xi32> to {self.labels.type}"
+        )
+        for layer in range(1, self.layers + 1):
+            weights = self.weights[layer]
+            self.emit(
+                f"tile.host_write %w{layer} to %{weights.name} by {self.weight_place(layer)} : "
+                f"{self.weight_type(layer)} to {weights.type}"
+            )
+
+    @property
+    def input_type(self) -> str:
+        n = self.network
+        if self.sparse:
+            return _tensor((n.timesteps, n.batch, 1, self.capacity(0)), "i32", n.sizes[0])
+        return _tensor((n.timesteps, n.batch, n.sizes[0]), "f32")
+
+    def weight_type(self, layer: int) -> str:
+        return _tensor(self.network.sizes[layer - 1 : layer + 1], "f32")
+
+    def fill(self, layer: int | None, buffer: _Buffer, value: str) -> None:
+        def build(body: _Body, _: str) -> list[str]:
+            return [_filled(body, buffer.shape, buffer.element, value)]
+
+        self.compute(layer, [], [buffer], build)
+
+    def write_initial_state(self) -> None:
+        """Zero states and empty lists, and the input spikes of step 0 on their way."""
+        none = "-1" if self.sparse else "0.0"
+        for layer in range(1, self.layers + 1):
+            self.fill(layer, self.potentials[layer], "0.0")
+            self.fill(layer, self.recv[layer], none)
+            if self.sparse:
+                self.fill(layer, self.id_history[layer], "-1")
+                self.fill(layer, self.dropped[layer], "0")
+        self.copy_step(0, None, 0)
+        self.sync()
+        self.deliver_spikes(1)
+
+    def copy_step(self, layer: int, counter: _Buffer | None, offset: int) -> None:
+        """The input holders' spikes of a step into their send buffer: step ``offset``
+        without a counter, else the counter's step plus ``offset``."""
+
+        def build(body: _Body, *arguments: str) -> list[str]:
+            held = arguments[0]
+            row = _row(body, arguments[1], offset) if counter is not None else _index(body, offset)
+            shape = self.inputs.shape
+            piece = body.value(
+                f"tensor.extract_slice {held}[{row}{', 0' * (len(shape) - 1)}] "
+                f"[1, {', '.join(map(str, shape[1:]))}] [{', '.join('1' * len(shape))}] : "
+                f"{self.inputs.tensor} to {_tensor(self.send_shape(0), self.inputs.element)}"
+            )
+            return [piece]
+
+        inputs = [self.inputs] if counter is None else [self.inputs, counter]
+        self.compute(layer, inputs, [self.send[0]], build)
+
+    def deliver_spikes(self, layer: int) -> None:
+        """Layer ``layer - 1``'s spikes to every core of ``layer``: each takes the segments
+        of its input slice."""
+        reader = self.layout(layer)
+        writer_cores = self.layout(layer - 1).cores
+        read = self.read(layer)
+        sender = (
+            f"(d0 floordiv {reader.cores}) * {writer_cores} + (d0 mod {reader.input_groups}) "
+            f"* {read} + d1 + {self.bases[layer - 1]}"
+        )
+        self.fanin(self.send[layer - 1], self.recv[layer], self.count(layer), read, sender)
+
+    # Forward ------------------------------------------------------------------
+
+    def received(self, body: _Body, recv: str, layer: int) -> str:
+        """The spikes a core of ``layer`` received, as its kernels read them: a list over
+        its weight rows (sparse) or a ``b x rows`` block of 0/1 (dense)."""
+        shape = self.recv[layer].shape
+        samples_first = _permuted(body, recv, shape, self.recv[layer].element, (1, 0, 2))
+        if self.sparse:
+            return body.value(
+                f"snn.spikes_cast {samples_first} : "
+                f"{_tensor((shape[1], shape[0], shape[2]), 'i32')} to "
+                f"{_tensor((shape[1], shape[0], shape[2]), 'i32', self.rows(layer))}"
+            )
+        return body.value(
+            f"tensor.collapse_shape {samples_first} [[0], [1, 2]] : "
+            f"{_tensor((shape[1], shape[0], shape[2]), 'f32')} into "
+            f"{_tensor((shape[1], shape[0] * shape[2]), 'f32')}"
+        )
+
+    def current(self, body: _Body, recv: str, weights: str, layer: int) -> str:
+        """The current of this core's column block from its input slice: ``b x columns``."""
+        columns = self.layout(layer).columns
+        out = _tensor((self.b, columns), "f32")
+        inputs = self.received(body, recv, layer)
+        if self.sparse:
+            listed = _tensor(
+                (self.b, self.read(layer), self.capacity(layer - 1)), "i32", self.rows(layer)
+            )
+            return body.value(
+                f"snn.gather_add {weights}, {inputs} : "
+                f"{self.weights[layer].tensor}, {listed} -> {out}"
+            )
+        zeros = _filled(body, (self.b, columns), "f32", "0.0")
+        return body.value(
+            f"linalg.matmul ins({inputs}, {weights} : "
+            f"{_tensor((self.b, self.rows(layer)), 'f32')}, {self.weights[layer].tensor}) "
+            f"outs({zeros} : {out}) -> {out}"
+        )
+
+    def update_neurons(
+        self, body: _Body, layer: int, current: str, history: Sequence[str], counter: str
+    ) -> list[str]:
+        """LIF at the counter's step from the previous row, the new rows written; yields the
+        histories (and dropped count), then the spikes to send unless ``layer`` is last."""
+        width = self.width(layer)
+        step = self.network.timesteps
+        t = _row(body, counter, 0)
+        previous = _row(body, counter, -1)
+        state = _tensor((self.b, width), "f32")
+        potentials = self.potentials[layer]
+        before = body.value(
+            f"tensor.extract_slice {history[0]}[{previous}, 0, 0] [1, {self.b}, {width}] "
+            f"[1, 1, 1] : {potentials.tensor} to {state}"
+        )
+        potential = body.value(
+            f"snn.lif {before}, {current} {self.lif_attributes()} : {state}, {state} -> {state}"
+        )
+        written = body.value(
+            f"tensor.insert_slice {potential} into {history[0]}[{t}, 0, 0] [1, {self.b}, {width}] "
+            f"[1, 1, 1] : {state} into {potentials.tensor}"
+        )
+        del step
+        if not self.sparse:
+            spikes = _threshold(body, potential, (self.b, width), self.step.threshold)
+            return [written] if self.last(layer) else [written, spikes]
+        capacity = self.capacity(layer)
+        listed = _tensor((self.b, 1, capacity), "i32", width)
+        per_segment = _tensor((self.b, 1), "i32")
+        ids, _, dropped = body.values(
+            3,
+            f"snn.threshold_compact {potential} {{threshold = {_f(self.step.threshold)} : f32}} : "
+            f"{state} -> {listed}, {per_segment}, {per_segment}",
+        )
+        plain = body.value(
+            f"snn.spikes_cast {ids} : {listed} to {_tensor((self.b, 1, capacity), 'i32')}"
+        )
+        id_history = self.id_history[layer]
+        ids_written = body.value(
+            f"tensor.insert_slice {plain} into {history[1]}[{t}, 0, 0, 0] "
+            f"[1, {self.b}, 1, {capacity}] [1, 1, 1, 1] : "
+            f"{_tensor((self.b, 1, capacity), 'i32')} into {id_history.tensor}"
+        )
+        counted = _added(body, history[2], dropped, (self.b, 1), "i32")
+        yielded = [written, ids_written, counted]
+        if not self.last(layer):
+            yielded.append(
+                body.value(
+                    f"tensor.collapse_shape {plain} [[0], [1, 2]] : "
+                    f"{_tensor((self.b, 1, capacity), 'i32')} into "
+                    f"{_tensor((self.b, capacity), 'i32')}"
+                )
+            )
+        return yielded
+
+    def lif_attributes(self) -> str:
+        step = self.step
+        return (
+            f"{{alpha = {_f(step.alpha)} : f32, threshold = {_f(step.threshold)} : f32, "
+            f"gain = {_f(step.gain)} : f32}}"
+        )
+
+    def state_buffers(self, layer: int) -> list[_Buffer]:
+        """What a layer's neuron update writes: histories, dropped count, spikes to send."""
+        buffers = [self.potentials[layer]]
+        if self.sparse:
+            buffers += [self.id_history[layer], self.dropped[layer]]
+        if not self.last(layer):
+            buffers.append(self.send[layer])
+        return buffers
+
+    def write_forward(self) -> None:
+        counter = self.forward_counter
+        layers = range(1, self.layers + 1)
+        any_split = any(self.split(layer) for layer in layers)
+        with self.repeat(self.network.timesteps - 1, counter, 1, 1):
+            for layer in layers:
+                if self.split(layer):
+                    self.write_partial_current(layer)
+                else:
+                    self.write_whole_step(layer, counter)
+            if any_split:
+                self.sync()
+                for layer in layers:
+                    if self.split(layer):
+                        self.sum_partials(layer)
+                for layer in layers:
+                    if self.split(layer):
+                        self.write_summed_step(layer, counter)
+            self.copy_step(0, counter, 0)
+            self.sync()
+            for layer in layers:
+                self.deliver_spikes(layer)
+
+    def write_whole_step(self, layer: int, counter: _Buffer) -> None:
+        def build(body: _Body, recv: str, weights: str, step: str, *history: str) -> list[str]:
+            current = self.current(body, recv, weights, layer)
+            return self.update_neurons(body, layer, current, history, step)
+
+        self.compute(
+            layer,
+            [self.recv[layer], self.weights[layer], counter],
+            self.state_buffers(layer),
+            build,
+        )
+
+    def write_partial_current(self, layer: int) -> None:
+        groups = self.layout(layer).input_groups
+        width = self.width(layer)
+
+        def build(body: _Body, recv: str, weights: str, _: str) -> list[str]:
+            current = self.current(body, recv, weights, layer)
+            if self.last(layer):
+                return [current]
+            sliced = body.value(
+                f"tensor.expand_shape {current} [[0], [1, 2]] output_shape [{self.b}, {groups}, "
+                f"{width}] : {_tensor((self.b, groups * width), 'f32')} into "
+                f"{_tensor((self.b, groups, width), 'f32')}"
+            )
+            return [_permuted(body, sliced, (self.b, groups, width), "f32", (1, 0, 2))]
+
+        self.compute(layer, [self.recv[layer], self.weights[layer]], [self.partials[layer]], build)
+
+    def sum_partials(self, layer: int) -> None:
+        """Every core of a column block takes its slice of the others' partial currents
+        (the output layer: their whole partial currents)."""
+        groups = self.layout(layer).input_groups
+        sender = f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}"
+        source_slot = None if self.last(layer) else f"d0 mod {groups}"
+        self.fanin(
+            self.partials[layer],
+            self.partial_sums[layer],
+            self.count(layer),
+            groups,
+            sender,
+            source_slot,
+        )
+
+    def write_summed_step(self, layer: int, counter: _Buffer) -> None:
+        sums = self.partial_sums[layer]
+
+        def build(body: _Body, partials: str, step: str, *history: str) -> list[str]:
+            current = _summed_slots(body, partials, sums.shape, "f32")
+            return self.update_neurons(body, layer, current, history, step)
+
+        self.compute(layer, [sums, counter], self.state_buffers(layer), build)
+
+    # Loss ---------------------------------------------------------------------
+
+    def write_loss(self) -> None:
+        """Per batch group on the output layer's cores, then summed on all of them; the
+        dropped spikes of each layer summed likewise."""
+        last = self.layers
+        size = self.network.sizes[last]
+        share = self.b / self.network.batch
+        potentials = self.potentials[last]
+
+        def build(body: _Body, history: str, labels: str, *_: str) -> list[str]:
+            counts_type = _tensor((self.b, size), "f32")
+            if self.sparse:
+                ids = self.id_history[last]
+                listed = body.value(
+                    f"snn.spikes_cast {history} : {ids.tensor} to {_tensor(ids.shape, 'i32', size)}"
+                )
+                counts = body.value(
+                    f"snn.spike_counts {listed} : {_tensor(ids.shape, 'i32', size)} -> "
+                    f"{counts_type}"
+                )
+            else:
+                counts = _spikes_over_time(body, history, potentials.shape, self.step.threshold)
+            loss, gradient = body.values(
+                2,
+                f"snn.cross_entropy {counts}, {labels} : {counts_type}, "
+                f"{_tensor((self.b,), 'i32')} -> tensor<f32>, {counts_type}",
+            )
+            return [
+                _scaled(body, loss, (), share),
+                _scaled(body, gradient, (self.b, size), share),
+            ]
+
+        history = self.id_history[last] if self.sparse else potentials
+        self.compute(last, [history, self.labels], [self.loss_part, self.loss_gradient], build)
+        for layer in self.dropped:
+            dropped = self.dropped[layer]
+
+            def total(
+                body: _Body, counts: str, _: str, shape: tuple[int, ...] = dropped.shape
+            ) -> list[str]:
+                return [_total(body, counts, shape, "i32")]
+
+            self.compute(layer, [dropped], [self.dropped_parts[layer]], total)
+        self.sync()
+        cores = self.layout(last).cores
+        self.fanin(
+            self.loss_part,
+            self.loss_parts,
+            self.count(last),
+            self.plan.batch_groups,
+            f"d1 * {cores} + {self.bases[last]}",
+        )
+        for layer in self.dropped:
+            stride = cores if self.last(layer) else 1
+            self.fanin(
+                self.dropped_parts[layer],
+                self.dropped_senders_buffers[layer],
+                self.count(layer),
+                self.dropped_senders(layer),
+                f"d1 * {stride} + {self.bases[layer]}",
+            )
+        self.compute(
+            last,
+            [self.loss_parts],
+            [self.loss_total],
+            lambda body, parts, _: [_total(body, parts, self.loss_parts.shape, "f32")],
+        )
+        for layer in self.dropped:
+            parts = self.dropped_senders_buffers[layer]
+
+            def summed(
+                body: _Body, counts: str, _: str, shape: tuple[int, ...] = parts.shape
+            ) -> list[str]:
+                return [_total(body, counts, shape, "i32")]
+
+            self.compute(layer, [parts], [self.dropped_totals[layer]], summed)
+
+    # Backward -----------------------------------------------------------------
+
+    def write_backward(self) -> None:
+        layers = range(1, self.layers + 1)
+        for layer in layers:
+            self.fill(layer, self.potential_grads[layer], "0.0")
+            self.fill(layer, self.weight_grads[layer], "0.0")
+            if layer in self.spike_grads:
+                self.fill(layer, self.spike_grads[layer], "0.0")
+        counter = self.backward_counter
+        steps = self.network.timesteps
+        with self.repeat(steps - 1, counter, steps - 1, -1):
+            self.copy_step(0, counter, -1)
+            for layer in layers:
+                self.write_neuron_gradients(layer, counter)
+            self.sync()
+            for layer in layers:
+                self.deliver_spikes(layer)
+                if layer in self.gathered_grads:
+                    groups = self.layout(layer).input_groups
+                    self.fanin(
+                        self.current_grads[layer],
+                        self.gathered_grads[layer],
+                        self.count(layer),
+                        groups,
+                        f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}",
+                    )
+            for layer in layers:
+                self.write_weight_gradients(layer)
+            self.sync()
+            for layer in layers:
+                if layer in self.spike_grad_parts:
+                    self.send_spike_gradients(layer)
+
+    def write_neuron_gradients(self, layer: int, counter: _Buffer) -> None:
+        width = self.width(layer)
+        state = _tensor((self.b, width), "f32")
+        last = self.last(layer)
+        inputs = [self.potentials[layer], counter]
+        if self.sparse:
+            inputs.append(self.id_history[layer])
+        inputs.append(self.loss_gradient if last else self.spike_grads[layer])
+        outputs = [self.potential_grads[layer], self.current_grads[layer]]
+        if not last:
+            outputs.append(self.send[layer])
+
+        def build(body: _Body, *arguments: str) -> list[str]:
+            potentials, step = arguments[0], arguments[1]
+            ids_history = arguments[2] if self.sparse else ""
+            gradient_source = arguments[3 if self.sparse else 2]
+            potential_grad = arguments[len(inputs)]
+            t = _row(body, step, 0)
+            previous = _row(body, step, -1)
+            potential = body.value(
+                f"tensor.extract_slice {potentials}[{t}, 0, 0] [1, {self.b}, {width}] [1, 1, 1] : "
+                f"{self.potentials[layer].tensor} to {state}"
+            )
+            yielded: list[str]
+            if self.sparse:
+                capacity = self.capacity(layer)
+                plain_type = _tensor((self.b, 1, capacity), "i32")
+                listed_type = _tensor((self.b, 1, capacity), "i32", width)
+                gradient_type = _tensor((self.b, 1, capacity), "f32")
+                own = body.value(
+                    f"tensor.extract_slice {ids_history}[{t}, 0, 0, 0] "
+                    f"[1, {self.b}, 1, {capacity}] [1, 1, 1, 1] : "
+                    f"{self.id_history[layer].tensor} to {plain_type}"
+                )
+                listed = body.value(f"snn.spikes_cast {own} : {plain_type} to {listed_type}")
+                if last:
+                    spike_grad = body.value(
+                        f"snn.pick {gradient_source}, {listed} : "
+                        f"{_tensor((self.b, width), 'f32')}, {listed_type} -> {gradient_type}"
+                    )
+                else:
+                    summed = _summed_slots(
+                        body, gradient_source, self.spike_grads[layer].shape, "f32"
+                    )
+                    spike_grad = body.value(
+                        f"tensor.expand_shape {summed} [[0], [1, 2]] output_shape [{self.b}, 1, "
+                        f"{capacity}] : {_tensor((self.b, capacity), 'f32')} into {gradient_type}"
+                    )
+                dv, dcur = body.values(
+                    2,
+                    f"snn.lif_grad {potential_grad}, {potential}, {spike_grad}, {listed} "
+                    f"{self.lif_attributes()} : {state}, {state}, {gradient_type}, {listed_type} "
+                    f"-> {state}, {state}",
+                )
+                yielded = [dv, dcur]
+                if not last:
+                    earlier = body.value(
+                        f"tensor.extract_slice {ids_history}[{previous}, 0, 0, 0] "
+                        f"[1, {self.b}, 1, {capacity}] [1, 1, 1, 1] : "
+                        f"{self.id_history[layer].tensor} to {_tensor((self.b, capacity), 'i32')}"
+                    )
+                    yielded.append(earlier)
+                return yielded
+            spike_grad = (
+                gradient_source
+                if last
+                else _summed_slots(body, gradient_source, self.spike_grads[layer].shape, "f32")
+            )
+            dv, dcur = body.values(
+                2,
+                f"snn.lif_grad {potential_grad}, {potential}, {spike_grad} {self.lif_attributes()} "
+                f": {state}, {state}, {state} -> {state}, {state}",
+            )
+            yielded = [dv, dcur]
+            if not last:
+                earlier = body.value(
+                    f"tensor.extract_slice {potentials}[{previous}, 0, 0] [1, {self.b}, {width}] "
+                    f"[1, 1, 1] : {self.potentials[layer].tensor} to {state}"
+                )
+                yielded.append(_threshold(body, earlier, (self.b, width), self.step.threshold))
+            return yielded
+
+        self.compute(layer, inputs, outputs, build)
+
+    def write_weight_gradients(self, layer: int) -> None:
+        columns = self.layout(layer).columns
+        width = self.width(layer)
+        gathered = self.gathered_grads.get(layer)
+        inputs = [self.recv[layer], self.weights[layer], gathered or self.current_grads[layer]]
+        outputs = [self.weight_grads[layer]]
+        if layer in self.spike_grad_parts:
+            outputs.append(self.spike_grad_parts[layer])
+        block = _tensor((self.b, columns), "f32")
+
+        def build(
+            body: _Body, recv: str, weights: str, grads: str, weight_grad: str, *_: str
+        ) -> list[str]:
+            if gathered is not None:
+                groups = gathered.shape[0]
+                samples_first = _permuted(body, grads, gathered.shape, "f32", (1, 0, 2))
+                current_grad = body.value(
+                    f"tensor.collapse_shape {samples_first} [[0], [1, 2]] : "
+                    f"{_tensor((self.b, groups, width), 'f32')} into {block}"
+                )
+            else:
+                current_grad = grads
+            inputs_seen = self.received(body, recv, layer)
+            read = self.read(layer)
+            rows_view, whole = self.gradient_rows(body, weight_grad, layer)
+            rows_type = self.weights[layer].tensor
+            if self.sparse:
+                capacity = self.capacity(layer - 1)
+                listed = _tensor((self.b, read, capacity), "i32", self.rows(layer))
+                updated = self.gradient_back(
+                    body,
+                    body.value(
+                        f"snn.scatter_add_rows {rows_view}, {current_grad}, {inputs_seen} : "
+                        f"{rows_type}, {block}, {listed} -> {rows_type}"
+                    ),
+                    whole,
+                    layer,
+                )
+                if layer not in self.spike_grad_parts:
+                    return [updated]
+                part = body.value(
+                    f"snn.listed_grad {current_grad}, {weights}, {inputs_seen} : {block}, "
+                    f"{self.weights[layer].tensor}, {listed} -> "
+                    f"{_tensor((self.b, read, capacity), 'f32')}"
+                )
+                return [updated, _permuted(body, part, (self.b, read, capacity), "f32", (1, 0, 2))]
+            rows = self.rows(layer)
+            updated = self.gradient_back(
+                body,
+                _transposed_product(
+                    body, inputs_seen, current_grad, rows_view, self.b, rows, columns
+                ),
+                whole,
+                layer,
+            )
+            if layer not in self.spike_grad_parts:
+                return [updated]
+            part = _product_transposed(body, current_grad, weights, self.b, rows, columns)
+            owned = self.width(layer - 1)
+            sliced = body.value(
+                f"tensor.expand_shape {part} [[0], [1, 2]] output_shape "
+                f"[{self.b}, {read}, {owned}] : {_tensor((self.b, rows), 'f32')} into "
+                f"{_tensor((self.b, read, owned), 'f32')}"
+            )
+            return [updated, _permuted(body, sliced, (self.b, read, owned), "f32", (1, 0, 2))]
+
+        self.compute(layer, inputs, outputs, build)
+
+    def gradient_rows(self, body: _Body, gradient: str, layer: int) -> tuple[str, str]:
+        """The weight gradient buffer's rows that match the weight block, and the buffer
+        as rows (its chunks, one per replica and round, end in padding)."""
+        buffer = self.weight_grads[layer]
+        chunks, chunk, columns = buffer.shape
+        padded = _tensor((chunks * chunk, columns), "f32")
+        whole = body.value(
+            f"tensor.collapse_shape {gradient} [[0, 1], [2]] : {buffer.tensor} into {padded}"
+        )
+        rows = self.rows(layer)
+        if rows == chunks * chunk:
+            return whole, whole
+        view = body.value(
+            f"tensor.extract_slice {whole}[0, 0] [{rows}, {columns}] [1, 1] : {padded} to "
+            f"{self.weights[layer].tensor}"
+        )
+        return view, whole
+
+    def gradient_back(self, body: _Body, rows_view: str, whole: str, layer: int) -> str:
+        """The gradient buffer's contents with ``rows_view`` as its rows."""
+        buffer = self.weight_grads[layer]
+        chunks, chunk, columns = buffer.shape
+        padded = _tensor((chunks * chunk, columns), "f32")
+        rows = self.rows(layer)
+        if rows != chunks * chunk:
+            rows_view = body.value(
+                f"tensor.insert_slice {rows_view} into {whole}[0, 0] [{rows}, {columns}] [1, 1] "
+                f": {self.weights[layer].tensor} into {padded}"
+            )
+        return body.value(
+            f"tensor.expand_shape {rows_view} [[0, 1], [2]] output_shape [{chunks}, {chunk}, "
+            f"{columns}] : {padded} into {buffer.tensor}"
+        )
+
+    def send_spike_gradients(self, layer: int) -> None:
+        """Each core of layer ``layer - 1`` takes, from every column block of ``layer``, the
+        partial input gradient at its own segment."""
+        owners = self.layout(layer - 1).cores
+        reader = self.layout(layer)
+        read = self.read(layer)
+        sender = (
+            f"(d0 floordiv {owners}) * {reader.cores} + d1 * {reader.input_groups} + "
+            f"(d0 mod {owners}) floordiv {read} + {self.bases[layer]}"
+        )
+        self.fanin(
+            self.spike_grad_parts[layer],
+            self.spike_grads[layer - 1],
+            self.count(layer - 1),
+            reader.neuron_groups,
+            sender,
+            f"(d0 mod {owners}) mod {read}",
+        )
+
+    # Update and results ---------------------------------------------------------
+
+    def write_update(self) -> None:
+        """Sums every weight gradient over the batch groups' replicas, then SGD on every
+        replica alike."""
+        layers = range(1, self.layers + 1)
+        groups = self.plan.batch_groups
+        if groups > 1:
+            for round_ in range(max(self.rounds[layer] for layer in layers)):
+                self.sync()
+                reducing = [layer for layer in layers if round_ < self.rounds[layer]]
+                for layer in reducing:
+                    self.reduce_gradient_chunk(layer, round_)
+                for layer in reducing:
+                    sums = self.gradient_sums[layer]
+                    self.compute(
+                        layer,
+                        [sums],
+                        [self.gradient_chunks[layer]],
+                        lambda body, parts, _, shape=sums.shape: [
+                            _summed_slots(body, parts, shape, "f32")
+                        ],
+                    )
+                self.sync()
+                for layer in reducing:
+                    self.gather_gradient_chunks(layer)
+                for layer in reducing:
+                    self.store_gradient_chunks(layer, round_)
+        rate = self.step.learning_rate
+        for layer in layers:
+            weights = self.weights[layer]
+
+            def build(body: _Body, grads: str, current: str, layer: int = layer) -> list[str]:
+                rows, _ = self.gradient_rows(body, grads, layer)
+                return [_sgd(body, current, rows, self.weights[layer].shape, rate)]
+
+            self.compute(layer, [self.weight_grads[layer]], [weights], build)
+        self.sync()
+
+    def reduce_gradient_chunk(self, layer: int, round_: int) -> None:
+        """Replica j takes chunk ``round_ * groups + j`` of every replica's gradient."""
+        cores = self.layout(layer).cores
+        groups = self.plan.batch_groups
+        self.fanin(
+            self.weight_grads[layer],
+            self.gradient_sums[layer],
+            self.count(layer),
+            groups,
+            f"d1 * {cores} + d0 mod {cores} + {self.bases[layer]}",
+            f"d0 floordiv {cores} + {round_ * groups}",
+        )
+
+    def gather_gradient_chunks(self, layer: int) -> None:
+        """Every replica takes every replica's summed chunk."""
+        cores = self.layout(layer).cores
+        self.fanin(
+            self.gradient_chunks[layer],
+            self.gradient_sums[layer],
+            self.count(layer),
+            self.plan.batch_groups,
+            f"d1 * {cores} + d0 mod {cores} + {self.bases[layer]}",
+        )
+
+    def store_gradient_chunks(self, layer: int, round_: int) -> None:
+        sums = self.gradient_sums[layer]
+        gradient = self.weight_grads[layer]
+        groups = self.plan.batch_groups
+
+        def build(body: _Body, summed: str, current: str) -> list[str]:
+            return [
+                body.value(
+                    f"tensor.insert_slice {summed} into {current}[{round_ * groups}, 0, 0] "
+                    f"[{', '.join(map(str, sums.shape))}] [1, 1, 1] : {sums.tensor} into "
+                    f"{gradient.tensor}"
+                )
+            ]
+
+        self.compute(layer, [sums], [gradient], build)
+
+    def results(self) -> tuple[list[str], list[str]]:
+        """The host reads that end the program: their lines and the values returned."""
+        lines: list[str] = []
+        returned = ["%loss"]
+        last = self.layers
+        lines.append(
+            f"%loss = tile.host_gather %{self.loss_total.name} by [{self.scalar_place(last)}] : "
+            f"{self.loss_total.type} to tensor<f32>"
+        )
+        for layer in range(1, self.layers + 1):
+            lines.append(
+                f"%w{layer}_new = tile.host_gather %{self.weights[layer].name} by "
+                f"[{self.weight_place(layer)}] : {self.weights[layer].type} to "
+                f"{self.weight_type(layer)}"
+            )
+            returned.append(f"%w{layer}_new")
+        for layer, total in self.dropped_totals.items():
+            lines.append(
+                f"%dropped{layer}_out = tile.host_gather %{total.name} by "
+                f"[{self.scalar_place(layer)}] : {total.type} to tensor<i32>"
+            )
+            returned.append(f"%dropped{layer}_out")
+        return lines, returned
+
+
+def _aligned(byte_count: int) -> int:
+    return -(-max(byte_count, 1) // ALIGNMENT) * ALIGNMENT
+
+
+def _index(body: _Body, value: int) -> str:
+    return body.value(f"arith.constant {value} : index")
+
+
+def _row(body: _Body, counter: str, offset: int) -> str:
+    """The step a loop counter buffer holds, plus ``offset``, as an index."""
+    zero = _index(body, 0)
+    step = body.value(f"tensor.extract {counter}[{zero}] : tensor<1xi32>")
+    row = body.value(f"arith.index_cast {step} : i32 to index")
+    if offset == 0:
+        return row
+    amount = _index(body, abs(offset))
+    operation = "arith.addi" if offset > 0 else "arith.subi"
+    return body.value(f"{operation} {row}, {amount} : index")
+
+
+def _maps(*maps: str) -> str:
+    return ", ".join(f"affine_map<{text}>" for text in maps)
+
+
+def _dims(count: int) -> str:
+    return ", ".join(f"d{index}" for index in range(count))
+
+
+def _iterators(*kinds: str) -> str:
+    return ", ".join(f'"{kind}"' for kind in kinds)
+
+
+def _generic(
+    body: _Body,
+    inputs: Sequence[tuple[str, str]],
+    output: tuple[str, str],
+    maps: str,
+    iterators: str,
+    arguments: Sequence[str],
+    lines: Sequence[str],
+    result: str,
+) -> str:
+    ins = ""
+    if inputs:
+        ins = (
+            f" ins({', '.join(name for name, _ in inputs)} : "
+            f"{', '.join(type_ for _, type_ in inputs)})"
+        )
+    block = "\n".join(lines)
+    return body.value(
+        f"linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}}{ins} "
+        f"outs({output[0]} : {output[1]}) {{\n^bb0({', '.join(arguments)}):\n{block}\n"
+        f"  linalg.yield {result}\n}} -> {output[1]}"
+    )
+
+
+def _filled(body: _Body, shape: Sequence[int], element: str, value: str) -> str:
+    type_ = _tensor(shape, element)
+    empty = body.value(f"tensor.empty() : {type_}")
+    constant = body.value(f"arith.constant {value} : {element}")
+    return body.value(f"linalg.fill ins({constant} : {element}) outs({empty} : {type_}) -> {type_}")
+
+
+def _permuted(
+    body: _Body, value: str, shape: Sequence[int], element: str, order: Sequence[int]
+) -> str:
+    """``value`` with its dims in ``order`` (result dim i is source dim ``order[i]``)."""
+    result_shape = [shape[axis] for axis in order]
+    result_type = _tensor(result_shape, element)
+    empty = body.value(f"tensor.empty() : {result_type}")
+    rank = len(shape)
+    source = ", ".join(f"d{order.index(axis)}" for axis in range(rank))
+    return _generic(
+        body,
+        [(value, _tensor(shape, element))],
+        (empty, result_type),
+        _maps(f"({_dims(rank)}) -> ({source})", f"({_dims(rank)}) -> ({_dims(rank)})"),
+        _iterators(*["parallel"] * rank),
+        [f"%a: {element}", f"%b: {element}"],
+        [],
+        f"%a : {element}",
+    )
+
+
+def _summed_slots(body: _Body, value: str, shape: Sequence[int], element: str) -> str:
+    """The sum over the first (slot) dim of ``value``."""
+    rest = len(shape) - 1
+    zeros = _filled(body, shape[1:], element, "0.0" if element == "f32" else "0")
+    add = "arith.addf" if element == "f32" else "arith.addi"
+    return _generic(
+        body,
+        [(value, _tensor(shape, element))],
+        (zeros, _tensor(shape[1:], element)),
+        _maps(
+            f"({_dims(rest + 1)}) -> (d{rest}{''.join(f', d{i}' for i in range(rest))})",
+            f"({_dims(rest + 1)}) -> ({_dims(rest)})",
+        ),
+        _iterators(*["parallel"] * rest, "reduction"),
+        [f"%a: {element}", f"%acc: {element}"],
+        [f"  %s = {add} %acc, %a : {element}"],
+        f"%s : {element}",
+    )
+
+
+def _total(body: _Body, value: str, shape: Sequence[int], element: str) -> str:
+    """The sum of every element of ``value``, as a 0-d tensor."""
+    rank = len(shape)
+    zeros = _filled(body, (), element, "0.0" if element == "f32" else "0")
+    add = "arith.addf" if element == "f32" else "arith.addi"
+    return _generic(
+        body,
+        [(value, _tensor(shape, element))],
+        (zeros, _tensor((), element)),
+        _maps(f"({_dims(rank)}) -> ({_dims(rank)})", f"({_dims(rank)}) -> ()"),
+        _iterators(*["reduction"] * rank),
+        [f"%a: {element}", f"%acc: {element}"],
+        [f"  %s = {add} %acc, %a : {element}"],
+        f"%s : {element}",
+    )
+
+
+def _elementwise(
+    body: _Body,
+    inputs: Sequence[str],
+    shape: Sequence[int],
+    element: str,
+    lines: Sequence[str],
+    result: str,
+) -> str:
+    rank = len(shape)
+    type_ = _tensor(shape, element)
+    empty = body.value(f"tensor.empty() : {type_}")
+    identity = f"({_dims(rank)}) -> ({_dims(rank)})"
+    return _generic(
+        body,
+        [(value, type_) for value in inputs],
+        (empty, type_),
+        _maps(*[identity] * (len(inputs) + 1)),
+        _iterators(*["parallel"] * rank),
+        [*(f"%a{index}: {element}" for index in range(len(inputs))), f"%out: {element}"],
+        lines,
+        result,
+    )
+
+
+def _added(body: _Body, left: str, right: str, shape: Sequence[int], element: str) -> str:
+    add = "arith.addf" if element == "f32" else "arith.addi"
+    return _elementwise(
+        body,
+        [left, right],
+        shape,
+        element,
+        [f"  %s = {add} %a0, %a1 : {element}"],
+        f"%s : {element}",
+    )
+
+
+def _scaled(body: _Body, value: str, shape: Sequence[int], factor: float) -> str:
+    scale = body.value(f"arith.constant {_f(factor)} : f32")
+    return _elementwise(
+        body, [value], shape, "f32", [f"  %s = arith.mulf %a0, {scale} : f32"], "%s : f32"
+    )
+
+
+def _threshold(body: _Body, value: str, shape: Sequence[int], threshold: float) -> str:
+    """1.0 where ``value`` reaches ``threshold``, else 0.0: dense spikes."""
+    limit = body.value(f"arith.constant {_f(threshold)} : f32")
+    one = body.value("arith.constant 1.0 : f32")
+    zero = body.value("arith.constant 0.0 : f32")
+    return _elementwise(
+        body,
+        [value],
+        shape,
+        "f32",
+        [
+            f"  %fired = arith.cmpf oge, %a0, {limit} : f32",
+            f"  %s = arith.select %fired, {one}, {zero} : f32",
+        ],
+        "%s : f32",
+    )
+
+
+def _spikes_over_time(body: _Body, history: str, shape: Sequence[int], threshold: float) -> str:
+    """Dense spike counts: per sample and neuron, the steps whose potential reached the
+    threshold (a ``T x b x N`` history summed over T)."""
+    limit = body.value(f"arith.constant {_f(threshold)} : f32")
+    one = body.value("arith.constant 1.0 : f32")
+    zero = body.value("arith.constant 0.0 : f32")
+    zeros = _filled(body, shape[1:], "f32", "0.0")
+    return _generic(
+        body,
+        [(history, _tensor(shape, "f32"))],
+        (zeros, _tensor(shape[1:], "f32")),
+        _maps("(d0, d1, d2) -> (d2, d0, d1)", "(d0, d1, d2) -> (d0, d1)"),
+        _iterators("parallel", "parallel", "reduction"),
+        ["%v: f32", "%acc: f32"],
+        [
+            f"  %fired = arith.cmpf oge, %v, {limit} : f32",
+            f"  %one = arith.select %fired, {one}, {zero} : f32",
+            "  %s = arith.addf %acc, %one : f32",
+        ],
+        "%s : f32",
+    )
+
+
+def _transposed_product(
+    body: _Body,
+    spikes: str,
+    current_grad: str,
+    accumulated: str,
+    samples: int,
+    rows: int,
+    columns: int,
+) -> str:
+    """``accumulated + spikes^T @ current_grad``: a dense weight gradient."""
+    return _generic(
+        body,
+        [
+            (spikes, _tensor((samples, rows), "f32")),
+            (current_grad, _tensor((samples, columns), "f32")),
+        ],
+        (accumulated, _tensor((rows, columns), "f32")),
+        _maps("(d0, d1, d2) -> (d2, d0)", "(d0, d1, d2) -> (d2, d1)", "(d0, d1, d2) -> (d0, d1)"),
+        _iterators("parallel", "parallel", "reduction"),
+        ["%s: f32", "%g: f32", "%acc: f32"],
+        ["  %p = arith.mulf %s, %g : f32", "  %r = arith.addf %acc, %p : f32"],
+        "%r : f32",
+    )
+
+
+def _product_transposed(
+    body: _Body, current_grad: str, weights: str, samples: int, rows: int, columns: int
+) -> str:
+    """``current_grad @ weights^T``: a dense input gradient, ``samples x rows``."""
+    zeros = _filled(body, (samples, rows), "f32", "0.0")
+    return _generic(
+        body,
+        [
+            (current_grad, _tensor((samples, columns), "f32")),
+            (weights, _tensor((rows, columns), "f32")),
+        ],
+        (zeros, _tensor((samples, rows), "f32")),
+        _maps("(d0, d1, d2) -> (d0, d2)", "(d0, d1, d2) -> (d1, d2)", "(d0, d1, d2) -> (d0, d1)"),
+        _iterators("parallel", "parallel", "reduction"),
+        ["%g: f32", "%w: f32", "%acc: f32"],
+        ["  %p = arith.mulf %g, %w : f32", "  %r = arith.addf %acc, %p : f32"],
+        "%r : f32",
+    )
+
+
+def _sgd(body: _Body, weights: str, grads: str, shape: Sequence[int], rate: float) -> str:
+    step = body.value(f"arith.constant {_f(rate)} : f32")
+    return _elementwise(
+        body,
+        [weights, grads],
+        shape,
+        "f32",
+        [f"  %p = arith.mulf {step}, %a1 : f32", "  %s = arith.subf %a0, %p : f32"],
+        "%s : f32",
+    )
+
+
+def _ops_outline(operation: Operation) -> list[str]:
+    """The names of the ops under ``operation`` in walk order: its structure."""
+    return [op.name for op in operation.walk()]
+
+
+def training_step_of(function: func.FuncOp, ctx: Context) -> SnnStep:
+    """The network, form and constants of a ``@snn_train_step`` written by
+    :mod:`t10.models.snn`; raises :class:`SnnLoweringError` naming what differs."""
+    from t10.models.snn import snn_train_step
+    from t10.runtime.snn_reference import SnnConfig
+
+    arguments = function.body.block.args
+    if len(arguments) < 3:
+        raise SnnLoweringError(
+            f"@{function.sym_name.data} takes {len(arguments)} arguments: a training step "
+            "takes the input spikes, the labels and one weight matrix per layer"
+        )
+    inputs_type = arguments[0].type
+    assert isinstance(inputs_type, TensorType)
+    sparse = isinstance(inputs_type.encoding, snn.SpikesEncodingAttr)
+    shape = tuple(inputs_type.get_shape())
+    weights = [argument.type for argument in arguments[2:]]
+    sizes = [snn.spike_list_shape(inputs_type)[3] if sparse else shape[-1]]
+    for weight in weights:
+        assert isinstance(weight, TensorType)
+        sizes.append(weight.get_shape()[1])
+    lifs = [op for op in function.walk() if isinstance(op, snn.LifOp)]
+    compactions = [op for op in function.walk() if isinstance(op, snn.ThresholdCompactOp)]
+    updates = [
+        op
+        for op in function.walk()
+        if op.name == "arith.mulf"
+        and isinstance(rate := op.operands[0].owner, Operation)
+        and rate.name == "arith.constant"
+    ]
+    if not lifs or not updates:
+        raise SnnLoweringError(
+            f"@{function.sym_name.data} has no snn.lif or no SGD update: not a training step "
+            "of t10.models.snn"
+        )
+    lif = lifs[0]
+    rate_op = updates[-1].operands[0].owner
+    assert isinstance(rate_op, Operation)
+    rate_attr = rate_op.properties.get("value")
+    learning_rate = float(rate_attr.value.data)  # type: ignore[union-attr]
+    capacities = None
+    if sparse:
+        capacities = (shape[-1], *(snn.spike_list_shape(op.ids.type)[2] for op in compactions))
+    network = SnnNetwork(tuple(sizes), shape[0], shape[1], capacities)
+    step = SnnStep(
+        network=network,
+        form="sparse" if sparse else "dense",
+        alpha=lif.alpha_value,
+        threshold=lif.threshold_value,
+        gain=lif.gain_value,
+        learning_rate=learning_rate,
+    )
+    config = SnnConfig(
+        sizes=network.sizes,
+        timesteps=network.timesteps,
+        batch=network.batch,
+        alpha=step.alpha,
+        threshold=step.threshold,
+        gain=step.gain,
+        activity_cap=None,
+    )
+    expected = Parser(ctx, snn_train_step(config, step.form, learning_rate)).parse_module()
+    written = next(op for op in expected.walk() if isinstance(op, func.FuncOp))
+    if _ops_outline(written) != _ops_outline(function):
+        raise SnnLoweringError(
+            f"@{function.sym_name.data} is not the training step t10.models.snn writes for "
+            f"sizes {list(network.sizes)}, T = {network.timesteps}, batch {network.batch}: "
+            "t10-snn-lower lowers that structure only"
+        )
+    return step
+
+
+def lower_training_step(
+    function: func.FuncOp, ctx: Context, chip: Chip, memory_fraction: float = 1.0
+) -> tuple[tile.ProgramOp, SnnPlan]:
+    """The per-core program of ``function`` under the best layout, and that layout."""
+    step = training_step_of(function, ctx)
+    plan = search_snn_plan(chip, step.network, memory_fraction)
+    writer = _Writer(step, plan, chip)
+    arguments = [
+        (argument.name_hint or f"arg{index}", str(argument.type))
+        for index, argument in enumerate(function.body.block.args)
+    ]
+    names = ["inputs", "labels", *(f"w{layer}" for layer in range(1, step.network.layers + 1))]
+    arguments = [(name, type_) for name, (_, type_) in zip(names, arguments, strict=True)]
+    results = [str(type_) for type_ in function.function_type.outputs.data]
+    text = writer.write(arguments, results)
+    module = Parser(ctx, text).parse_module()
+    program = module.body.block.first_op
+    assert isinstance(program, tile.ProgramOp)
+    program.detach()
+    return program, plan
+
+
+@dataclass(frozen=True)
+class SnnLowerPass(ModulePass):
+    """Replaces each ``@snn_train_step`` (see :mod:`t10.models.snn`) by its per-core
+    ``tile.program`` under the fastest layout that fits ``chip``."""
+
+    name = "t10-snn-lower"
+
+    chip: str = "ipu-mk2"
+    memory_fraction: float = 1.0
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        chip = load_chip(self.chip)
+        for function in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
+            if function.sym_name.data != "snn_train_step":
+                continue
+            program, _ = lower_training_step(function, ctx, chip, self.memory_fraction)
+            Rewriter.replace_op(function, program)
