@@ -33,10 +33,16 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return CompilePass
 
+    def snn_lower() -> type[ModulePass]:
+        from t10.passes.snn_lower import SnnLowerPass
+
+        return SnnLowerPass
+
     return {
         "t10-partition": partition,
         "t10-select-plans": select_plans,
         "t10-insert-shifts": insert_shifts,
         "t10-lower-to-tile": lower_to_tile,
         "t10-compile": compile_pipeline,
+        "t10-snn-lower": snn_lower,
     }

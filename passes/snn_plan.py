@@ -242,10 +242,11 @@ def _layer_costs(
     chip: Chip,
     network: SnnNetwork,
     layer: int,
-    b: IntArray,
+    batch_groups: IntArray,
     layouts: tuple[_Layout, ...],
 ) -> _LayerCosts:
     """Per-core costs of layer ``layer`` (1..L) for every candidate, as arrays."""
+    b = _ceil_div(network.batch, batch_groups)
     size = network.sizes[layer]
     steps = network.timesteps
     last = layer == network.layers
@@ -306,6 +307,21 @@ def _layer_costs(
     update = cost.elementwise_cycles(chip, inputs * n)
     if last:
         update = update + 2 * cost.elementwise_cycles(chip, b * size)
+    # The batch groups' replicas sum their weight gradients: each takes a chunk of every
+    # replica's, sums it and sends the sum to every replica (in one round when it fits;
+    # the lowering takes more rounds when SRAM is short, with the same bytes).
+    replicated = batch_groups > 1
+    chunk = _ceil_div(inputs, batch_groups) * n
+    reduce_bytes = (batch_groups - 1) * chunk * WORD_BYTES
+    update = update + np.where(
+        replicated,
+        2 * _exchange(chip, batch_groups - 1, reduce_bytes)
+        + 2 * chip.sync.cycles
+        + cost.elementwise_cycles(chip, batch_groups * chunk)
+        + cost.copy_cycles(chip, batch_groups * chunk * WORD_BYTES),
+        0.0,
+    )
+    buffers = buffers + np.where(replicated, (batch_groups + 1) * n, 0)
     return _LayerCosts(
         a=a,
         a_exchange=_exchange(chip, partials, partial_bytes),
@@ -440,7 +456,8 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         axis=0,
     )
     per_layer = [
-        _layer_costs(chip, network, layer, b, tuple(layouts)) for layer in range(1, layers + 1)
+        _layer_costs(chip, network, layer, candidates.batch_groups, tuple(layouts))
+        for layer in range(1, layers + 1)
     ]
     cores = candidates.batch_groups * sum(
         layout.neuron_groups * layout.input_groups for layout in layouts

@@ -28,9 +28,10 @@ What each op does
   batched arrays; with ``cores [first, count]`` on those cores' rows only.
   Cost, per core: each linalg op of the body priced as one compute step by
   ``cost.step_compute_cycles`` (the plan search's formula, by the op class of
-  ``hwmodel.work``) on the per-core buffer shapes; each
-  ``tensor.extract_slice``/``insert_slice`` as a copy of the slice's bytes
-  (``cost.copy_cycles``); each ``snn`` op by ``cost.spike_op_cycles`` from the
+  ``hwmodel.work``) on the per-core buffer shapes; slices, reshapes and casts
+  are free (a kernel reads its operands and writes its results in place: row t
+  of a history is where the step's kernel writes); each ``snn`` op by
+  ``cost.spike_op_cycles`` from the
   data each core holds when it runs (the real entries of the spike lists it
   reads), so cores seeing more spikes take longer. Top-level ops of the body are
   priced (not those nested in an ``scf.for``). Consecutive computes form one
@@ -83,7 +84,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from xdsl.dialects import tensor
 from xdsl.dialects.builtin import StringAttr, TensorType
 from xdsl.ir import Block, Operation, SSAValue
 
@@ -479,22 +479,17 @@ class _Machine:
 
     def _static_compute_cost(self, op: tile.ComputeOp) -> tuple[str, float]:
         """The label of ``op``'s phase and the cycles of its body that do not depend on
-        data: each linalg op one compute step, each slice of a tensor a copy."""
+        data: each linalg op one compute step."""
         priced = [
             inner
             for inner in op.body.block.ops
-            if inner.name.startswith("linalg.")
-            or isinstance(inner, tensor.ExtractSliceOp | tensor.InsertSliceOp)
-            or _spike_operands(inner) is not None
+            if inner.name.startswith("linalg.") or _spike_operands(inner) is not None
         ]
-        cycles = 0.0
-        for inner in priced:
-            if inner.name.startswith("linalg."):
-                cycles += _compute_op_cycles(self.work(inner), self.chip)
-            elif isinstance(inner, tensor.ExtractSliceOp | tensor.InsertSliceOp):
-                cycles += float(
-                    cost.copy_cycles(self.chip, np.array(_slice_bytes(inner, self.chip)))
-                )
+        cycles = sum(
+            _compute_op_cycles(self.work(inner), self.chip)
+            for inner in priced
+            if inner.name.startswith("linalg.")
+        )
         return ", ".join(inner.name for inner in priced), cycles
 
     def _spike_cycles(self, block: Block, values: Mapping[SSAValue, Array]) -> FloatArray:
@@ -876,14 +871,6 @@ def _elements(value: SSAValue) -> int:
 
 def _columns(weights: SSAValue) -> int:
     return _tensor_shape(weights)[-1]
-
-
-def _slice_bytes(op: tensor.ExtractSliceOp | tensor.InsertSliceOp, chip: Chip) -> int:
-    """Bytes a slice op copies: the slice's elements."""
-    value = op.result if isinstance(op, tensor.ExtractSliceOp) else op.source
-    value_type = value.type
-    assert isinstance(value_type, TensorType)
-    return prod(value_type.get_shape()) * chip.bytes_per_element(str(value_type.element_type))
 
 
 def _held_dtype(buffer: SSAValue) -> np.dtype[np.generic]:

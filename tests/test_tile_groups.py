@@ -242,8 +242,8 @@ def test_a_body_slices_a_history_at_a_step_counter_held_in_a_buffer():
     program = parse_program(text)
     result = simulate(program, SMALL, [history, np.array([2, 2], np.int32)])
     np.testing.assert_array_equal(result.outputs[0], np.concatenate([history[2], history[6]]))
-    assert result.trace[0].cycles == float(cost.copy_cycles(SMALL, np.array(12)))
-    assert result.trace[0].label == "tensor.extract_slice"
+    # A slice is where a kernel reads: it costs nothing by itself.
+    assert result.trace[0].cycles == 0.0
     # A slice offset must be the same on every core.
     with pytest.raises(Exception, match="differs between cores"):
         simulate(program, SMALL, [history, np.array([1, 2], np.int32)])
