@@ -64,6 +64,7 @@ class LocalArrayType(ParametrizedAttribute, TypeAttribute):
 
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
-            printer.print_dimension_list(self.get_shape())
-            printer.print_string("x")
+            if self.get_shape():
+                printer.print_dimension_list(self.get_shape())
+                printer.print_string("x")
             printer.print_attribute(self.element_type)

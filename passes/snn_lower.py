@@ -46,10 +46,18 @@ from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
+from xdsl.utils.exceptions import DiagnosticException
 
 from t10.dialects import snn, tile
 from t10.hwmodel.chip import Chip, load_chip
-from t10.passes.snn_plan import LayerLayout, SnnNetwork, SnnPlan, search_snn_plan
+from t10.passes.diagnostics import format_location
+from t10.passes.snn_plan import (
+    LayerLayout,
+    NoSnnPlanError,
+    SnnNetwork,
+    SnnPlan,
+    search_snn_plan,
+)
 
 Form = Literal["sparse", "dense"]
 
@@ -1532,20 +1540,25 @@ def lower_training_step(
     """The per-core program of ``function`` under the best layout, and that layout."""
     step = training_step_of(function, ctx)
     plan = search_snn_plan(chip, step.network, memory_fraction)
-    writer = _Writer(step, plan, chip)
-    arguments = [
-        (argument.name_hint or f"arg{index}", str(argument.type))
-        for index, argument in enumerate(function.body.block.args)
-    ]
+    return lower_with_plan(function, ctx, chip, step, plan), plan
+
+
+def lower_with_plan(
+    function: func.FuncOp, ctx: Context, chip: Chip, step: SnnStep, plan: SnnPlan
+) -> tile.ProgramOp:
+    """The per-core program of ``function`` (whose training step is ``step``) under
+    ``plan``."""
     names = ["inputs", "labels", *(f"w{layer}" for layer in range(1, step.network.layers + 1))]
-    arguments = [(name, type_) for name, (_, type_) in zip(names, arguments, strict=True)]
+    arguments = [
+        (name, str(argument.type))
+        for name, argument in zip(names, function.body.block.args, strict=True)
+    ]
     results = [str(type_) for type_ in function.function_type.outputs.data]
-    text = writer.write(arguments, results)
-    module = Parser(ctx, text).parse_module()
-    program = module.body.block.first_op
+    text = _Writer(step, plan, chip).write(arguments, results)
+    program = Parser(ctx, text).parse_module().body.block.first_op
     assert isinstance(program, tile.ProgramOp)
     program.detach()
-    return program, plan
+    return program
 
 
 @dataclass(frozen=True)
@@ -1563,5 +1576,12 @@ class SnnLowerPass(ModulePass):
         for function in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
             if function.sym_name.data != "snn_train_step":
                 continue
-            program, _ = lower_training_step(function, ctx, chip, self.memory_fraction)
+            try:
+                program, _ = lower_training_step(function, ctx, chip, self.memory_fraction)
+            except (SnnLoweringError, NoSnnPlanError) as error:
+                where = format_location(function)
+                prefix = f"{where}: " if where else ""
+                raise DiagnosticException(
+                    f"{prefix}error: cannot lower @snn_train_step: {error}"
+                ) from error
             Rewriter.replace_op(function, program)

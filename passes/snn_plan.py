@@ -32,6 +32,7 @@ same functions the simulated chip prices its steps with.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,7 @@ from t10.hwmodel.chip import Chip, Mesh2D
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 WORD_BYTES = 4
 """Bytes of every element the training step keeps: f32 values, i32 ids and counts."""
@@ -429,6 +431,8 @@ class _Priced:
     total: FloatArray
     """Cycles of the training step, infinite where the layout does not fit."""
     peak: IntArray
+    placeable: BoolArray
+    """Whether the layout has the cores it needs and whole segments in every input slice."""
 
 
 def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates) -> _Priced:
@@ -463,7 +467,8 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         layout.neuron_groups * layout.input_groups for layout in layouts
     )
     peak = np.max([_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0)
-    feasible = aligned & (holders > 0) & (cores <= chip.cores) & (peak <= usable)
+    placeable = aligned & (holders > 0) & (cores <= chip.cores)
+    feasible = placeable & (peak <= usable)
     sync = chip.sync.cycles
     split = np.any([layout.input_groups > 1 for layout in layouts[1:]], axis=0)
 
@@ -493,6 +498,7 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         update,
         np.where(feasible, total, np.inf),
         peak,
+        placeable,
     )
 
 
@@ -551,11 +557,16 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
     ]
     priced = _price(chip, network, usable, _grid(batch_groups, coarse))
     if not np.isfinite(priced.total).any():
-        raise NoSnnPlanError(
+        what = (
             f"no layout of the {'sparse' if network.sparse else 'dense'} training step "
             f"{list(network.sizes)} (T = {network.timesteps}, batch {network.batch}) fits "
-            f"{chip.name}: the smallest needs {int(priced.peak.min())} bytes per core, "
-            f"{chip.name} has {usable}"
+            f"{chip.name}"
+        )
+        if not priced.placeable.any():
+            raise NoSnnPlanError(f"{what}: every layout needs more than its {chip.cores} cores")
+        smallest = int(priced.peak[priced.placeable].min())
+        raise NoSnnPlanError(
+            f"{what}: the smallest needs {smallest} bytes per core, {chip.name} has {usable}"
         )
     best = priced.candidates.take(np.array([int(np.argmin(priced.total))]))
     for _ in range(REFINEMENT_ROUNDS):
@@ -564,9 +575,19 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
             trial = _around(best, batch_groups, pair)
             around = _price(chip, network, usable, trial)
             best = trial.take(np.array([int(np.argmin(around.total))]))
-    final = _price(chip, network, usable, best)
+    return _plan(chip, network, usable, best)
+
+
+def _plan(chip: Chip, network: SnnNetwork, usable: int, chosen: _Candidates) -> SnnPlan:
+    final = _price(chip, network, usable, chosen)
+    if not np.isfinite(final.total[0]):
+        raise NoSnnPlanError(
+            f"the layout does not fit {chip.name}: it needs {int(final.peak[0])} bytes per "
+            f"core of {usable}, or more cores than the chip's {chip.cores}, or input slices "
+            "that are not whole segments of the previous layer's list"
+        )
     return SnnPlan(
-        batch_groups=int(best.batch_groups[0]),
+        batch_groups=int(chosen.batch_groups[0]),
         samples=int(final.samples[0]),
         layouts=tuple(
             LayerLayout(
@@ -585,6 +606,29 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
         cycles=float(final.total[0]),
         peak_bytes_per_core=int(final.peak[0]),
     )
+
+
+def price_layout(
+    chip: Chip,
+    network: SnnNetwork,
+    batch_groups: int,
+    groups: Sequence[tuple[int, int]],
+    memory_fraction: float = 1.0,
+) -> SnnPlan:
+    """The plan of one given layout: ``batch_groups``, and per layer 1..L its (neuron
+    groups, input groups). Raises :class:`NoSnnPlanError` when it does not fit."""
+    if len(groups) != network.layers:
+        raise NoSnnPlanError(
+            f"{len(groups)} (neuron, input) group pairs for {network.layers} layers"
+        )
+    if network.batch % batch_groups:
+        raise NoSnnPlanError(f"{batch_groups} batch groups do not divide the batch {network.batch}")
+    chosen = _Candidates(
+        np.array([batch_groups]),
+        tuple(np.array([neurons]) for neurons, _ in groups),
+        tuple(np.array([inputs]) for _, inputs in groups),
+    )
+    return _plan(chip, network, int(chip.sram_bytes * memory_fraction), chosen)
 
 
 def capacities_for(sizes: tuple[int, ...], activity_cap: float) -> tuple[int, ...]:

@@ -1,0 +1,147 @@
+"""t10-snn-lower: an SNN training step as a per-core program, simulated and checked."""
+
+import dataclasses
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.parser import Parser
+
+from t10.dialects import tile
+from t10.hwmodel.chip import Chip, load_chip
+from t10.models.snn import Form, snn_train_step
+from t10.passes.snn_lower import (
+    SnnLoweringError,
+    lower_training_step,
+    lower_with_plan,
+    training_step_of,
+)
+from t10.passes.snn_plan import SnnPlan, price_layout
+from t10.runtime.reference import run_reference
+from t10.runtime.simulator import SimulationResult, simulate
+from t10.runtime.snn_reference import SnnConfig, compact_spikes, init_weights, rate_coded_inputs
+from t10.tools.t10_opt import T10OptMain
+
+SMALL = SnnConfig(sizes=(40, 30, 20, 5), timesteps=8, batch=4, activity_cap=0.3)
+RATE = 0.5
+
+
+def _context() -> Context:
+    return T10OptMain(args=[]).ctx
+
+
+def _function(
+    ctx: Context, config: SnnConfig, form: Form, segments: list[tuple[int, int]] | None = None
+) -> func.FuncOp:
+    module = Parser(ctx, snn_train_step(config, form, RATE, segments)).parse_module()
+    return next(op for op in module.walk() if isinstance(op, func.FuncOp))
+
+
+def _arguments(config: SnnConfig, form: Form, activity: float) -> list[npt.NDArray[np.generic]]:
+    spikes, labels = rate_coded_inputs(config, activity, seed=3)
+    inputs = (
+        compact_spikes(spikes, config.capacity(0)).ids[:, :, None, :]
+        if form == "sparse"
+        else spikes.astype(np.float32)
+    )
+    return [inputs, labels.astype(np.int32), *init_weights(config, seed=4)]
+
+
+def _run_and_check(
+    ctx: Context,
+    config: SnnConfig,
+    form: Form,
+    program: tile.ProgramOp,
+    plan: SnnPlan,
+    chip: Chip,
+    activity: float = 0.3,
+) -> SimulationResult:
+    """Simulates ``program`` and checks it against the reference of the same training
+    step with the plan's segmented spike lists."""
+    arguments = _arguments(config, form, activity)
+    result = simulate(program, chip, arguments)
+    segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
+    expected = run_reference(
+        _function(ctx, config, form, segments if form == "sparse" else None), arguments
+    )
+    assert len(result.outputs) == len(expected)
+    for got, want in zip(result.outputs, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    return result
+
+
+@pytest.mark.parametrize("form", ["sparse", "dense"])
+@pytest.mark.parametrize("chip_name", ["small-16", "mesh-64"])
+def test_the_planned_program_computes_the_training_step(form: Form, chip_name: str) -> None:
+    ctx = _context()
+    chip = load_chip(chip_name)
+    program, plan = lower_training_step(_function(ctx, SMALL, form), ctx, chip)
+    program.verify()
+    result = _run_and_check(ctx, SMALL, form, program, plan, chip)
+    assert result.peak_bytes_per_core <= chip.sram_bytes
+    assert result.supersteps > 2 * (SMALL.timesteps - 1)
+
+
+@pytest.mark.parametrize(
+    ("form", "batch_groups", "groups"),
+    [
+        # Several segments per list, split input slices, an output layer on two cores.
+        ("sparse", 2, [(3, 1), (2, 3), (1, 2)]),
+        # Dense inputs held on two cores, every layer's inputs split.
+        ("dense", 2, [(4, 2), (2, 2), (1, 2)]),
+        ("sparse", 4, [(1, 1), (1, 1), (1, 1)]),
+    ],
+)
+def test_every_part_of_a_layout_lowers_correctly(
+    form: Form, batch_groups: int, groups: list[tuple[int, int]]
+) -> None:
+    ctx = _context()
+    chip = load_chip("mesh-64")
+    function = _function(ctx, SMALL, form)
+    step = training_step_of(function, ctx)
+    plan = price_layout(chip, step.network, batch_groups, groups)
+    program = lower_with_plan(function, ctx, chip, step, plan)
+    result = _run_and_check(ctx, SMALL, form, program, plan, chip)
+    if form == "sparse":
+        # Cores work on the spikes they see: their compute cycles differ.
+        uneven = [phase for phase in result.trace if phase.core_cycles is not None]
+        assert any(
+            phase.kind == "compute" and np.ptp(phase.core_cycles) > 0  # type: ignore[arg-type]
+            for phase in uneven
+        )
+
+
+def test_small_sram_sums_weight_gradients_in_rounds() -> None:
+    ctx = _context()
+    roomy = load_chip("mesh-64")
+    function = _function(ctx, SMALL, "sparse")
+    step = training_step_of(function, ctx)
+    plan = price_layout(roomy, step.network, 4, [(1, 1), (1, 1), (1, 1)])
+    tight = dataclasses.replace(roomy, sram_kib_per_core=plan.peak_bytes_per_core // 1024 + 2)
+    program = lower_with_plan(function, ctx, tight, step, plan)
+    reductions = [
+        op for op in program.walk() if isinstance(op, tile.FanInOp) and "dw1_sums" in str(op.dest)
+    ]
+    assert len(reductions) > 2
+    _run_and_check(ctx, SMALL, "sparse", program, plan, tight)
+
+
+def test_dropped_spikes_are_counted_as_the_reference_counts_them() -> None:
+    ctx = _context()
+    chip = load_chip("small-16")
+    config = dataclasses.replace(SMALL, activity_cap=0.1)
+    program, plan = lower_training_step(_function(ctx, config, "sparse"), ctx, chip)
+    result = _run_and_check(ctx, config, "sparse", program, plan, chip, activity=0.4)
+    assert sum(int(count) for count in result.outputs[4:]) > 0
+
+
+def test_a_function_that_is_not_the_training_step_is_refused() -> None:
+    ctx = _context()
+    function = _function(ctx, SMALL, "sparse")
+    lif = next(op for op in function.walk() if op.name == "snn.lif")
+    lif.detach()
+    lif.erase(safe_erase=False)
+    with pytest.raises(SnnLoweringError, match=r"not the training step t10\.models\.snn writes"):
+        training_step_of(function, ctx)
