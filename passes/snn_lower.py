@@ -173,6 +173,17 @@ class _Writer:
         """Segments of layer ``layer - 1`` one core of layer ``layer`` reads."""
         return self.layout(layer - 1).segments // self.layout(layer).input_groups
 
+    def slots(self, layer: int) -> int:
+        """Pieces one core of ``layer`` receives a step: the segments it reads, or, from
+        the holders of spike-list inputs, each holder's share of the samples."""
+        if layer == 1 and self.sparse:
+            return self.layout(0).cores
+        return self.read(layer)
+
+    def held_samples(self) -> int:
+        """Samples one input holder keeps (spike-list inputs are cut by samples)."""
+        return self.b // self.layout(0).cores if self.sparse else self.b
+
     def rows(self, layer: int) -> int:
         """Weight rows of one core of layer ``layer``: its input slice."""
         return self.read(layer) * self.layout(layer - 1).owned
@@ -341,7 +352,7 @@ class _Writer:
             width = self.width(layer)
             self.potentials[layer] = self.alloc(f"v{layer}_h", (steps, b, width), "f32", layer)
             self.recv[layer] = self.alloc(
-                f"recv{layer}", (self.read(layer), *self.send_shape(layer - 1)), value, layer
+                f"recv{layer}", (self.slots(layer), *self.send_shape(layer - 1)), value, layer
             )
             if self.sparse:
                 self.id_history[layer] = self.alloc(
@@ -436,13 +447,13 @@ class _Writer:
     def held_input_shape(self) -> tuple[int, ...]:
         n = self.network
         if self.sparse:
-            return (n.timesteps, self.b, 1, self.capacity(0))
+            return (n.timesteps, self.held_samples(), 1, self.capacity(0))
         return (n.timesteps, self.b, self.layout(0).owned)
 
     def send_shape(self, layer: int) -> tuple[int, ...]:
         """One core's piece of layer ``layer``'s spikes of one step."""
         if self.sparse:
-            return (self.b, self.capacity(layer))
+            return (self.held_samples() if layer == 0 else self.b, self.capacity(layer))
         return (self.b, self.width(layer))
 
     def gradient_piece(self, layer: int) -> tuple[int, ...]:
@@ -493,7 +504,7 @@ class _Writer:
             return self.place(
                 "(d0, d1, d2, d3) -> (d0, d1, d2, d3)",
                 (n.timesteps, n.batch, 1, self.capacity(0)),
-                (1, groups, 1, 1),
+                (1, groups * self.layout(0).cores, 1, 1),
             )
         holders = self.layout(0)
         return self.place(
@@ -586,7 +597,9 @@ class _Writer:
             f"(d0 floordiv {reader.cores}) * {writer_cores} + (d0 mod {reader.input_groups}) "
             f"* {read} + d1 + {self.bases[layer - 1]}"
         )
-        self.fanin(self.send[layer - 1], self.recv[layer], self.count(layer), read, sender)
+        self.fanin(
+            self.send[layer - 1], self.recv[layer], self.count(layer), self.slots(layer), sender
+        )
 
     # Forward ------------------------------------------------------------------
 
@@ -594,6 +607,22 @@ class _Writer:
         """The spikes a core of ``layer`` received, as its kernels read them: a list over
         its weight rows (sparse) or a ``b x rows`` block of 0/1 (dense)."""
         shape = self.recv[layer].shape
+        if self.sparse and layer == 1:
+            # The holders' pieces are consecutive samples of one list each.
+            capacity = self.capacity(0)
+            whole = body.value(
+                f"tensor.collapse_shape {recv} [[0, 1], [2]] : {_tensor(shape, 'i32')} into "
+                f"{_tensor((self.b, capacity), 'i32')}"
+            )
+            listed = body.value(
+                f"tensor.expand_shape {whole} [[0], [1, 2]] output_shape [{self.b}, 1, "
+                f"{capacity}] : {_tensor((self.b, capacity), 'i32')} into "
+                f"{_tensor((self.b, 1, capacity), 'i32')}"
+            )
+            return body.value(
+                f"snn.spikes_cast {listed} : {_tensor((self.b, 1, capacity), 'i32')} to "
+                f"{_tensor((self.b, 1, capacity), 'i32', self.rows(layer))}"
+            )
         samples_first = _permuted(body, recv, shape, self.recv[layer].element, (1, 0, 2))
         if self.sparse:
             return body.value(

@@ -48,6 +48,9 @@ BoolArray = NDArray[np.bool_]
 WORD_BYTES = 4
 """Bytes of every element the training step keeps: f32 values, i32 ids and counts."""
 
+COUNTER_BYTES = 16
+"""Every core's two loop counters (one word each, 8-byte aligned)."""
+
 
 class NoSnnPlanError(ValueError):
     """No layout of the network fits the chip; the message says what is short."""
@@ -229,13 +232,15 @@ def _layout(
 
 
 def input_layout(network: SnnNetwork, holders: IntArray) -> _Layout:
-    """The input holders as a layer: a sparse input is one list per sample; dense inputs
-    are cut by neurons over the holders, one segment each."""
+    """The input holders as a layer: a sparse input is one list per sample, its samples
+    cut over the holders; dense inputs are cut by neurons over the holders, one segment
+    each."""
     size = network.sizes[0]
     ones = np.ones_like(holders)
     if network.capacities is not None:
         full = np.full_like(holders, size)
-        return _Layout(ones, ones, full, full, ones, np.full_like(holders, network.capacities[0]))
+        capacity = np.full_like(holders, network.capacities[0])
+        return _Layout(holders, ones, full, full, ones, capacity)
     owned = _ceil_div(size, np.maximum(holders, 1))
     return _Layout(holders, ones, owned, owned, holders, np.zeros_like(holders))
 
@@ -341,20 +346,26 @@ def _layer_costs(
 
 def _input_holders(network: SnnNetwork, b: IntArray, usable_bytes: int) -> IntArray:
     """Fewest input-holding cores per batch group that keep every input step (0: none
-    can). A spike list is one core's; dense inputs are cut by columns."""
+    can): spike lists are cut by samples (a divisor of the group's), dense inputs by
+    neurons."""
     steps = network.timesteps
     if network.capacities is not None:
-        fits = steps * b * (network.capacities[0] + 1) * WORD_BYTES <= usable_bytes
-        return fits.astype(np.int64)
-    columns = usable_bytes // (steps * WORD_BYTES * b)
+        per_sample = (steps + 1) * network.capacities[0] * WORD_BYTES
+        holders = np.zeros_like(b)
+        for count in range(1, int(b.max()) + 1):
+            fits = (b % count == 0) & ((b // count) * per_sample <= usable_bytes) & (holders == 0)
+            holders[fits] = count
+        return holders
+    columns = usable_bytes // ((steps + 1) * WORD_BYTES * b)
     return np.where(columns > 0, _ceil_div(network.sizes[0], np.maximum(columns, 1)), 0)
 
 
 def _holder_bytes(network: SnnNetwork, b: IntArray, holders: IntArray) -> IntArray:
     if network.capacities is not None:
-        per_sample = network.capacities[0] + 1
-    else:
-        per_sample = _ceil_div(network.sizes[0], np.maximum(holders, 1))
+        return (
+            network.timesteps * (b // np.maximum(holders, 1)) * network.capacities[0] * WORD_BYTES
+        )
+    per_sample = _ceil_div(network.sizes[0], np.maximum(holders, 1))
     return network.timesteps * b * per_sample * WORD_BYTES
 
 
@@ -440,8 +451,9 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
     b = _ceil_div(network.batch, candidates.batch_groups)
     first_splits = candidates.input_groups[0]
     holders = _input_holders(network, b, usable)
-    # Dense inputs are cut into a multiple of layer 1's input groups: whole segments each.
-    holders = np.where(holders > 0, first_splits * _ceil_div(holders, first_splits), 0)
+    if network.capacities is None:
+        # Dense inputs are cut into a multiple of layer 1's input groups: whole segments.
+        holders = np.where(holders > 0, first_splits * _ceil_div(holders, first_splits), 0)
     layouts = [input_layout(network, holders)]
     for layer in range(1, layers + 1):
         layouts.append(
@@ -466,7 +478,9 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
     cores = candidates.batch_groups * sum(
         layout.neuron_groups * layout.input_groups for layout in layouts
     )
-    peak = np.max([_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0)
+    peak = COUNTER_BYTES + np.max(
+        [_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0
+    )
     placeable = aligned & (holders > 0) & (cores <= chip.cores)
     feasible = placeable & (peak <= usable)
     sync = chip.sync.cycles

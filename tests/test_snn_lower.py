@@ -145,3 +145,15 @@ def test_a_function_that_is_not_the_training_step_is_refused() -> None:
     lif.erase(safe_erase=False)
     with pytest.raises(SnnLoweringError, match=r"not the training step t10\.models\.snn writes"):
         training_step_of(function, ctx)
+
+
+def test_input_lists_too_long_for_one_core_are_cut_by_samples_over_several() -> None:
+    ctx = _context()
+    chip = load_chip("small-16")
+    config = SnnConfig(sizes=(200, 16, 5), timesteps=40, batch=8, activity_cap=0.5)
+    function = _function(ctx, config, "sparse")
+    step = training_step_of(function, ctx)
+    plan = price_layout(chip, step.network, 1, [(2, 1), (1, 1)])
+    assert plan.layouts[0].cores > 1
+    program = lower_with_plan(function, ctx, chip, step, plan)
+    _run_and_check(ctx, config, "sparse", program, plan, chip, activity=0.3)
