@@ -37,6 +37,9 @@ Exit status: 0 when every output of every run that fits matches, 1 when one
 does not (after printing everything), 2 for bad input or a model a pipeline
 cannot compile or run for another reason than memory: one ``t10-bench: error:
 ...`` message on stderr, no traceback (``T10_TRACEBACK=1`` shows it).
+
+``t10-bench snn [...]`` runs the spiking-network bench instead (sparse against
+dense training of issue 7's network): see :mod:`t10.tools.t10_bench_snn`.
 """
 
 import json
@@ -59,6 +62,7 @@ from t10.passes.partition import PartitionPass, is_structured, plan_op
 from t10.passes.plan_search import Plan
 from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.simulator import SimulationError
+from t10.tools.t10_bench_snn import snn
 from t10.tools.t10_opt import T10OptMain
 from t10.tools.t10_run import RunError, RunReport, read_module, run, select_function
 
@@ -642,7 +646,7 @@ def _progress(message: str) -> None:
     show_default=True,
     help="Share of each core's SRAM the plans may use.",
 )
-def main(
+def suite(
     models: tuple[Path, ...],
     chip: str,
     pipelines_text: str,
@@ -652,7 +656,8 @@ def main(
     memory_fraction: float,
 ) -> None:
     """Compile, simulate and check MODELS (default: the suite in examples/) with
-    each pipeline and compare t10 with the baselines.
+    each pipeline and compare t10 with the baselines. `t10-bench snn --help`: the
+    spiking-network bench (sparse against dense training).
 
     Exit status: 0 if every output matches, 1 if one does not, 2 on an error."""
     paths = list(models) or [EXAMPLES / f"{name}.mlir" for name in DEFAULT_SUITE]
@@ -686,3 +691,14 @@ def main(
         for outcome in result.outcomes.values()
     ):
         click.get_current_context().exit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``t10-bench``'s entry point: ``t10-bench snn ...`` runs the spiking-network bench
+    (:func:`t10.tools.t10_bench_snn.snn`) on the rest of the arguments, anything else
+    the model suite (:func:`suite`). Exits with the command's status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["snn"]:
+        snn.main(arguments[1:], prog_name="t10-bench snn")
+    else:
+        suite.main(arguments, prog_name="t10-bench")
