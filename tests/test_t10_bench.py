@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from t10.hwmodel.chip import load_chip
 from t10.tools import t10_bench
-from t10.tools.t10_bench import chosen_plans, load_model, main
+from t10.tools.t10_bench import chosen_plans, load_model, suite
 from t10.tools.t10_run import OutputCheck, RunReport, run
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -86,7 +86,7 @@ PIPELINE_FIELDS = {
 
 
 def bench(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    return CliRunner().invoke(suite, [str(arg) for arg in args])
 
 
 def write(tmp_path: Path, text: str, name: str) -> Path:
