@@ -358,7 +358,7 @@ class _Writer:
                 self.id_history[layer] = self.alloc(
                     f"ids{layer}_h", (steps, b, 1, self.capacity(layer)), "i32", layer
                 )
-                self.dropped[layer] = self.alloc(f"dropped{layer}", (b, 1), "i32", layer)
+                self.dropped[layer] = self.alloc(f"dropped{layer}_h", (steps, b, 1), "i32", layer)
             if not self.last(layer):
                 self.send[layer] = self.alloc(f"send{layer}", self.send_shape(layer), value, layer)
             if self.split(layer):
@@ -699,7 +699,10 @@ class _Writer:
             f"[1, {self.b}, 1, {capacity}] [1, 1, 1, 1] : "
             f"{_tensor((self.b, 1, capacity), 'i32')} into {id_history.tensor}"
         )
-        counted = _added(body, history[2], dropped, (self.b, 1), "i32")
+        counted = body.value(
+            f"tensor.insert_slice {dropped} into {history[2]}[{t}, 0, 0] [1, {self.b}, 1] "
+            f"[1, 1, 1] : {per_segment} into {self.dropped[layer].tensor}"
+        )
         yielded = [written, ids_written, counted]
         if not self.last(layer):
             yielded.append(
@@ -1309,8 +1312,14 @@ def _permuted(
 
 
 def _summed_slots(body: _Body, value: str, shape: Sequence[int], element: str) -> str:
-    """The sum over the first (slot) dim of ``value``."""
+    """The sum over the first (slot) dim of ``value``; one slot is only a reshape."""
     rest = len(shape) - 1
+    if shape[0] == 1:
+        groups = "[[0, 1]" + "".join(f", [{axis + 1}]" for axis in range(1, rest)) + "]"
+        return body.value(
+            f"tensor.collapse_shape {value} {groups} : {_tensor(shape, element)} into "
+            f"{_tensor(shape[1:], element)}"
+        )
     zeros = _filled(body, shape[1:], element, "0.0" if element == "f32" else "0")
     add = "arith.addf" if element == "f32" else "arith.addi"
     return _generic(
@@ -1366,18 +1375,6 @@ def _elementwise(
         [*(f"%a{index}: {element}" for index in range(len(inputs))), f"%out: {element}"],
         lines,
         result,
-    )
-
-
-def _added(body: _Body, left: str, right: str, shape: Sequence[int], element: str) -> str:
-    add = "arith.addf" if element == "f32" else "arith.addi"
-    return _elementwise(
-        body,
-        [left, right],
-        shape,
-        element,
-        [f"  %s = {add} %a0, %a1 : {element}"],
-        f"%s : {element}",
     )
 
 
