@@ -142,6 +142,7 @@ class SnnWriter:
         form: Form,
         learning_rate: float,
         segments: Sequence[tuple[int, int]] | None = None,
+        input_slices: Sequence[tuple[int, int]] | None = None,
     ):
         if form not in FORMS:
             raise ValueError(f"form {form!r} is not one of {', '.join(FORMS)}")
@@ -150,6 +151,9 @@ class SnnWriter:
             raise ValueError(
                 f"{len(segments)} (segments, capacity) pairs for {config.layers} layers"
             )
+        if input_slices is not None and len(input_slices) != config.layers:
+            raise ValueError(f"{len(input_slices)} (slices, rows) pairs for {config.layers} layers")
+        self.input_slices = tuple(input_slices) if input_slices is not None else None
         self.segments = (
             tuple(segments)
             if segments is not None
@@ -214,6 +218,11 @@ class SnnWriter:
         self.ds_current = f.affine_map("ds_current", input_gradient, ("b", "j"))
         self.ds_weight = f.affine_map("ds_weight", input_gradient, ("i", "j"))
         self.ds_out = f.affine_map("ds_out", input_gradient, ("b", "i"))
+        if self.input_slices is not None:
+            slot_sum = ("b", "n", "k")
+            f.map_comment("current[b, n] = sum over slices k of part[k, b, n], in order")
+            self.slot_first = f.affine_map("slot_first", slot_sum, ("k", "b", "n"))
+            self.slot_sum = f.affine_map("slot_sum", slot_sum, ("b", "n"))
 
     # Lines and values ##########################################################
 
@@ -486,6 +495,8 @@ class SnnWriter:
             else:
                 # The zero the layer's matmul accumulates into, written before the loop.
                 self._zero((batch, size))
+                if self._slices(layer) is not None:
+                    self._zero((self._slices(layer)[0], batch, size))  # type: ignore[index]
                 spikes = potentials.like(f"s{layer}_h", potentials.shape)
                 carried.append([(potentials, zero_potentials), (spikes, zero_potentials)])
         self.f.comment("Forward over t = 1..T-1: every layer reads rows t-1 only.")
@@ -520,12 +531,10 @@ class SnnWriter:
         current = potentials_in.like(self.f.fresh(f"cur{layer}"), potentials_in.shape)
         if self.sparse:
             self._op((current,), "snn.gather_add", (weight, spikes_in))
+        elif (slices := self._slices(layer)) is None:
+            self._matmul(current, spikes_in, weight)
         else:
-            zero = self._zero(current.shape)
-            self._line(
-                f"{current} = linalg.matmul ins({spikes_in}, {weight} : {spikes_in.type}, "
-                f"{weight.type}) outs({zero} : {zero.type}) -> {current.type}"
-            )
+            current = self._sliced_matmul(current, spikes_in, weight, *slices)
         potentials = potentials_in.like(self.f.fresh(f"v{layer}"), potentials_in.shape)
         self._op((potentials,), "snn.lif", (potentials_in, current), self._lif_attributes())
         if self.sparse:
@@ -552,6 +561,62 @@ class SnnWriter:
             self._set_row(f"{history.name}_next", history, step, row)
             for history, row in zip(state, rows, strict=True)
         ]
+
+    def _slices(self, layer: int) -> tuple[int, int] | None:
+        """(slices, rows) of layer ``layer``'s inputs when its current is summed over
+        slices, else None."""
+        if self.input_slices is None or self.input_slices[layer - 1][0] == 1:
+            return None
+        return self.input_slices[layer - 1]
+
+    def _matmul(self, current: Tensor, spikes: Tensor, weight: Tensor) -> None:
+        zero = self._zero(current.shape)
+        self._line(
+            f"{current} = linalg.matmul ins({spikes}, {weight} : {spikes.type}, "
+            f"{weight.type}) outs({zero} : {zero.type}) -> {current.type}"
+        )
+
+    def _sliced_matmul(
+        self, current: Tensor, spikes: Tensor, weight: Tensor, slices: int, rows: int
+    ) -> Tensor:
+        """``current = spikes @ weight`` as the sum, slice after slice from a zero, of the
+        products over ``slices`` slices of ``rows`` inputs: the order a program whose cores
+        each take one slice adds them in."""
+        batch, inputs = spikes.shape
+        stacked = self._zero((slices, batch, current.shape[1]))
+        for index in range(slices):
+            start = index * rows
+            width = min(inputs, start + rows) - start
+            if width <= 0:
+                continue
+            part_spikes = spikes.like(self.f.fresh("s_slice"), (batch, width))
+            self._line(
+                f"{part_spikes} = tensor.extract_slice {spikes}[0, {start}] [{batch}, {width}] "
+                f"[1, 1] : {spikes.type} to {part_spikes.type}"
+            )
+            part_weight = weight.like(self.f.fresh("w_slice"), (width, weight.shape[1]))
+            self._line(
+                f"{part_weight} = tensor.extract_slice {weight}[{start}, 0] "
+                f"[{width}, {weight.shape[1]}] [1, 1] : {weight.type} to {part_weight.type}"
+            )
+            part = current.like(self.f.fresh("cur_slice"), current.shape)
+            self._matmul(part, part_spikes, part_weight)
+            placed = stacked.like(self.f.fresh("cur_slices"), stacked.shape)
+            self._line(
+                f"{placed} = tensor.insert_slice {part} into {stacked}[{index}, 0, 0] "
+                f"[1, {batch}, {current.shape[1]}] [1, 1, 1] : {part.type} into {stacked.type}"
+            )
+            stacked = placed
+        return self._generic(
+            current.name,
+            "The slices' currents, added in order",
+            (self.slot_first, self.slot_sum),
+            (PARALLEL, PARALLEL, REDUCTION),
+            (stacked,),
+            self._zero(current.shape),
+            ("part", "total"),
+            lambda region, part, total: _sum_into(region, part, total),
+        )
 
     def _output_counts(self, spikes: Tensor) -> Tensor:
         """``c``: the output layer's listed (sent) spikes summed over time."""
@@ -723,13 +788,17 @@ def snn_train_step(
     form: Form = "sparse",
     learning_rate: float = DEFAULT_LEARNING_RATE,
     segments: Sequence[tuple[int, int]] | None = None,
+    input_slices: Sequence[tuple[int, int]] | None = None,
 ) -> str:
     """The MLIR module text of one training step of ``config`` in ``form``: one function
     ``@snn_train_step`` (see the module docstring for its structure). ``segments`` gives,
     per layer l = 1..L, the segments of its spike lists and their capacity (default: one
     segment of ``config.capacity(l)``): a lowered program's lists are cut so, and this
-    writes the same computation for checking it."""
-    return SnnWriter(config, form, learning_rate, segments).write()
+    writes the same computation for checking it. ``input_slices`` gives, per layer, the
+    (slices, rows) over which a dense program sums a layer's current: written so, the
+    current is summed in that program's order, and thresholds fire alike (float32 sums in
+    another order can move a potential across the threshold)."""
+    return SnnWriter(config, form, learning_rate, segments, input_slices).write()
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1560,6 +1560,19 @@ def training_step_of(function: func.FuncOp, ctx: Context) -> SnnStep:
     return step
 
 
+def input_slices(plan: SnnPlan) -> list[tuple[int, int]]:
+    """Per layer 1..L, the (slices, rows) over which the program sums the layer's current:
+    what :func:`t10.models.snn.snn_train_step` takes to write a dense step in that order."""
+    layouts = plan.layouts
+    return [
+        (
+            layouts[layer].input_groups,
+            layouts[layer - 1].segments // layouts[layer].input_groups * layouts[layer - 1].owned,
+        )
+        for layer in range(1, len(layouts))
+    ]
+
+
 def lower_training_step(
     function: func.FuncOp, ctx: Context, chip: Chip, memory_fraction: float = 1.0
 ) -> tuple[tile.ProgramOp, SnnPlan]:

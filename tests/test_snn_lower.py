@@ -14,6 +14,7 @@ from t10.hwmodel.chip import Chip, load_chip
 from t10.models.snn import Form, snn_train_step
 from t10.passes.snn_lower import (
     SnnLoweringError,
+    input_slices,
     lower_training_step,
     lower_with_plan,
     training_step_of,
@@ -33,9 +34,13 @@ def _context() -> Context:
 
 
 def _function(
-    ctx: Context, config: SnnConfig, form: Form, segments: list[tuple[int, int]] | None = None
+    ctx: Context,
+    config: SnnConfig,
+    form: Form,
+    segments: list[tuple[int, int]] | None = None,
+    slices: list[tuple[int, int]] | None = None,
 ) -> func.FuncOp:
-    module = Parser(ctx, snn_train_step(config, form, RATE, segments)).parse_module()
+    module = Parser(ctx, snn_train_step(config, form, RATE, segments, slices)).parse_module()
     return next(op for op in module.walk() if isinstance(op, func.FuncOp))
 
 
@@ -59,13 +64,16 @@ def _run_and_check(
     activity: float = 0.3,
 ) -> SimulationResult:
     """Simulates ``program`` and checks it against the reference of the same training
-    step with the plan's segmented spike lists."""
+    step as the program computes it: lists cut into the plan's segments, dense currents
+    summed over its input slices."""
     arguments = _arguments(config, form, activity)
     result = simulate(program, chip, arguments)
-    segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
-    expected = run_reference(
-        _function(ctx, config, form, segments if form == "sparse" else None), arguments
-    )
+    if form == "sparse":
+        segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
+        reference = _function(ctx, config, form, segments)
+    else:
+        reference = _function(ctx, config, form, slices=input_slices(plan))
+    expected = run_reference(reference, arguments)
     assert len(result.outputs) == len(expected)
     for got, want in zip(result.outputs, expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
