@@ -613,6 +613,12 @@ def _eval_on_cores(expr: AffineExpr, coordinates: npt.NDArray[np.int64]) -> npt.
             return -(-lhs // rhs)
 
 
+def _field(parser: AttrParser, name: str) -> None:
+    """Reads ``name =`` before a field of an attribute's parameters."""
+    parser.parse_keyword(name)
+    parser.parse_punctuation("=")
+
+
 @irdl_attr_definition
 class PlaceAttr(ParametrizedAttribute):
     """
@@ -847,18 +853,14 @@ class PlaceAttr(ParametrizedAttribute):
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        def field(name: str) -> None:
-            parser.parse_keyword(name)
-            parser.parse_punctuation("=")
-
         with parser.in_angle_brackets():
-            field("map")
+            _field(parser, "map")
             indexing_map = _parse_affine_map(parser)
             parser.parse_punctuation(",")
-            field("extents")
+            _field(parser, "extents")
             extents = _parse_int_list(parser)
             parser.parse_punctuation(",")
-            field("grid")
+            _field(parser, "grid")
             grid = _parse_int_list(parser)
             steps: list[int] | None = None
             at: list[int] | None = None
@@ -1031,18 +1033,14 @@ class FanInAttr(ParametrizedAttribute):
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        def field(name: str) -> None:
-            parser.parse_keyword(name)
-            parser.parse_punctuation("=")
-
         with parser.in_angle_brackets():
-            field("receivers")
+            _field(parser, "receivers")
             receivers = _parse_int_list(parser)
             parser.parse_punctuation(",")
-            field("slots")
+            _field(parser, "slots")
             slots = parser.parse_integer(allow_negative=False)
             parser.parse_punctuation(",")
-            field("sender")
+            _field(parser, "sender")
             sender = _parse_affine_map(parser)
             optional: dict[str, AffineMap] = {}
             while parser.parse_optional_punctuation(",") is not None:
