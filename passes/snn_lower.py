@@ -417,16 +417,19 @@ class _Writer:
         block = _aligned(4 * rows * columns)
         rounds = 1
         if groups > 1:
-            while rounds < rows:
+            most = -(-rows // groups)
+            while True:
                 chunk = -(-rows // (groups * rounds))
-                need = 2 * block + _aligned(4 * groups * chunk * columns)
-                need += (
-                    _aligned(4 * chunk * columns)
-                    + _aligned(4 * groups * rounds * chunk * columns)
-                    - block
-                )
+                need = block + _aligned(4 * groups * rounds * chunk * columns)
+                need += _aligned(4 * groups * chunk * columns) + _aligned(4 * chunk * columns)
                 if taken + need <= self.chip.sram_bytes:
                     break
+                if rounds >= most:
+                    raise SnnLoweringError(
+                        f"layer {layer}'s weight block and gradient need {taken + need} bytes "
+                        f"per core with every other buffer, {self.chip.name} has "
+                        f"{self.chip.sram_bytes}"
+                    )
                 rounds += 1
         chunk = -(-rows // (groups * rounds))
         self.rounds[layer] = rounds

@@ -51,6 +51,9 @@ WORD_BYTES = 4
 COUNTER_BYTES = 16
 """Every core's two loop counters (one word each, 8-byte aligned)."""
 
+ALIGNMENT_SLACK_BYTES = 512
+"""Room for rounding every buffer of a core up to the SRAM alignment."""
+
 
 class NoSnnPlanError(ValueError):
     """No layout of the network fits the chip; the message says what is short."""
@@ -328,7 +331,9 @@ def _layer_costs(
         + cost.copy_cycles(chip, batch_groups * chunk * WORD_BYTES),
         0.0,
     )
-    buffers = buffers + np.where(replicated, (batch_groups + 1) * n, 0)
+    # The sums of one chunk of rows from every replica, the chunk, and the gradient's
+    # rows rounded up to whole chunks.
+    buffers = buffers + np.where(replicated, (2 * batch_groups + 1) * n, 0)
     return _LayerCosts(
         a=a,
         a_exchange=_exchange(chip, partials, partial_bytes),
@@ -478,8 +483,10 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
     cores = candidates.batch_groups * sum(
         layout.neuron_groups * layout.input_groups for layout in layouts
     )
-    peak = COUNTER_BYTES + np.max(
-        [_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0
+    peak = (
+        COUNTER_BYTES
+        + ALIGNMENT_SLACK_BYTES
+        + np.max([_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0)
     )
     placeable = aligned & (holders > 0) & (cores <= chip.cores)
     feasible = placeable & (peak <= usable)
