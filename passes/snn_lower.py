@@ -25,8 +25,14 @@ its own range of cores:
   split column block, the current gradients of its other slices); then the
   weight gradient and the partial input gradients at the previous layer's listed
   ids, a sync, and an exchange of those partials to their owners;
-- the loss is taken on the output layer's cores, per batch group, and summed on
-  one core; the update is local to each weight block.
+- the loss is taken on the output layer's cores, per batch group, and summed; each
+  batch group holds a replica of the weights, so the weight gradients are summed over
+  the replicas (each takes a chunk of rows from every replica, sums it and sends the
+  sum to all: in rounds when SRAM is short) before every replica takes the same SGD
+  step.
+
+Spike-list inputs are held by their batch group's input cores, cut by samples when
+one core cannot keep every step of them; dense inputs are cut by neurons.
 
 Spike lists travel as their ids only (-1 padded): a kernel stops at the first -1.
 """
@@ -665,7 +671,6 @@ class _Writer:
         """LIF at the counter's step from the previous row, the new rows written; yields the
         histories (and dropped count), then the spikes to send unless ``layer`` is last."""
         width = self.width(layer)
-        step = self.network.timesteps
         t = _row(body, counter, 0)
         previous = _row(body, counter, -1)
         state = _tensor((self.b, width), "f32")
@@ -681,7 +686,6 @@ class _Writer:
             f"tensor.insert_slice {potential} into {history[0]}[{t}, 0, 0] [1, {self.b}, {width}] "
             f"[1, 1, 1] : {state} into {potentials.tensor}"
         )
-        del step
         if not self.sparse:
             spikes = _threshold(body, potential, (self.b, width), self.step.threshold)
             return [written] if self.last(layer) else [written, spikes]
