@@ -42,3 +42,6 @@ t10-run bert_base_layer.mlir --chip ipu-mk2
 
 step "A small CNN (conv, ReLU, max pooling, classifier; fp32) on the 16-core test chip"
 t10-run small_cnn.mlir --chip small-16
+
+step "A spiking network's training step (forward, BPTT, SGD) compiled sparse and dense, simulated and checked"
+t10-bench snn --sizes 200,100,10 --timesteps 20 --batch 8 --activity 0.05,0.2 --chip small-16
