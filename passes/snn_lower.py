@@ -179,12 +179,27 @@ class _Writer:
         """Segments of layer ``layer - 1`` one core of layer ``layer`` reads."""
         return self.layout(layer - 1).segments // self.layout(layer).input_groups
 
+    def ring(self, layer: int) -> int:
+        """Column blocks of ``layer`` rotating its inputs round a ring (1: broadcast)."""
+        return self.layout(layer).ring
+
+    def held(self, layer: int) -> int:
+        """Segments one core of ``layer`` holds at once: its chunk of the slice it reads."""
+        return self.read(layer) // self.ring(layer)
+
     def slots(self, layer: int) -> int:
-        """Pieces one core of ``layer`` receives a step: the segments it reads, or, from
+        """Pieces one core of ``layer`` receives a step: the segments it holds, or, from
         the holders of spike-list inputs, each holder's share of the samples."""
         if layer == 1 and self.sparse:
             return self.layout(0).cores
-        return self.read(layer)
+        return self.held(layer)
+
+    def ringed(self) -> list[int]:
+        return [layer for layer in range(1, self.layers + 1) if self.ring(layer) > 1]
+
+    def turns(self) -> int:
+        """Sub-steps of phases that run round rings: the largest ring's size."""
+        return max(self.ring(layer) for layer in range(1, self.layers + 1))
 
     def held_samples(self) -> int:
         """Samples one input holder keeps (spike-list inputs are cut by samples)."""
@@ -193,6 +208,10 @@ class _Writer:
     def rows(self, layer: int) -> int:
         """Weight rows of one core of layer ``layer``: its input slice."""
         return self.read(layer) * self.layout(layer - 1).owned
+
+    def chunk_rows(self, layer: int) -> int:
+        """Weight rows of the inputs one core of ``layer`` holds at once."""
+        return self.held(layer) * self.layout(layer - 1).owned
 
     def width(self, layer: int) -> int:
         """Neurons whose state one core of ``layer`` keeps (all, for the output layer)."""
@@ -339,6 +358,10 @@ class _Writer:
         self.inputs = self.alloc("inputs_held", self.held_input_shape(), value, 0)
         self.send: dict[int, _Buffer] = {0: self.alloc("send0", self.send_shape(0), value, 0)}
         self.recv: dict[int, _Buffer] = {}
+        self.recv_next: dict[int, _Buffer] = {}
+        self.ring_order: dict[int, _Buffer] = {}
+        self.ring_chunks: dict[int, _Buffer] = {}
+        self.currents: dict[int, _Buffer] = {}
         self.weights: dict[int, _Buffer] = {}
         self.weight_grads: dict[int, _Buffer] = {}
         self.gradient_sums: dict[int, _Buffer] = {}
@@ -360,6 +383,8 @@ class _Writer:
             self.recv[layer] = self.alloc(
                 f"recv{layer}", (self.slots(layer), *self.send_shape(layer - 1)), value, layer
             )
+            if self.ring(layer) > 1:
+                self.allocate_ring(layer)
             if self.sparse:
                 self.id_history[layer] = self.alloc(
                     f"ids{layer}_h", (steps, b, 1, self.capacity(layer)), "i32", layer
@@ -412,6 +437,18 @@ class _Writer:
         for layer in range(1, layers + 1):
             self.allocate_weights(layer)
         self.write_steps()
+
+    def allocate_ring(self, layer: int) -> None:
+        """What a ring needs beyond the chunk it holds: the chunk arriving, the currents summed
+        over the sub-steps, and where each sub-step's chunk sits in the input slice."""
+        recv = self.recv[layer]
+        ring = self.ring(layer)
+        self.recv_next[layer] = self.alloc(f"recv{layer}_next", recv.shape, recv.element, layer)
+        self.currents[layer] = self.alloc(
+            f"cur{layer}", (self.b, self.layout(layer).columns), "f32", layer
+        )
+        self.ring_order[layer] = self.alloc(f"ring{layer}_order", (ring, 2), "i32", layer)
+        self.ring_chunks[layer] = self.alloc(f"ring{layer}_chunks", (ring, 2), "i32", layer)
 
     def allocate_weights(self, layer: int) -> None:
         """The weight block and its gradient, and what summing the gradient over the batch
@@ -574,9 +611,66 @@ class _Writer:
             if self.sparse:
                 self.fill(layer, self.id_history[layer], "-1")
                 self.fill(layer, self.dropped[layer], "0")
+        for layer in self.ringed():
+            self.write_ring_order(layer)
         self.copy_step(0, None, 0)
         self.sync()
         self.deliver_spikes(1)
+        for layer in self.ringed():
+            self.place_on_ring(layer)
+
+    def write_ring_order(self, layer: int) -> None:
+        """Row ``c`` of the ring order: where chunk ``c`` of the input slice starts, in weight
+        rows and in segments."""
+        held, rows = self.held(layer), self.chunk_rows(layer)
+        order = self.ring_order[layer]
+        rows_text = ", ".join(
+            f"[{chunk * rows}, {chunk * held}]" for chunk in range(order.shape[0])
+        )
+
+        def build(body: _Body, _: str) -> list[str]:
+            return [body.value(f"arith.constant dense<[{rows_text}]> : {order.tensor}")]
+
+        self.compute(layer, [], [order], build)
+
+    def ring_position(self, layer: int) -> str:
+        """A receiver's place on its ring, from its index ``d0`` among the layer's cores."""
+        return f"(d0 floordiv {self.layout(layer).input_groups}) mod {self.ring(layer)}"
+
+    def place_on_ring(self, layer: int) -> None:
+        """Every core of a ring takes, for each sub-step, where the chunk it then holds
+        starts: at sub-step r, the core at place m holds chunk (m - r) mod R."""
+        ring = self.ring(layer)
+        self.fanin(
+            self.ring_order[layer],
+            self.ring_chunks[layer],
+            self.count(layer),
+            ring,
+            f"d0 + {self.bases[layer]}",
+            f"({self.ring_position(layer)} + {ring} - d1) mod {ring}",
+        )
+
+    def ring_buffer(self, layer: int, step: int) -> _Buffer:
+        """The buffer holding a ring's chunk at sub-step ``step``: the two alternate."""
+        return self.recv[layer] if step % 2 == 0 else self.recv_next[layer]
+
+    def rotate(self, layer: int, step: int) -> None:
+        """Every core of a ring takes its predecessor's chunk for sub-step ``step``."""
+        groups = self.layout(layer).input_groups
+        ring = self.ring(layer)
+        place = self.ring_position(layer)
+        predecessor = (
+            f"d0 - ({place}) * {groups} + (({place} + {ring - 1}) mod {ring}) * {groups} + "
+            f"{self.bases[layer]}"
+        )
+        self.fanin(
+            self.ring_buffer(layer, step - 1),
+            self.ring_buffer(layer, step),
+            self.count(layer),
+            self.held(layer),
+            predecessor,
+            "d1",
+        )
 
     def copy_step(self, layer: int, counter: _Buffer | None, offset: int) -> None:
         """The input holders' spikes of a step into their send buffer: step ``offset``
@@ -598,13 +692,16 @@ class _Writer:
 
     def deliver_spikes(self, layer: int) -> None:
         """Layer ``layer - 1``'s spikes to every core of ``layer``: each takes the segments
-        of its input slice."""
+        of its input slice, or on a ring its place's chunk of them."""
         reader = self.layout(layer)
         writer_cores = self.layout(layer - 1).cores
         read = self.read(layer)
+        chunk = ""
+        if reader.ring > 1:
+            chunk = f"({self.ring_position(layer)}) * {self.held(layer)} + "
         sender = (
             f"(d0 floordiv {reader.cores}) * {writer_cores} + (d0 mod {reader.input_groups}) "
-            f"* {read} + d1 + {self.bases[layer - 1]}"
+            f"* {read} + {chunk}d1 + {self.bases[layer - 1]}"
         )
         self.fanin(
             self.send[layer - 1], self.recv[layer], self.count(layer), self.slots(layer), sender
@@ -630,14 +727,14 @@ class _Writer:
             )
             return body.value(
                 f"snn.spikes_cast {listed} : {_tensor((self.b, 1, capacity), 'i32')} to "
-                f"{_tensor((self.b, 1, capacity), 'i32', self.rows(layer))}"
+                f"{_tensor((self.b, 1, capacity), 'i32', self.chunk_rows(layer))}"
             )
         samples_first = _permuted(body, recv, shape, self.recv[layer].element, (1, 0, 2))
         if self.sparse:
             return body.value(
                 f"snn.spikes_cast {samples_first} : "
                 f"{_tensor((shape[1], shape[0], shape[2]), 'i32')} to "
-                f"{_tensor((shape[1], shape[0], shape[2]), 'i32', self.rows(layer))}"
+                f"{_tensor((shape[1], shape[0], shape[2]), 'i32', self.chunk_rows(layer))}"
             )
         return body.value(
             f"tensor.collapse_shape {samples_first} [[0], [1, 2]] : "
@@ -645,24 +742,47 @@ class _Writer:
             f"{_tensor((shape[1], shape[0] * shape[2]), 'f32')}"
         )
 
-    def current(self, body: _Body, recv: str, weights: str, layer: int) -> str:
-        """The current of this core's column block from its input slice: ``b x columns``."""
+    def current(
+        self, body: _Body, recv: str, weights: str, layer: int, summed: str | None = None
+    ) -> str:
+        """The current of this core's column block from the inputs it holds, ``weights``
+        being their rows: ``b x columns``, added to ``summed`` if given."""
         columns = self.layout(layer).columns
+        rows = self.chunk_rows(layer)
         out = _tensor((self.b, columns), "f32")
+        rows_type = _tensor((rows, columns), "f32")
         inputs = self.received(body, recv, layer)
         if self.sparse:
-            listed = _tensor(
-                (self.b, self.read(layer), self.capacity(layer - 1)), "i32", self.rows(layer)
+            listed = _tensor((self.b, self.held(layer), self.capacity(layer - 1)), "i32", rows)
+            current = body.value(
+                f"snn.gather_add {weights}, {inputs} : {rows_type}, {listed} -> {out}"
             )
-            return body.value(
-                f"snn.gather_add {weights}, {inputs} : "
-                f"{self.weights[layer].tensor}, {listed} -> {out}"
+            if summed is None:
+                return current
+            return _elementwise(
+                body,
+                [summed, current],
+                (self.b, columns),
+                "f32",
+                ["  %s = arith.addf %a0, %a1 : f32"],
+                "%s : f32",
             )
-        zeros = _filled(body, (self.b, columns), "f32", "0.0")
+        initial = summed or _filled(body, (self.b, columns), "f32", "0.0")
         return body.value(
-            f"linalg.matmul ins({inputs}, {weights} : "
-            f"{_tensor((self.b, self.rows(layer)), 'f32')}, {self.weights[layer].tensor}) "
-            f"outs({zeros} : {out}) -> {out}"
+            f"linalg.matmul ins({inputs}, {weights} : {_tensor((self.b, rows), 'f32')}, "
+            f"{rows_type}) outs({initial} : {out}) -> {out}"
+        )
+
+    def chunk_of(
+        self, body: _Body, rows: str, rows_type: str, chunks: str, layer: int, step: int
+    ) -> str:
+        """The rows of ``rows`` (the weight block or its gradient) that the chunk held at
+        sub-step ``step`` of a ring multiplies."""
+        start = _ring_offset(body, chunks, self.ring_chunks[layer], step, 0)
+        columns = self.layout(layer).columns
+        return body.value(
+            f"tensor.extract_slice {rows}[{start}, 0] [{self.chunk_rows(layer)}, {columns}] "
+            f"[1, 1] : {rows_type} to {_tensor((self.chunk_rows(layer), columns), 'f32')}"
         )
 
     def update_neurons(
@@ -742,11 +862,20 @@ class _Writer:
         layers = range(1, self.layers + 1)
         any_split = any(self.split(layer) for layer in layers)
         with self.repeat(self.network.timesteps - 1, counter, 1, 1):
-            for layer in layers:
-                if self.split(layer):
-                    self.write_partial_current(layer)
-                else:
-                    self.write_whole_step(layer, counter)
+            for step in range(self.turns()):
+                if step > 0:
+                    self.sync()
+                    for layer in self.ringed():
+                        if step < self.ring(layer):
+                            self.rotate(layer, step)
+                for layer in layers:
+                    if self.ring(layer) > 1:
+                        if step < self.ring(layer):
+                            self.write_ring_current(layer, step, counter)
+                    elif step == 0 and self.split(layer):
+                        self.write_partial_current(layer)
+                    elif step == 0:
+                        self.write_whole_step(layer, counter)
             if any_split:
                 self.sync()
                 for layer in layers:
@@ -772,22 +901,53 @@ class _Writer:
             build,
         )
 
-    def write_partial_current(self, layer: int) -> None:
+    def partial_current(self, body: _Body, current: str, layer: int) -> str:
+        """A split column block's current as the slots its input groups sum."""
+        if self.last(layer):
+            return current
         groups = self.layout(layer).input_groups
         width = self.width(layer)
+        sliced = body.value(
+            f"tensor.expand_shape {current} [[0], [1, 2]] output_shape [{self.b}, {groups}, "
+            f"{width}] : {_tensor((self.b, groups * width), 'f32')} into "
+            f"{_tensor((self.b, groups, width), 'f32')}"
+        )
+        return _permuted(body, sliced, (self.b, groups, width), "f32", (1, 0, 2))
 
+    def write_partial_current(self, layer: int) -> None:
         def build(body: _Body, recv: str, weights: str, _: str) -> list[str]:
-            current = self.current(body, recv, weights, layer)
-            if self.last(layer):
-                return [current]
-            sliced = body.value(
-                f"tensor.expand_shape {current} [[0], [1, 2]] output_shape [{self.b}, {groups}, "
-                f"{width}] : {_tensor((self.b, groups * width), 'f32')} into "
-                f"{_tensor((self.b, groups, width), 'f32')}"
-            )
-            return [_permuted(body, sliced, (self.b, groups, width), "f32", (1, 0, 2))]
+            return [self.partial_current(body, self.current(body, recv, weights, layer), layer)]
 
         self.compute(layer, [self.recv[layer], self.weights[layer]], [self.partials[layer]], build)
+
+    def write_ring_current(self, layer: int, step: int, counter: _Buffer) -> None:
+        """Sub-step ``step`` of a ring: the currents from the chunk held, added to the
+        earlier sub-steps'; the last sub-step goes on as a broadcast's step does (the
+        neurons' update, or the partial currents of a split column block)."""
+        final = step == self.ring(layer) - 1
+        inputs = [self.ring_buffer(layer, step), self.weights[layer], self.ring_chunks[layer]]
+        if final:
+            inputs.append(self.currents[layer])
+        if final and not self.split(layer):
+            inputs.append(counter)
+            outputs = self.state_buffers(layer)
+        else:
+            outputs = [self.partials[layer] if final else self.currents[layer]]
+
+        def build(body: _Body, *arguments: str) -> list[str]:
+            recv, weights, chunks = arguments[:3]
+            # The currents summed so far: an input of the last sub-step, else the output.
+            summed = (arguments[3] if final else arguments[len(inputs)]) if step > 0 else None
+            block = self.chunk_of(body, weights, self.weights[layer].tensor, chunks, layer, step)
+            current = self.current(body, recv, block, layer, summed)
+            if not final:
+                return [current]
+            if self.split(layer):
+                return [self.partial_current(body, current, layer)]
+            written = arguments[len(inputs) :]
+            return self.update_neurons(body, layer, current, written, arguments[len(inputs) - 1])
+
+        self.compute(layer, inputs, outputs, build)
 
     def sum_partials(self, layer: int) -> None:
         """Every core of a column block takes its slice of the others' partial currents
@@ -918,8 +1078,15 @@ class _Writer:
                         groups,
                         f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}",
                     )
-            for layer in layers:
-                self.write_weight_gradients(layer)
+            for step in range(self.turns()):
+                if step > 0:
+                    self.sync()
+                    for layer in self.ringed():
+                        if step < self.ring(layer):
+                            self.rotate(layer, step)
+                for layer in layers:
+                    if step < self.ring(layer):
+                        self.write_weight_gradients(layer, step)
             self.sync()
             for layer in layers:
                 if layer in self.spike_grad_parts:
@@ -1009,19 +1176,31 @@ class _Writer:
 
         self.compute(layer, inputs, outputs, build)
 
-    def write_weight_gradients(self, layer: int) -> None:
+    def write_weight_gradients(self, layer: int, step: int) -> None:
+        """The weight gradient from the inputs a core holds at sub-step ``step`` (all of its
+        slice without a ring), and the partial input gradients at those inputs."""
         columns = self.layout(layer).columns
         width = self.width(layer)
+        ringed = self.ring(layer) > 1
         gathered = self.gathered_grads.get(layer)
-        inputs = [self.recv[layer], self.weights[layer], gathered or self.current_grads[layer]]
+        inputs = [
+            self.ring_buffer(layer, step),
+            self.weights[layer],
+            gathered or self.current_grads[layer],
+        ]
+        if ringed:
+            inputs.append(self.ring_chunks[layer])
         outputs = [self.weight_grads[layer]]
         if layer in self.spike_grad_parts:
             outputs.append(self.spike_grad_parts[layer])
         block = _tensor((self.b, columns), "f32")
+        held, rows = self.held(layer), self.chunk_rows(layer)
+        rows_type = _tensor((rows, columns), "f32")
+        listed = _tensor((self.b, held, self.capacity(layer - 1)), "i32", rows)
 
-        def build(
-            body: _Body, recv: str, weights: str, grads: str, weight_grad: str, *_: str
-        ) -> list[str]:
+        def build(body: _Body, *arguments: str) -> list[str]:
+            recv, weights, grads = arguments[:3]
+            weight_grad = arguments[len(inputs)]
             if gathered is not None:
                 groups = gathered.shape[0]
                 samples_first = _permuted(body, grads, gathered.shape, "f32", (1, 0, 2))
@@ -1032,50 +1211,69 @@ class _Writer:
             else:
                 current_grad = grads
             inputs_seen = self.received(body, recv, layer)
-            read = self.read(layer)
             rows_view, whole = self.gradient_rows(body, weight_grad, layer)
-            rows_type = self.weights[layer].tensor
+            chunk_grad, chunk_weights = rows_view, weights
+            if ringed:
+                chunks = arguments[3]
+                full_type = self.weights[layer].tensor
+                chunk_grad = self.chunk_of(body, rows_view, full_type, chunks, layer, step)
+                chunk_weights = self.chunk_of(body, weights, full_type, chunks, layer, step)
             if self.sparse:
-                capacity = self.capacity(layer - 1)
-                listed = _tensor((self.b, read, capacity), "i32", self.rows(layer))
-                updated = self.gradient_back(
-                    body,
-                    body.value(
-                        f"snn.scatter_add_rows {rows_view}, {current_grad}, {inputs_seen} : "
-                        f"{rows_type}, {block}, {listed} -> {rows_type}"
-                    ),
-                    whole,
-                    layer,
+                updated = body.value(
+                    f"snn.scatter_add_rows {chunk_grad}, {current_grad}, {inputs_seen} : "
+                    f"{rows_type}, {block}, {listed} -> {rows_type}"
                 )
-                if layer not in self.spike_grad_parts:
-                    return [updated]
-                part = body.value(
-                    f"snn.listed_grad {current_grad}, {weights}, {inputs_seen} : {block}, "
-                    f"{self.weights[layer].tensor}, {listed} -> "
-                    f"{_tensor((self.b, read, capacity), 'f32')}"
+            else:
+                updated = _transposed_product(
+                    body, inputs_seen, current_grad, chunk_grad, self.b, rows, columns
                 )
-                return [updated, _permuted(body, part, (self.b, read, capacity), "f32", (1, 0, 2))]
-            rows = self.rows(layer)
-            updated = self.gradient_back(
-                body,
-                _transposed_product(
-                    body, inputs_seen, current_grad, rows_view, self.b, rows, columns
-                ),
-                whole,
-                layer,
-            )
+            if ringed:
+                updated = self.chunk_back(body, updated, rows_view, arguments[3], layer, step)
+            yielded = [self.gradient_back(body, updated, whole, layer)]
             if layer not in self.spike_grad_parts:
-                return [updated]
-            part = _product_transposed(body, current_grad, weights, self.b, rows, columns)
-            owned = self.width(layer - 1)
-            sliced = body.value(
-                f"tensor.expand_shape {part} [[0], [1, 2]] output_shape "
-                f"[{self.b}, {read}, {owned}] : {_tensor((self.b, rows), 'f32')} into "
-                f"{_tensor((self.b, read, owned), 'f32')}"
+                return yielded
+            if self.sparse:
+                piece = (self.b, held, self.capacity(layer - 1))
+                part = body.value(
+                    f"snn.listed_grad {current_grad}, {chunk_weights}, {inputs_seen} : {block}, "
+                    f"{rows_type}, {listed} -> {_tensor(piece, 'f32')}"
+                )
+            else:
+                piece = (self.b, held, self.width(layer - 1))
+                product = _product_transposed(
+                    body, current_grad, chunk_weights, self.b, rows, columns
+                )
+                part = body.value(
+                    f"tensor.expand_shape {product} [[0], [1, 2]] output_shape "
+                    f"[{', '.join(map(str, piece))}] : {_tensor((self.b, rows), 'f32')} into "
+                    f"{_tensor(piece, 'f32')}"
+                )
+            slots_first = _permuted(body, part, piece, "f32", (1, 0, 2))
+            if not ringed:
+                return [*yielded, slots_first]
+            parts = self.spike_grad_parts[layer]
+            start = _ring_offset(body, arguments[3], self.ring_chunks[layer], step, 1)
+            sizes = (held, self.b, piece[2])
+            written = body.value(
+                f"tensor.insert_slice {slots_first} into {arguments[-1]}[{start}, 0, 0] "
+                f"[{', '.join(map(str, sizes))}] [1, 1, 1] : {_tensor(sizes, 'f32')} into "
+                f"{parts.tensor}"
             )
-            return [updated, _permuted(body, sliced, (self.b, read, owned), "f32", (1, 0, 2))]
+            return [*yielded, written]
 
         self.compute(layer, inputs, outputs, build)
+
+    def chunk_back(
+        self, body: _Body, chunk: str, rows: str, chunks: str, layer: int, step: int
+    ) -> str:
+        """``rows`` (the weight gradient's) with the chunk of sub-step ``step`` replaced."""
+        start = _ring_offset(body, chunks, self.ring_chunks[layer], step, 0)
+        columns = self.layout(layer).columns
+        return body.value(
+            f"tensor.insert_slice {chunk} into {rows}[{start}, 0] [{self.chunk_rows(layer)}, "
+            f"{columns}] [1, 1] : {_tensor((self.chunk_rows(layer), columns), 'f32')} into "
+            f"{self.weights[layer].tensor}"
+        )
 
     def gradient_rows(self, body: _Body, gradient: str, layer: int) -> tuple[str, str]:
         """The weight gradient buffer's rows that match the weight block, and the buffer
@@ -1240,6 +1438,14 @@ def _aligned(byte_count: int) -> int:
 
 def _index(body: _Body, value: int) -> str:
     return body.value(f"arith.constant {value} : index")
+
+
+def _ring_offset(body: _Body, chunks: str, buffer: _Buffer, step: int, column: int) -> str:
+    """Where the chunk a ring holds at sub-step ``step`` starts: column 0 in weight rows,
+    column 1 in segments."""
+    row, which = _index(body, step), _index(body, column)
+    start = body.value(f"tensor.extract {chunks}[{row}, {which}] : {buffer.tensor}")
+    return body.value(f"arith.index_cast {start} : i32 to index")
 
 
 def _row(body: _Body, counter: str, offset: int) -> str:

@@ -103,6 +103,11 @@ class LayerLayout:
     segments: int
     capacity: int
     """Capacity of one segment of the layer's spike list (0: dense)."""
+    ring: int = 1
+    """How the layer's cores receive the previous layer's spikes: 1, every core of a
+    column block takes its whole input slice at once (a broadcast); R > 1, rings of R
+    column blocks each take 1/R of the slice's segments and rotate them round the ring
+    in R sub-steps, holding 1/R at a time."""
 
     @property
     def cores(self) -> int:
@@ -166,18 +171,41 @@ class _LayerCosts:
     inputs are split, phase B (the neurons' update), then the exchange of spikes;
     backward, phase C (the neurons' gradient), an exchange of current gradients when
     the inputs are split, phase D (weight and input gradients), then the exchange of
-    input gradients and of the previous layer's spikes."""
+    input gradients and of the previous layer's spikes. On a ring of R, phases A and D
+    run in R sub-steps, each on the chunk of inputs the core holds, with a sync and a
+    rotation between sub-steps."""
 
+    ring: IntArray
     a: FloatArray
+    """One sub-step of phase A (all of it without a ring)."""
+    accumulate: FloatArray
+    """Adding a later sub-step's currents to the ones summed so far."""
     a_exchange: FloatArray
     b: FloatArray
     b_exchange: FloatArray
     c: FloatArray
     c_exchange: FloatArray
     d: FloatArray
+    """One sub-step of phase D (all of it without a ring)."""
     d_exchange: FloatArray
+    rotation: FloatArray
+    """The exchange of one rotation of the ring (0 without one)."""
     update: FloatArray
     bytes: IntArray
+    received_bytes: IntArray
+    """Bytes of the inputs a core holds in one step: what a ring can shrink."""
+
+    def work(self, substep: int, tail: FloatArray | float) -> FloatArray:
+        """Phase A's cycles in sub-step ``substep``, the last sub-step also running ``tail``."""
+        taken = self.a + (self.accumulate if substep > 0 else 0.0)
+        taken = taken + np.where(substep == self.ring - 1, tail, 0.0)
+        return np.where(substep < self.ring, taken, 0.0)
+
+    def assign(self, index: IntArray, other: _LayerCosts) -> None:
+        """Takes the candidates ``index`` from ``other`` (priced for those candidates only,
+        in that order), in place."""
+        for name in self.__dataclass_fields__:
+            getattr(self, name)[index] = getattr(other, name)
 
 
 @dataclass(frozen=True)
@@ -197,6 +225,16 @@ class _Layout:
     """Segments of the layer's spike list: one per core of a batch group that owns state."""
     capacity: IntArray
     """Capacity of one segment (sparse); 0 for the dense form."""
+
+    def take(self, index: IntArray) -> _Layout:
+        return _Layout(
+            self.neuron_groups[index],
+            self.input_groups[index],
+            self.columns[index],
+            self.owned[index],
+            self.segments[index],
+            self.capacity[index],
+        )
 
 
 def _segment_capacity(network: SnnNetwork, layer: int, owned: IntArray) -> IntArray:
@@ -248,14 +286,27 @@ def input_layout(network: SnnNetwork, holders: IntArray) -> _Layout:
     return _Layout(holders, ones, owned, owned, holders, np.zeros_like(holders))
 
 
+RING_SIZES = (3, 4, 5, 6, 7, 8)
+"""Ring sizes a layer may take. A ring of 2 holds two halves of the slice (the chunk it
+computes on and the one arriving), as much as the broadcast: it cannot save memory."""
+
+
+def ring_allowed(network: SnnNetwork, layer: int) -> bool:
+    """Whether layer ``layer`` may receive its inputs round rings: its input must be a
+    segmented list or block (sparse inputs are one list per sample, not segments)."""
+    return not (network.sparse and layer == 1) and layer < network.layers
+
+
 def _layer_costs(
     chip: Chip,
     network: SnnNetwork,
     layer: int,
     batch_groups: IntArray,
     layouts: tuple[_Layout, ...],
+    ring: IntArray,
 ) -> _LayerCosts:
-    """Per-core costs of layer ``layer`` (1..L) for every candidate, as arrays."""
+    """Per-core costs of layer ``layer`` (1..L) for every candidate, as arrays; ``ring``
+    divides the segments each core reads (1: a broadcast)."""
     b = _ceil_div(network.batch, batch_groups)
     size = network.sizes[layer]
     steps = network.timesteps
@@ -265,6 +316,9 @@ def _layer_costs(
     n = own.columns
     read = np.maximum(previous.segments // own.input_groups, 1)
     inputs = read * previous.owned
+    ringed = ring > 1
+    held = read // ring
+    """Segments a core holds at once: its chunk of the slice."""
     split = own.input_groups > 1
     ones = np.ones_like(n)
     state = b * own.owned
@@ -279,11 +333,11 @@ def _layer_costs(
     gradient_senders = np.zeros_like(n) if last else layouts[layer + 1].neuron_groups
     if network.capacities is not None:
         capacity_in = previous.capacity
-        listed_in = b * read * capacity_in
+        listed_in = b * held * capacity_in
         listed = b * own.capacity
         a = cost.spike_row_cycles(chip, listed_in, n)
         b_phase = cost.elementwise_cycles(chip, state) + cost.compaction_cycles(chip, state, listed)
-        spikes_bytes = read * b * capacity_in * WORD_BYTES
+        piece_words = b * capacity_in
         gradient_elements = gradient_senders * listed
         c = cost.compaction_cycles(chip, state, listed)
         c = c + (
@@ -294,21 +348,27 @@ def _layer_costs(
         d = cost.spike_row_cycles(chip, listed_in, n)
         if layer > 1:
             d = d + cost.spike_row_cycles(chip, listed_in, n)
-        received = read * b * capacity_in * (2 if layer > 1 else 1)
         history = steps * (state + b * (own.capacity + 2))
     else:
-        a = cost.contraction_cycles(chip, "f32", ones, b, inputs, n)
+        a = cost.contraction_cycles(chip, "f32", ones, b, held * previous.owned, n)
         b_phase = 2 * cost.elementwise_cycles(chip, state)
-        spikes_bytes = b * inputs * WORD_BYTES
+        piece_words = b * previous.owned
         gradient_elements = gradient_senders * state
         c = cost.elementwise_cycles(chip, state)
         if not last:
             c = c + cost.elementwise_cycles(chip, gradient_elements)
-        d = cost.contraction_cycles(chip, "f32", ones, inputs, b, n)
+        d = cost.contraction_cycles(chip, "f32", ones, held * previous.owned, b, n)
         if layer > 1:
-            d = d + cost.contraction_cycles(chip, "f32", ones, b, n, inputs)
-        received = b * inputs * (2 if layer > 1 else 1)
+            d = d + cost.contraction_cycles(chip, "f32", ones, b, n, held * previous.owned)
         history = steps * state
+    # A ring holds its chunk and the one arriving, sums the currents of its sub-steps and
+    # keeps where each chunk came from; the input gradients of the whole slice are sent
+    # at once either way.
+    received = np.where(ringed, 2 * held, read) * piece_words
+    received = received + np.where(ringed, b * n + 4 * ring, 0)
+    if layer > 1:
+        received = received + read * piece_words
+    spikes_bytes = held * piece_words * WORD_BYTES
     b_phase = b_phase + np.where(split, cost.elementwise_cycles(chip, partials * state), 0.0)
     buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state
     if last:
@@ -334,18 +394,23 @@ def _layer_costs(
     # The sums of one chunk of rows from every replica, the chunk, and the gradient's
     # rows rounded up to whole chunks.
     buffers = buffers + np.where(replicated, (2 * batch_groups + 1) * n, 0)
+    delivery = _exchange(chip, held, spikes_bytes)
     return _LayerCosts(
+        ring=ring,
         a=a,
+        # Dense sub-steps accumulate in the matmul's output; lists add their sums.
+        accumulate=np.where(ringed & network.sparse, cost.elementwise_cycles(chip, b * n), 0.0),
         a_exchange=_exchange(chip, partials, partial_bytes),
         b=b_phase,
-        b_exchange=_exchange(chip, read, spikes_bytes),
+        b_exchange=delivery,
         c=c,
-        c_exchange=_exchange(chip, read, spikes_bytes)
-        + _exchange(chip, partials, current_gradient_bytes),
+        c_exchange=delivery + _exchange(chip, partials, current_gradient_bytes),
         d=d,
         d_exchange=_exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+        rotation=np.where(ringed, delivery, 0.0),
         update=update,
         bytes=(weights + history + buffers) * WORD_BYTES,
+        received_bytes=np.where(ringed, 2 * held, read) * piece_words * WORD_BYTES,
     )
 
 
@@ -440,6 +505,8 @@ class _Priced:
     candidates: _Candidates
     samples: IntArray
     layouts: tuple[_Layout, ...]
+    rings: tuple[IntArray, ...]
+    """Per layer 1..L: 1 where it receives by broadcast, else its ring's size."""
     forward: tuple[FloatArray, FloatArray, FloatArray]
     """Compute, sync and exchange cycles of a forward step."""
     backward: tuple[FloatArray, FloatArray, FloatArray]
@@ -451,7 +518,69 @@ class _Priced:
     """Whether the layout has the cores it needs and whole segments in every input slice."""
 
 
-def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates) -> _Priced:
+def _costs_with_rings(
+    chip: Chip,
+    network: SnnNetwork,
+    layer: int,
+    batch_groups: IntArray,
+    layouts: tuple[_Layout, ...],
+    usable: int,
+) -> _LayerCosts:
+    """Layer ``layer``'s costs, on rings where a broadcast does not fit. A ring moves the
+    same bytes to every core as the broadcast, in more exchanges, each after a sync, and
+    runs its kernels in more launches: it is never faster and only buys memory. So a
+    layer takes the broadcast where it fits, else the ring of each size in turn that
+    needs fewer bytes than the choice so far, until one fits."""
+    broadcast = _layer_costs(
+        chip, network, layer, batch_groups, layouts, np.ones_like(batch_groups)
+    )
+    if not ring_allowed(network, layer):
+        return broadcast
+    costs = broadcast
+    own, previous = layouts[layer], layouts[layer - 1]
+    read = np.maximum(previous.segments // own.input_groups, 1)
+    limit = usable - COUNTER_BYTES - ALIGNMENT_SLACK_BYTES
+    for size in RING_SIZES:
+        short = (
+            (costs.bytes > limit)
+            & (costs.bytes - limit < costs.received_bytes)
+            & (own.neuron_groups % size == 0)
+            & (read % size == 0)
+        )
+        index = np.flatnonzero(short)
+        if not index.size:
+            continue
+        trial = _layer_costs(
+            chip,
+            network,
+            layer,
+            batch_groups[index],
+            tuple(layout.take(index) for layout in layouts),
+            np.full(index.size, size, dtype=np.int64),
+        )
+        smaller = trial.bytes < costs.bytes[index]
+        if smaller.any():
+            if costs is broadcast:
+                costs = _take_costs(broadcast, np.arange(len(broadcast.ring)))
+            costs.assign(index[smaller], _take_costs(trial, np.flatnonzero(smaller)))
+    return costs
+
+
+def _take_costs(costs: _LayerCosts, index: IntArray) -> _LayerCosts:
+    return _LayerCosts(
+        **{name: getattr(costs, name)[index] for name in costs.__dataclass_fields__}  # pyright: ignore[reportArgumentType]
+    )
+
+
+def _price(
+    chip: Chip,
+    network: SnnNetwork,
+    usable: int,
+    candidates: _Candidates,
+    rings: tuple[IntArray, ...] | None = None,
+) -> _Priced:
+    """Every candidate's cost and peak; ``rings`` (per layer 1..L) forces how each layer
+    receives its inputs, else :func:`_costs_with_rings` chooses."""
     layers = network.layers
     b = _ceil_div(network.batch, candidates.batch_groups)
     first_splits = candidates.input_groups[0]
@@ -476,8 +605,11 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         ],
         axis=0,
     )
+    groups = candidates.batch_groups
     per_layer = [
-        _layer_costs(chip, network, layer, candidates.batch_groups, tuple(layouts))
+        _costs_with_rings(chip, network, layer, groups, tuple(layouts), usable)
+        if rings is None
+        else _layer_costs(chip, network, layer, groups, tuple(layouts), rings[layer - 1])
         for layer in range(1, layers + 1)
     ]
     cores = candidates.batch_groups * sum(
@@ -488,7 +620,16 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         + ALIGNMENT_SLACK_BYTES
         + np.max([_holder_bytes(network, b, holders), *(c.bytes for c in per_layer)], axis=0)
     )
-    placeable = aligned & (holders > 0) & (cores <= chip.cores)
+    # Rings hold whole segments and join whole column blocks.
+    whole_rings = np.all(
+        [
+            (layouts[layer].neuron_groups % costs.ring == 0)
+            & ((layouts[layer - 1].segments // layouts[layer].input_groups) % costs.ring == 0)
+            for layer, costs in enumerate(per_layer, start=1)
+        ],
+        axis=0,
+    )
+    placeable = aligned & whole_rings & (holders > 0) & (cores <= chip.cores)
     feasible = placeable & (peak <= usable)
     sync = chip.sync.cycles
     split = np.any([layout.input_groups > 1 for layout in layouts[1:]], axis=0)
@@ -496,16 +637,26 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
     def most(field: str) -> FloatArray:
         return np.max([getattr(costs, field) for costs in per_layer], axis=0)
 
-    merged = np.max([costs.a + costs.b for costs in per_layer], axis=0)
+    ring = np.max([costs.ring for costs in per_layer], axis=0)
+    # Without rings, phase A is one sub-step and phase D one.
+    whole = np.max([costs.a + costs.b for costs in per_layer], axis=0)
+    phase_a = np.where(split, most("a") + most("b"), whole)
+    phase_d = most("d")
+    rotations = np.zeros_like(whole)
+    ringed = np.flatnonzero(ring > 1)
+    if ringed.size:
+        on_rings = _ring_phases([_take_costs(costs, ringed) for costs in per_layer], split[ringed])
+        phase_a[ringed], phase_d[ringed], rotations[ringed] = on_rings
+    rotation_syncs = (ring - 1) * sync
     forward = (
-        np.where(split, most("a") + most("b"), merged),
-        np.where(split, 2.0, 1.0) * sync,
-        np.where(split, most("a_exchange"), 0.0) + most("b_exchange"),
+        phase_a,
+        np.where(split, 2.0, 1.0) * sync + rotation_syncs,
+        np.where(split, most("a_exchange"), 0.0) + most("b_exchange") + rotations,
     )
     backward = (
-        most("c") + most("d"),
-        np.full_like(merged, 2 * sync),
-        most("c_exchange") + most("d_exchange"),
+        most("c") + phase_d,
+        2 * sync + rotation_syncs,
+        most("c_exchange") + most("d_exchange") + rotations,
     )
     update = most("update")
     steps = network.timesteps - 1
@@ -514,6 +665,7 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         candidates,
         b,
         tuple(layouts),
+        tuple(costs.ring for costs in per_layer),
         forward,
         backward,
         update,
@@ -521,6 +673,32 @@ def _price(chip: Chip, network: SnnNetwork, usable: int, candidates: _Candidates
         peak,
         placeable,
     )
+
+
+def _ring_phases(
+    per_layer: Sequence[_LayerCosts], split: BoolArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Phases A (with phase B when no layer is ``split``) and D, and the rotations' exchanges,
+    of candidates with rings: every sub-step lasts as long as its busiest layer, a layer
+    without a ring doing all its work in the first."""
+    substeps = range(int(np.max([costs.ring for costs in per_layer])))
+
+    def busiest(step: int, field: str) -> FloatArray:
+        return np.max(
+            [np.where(step < costs.ring, getattr(costs, field), 0.0) for costs in per_layer],
+            axis=0,
+        )
+
+    phase_a = np.sum(
+        [
+            np.max([costs.work(step, np.where(split, 0.0, costs.b)) for costs in per_layer], axis=0)
+            for step in substeps
+        ],
+        axis=0,
+    ) + np.where(split, np.max([costs.b for costs in per_layer], axis=0), 0.0)
+    phase_d = np.sum([busiest(step, "d") for step in substeps], axis=0)
+    rotations = np.sum([busiest(step, "rotation") for step in substeps[1:]], axis=0)
+    return phase_a, phase_d, rotations
 
 
 def _grid(batch_groups: IntArray, options: list[tuple[IntArray, IntArray]]) -> _Candidates:
@@ -599,14 +777,21 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
     return _plan(chip, network, usable, best)
 
 
-def _plan(chip: Chip, network: SnnNetwork, usable: int, chosen: _Candidates) -> SnnPlan:
-    final = _price(chip, network, usable, chosen)
+def _plan(
+    chip: Chip,
+    network: SnnNetwork,
+    usable: int,
+    chosen: _Candidates,
+    rings: tuple[IntArray, ...] | None = None,
+) -> SnnPlan:
+    final = _price(chip, network, usable, chosen, rings)
     if not np.isfinite(final.total[0]):
         raise NoSnnPlanError(
             f"the layout does not fit {chip.name}: it needs {int(final.peak[0])} bytes per "
             f"core of {usable}, or more cores than the chip's {chip.cores}, or input slices "
             "that are not whole segments of the previous layer's list"
         )
+    layer_rings = [1, *(int(ring[0]) for ring in final.rings)]
     return SnnPlan(
         batch_groups=int(chosen.batch_groups[0]),
         samples=int(final.samples[0]),
@@ -618,8 +803,9 @@ def _plan(chip: Chip, network: SnnNetwork, usable: int, chosen: _Candidates) -> 
                 owned=int(layout.owned[0]),
                 segments=int(layout.segments[0]),
                 capacity=int(layout.capacity[0]),
+                ring=ring,
             )
-            for layout in final.layouts
+            for layout, ring in zip(final.layouts, layer_rings, strict=True)
         ),
         forward_step=StepCost(*(float(part[0]) for part in final.forward)),
         backward_step=StepCost(*(float(part[0]) for part in final.backward)),
@@ -635,9 +821,11 @@ def price_layout(
     batch_groups: int,
     groups: Sequence[tuple[int, int]],
     memory_fraction: float = 1.0,
+    rings: Sequence[int] | None = None,
 ) -> SnnPlan:
     """The plan of one given layout: ``batch_groups``, and per layer 1..L its (neuron
-    groups, input groups). Raises :class:`NoSnnPlanError` when it does not fit."""
+    groups, input groups) and, if ``rings`` is given, its ring size (1: broadcast; else
+    the planner chooses). Raises :class:`NoSnnPlanError` when it does not fit."""
     if len(groups) != network.layers:
         raise NoSnnPlanError(
             f"{len(groups)} (neuron, input) group pairs for {network.layers} layers"
@@ -649,7 +837,50 @@ def price_layout(
         tuple(np.array([neurons]) for neurons, _ in groups),
         tuple(np.array([inputs]) for _, inputs in groups),
     )
-    return _plan(chip, network, int(chip.sram_bytes * memory_fraction), chosen)
+    forced = None
+    if rings is not None:
+        _check_rings(network, groups, rings)
+        forced = tuple(np.array([ring], dtype=np.int64) for ring in rings)
+    return _plan(chip, network, int(chip.sram_bytes * memory_fraction), chosen, forced)
+
+
+def _check_rings(
+    network: SnnNetwork, groups: Sequence[tuple[int, int]], rings: Sequence[int]
+) -> None:
+    """A ring joins column blocks of one input slice and rotates whole segments: its size
+    must divide the layer's column blocks and the segments of its slice."""
+    if len(rings) != network.layers:
+        raise NoSnnPlanError(f"{len(rings)} ring sizes for {network.layers} layers")
+    for layer, ring in enumerate(rings, start=1):
+        if ring == 1:
+            continue
+        if ring < 1 or not ring_allowed(network, layer):
+            where = (
+                "the output layer"
+                if layer == network.layers
+                else "layer 1 of a sparse network (its inputs are one list per sample)"
+            )
+            raise NoSnnPlanError(
+                f"layer {layer} cannot take a ring of {ring}: "
+                + (f"{where} receives by broadcast only" if ring >= 1 else "sizes are >= 1")
+            )
+        neuron_groups, input_groups = groups[layer - 1]
+        if layer == 1:
+            segments = 0
+        else:
+            previous = _layout(
+                network,
+                layer - 1,
+                np.array([groups[layer - 2][0]]),
+                np.array([groups[layer - 2][1]]),
+            )
+            segments = int(previous.segments[0])
+        read = segments // input_groups if segments else 0
+        if neuron_groups % ring or (read and read % ring):
+            raise NoSnnPlanError(
+                f"layer {layer}'s ring of {ring} must divide its {neuron_groups} column "
+                f"blocks and the {read} segments of each input slice"
+            )
 
 
 def capacities_for(sizes: tuple[int, ...], activity_cap: float) -> tuple[int, ...]:

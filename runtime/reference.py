@@ -8,8 +8,9 @@ share: it runs ``func``-level and ``tile.compute``-level ops (linalg through
 axis, and the ops of a model with loops (the SNN training step of
 :mod:`t10.models.snn`): ``scf.for`` with ``iter_args``, ``arith.addi``/``subi`` on
 ``index`` values (arrays ``(cores,)``, the same on every core where they bound a
-loop or place a slice), ``tensor.extract_slice``/``insert_slice`` with static or
-``index``-valued offsets, static sizes and unit strides (rank-reducing included),
+loop), ``tensor.extract_slice``/``insert_slice`` with static or ``index``-valued
+offsets (which may differ between cores), static sizes and unit strides
+(rank-reducing included),
 every ``snn`` op through :mod:`t10.runtime.snn_ops`, and, so that a
 ``tile.compute`` body can read a step counter held in a ``tensor<1xi32>`` buffer
 and slice by it, ``tensor.extract`` (one element per core at ``index``
@@ -143,32 +144,54 @@ def _index_cast(op: arith.IndexCastOp, values: Mapping[SSAValue, Array]) -> Arra
     return to_element_type(values[op.input], op.result.type)
 
 
-def _slice_box(
+def _slice_offsets(
     op: tensor.ExtractSliceOp | tensor.InsertSliceOp,
     full_shape: Sequence[int],
     values: Mapping[SSAValue, Array],
-) -> tuple[tuple[slice, ...], tuple[int, ...]]:
-    """The numpy index (core axis first) of the slice an extract or insert reads or writes
-    in a tensor of ``full_shape``, and the slice's full-rank shape."""
+) -> tuple[Array, tuple[int, ...]]:
+    """The offsets of the slice an extract or insert reads or writes in a tensor of
+    ``full_shape``, one row per core (a single row when every core uses the same), and the
+    slice's full-rank shape. Offsets held in ``index`` values may differ between cores: a
+    core's program addresses the chunk it holds."""
     if op.sizes or op.strides:
         raise UnsupportedOpError(f"{op.name} with dynamic sizes or strides is not supported")
     strides = op.static_strides.get_values()
     if any(stride != 1 for stride in strides):
         raise UnsupportedOpError(f"{op.name} with strides {list(strides)} (not all 1)")
     dynamic = iter(op.offsets)
-    offsets = [
-        _uniform_index(op, next(dynamic), values) if offset == DYNAMIC_INDEX else offset
+    columns = [
+        values[next(dynamic)].reshape(-1).astype(np.int64)
+        if offset == DYNAMIC_INDEX
+        else np.array([offset], dtype=np.int64)
         for offset in op.static_offsets.get_values()
     ]
+    cores = max(len(column) for column in columns)
+    offsets = np.stack([np.broadcast_to(column, (cores,)) for column in columns], axis=1)
+    if (offsets == offsets[0]).all():
+        offsets = offsets[:1]
     sizes = tuple(op.static_sizes.get_values())
-    for dim, (offset, size, extent) in enumerate(zip(offsets, sizes, full_shape, strict=True)):
-        if not 0 <= offset <= extent - size:
-            raise ValueError(
-                f"{op.name}: offset {offset} and size {size} in dimension {dim} leave its "
-                f"extent {extent}"
-            )
-    box = tuple(slice(offset, offset + size) for offset, size in zip(offsets, sizes, strict=True))
-    return (slice(None), *box), sizes
+    limits = np.array(full_shape, dtype=np.int64) - np.array(sizes, dtype=np.int64)
+    outside = np.argwhere((offsets < 0) | (offsets > limits))
+    if len(outside):
+        core, dim = (int(index) for index in outside[0])
+        raise ValueError(
+            f"{op.name}: offset {int(offsets[core, dim])} and size {sizes[dim]} in dimension "
+            f"{dim} leave its extent {full_shape[dim]}"
+        )
+    return offsets, sizes
+
+
+def _box(offsets: Array, sizes: Sequence[int]) -> tuple[slice, ...]:
+    return tuple(
+        slice(int(offset), int(offset) + size) for offset, size in zip(offsets, sizes, strict=True)
+    )
+
+
+def _by_offsets(offsets: Array) -> list[tuple[Array, Array]]:
+    """The distinct rows of ``offsets`` (one per core), each with the cores that use it."""
+    distinct, which = np.unique(offsets, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    return [(row, np.flatnonzero(which == index)) for index, row in enumerate(distinct)]
 
 
 def _shape(value: SSAValue) -> tuple[int, ...]:
@@ -179,15 +202,28 @@ def _shape(value: SSAValue) -> tuple[int, ...]:
 
 def _extract_slice(op: tensor.ExtractSliceOp, values: Mapping[SSAValue, Array]) -> Array:
     source = values[op.source]
-    box, _ = _slice_box(op, _shape(op.source), values)
-    return source[box].reshape(source.shape[0], *_shape(op.result))
+    offsets, sizes = _slice_offsets(op, _shape(op.source), values)
+    if len(offsets) == 1:
+        piece = source[(slice(None), *_box(offsets[0], sizes))]
+        return piece.reshape(source.shape[0], *_shape(op.result))
+    source = np.broadcast_to(source, (len(offsets), *source.shape[1:]))
+    result = np.empty((len(offsets), *sizes), dtype=source.dtype)
+    for row, cores in _by_offsets(offsets):
+        result[cores] = source[(cores, *_box(row, sizes))]
+    return result.reshape(len(offsets), *_shape(op.result))
 
 
 def _insert_slice(op: tensor.InsertSliceOp, values: Mapping[SSAValue, Array]) -> Array:
     source, dest = values[op.source], values[op.dest]
-    box, sizes = _slice_box(op, _shape(op.dest), values)
-    updated = dest.copy()
-    updated[box] = source.reshape(source.shape[0], *sizes)
+    offsets, sizes = _slice_offsets(op, _shape(op.dest), values)
+    cores = max(len(offsets), source.shape[0], dest.shape[0])
+    updated = np.array(np.broadcast_to(dest, (cores, *dest.shape[1:])))
+    pieces = np.broadcast_to(source.reshape(source.shape[0], *sizes), (cores, *sizes))
+    if len(offsets) == 1:
+        updated[(slice(None), *_box(offsets[0], sizes))] = pieces
+        return updated
+    for row, taking in _by_offsets(offsets):
+        updated[(taking, *_box(row, sizes))] = pieces[taking]
     return updated
 
 

@@ -93,23 +93,33 @@ def test_the_planned_program_computes_the_training_step(form: Form, chip_name: s
 
 
 @pytest.mark.parametrize(
-    ("form", "batch_groups", "groups"),
+    ("form", "batch_groups", "groups", "rings"),
     [
         # Several segments per list, split input slices, an output layer on two cores.
-        ("sparse", 2, [(3, 1), (2, 3), (1, 2)]),
+        ("sparse", 2, [(3, 1), (2, 3), (1, 2)], None),
         # Dense inputs held on two cores, every layer's inputs split.
-        ("dense", 2, [(4, 2), (2, 2), (1, 2)]),
-        ("sparse", 4, [(1, 1), (1, 1), (1, 1)]),
+        ("dense", 2, [(4, 2), (2, 2), (1, 2)], None),
+        ("sparse", 4, [(1, 1), (1, 1), (1, 1)], None),
+        # Layer 2's inputs rotate round rings of 3 column blocks, one segment each.
+        ("sparse", 1, [(3, 1), (3, 1), (1, 1)], [1, 3, 1]),
+        # Rings of 2 in two batch groups, on split input slices of 2 segments.
+        ("dense", 2, [(4, 1), (4, 2), (1, 2)], [1, 2, 1]),
+        ("sparse", 1, [(4, 1), (4, 1), (1, 1)], [1, 4, 1]),
     ],
 )
 def test_every_part_of_a_layout_lowers_correctly(
-    form: Form, batch_groups: int, groups: list[tuple[int, int]]
+    form: Form,
+    batch_groups: int,
+    groups: list[tuple[int, int]],
+    rings: list[int] | None,
 ) -> None:
     ctx = _context()
     chip = load_chip("mesh-64")
     function = _function(ctx, SMALL, form)
     step = training_step_of(function, ctx)
-    plan = price_layout(chip, step.network, batch_groups, groups)
+    plan = price_layout(chip, step.network, batch_groups, groups, rings=rings)
+    if rings is not None:
+        assert [layout.ring for layout in plan.layouts[1:]] == rings
     program = lower_with_plan(function, ctx, chip, step, plan)
     result = _run_and_check(ctx, SMALL, form, program, plan, chip)
     if form == "sparse":

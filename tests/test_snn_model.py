@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from xdsl.dialects import func, scf
+from xdsl.dialects import func, scf, tensor
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.printer import Printer
@@ -370,19 +370,30 @@ def test_reference_rejects_what_it_cannot_run(text: str, error: type[Exception],
         run_text(text, np.zeros((4, 6), dtype=np.float32))
 
 
-def test_reference_slices_at_the_same_index_on_every_core():
+def test_reference_slices_each_core_at_its_own_index():
+    """A core's program may address the chunk it holds: offsets differ between cores."""
     text = """\
-func.func @f(%x: tensor<4x6xf32>, %row: index) -> tensor<6xf32> {
+func.func @f(%x: tensor<4x6xf32>, %row: index) -> tensor<4x6xf32> {
   %s = tensor.extract_slice %x[%row, 0] [1, 6] [1, 1] : tensor<4x6xf32> to tensor<6xf32>
-  func.return %s : tensor<6xf32>
+  %zero = arith.constant 0 : index
+  %y = tensor.insert_slice %s into %x[%zero, 0] [1, 6] [1, 1] : tensor<6xf32> into tensor<4x6xf32>
+  %z = tensor.insert_slice %s into %y[%row, 0] [1, 6] [1, 1] : tensor<6xf32> into tensor<4x6xf32>
+  func.return %z : tensor<4x6xf32>
 }
 """
     module = LocatingParser(CTX, text, "cores.mlir").parse_module()
     (function,) = (op for op in module.ops if isinstance(op, func.FuncOp))
     x, row = function.args
-    values: dict[SSAValue, np.ndarray] = {
-        x: np.zeros((2, 4, 6), dtype=np.float32),
-        row: np.array([0, 1]),
-    }
-    with pytest.raises(UnsupportedOpError, match=re.escape("differs between cores ([0, 1])")):
+    source = np.arange(3 * 4 * 6, dtype=np.float32).reshape(3, 4, 6)
+    values: dict[SSAValue, np.ndarray] = {x: source, row: np.array([2, 0, 2])}
+    execute_ops(function.body.block.ops, values)
+    extracted = next(op for op in function.walk() if isinstance(op, tensor.ExtractSliceOp))
+    np.testing.assert_array_equal(values[extracted.result], source[[0, 1, 2], [2, 0, 2]])
+    expected = source.copy()
+    expected[:, 0] = source[[0, 1, 2], [2, 0, 2]]
+    result = function.body.block.last_op
+    assert result is not None
+    np.testing.assert_array_equal(values[result.operands[0]], expected)
+    values[row] = np.array([1, 4, 0])
+    with pytest.raises(ValueError, match="offset 4 and size 1 in dimension 0 leave its extent 4"):
         execute_ops(function.body.block.ops, values)

@@ -5,7 +5,13 @@ import math
 import pytest
 
 from t10.hwmodel.chip import load_chip
-from t10.passes.snn_plan import NoSnnPlanError, SnnNetwork, capacities_for, search_snn_plan
+from t10.passes.snn_plan import (
+    NoSnnPlanError,
+    SnnNetwork,
+    capacities_for,
+    price_layout,
+    search_snn_plan,
+)
 
 ISSUE_SIZES = (2312, 1466, 1466, 10)
 
@@ -58,3 +64,42 @@ def test_a_network_too_large_for_the_chip_is_refused_with_the_bytes_it_needs() -
     network = SnnNetwork((4096, 4096, 10), timesteps=100, batch=48, capacities=None)
     with pytest.raises(NoSnnPlanError, match=r"dense training step \[4096, 4096, 10\].*small-16"):
         search_snn_plan(chip, network)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "capacities", "groups", "rings", "message"),
+    [
+        (
+            (40, 30, 20, 5),
+            (20, 15, 10, 3),
+            [(2, 1), (2, 1), (1, 1)],
+            [2, 1, 1],
+            r"layer 1 cannot take a ring of 2: layer 1 of a sparse network .* by broadcast only",
+        ),
+        (
+            (40, 30, 20, 5),
+            None,
+            [(2, 1), (2, 1), (1, 1)],
+            [1, 1, 2],
+            r"layer 3 cannot take a ring of 2: the output layer receives by broadcast only",
+        ),
+        (
+            (40, 30, 20, 5),
+            None,
+            [(3, 1), (4, 1), (1, 1)],
+            [1, 2, 1],
+            r"layer 2's ring of 2 must divide its 4 column blocks and the 3 segments",
+        ),
+        ((40, 30, 20, 5), None, [(2, 1), (2, 1), (1, 1)], [1, 1], r"2 ring sizes for 3 layers"),
+    ],
+)
+def test_forced_rings_must_join_whole_column_blocks_and_segments(
+    sizes: tuple[int, ...],
+    capacities: tuple[int, ...] | None,
+    groups: list[tuple[int, int]],
+    rings: list[int],
+    message: str,
+) -> None:
+    network = SnnNetwork(sizes, timesteps=8, batch=4, capacities=capacities)
+    with pytest.raises(NoSnnPlanError, match=message):
+        price_layout(load_chip("mesh-64"), network, 1, groups, rings=rings)
