@@ -377,6 +377,7 @@ class _Writer:
         self.gathered_grads: dict[int, _Buffer] = {}
         self.spike_grads: dict[int, _Buffer] = {}
         self.spike_grad_parts: dict[int, _Buffer] = {}
+        self.spike_grad_parts_next: dict[int, _Buffer] = {}
         for layer in range(1, layers + 1):
             width = self.width(layer)
             self.potentials[layer] = self.alloc(f"v{layer}_h", (steps, b, width), "f32", layer)
@@ -406,17 +407,22 @@ class _Writer:
                     f"dcur_all{layer}", (self.layout(layer).input_groups, b, width), "f32", layer
                 )
             if not self.last(layer):
-                senders = self.layout(layer + 1).neuron_groups
+                senders = self.layout(layer + 1).neuron_groups // self.ring(layer + 1)
                 self.spike_grads[layer] = self.alloc(
                     f"ds{layer}", (senders, *self.gradient_piece(layer)), "f32", layer
                 )
             if layer > 1:
                 self.spike_grad_parts[layer] = self.alloc(
                     f"ds_part{layer}",
-                    (self.read(layer), *self.gradient_piece(layer - 1)),
+                    (self.held(layer), *self.gradient_piece(layer - 1)),
                     "f32",
                     layer,
                 )
+                if self.ring(layer) > 1:
+                    parts = self.spike_grad_parts[layer]
+                    self.spike_grad_parts_next[layer] = self.alloc(
+                        f"ds_part{layer}_next", parts.shape, "f32", layer
+                    )
         last = layers
         size = n.sizes[last]
         self.labels = self.alloc("labels_held", (b,), "i32", last)
@@ -447,8 +453,8 @@ class _Writer:
         self.currents[layer] = self.alloc(
             f"cur{layer}", (self.b, self.layout(layer).columns), "f32", layer
         )
-        self.ring_order[layer] = self.alloc(f"ring{layer}_order", (ring, 2), "i32", layer)
-        self.ring_chunks[layer] = self.alloc(f"ring{layer}_chunks", (ring, 2), "i32", layer)
+        self.ring_order[layer] = self.alloc(f"ring{layer}_order", (ring, 1), "i32", layer)
+        self.ring_chunks[layer] = self.alloc(f"ring{layer}_chunks", (ring, 1), "i32", layer)
 
     def allocate_weights(self, layer: int) -> None:
         """The weight block and its gradient, and what summing the gradient over the batch
@@ -620,13 +626,11 @@ class _Writer:
             self.place_on_ring(layer)
 
     def write_ring_order(self, layer: int) -> None:
-        """Row ``c`` of the ring order: where chunk ``c`` of the input slice starts, in weight
-        rows and in segments."""
-        held, rows = self.held(layer), self.chunk_rows(layer)
+        """Row ``c`` of the ring order: the weight row where chunk ``c`` of the input slice
+        starts."""
+        rows = self.chunk_rows(layer)
         order = self.ring_order[layer]
-        rows_text = ", ".join(
-            f"[{chunk * rows}, {chunk * held}]" for chunk in range(order.shape[0])
-        )
+        rows_text = ", ".join(f"[{chunk * rows}]" for chunk in range(order.shape[0]))
 
         def build(body: _Body, _: str) -> list[str]:
             return [body.value(f"arith.constant dense<[{rows_text}]> : {order.tensor}")]
@@ -654,8 +658,16 @@ class _Writer:
         """The buffer holding a ring's chunk at sub-step ``step``: the two alternate."""
         return self.recv[layer] if step % 2 == 0 else self.recv_next[layer]
 
-    def rotate(self, layer: int, step: int) -> None:
-        """Every core of a ring takes its predecessor's chunk for sub-step ``step``."""
+    def gradient_buffer(self, layer: int, step: int) -> _Buffer:
+        """The buffer holding, at sub-step ``step``, the partial input gradients of the chunk
+        held, summed over the ring so far: the two alternate."""
+        if step % 2 == 0:
+            return self.spike_grad_parts[layer]
+        return self.spike_grad_parts_next[layer]
+
+    def rotate(self, layer: int, step: int, gradients: bool = False) -> None:
+        """Every core of a ring takes its predecessor's chunk for sub-step ``step`` and, with
+        ``gradients``, the partial input gradients of that chunk summed so far."""
         groups = self.layout(layer).input_groups
         ring = self.ring(layer)
         place = self.ring_position(layer)
@@ -663,14 +675,11 @@ class _Writer:
             f"d0 - ({place}) * {groups} + (({place} + {ring - 1}) mod {ring}) * {groups} + "
             f"{self.bases[layer]}"
         )
-        self.fanin(
-            self.ring_buffer(layer, step - 1),
-            self.ring_buffer(layer, step),
-            self.count(layer),
-            self.held(layer),
-            predecessor,
-            "d1",
-        )
+        pairs = [(self.ring_buffer(layer, step - 1), self.ring_buffer(layer, step))]
+        if gradients and layer in self.spike_grad_parts:
+            pairs.append((self.gradient_buffer(layer, step - 1), self.gradient_buffer(layer, step)))
+        for source, dest in pairs:
+            self.fanin(source, dest, self.count(layer), self.held(layer), predecessor, "d1")
 
     def copy_step(self, layer: int, counter: _Buffer | None, offset: int) -> None:
         """The input holders' spikes of a step into their send buffer: step ``offset``
@@ -778,7 +787,7 @@ class _Writer:
     ) -> str:
         """The rows of ``rows`` (the weight block or its gradient) that the chunk held at
         sub-step ``step`` of a ring multiplies."""
-        start = _ring_offset(body, chunks, self.ring_chunks[layer], step, 0)
+        start = _ring_offset(body, chunks, self.ring_chunks[layer], step)
         columns = self.layout(layer).columns
         return body.value(
             f"tensor.extract_slice {rows}[{start}, 0] [{self.chunk_rows(layer)}, {columns}] "
@@ -1083,7 +1092,7 @@ class _Writer:
                     self.sync()
                     for layer in self.ringed():
                         if step < self.ring(layer):
-                            self.rotate(layer, step)
+                            self.rotate(layer, step, gradients=True)
                 for layer in layers:
                     if step < self.ring(layer):
                         self.write_weight_gradients(layer, step)
@@ -1192,7 +1201,7 @@ class _Writer:
             inputs.append(self.ring_chunks[layer])
         outputs = [self.weight_grads[layer]]
         if layer in self.spike_grad_parts:
-            outputs.append(self.spike_grad_parts[layer])
+            outputs.append(self.gradient_buffer(layer, step))
         block = _tensor((self.b, columns), "f32")
         held, rows = self.held(layer), self.chunk_rows(layer)
         rows_type = _tensor((rows, columns), "f32")
@@ -1249,17 +1258,18 @@ class _Writer:
                     f"{_tensor(piece, 'f32')}"
                 )
             slots_first = _permuted(body, part, piece, "f32", (1, 0, 2))
-            if not ringed:
+            if step == 0:
                 return [*yielded, slots_first]
-            parts = self.spike_grad_parts[layer]
-            start = _ring_offset(body, arguments[3], self.ring_chunks[layer], step, 1)
-            sizes = (held, self.b, piece[2])
-            written = body.value(
-                f"tensor.insert_slice {slots_first} into {arguments[-1]}[{start}, 0, 0] "
-                f"[{', '.join(map(str, sizes))}] [1, 1, 1] : {_tensor(sizes, 'f32')} into "
-                f"{parts.tensor}"
+            # Later sub-steps add to the sums that arrived with the chunk.
+            summed = _elementwise(
+                body,
+                [arguments[-1], slots_first],
+                (held, self.b, piece[2]),
+                "f32",
+                ["  %s = arith.addf %a0, %a1 : f32"],
+                "%s : f32",
             )
-            return [*yielded, written]
+            return [*yielded, summed]
 
         self.compute(layer, inputs, outputs, build)
 
@@ -1267,7 +1277,7 @@ class _Writer:
         self, body: _Body, chunk: str, rows: str, chunks: str, layer: int, step: int
     ) -> str:
         """``rows`` (the weight gradient's) with the chunk of sub-step ``step`` replaced."""
-        start = _ring_offset(body, chunks, self.ring_chunks[layer], step, 0)
+        start = _ring_offset(body, chunks, self.ring_chunks[layer], step)
         columns = self.layout(layer).columns
         return body.value(
             f"tensor.insert_slice {chunk} into {rows}[{start}, 0] [{self.chunk_rows(layer)}, "
@@ -1310,22 +1320,26 @@ class _Writer:
         )
 
     def send_spike_gradients(self, layer: int) -> None:
-        """Each core of layer ``layer - 1`` takes, from every column block of ``layer``, the
+        """Each core of layer ``layer - 1`` takes, from every column block of ``layer`` (on
+        rings, from the block of each ring that ended holding its segment's sums), the
         partial input gradient at its own segment."""
         owners = self.layout(layer - 1).cores
         reader = self.layout(layer)
-        read = self.read(layer)
+        read, held, ring = self.read(layer), self.held(layer), reader.ring
+        within = f"(d0 mod {owners}) mod {read}"
+        # At the last sub-step the core at place m holds chunk (m + 1) mod R.
+        block = f"d1 * {ring} + ((({within}) floordiv {held}) + {ring - 1}) mod {ring}"
         sender = (
-            f"(d0 floordiv {owners}) * {reader.cores} + d1 * {reader.input_groups} + "
+            f"(d0 floordiv {owners}) * {reader.cores} + ({block}) * {reader.input_groups} + "
             f"(d0 mod {owners}) floordiv {read} + {self.bases[layer]}"
         )
         self.fanin(
-            self.spike_grad_parts[layer],
+            self.gradient_buffer(layer, ring - 1),
             self.spike_grads[layer - 1],
             self.count(layer - 1),
-            reader.neuron_groups,
+            reader.neuron_groups // ring,
             sender,
-            f"(d0 mod {owners}) mod {read}",
+            f"({within}) mod {held}",
         )
 
     # Update and results ---------------------------------------------------------
@@ -1440,11 +1454,10 @@ def _index(body: _Body, value: int) -> str:
     return body.value(f"arith.constant {value} : index")
 
 
-def _ring_offset(body: _Body, chunks: str, buffer: _Buffer, step: int, column: int) -> str:
-    """Where the chunk a ring holds at sub-step ``step`` starts: column 0 in weight rows,
-    column 1 in segments."""
-    row, which = _index(body, step), _index(body, column)
-    start = body.value(f"tensor.extract {chunks}[{row}, {which}] : {buffer.tensor}")
+def _ring_offset(body: _Body, chunks: str, buffer: _Buffer, step: int) -> str:
+    """The weight row where the chunk a ring holds at sub-step ``step`` starts."""
+    row, column = _index(body, step), _index(body, 0)
+    start = body.value(f"tensor.extract {chunks}[{row}, {column}] : {buffer.tensor}")
     return body.value(f"arith.index_cast {start} : i32 to index")
 
 
@@ -1506,9 +1519,21 @@ def _filled(body: _Body, shape: Sequence[int], element: str, value: str) -> str:
 def _permuted(
     body: _Body, value: str, shape: Sequence[int], element: str, order: Sequence[int]
 ) -> str:
-    """``value`` with its dims in ``order`` (result dim i is source dim ``order[i]``)."""
+    """``value`` with its dims in ``order`` (result dim i is source dim ``order[i]``); a
+    reshape when only dims of extent 1 move (no kernel runs)."""
     result_shape = [shape[axis] for axis in order]
     result_type = _tensor(result_shape, element)
+    moved = [axis for axis in order if shape[axis] != 1]
+    if moved == sorted(moved):
+        flat = _tensor((math.prod(shape),), element)
+        every = f"[[{', '.join(str(axis) for axis in range(len(shape)))}]]"
+        line = body.value(
+            f"tensor.collapse_shape {value} {every} : {_tensor(shape, element)} into {flat}"
+        )
+        return body.value(
+            f"tensor.expand_shape {line} {every} output_shape "
+            f"[{', '.join(map(str, result_shape))}] : {flat} into {result_type}"
+        )
     empty = body.value(f"tensor.empty() : {result_type}")
     rank = len(shape)
     source = ", ".join(f"d{order.index(axis)}" for axis in range(rank))

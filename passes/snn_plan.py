@@ -173,7 +173,9 @@ class _LayerCosts:
     the inputs are split, phase D (weight and input gradients), then the exchange of
     input gradients and of the previous layer's spikes. On a ring of R, phases A and D
     run in R sub-steps, each on the chunk of inputs the core holds, with a sync and a
-    rotation between sub-steps."""
+    rotation between sub-steps; in phase D the partial input gradients of each chunk
+    travel with it and are summed round the ring, so the previous layer's cores take
+    one piece per ring instead of one per column block."""
 
     ring: IntArray
     a: FloatArray
@@ -188,12 +190,21 @@ class _LayerCosts:
     d: FloatArray
     """One sub-step of phase D (all of it without a ring)."""
     d_exchange: FloatArray
+    d_accumulate: FloatArray
+    """Adding a later sub-step's partial input gradients to the ones that arrived."""
     rotation: FloatArray
-    """The exchange of one rotation of the ring (0 without one)."""
+    """The exchange of one rotation of the ring forward (0 without one)."""
+    backward_rotation: FloatArray
+    """The same backward: the chunk and the input gradients summed so far."""
     update: FloatArray
     bytes: IntArray
     received_bytes: IntArray
     """Bytes of the inputs a core holds in one step: what a ring can shrink."""
+
+    def gradient_work(self, substep: int) -> FloatArray:
+        """Phase D's cycles in sub-step ``substep``."""
+        taken = self.d + (self.d_accumulate if substep > 0 else 0.0)
+        return np.where(substep < self.ring, taken, 0.0)
 
     def work(self, substep: int, tail: FloatArray | float) -> FloatArray:
         """Phase A's cycles in sub-step ``substep``, the last sub-step also running ``tail``."""
@@ -286,9 +297,10 @@ def input_layout(network: SnnNetwork, holders: IntArray) -> _Layout:
     return _Layout(holders, ones, owned, owned, holders, np.zeros_like(holders))
 
 
-RING_SIZES = (3, 4, 5, 6, 7, 8)
-"""Ring sizes a layer may take. A ring of 2 holds two halves of the slice (the chunk it
-computes on and the one arriving), as much as the broadcast: it cannot save memory."""
+RING_SIZES = (2, 3, 4, 5, 6, 7, 8)
+"""Ring sizes a layer may take. A ring holds two chunks at once (the one it computes on
+and the one arriving), so only rings of 3 or more hold less of the slice than the
+broadcast; any ring of R sends the previous layer R times fewer gradient pieces."""
 
 
 def ring_allowed(network: SnnNetwork, layer: int) -> bool:
@@ -304,9 +316,11 @@ def _layer_costs(
     batch_groups: IntArray,
     layouts: tuple[_Layout, ...],
     ring: IntArray,
+    next_ring: IntArray,
 ) -> _LayerCosts:
     """Per-core costs of layer ``layer`` (1..L) for every candidate, as arrays; ``ring``
-    divides the segments each core reads (1: a broadcast)."""
+    divides the segments each core reads (1: a broadcast), ``next_ring`` the next
+    layer's column blocks (one piece of input gradient comes from each of its rings)."""
     b = _ceil_div(network.batch, batch_groups)
     size = network.sizes[layer]
     steps = network.timesteps
@@ -330,7 +344,7 @@ def _layer_costs(
     # The output layer sums its partial currents on every core of its group (an
     # all-reduce), so each has every output neuron and needs no current gradient.
     current_gradient_bytes = np.zeros_like(n) if last else partial_bytes
-    gradient_senders = np.zeros_like(n) if last else layouts[layer + 1].neuron_groups
+    gradient_senders = np.zeros_like(n) if last else layouts[layer + 1].neuron_groups // next_ring
     if network.capacities is not None:
         capacity_in = previous.capacity
         listed_in = b * held * capacity_in
@@ -362,14 +376,21 @@ def _layer_costs(
             d = d + cost.contraction_cycles(chip, "f32", ones, b, n, held * previous.owned)
         history = steps * state
     # A ring holds its chunk and the one arriving, sums the currents of its sub-steps and
-    # keeps where each chunk came from; the input gradients of the whole slice are sent
-    # at once either way.
-    received = np.where(ringed, 2 * held, read) * piece_words
-    received = received + np.where(ringed, b * n + 4 * ring, 0)
+    # keeps where each chunk came from; its partial input gradients, like its chunks,
+    # are one held and one arriving.
+    pieces = np.where(ringed, 2 * held, read)
+    received = pieces * piece_words + np.where(ringed, b * n + 2 * ring, 0)
     if layer > 1:
-        received = received + read * piece_words
+        received = received + pieces * piece_words
     spikes_bytes = held * piece_words * WORD_BYTES
     b_phase = b_phase + np.where(split, cost.elementwise_cycles(chip, partials * state), 0.0)
+    # Kernels read a chunk samples first, as it arrives slots first: a transpose each
+    # time, and another for the input gradients going back (none for a lone slot, nor
+    # for the input holders' spike lists, which arrive samples first).
+    turned = (held > 1) & (b > 1) & (not (network.sparse and layer == 1))
+    transpose = np.where(turned, cost.copy_cycles(chip, held * piece_words * WORD_BYTES), 0.0)
+    a = a + transpose
+    d = d + transpose * (2 if layer > 1 else 1)
     buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state
     if last:
         buffers = buffers + 2 * b * size
@@ -407,10 +428,14 @@ def _layer_costs(
         c_exchange=delivery + _exchange(chip, partials, current_gradient_bytes),
         d=d,
         d_exchange=_exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+        d_accumulate=np.where(
+            ringed & (layer > 1), cost.elementwise_cycles(chip, held * piece_words), 0.0
+        ),
         rotation=np.where(ringed, delivery, 0.0),
+        backward_rotation=np.where(ringed, delivery * (2 if layer > 1 else 1), 0.0),
         update=update,
         bytes=(weights + history + buffers) * WORD_BYTES,
-        received_bytes=np.where(ringed, 2 * held, read) * piece_words * WORD_BYTES,
+        received_bytes=pieces * piece_words * WORD_BYTES * (2 if layer > 1 else 1),
     )
 
 
@@ -525,14 +550,16 @@ def _costs_with_rings(
     batch_groups: IntArray,
     layouts: tuple[_Layout, ...],
     usable: int,
+    next_ring: IntArray,
 ) -> _LayerCosts:
-    """Layer ``layer``'s costs, on rings where a broadcast does not fit. A ring moves the
-    same bytes to every core as the broadcast, in more exchanges, each after a sync, and
-    runs its kernels in more launches: it is never faster and only buys memory. So a
-    layer takes the broadcast where it fits, else the ring of each size in turn that
-    needs fewer bytes than the choice so far, until one fits."""
+    """Layer ``layer``'s costs, on rings where a broadcast does not fit: the broadcast
+    where it fits, else the ring of each size in turn that needs fewer bytes than the
+    choice so far, until one fits. (A ring moves the same bytes to each core as the
+    broadcast, in more exchanges with a sync each and in more kernel launches; what it
+    buys is memory, and fewer input-gradient pieces for the previous layer to take,
+    which :func:`search_snn_plan` weighs for the best layout by trying every ring.)"""
     broadcast = _layer_costs(
-        chip, network, layer, batch_groups, layouts, np.ones_like(batch_groups)
+        chip, network, layer, batch_groups, layouts, np.ones_like(batch_groups), next_ring
     )
     if not ring_allowed(network, layer):
         return broadcast
@@ -557,6 +584,7 @@ def _costs_with_rings(
             batch_groups[index],
             tuple(layout.take(index) for layout in layouts),
             np.full(index.size, size, dtype=np.int64),
+            next_ring[index],
         )
         smaller = trial.bytes < costs.bytes[index]
         if smaller.any():
@@ -606,12 +634,21 @@ def _price(
         axis=0,
     )
     groups = candidates.batch_groups
-    per_layer = [
-        _costs_with_rings(chip, network, layer, groups, tuple(layouts), usable)
-        if rings is None
-        else _layer_costs(chip, network, layer, groups, tuple(layouts), rings[layer - 1])
-        for layer in range(1, layers + 1)
-    ]
+    # From the output layer down: a layer's costs depend on the next layer's rings.
+    next_ring = np.ones_like(groups)
+    descending: list[_LayerCosts] = []
+    for layer in range(layers, 0, -1):
+        if rings is None:
+            costs = _costs_with_rings(
+                chip, network, layer, groups, tuple(layouts), usable, next_ring
+            )
+        else:
+            costs = _layer_costs(
+                chip, network, layer, groups, tuple(layouts), rings[layer - 1], next_ring
+            )
+        descending.append(costs)
+        next_ring = costs.ring
+    per_layer = descending[::-1]
     cores = candidates.batch_groups * sum(
         layout.neuron_groups * layout.input_groups for layout in layouts
     )
@@ -643,10 +680,16 @@ def _price(
     phase_a = np.where(split, most("a") + most("b"), whole)
     phase_d = most("d")
     rotations = np.zeros_like(whole)
+    backward_rotations = np.zeros_like(whole)
     ringed = np.flatnonzero(ring > 1)
     if ringed.size:
         on_rings = _ring_phases([_take_costs(costs, ringed) for costs in per_layer], split[ringed])
-        phase_a[ringed], phase_d[ringed], rotations[ringed] = on_rings
+        (
+            phase_a[ringed],
+            phase_d[ringed],
+            rotations[ringed],
+            backward_rotations[ringed],
+        ) = on_rings
     rotation_syncs = (ring - 1) * sync
     forward = (
         phase_a,
@@ -656,7 +699,7 @@ def _price(
     backward = (
         most("c") + phase_d,
         2 * sync + rotation_syncs,
-        most("c_exchange") + most("d_exchange") + rotations,
+        most("c_exchange") + most("d_exchange") + backward_rotations,
     )
     update = most("update")
     steps = network.timesteps - 1
@@ -677,10 +720,10 @@ def _price(
 
 def _ring_phases(
     per_layer: Sequence[_LayerCosts], split: BoolArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Phases A (with phase B when no layer is ``split``) and D, and the rotations' exchanges,
-    of candidates with rings: every sub-step lasts as long as its busiest layer, a layer
-    without a ring doing all its work in the first."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Phases A (with phase B when no layer is ``split``) and D, and the rotations'
+    exchanges forward and backward, of candidates with rings: every sub-step lasts as
+    long as its busiest layer, a layer without a ring doing all its work in the first."""
     substeps = range(int(np.max([costs.ring for costs in per_layer])))
 
     def busiest(step: int, field: str) -> FloatArray:
@@ -696,9 +739,13 @@ def _ring_phases(
         ],
         axis=0,
     ) + np.where(split, np.max([costs.b for costs in per_layer], axis=0), 0.0)
-    phase_d = np.sum([busiest(step, "d") for step in substeps], axis=0)
+    phase_d = np.sum(
+        [np.max([costs.gradient_work(step) for costs in per_layer], axis=0) for step in substeps],
+        axis=0,
+    )
     rotations = np.sum([busiest(step, "rotation") for step in substeps[1:]], axis=0)
-    return phase_a, phase_d, rotations
+    backward = np.sum([busiest(step, "backward_rotation") for step in substeps[1:]], axis=0)
+    return phase_a, phase_d, rotations, backward
 
 
 def _grid(batch_groups: IntArray, options: list[tuple[IntArray, IntArray]]) -> _Candidates:
@@ -777,6 +824,30 @@ def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.
     return _plan(chip, network, usable, best)
 
 
+def _best_rings(
+    chip: Chip, network: SnnNetwork, usable: int, best: _Candidates
+) -> tuple[IntArray, ...]:
+    """The rings of ``best`` (one layout) by cost: each layer in turn tries the broadcast and
+    every ring size, the other layers keeping theirs, starting from the rings each layer
+    needs for its own bytes. A ring can make a layout fit that did not (it shrinks the
+    previous layer's input-gradient buffer too)."""
+    rings = _price(chip, network, usable, best).rings
+    options = np.array([1, *RING_SIZES], dtype=np.int64)
+    repeated = best.take(np.zeros(len(options), dtype=np.int64))
+    for _ in range(REFINEMENT_ROUNDS):
+        for layer in range(1, network.layers + 1):
+            if not ring_allowed(network, layer):
+                continue
+            trial = tuple(
+                options if other == layer else np.repeat(ring, len(options))
+                for other, ring in enumerate(rings, start=1)
+            )
+            priced = _price(chip, network, usable, repeated, trial)
+            chosen = int(np.argmin(priced.total))
+            rings = tuple(ring[chosen : chosen + 1] for ring in trial)
+    return rings
+
+
 def _plan(
     chip: Chip,
     network: SnnNetwork,
@@ -784,6 +855,9 @@ def _plan(
     chosen: _Candidates,
     rings: tuple[IntArray, ...] | None = None,
 ) -> SnnPlan:
+    """The plan of the one layout ``chosen``, with ``rings`` or else the best rings."""
+    if rings is None:
+        rings = _best_rings(chip, network, usable, chosen)
     final = _price(chip, network, usable, chosen, rings)
     if not np.isfinite(final.total[0]):
         raise NoSnnPlanError(

@@ -175,3 +175,48 @@ def test_input_lists_too_long_for_one_core_are_cut_by_samples_over_several() -> 
     assert plan.layouts[0].cores > 1
     program = lower_with_plan(function, ctx, chip, step, plan)
     _run_and_check(ctx, config, "sparse", program, plan, chip, activity=0.3)
+
+
+RINGED = SnnConfig(sizes=(8, 256, 16, 4), timesteps=4, batch=32, activity_cap=0.5)
+RINGED_GROUPS = [(4, 1), (8, 1), (1, 1)]
+
+
+def test_rings_sum_input_gradients_faster_than_the_broadcast() -> None:
+    """Layer 1 takes a piece of input gradient from each of layer 2's column blocks; rings
+    of 4 sum them on the way (and hold one segment at a time, which needs no transpose):
+    the planner chooses them and the simulated chip confirms."""
+    ctx = _context()
+    chip = dataclasses.replace(load_chip("small-16"), sram_kib_per_core=256)
+    function = _function(ctx, RINGED, "dense")
+    step = training_step_of(function, ctx)
+    cycles: dict[int, float] = {}
+    for ring in (1, 4):
+        plan = price_layout(chip, step.network, 1, RINGED_GROUPS, rings=[1, ring, 1])
+        program = lower_with_plan(function, ctx, chip, step, plan)
+        cycles[ring] = _run_and_check(ctx, RINGED, "dense", program, plan, chip).cycles
+    assert price_layout(chip, step.network, 1, RINGED_GROUPS).layouts[2].ring == 4
+    assert cycles[4] < cycles[1]
+
+
+def test_a_ring_runs_where_the_broadcast_does_not_fit() -> None:
+    ctx = _context()
+    roomy = dataclasses.replace(load_chip("small-16"), sram_kib_per_core=256)
+    function = _function(ctx, RINGED, "dense")
+    step = training_step_of(function, ctx)
+    ring = price_layout(roomy, step.network, 1, RINGED_GROUPS, rings=[1, 4, 1])
+    broadcast = price_layout(roomy, step.network, 1, RINGED_GROUPS, rings=[1, 1, 1])
+    wide = _run_and_check(
+        ctx,
+        RINGED,
+        "dense",
+        lower_with_plan(function, ctx, roomy, step, broadcast),
+        broadcast,
+        roomy,
+    )
+    tight = dataclasses.replace(roomy, sram_kib_per_core=ring.peak_bytes_per_core // 1024 + 1)
+    plan = price_layout(tight, step.network, 1, RINGED_GROUPS)
+    assert plan.layouts[2].ring == 4
+    program = lower_with_plan(function, ctx, tight, step, plan)
+    narrow = _run_and_check(ctx, RINGED, "dense", program, plan, tight)
+    assert narrow.peak_bytes_per_core < wide.peak_bytes_per_core
+    assert narrow.peak_bytes_per_core <= tight.sram_bytes

@@ -1,10 +1,11 @@
 """The layout search of a spiking network's training step (passes/snn_plan.py)."""
 
+import dataclasses
 import math
 
 import pytest
 
-from t10.hwmodel.chip import load_chip
+from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.snn_plan import (
     NoSnnPlanError,
     SnnNetwork,
@@ -103,3 +104,39 @@ def test_forced_rings_must_join_whole_column_blocks_and_segments(
     network = SnnNetwork(sizes, timesteps=8, batch=4, capacities=capacities)
     with pytest.raises(NoSnnPlanError, match=message):
         price_layout(load_chip("mesh-64"), network, 1, groups, rings=rings)
+
+
+RINGED = SnnNetwork((8, 256, 16, 4), timesteps=4, batch=32, capacities=None)
+"""A network whose layer 1 takes a large input-gradient piece from each of layer 2's
+column blocks: rings in layer 2 sum them on the way, so layer 1 takes fewer."""
+
+
+def _roomy_small_chip() -> Chip:
+    return dataclasses.replace(load_chip("small-16"), sram_kib_per_core=256)
+
+
+def test_rings_are_chosen_by_cost() -> None:
+    chip = _roomy_small_chip()
+    groups = [(4, 1), (8, 1), (1, 1)]
+    chosen = price_layout(chip, RINGED, 1, groups)
+    forced = [
+        price_layout(chip, RINGED, 1, groups, rings=[1, ring, 1]).cycles for ring in (1, 2, 4)
+    ]
+    assert chosen.cycles == min(forced)
+    # Rings of 4 hold one segment at a time (no transposes) and send layer 1 two
+    # input-gradient pieces instead of eight.
+    assert [layout.ring for layout in chosen.layouts] == [1, 1, 4, 1]
+
+
+def test_a_ring_fits_where_the_broadcast_does_not() -> None:
+    roomy = _roomy_small_chip()
+    groups = [(4, 1), (8, 1), (1, 1)]
+    broadcast = price_layout(roomy, RINGED, 1, groups, rings=[1, 1, 1])
+    ring = price_layout(roomy, RINGED, 1, groups, rings=[1, 4, 1])
+    assert ring.peak_bytes_per_core < broadcast.peak_bytes_per_core
+    tight = dataclasses.replace(roomy, sram_kib_per_core=ring.peak_bytes_per_core // 1024 + 1)
+    with pytest.raises(NoSnnPlanError, match=r"does not fit small-16"):
+        price_layout(tight, RINGED, 1, groups, rings=[1, 1, 1])
+    chosen = price_layout(tight, RINGED, 1, groups)
+    assert chosen.layouts[2].ring > 1
+    assert chosen.peak_bytes_per_core <= tight.sram_bytes
