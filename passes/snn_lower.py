@@ -17,14 +17,18 @@ its own range of cores:
   l-1's spikes of step t-1), summing partial currents over its input slices with
   one more exchange when a column block is split, then a sync and one exchange
   phase in which every layer's new spikes go to the next layer's cores
-  (``tile.fanin``: each receiver takes the segments of its input slice);
+  (``tile.fanin``: each receiver takes the segments of its input slice, or on a
+  ring of R column blocks its place's chunk of them: the layer then computes in R
+  sub-steps with a sync and a rotation between them, each core slicing the weight
+  rows of the chunk it holds at the offset a one-off fan-in told it);
 - a backward step (t from T-1 down to 1): each layer takes its spike gradient
   (the loss gradient at the output's listed neurons, else the partial input
   gradients the next layer sent, summed) through the LIF backward; a sync and an
   exchange deliver the previous layer's spikes of step t-1 again (and, for a
   split column block, the current gradients of its other slices); then the
   weight gradient and the partial input gradients at the previous layer's listed
-  ids, a sync, and an exchange of those partials to their owners;
+  ids (on a ring, in sub-steps: the partials of each chunk travel round with it and
+  are summed on the way), a sync, and an exchange of those partials to their owners;
 - the loss is taken on the output layer's cores, per batch group, and summed; each
   batch group holds a replica of the weights, so the weight gradients are summed over
   the replicas (each takes a chunk of rows from every replica, sums it and sends the

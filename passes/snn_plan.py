@@ -23,6 +23,17 @@ is the same layout with 0/1 spike blocks and the matmul units; the weight
 gradient and the input gradient are matmuls per step, since no core can keep the
 dense inputs of all T steps.
 
+Instead of the broadcast, a layer's column blocks that read the same input slice
+may form rings of R (:attr:`LayerLayout.ring`): each core receives 1/R of the
+slice's segments, and in R sub-steps computes on the chunk it holds and passes it
+on. Backward, each chunk's partial input gradients travel with it and are summed
+on the way, so the previous layer's cores take one piece per ring instead of one
+per column block. A ring holds less of the slice at once (from R = 3: it holds
+the chunk it computes on and the one arriving) and sends fewer gradient pieces;
+it pays a sync and an exchange per rotation and more kernel launches. Every layer
+takes the rings that make it fit in the grid; the best layout's rings are then
+chosen by cost, layer by layer.
+
 Costs are estimated with each list full (as many spikes as its capacity): the
 plan must be fast when activity peaks, and the simulated chip then charges the
 spikes actually processed. Every cost comes from :mod:`t10.hwmodel.cost`, the

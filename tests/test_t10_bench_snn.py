@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from t10.hwmodel.chip import load_chip
+from t10.passes.snn_plan import SnnNetwork, price_layout
 from t10.tools import t10_bench_snn
 from t10.tools.t10_bench import main
 from t10.tools.t10_bench_snn import Crossover, compare, crossover, snn
@@ -228,3 +229,10 @@ def test_dispatch(capsys: pytest.CaptureFixture[str]) -> None:
     assert snn_help.startswith("Usage: t10-bench snn [OPTIONS]")
     assert "--activity" in snn_help
     assert "--pipelines" not in snn_help
+
+
+def test_a_plan_line_names_its_rings() -> None:
+    network = SnnNetwork((8, 256, 16, 4), timesteps=4, batch=32, capacities=None)
+    plan = price_layout(load_chip("mesh-64"), network, 1, [(4, 1), (8, 1), (1, 1)], rings=[1, 4, 1])
+    line = t10_bench_snn.plan_text(plan)
+    assert "L1 4 (4 x 1); L2 8 (8 x 1, rings of 4); L3 1 (1 x 1)" in line

@@ -588,11 +588,13 @@ def bench_json(result: BenchResult) -> dict[str, Any]:
 
 def plan_text(plan: SnnPlan) -> str:
     """A layout in one line: batch groups, then per layer its cores (neuron groups x
-    input slices) and, sparse, its spike-list segments x their capacity."""
+    input slices, and its rings if it has any) and, sparse, its spike-list segments x
+    their capacity."""
     layers: list[str] = []
     for layer, layout in enumerate(plan.layouts):
         name = "input" if layer == 0 else f"L{layer}"
-        cut = "" if layer == 0 else f" ({layout.neuron_groups} x {layout.input_groups})"
+        ring = f", rings of {layout.ring}" if layout.ring > 1 else ""
+        cut = "" if layer == 0 else f" ({layout.neuron_groups} x {layout.input_groups}{ring})"
         lists = f", lists {layout.segments} x {layout.capacity}" if layout.capacity else ""
         layers.append(f"{name} {layout.cores}{cut}{lists}")
     groups = f"{plan.batch_groups} batch group{'s' if plan.batch_groups > 1 else ''}"
