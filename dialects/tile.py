@@ -929,7 +929,7 @@ class FanInTransfers:
     receivers: npt.NDArray[np.int64]
     """The receiving core's index within the receivers, ``d0``."""
     slots: npt.NDArray[np.int64]
-    """The destination slot, ``d1``."""
+    """The destination slot, ``d1`` (an index of the destination's slot axis)."""
     senders: npt.NDArray[np.int64]
     """The absolute core sending it."""
     source_slots: npt.NDArray[np.int64] | None
@@ -948,12 +948,15 @@ class FanInAttr(ParametrizedAttribute):
     at all (where its value is >= 0; other slots keep their contents). Each
     map has two dims, no symbols and one result, affine with floordiv and mod
     by positive constants (negative coefficients are allowed: `50 - d1`).
+    `slot_axis` (default 0) is the axis of the destination that holds the
+    slots, and the axis of the source that `source_slot` indexes: a consumer
+    reading `[B, slots, C]` receives its pieces in place, with no transpose.
     Spike lists of a layer broadcast to the next layer's cores are one fan-in.
 
     Example: `#tile.fanin<receivers = [16, 816], slots = 51,
     sender = (d0, d1) -> (d0 floordiv 51 * 51 + d1 + 1000),
-    source_slot = (d0, d1) -> (d0 mod 3), valid = (d0, d1) -> (50 - d1)>`;
-    `source_slot` and `valid` are left out when not used.
+    source_slot = (d0, d1) -> (d0 mod 3), valid = (d0, d1) -> (50 - d1), slot_axis = 1>`;
+    `source_slot`, `valid` and `slot_axis` are left out when not used (axis 0).
     """
 
     name = "tile.fanin"
@@ -963,6 +966,8 @@ class FanInAttr(ParametrizedAttribute):
     sender: AffineMapAttr
     source_slot: AffineMapAttr | NoneAttr
     valid: AffineMapAttr | NoneAttr
+    axis: IntAttr
+    """The slot axis, `slot_axis` in the text (named apart from its accessor)."""
 
     def __init__(
         self,
@@ -971,6 +976,7 @@ class FanInAttr(ParametrizedAttribute):
         sender: AffineMap,
         source_slot: AffineMap | None = None,
         valid: AffineMap | None = None,
+        slot_axis: int = 0,
     ):
         super().__init__(
             _int_list(receivers),
@@ -978,6 +984,7 @@ class FanInAttr(ParametrizedAttribute):
             AffineMapAttr(sender),
             NoneAttr() if source_slot is None else AffineMapAttr(source_slot),
             NoneAttr() if valid is None else AffineMapAttr(valid),
+            IntAttr(slot_axis),
         )
 
     def receiver_range(self) -> CoreRange:
@@ -996,6 +1003,9 @@ class FanInAttr(ParametrizedAttribute):
     def valid_map(self) -> AffineMap | None:
         return self.valid.data if isinstance(self.valid, AffineMapAttr) else None
 
+    def slot_axis(self) -> int:
+        return self.axis.data
+
     def transfers(self) -> FanInTransfers:
         """Every transfer, the maps evaluated over all (receiver, slot) at once; cached
         per attribute."""
@@ -1009,6 +1019,8 @@ class FanInAttr(ParametrizedAttribute):
             )
         if self.slot_count() < 1:
             raise VerifyException(f"fanin slots {self.slot_count()} must be at least one")
+        if self.slot_axis() < 0:
+            raise VerifyException(f"fanin slot_axis {self.slot_axis()} must be >= 0")
         for role, indexing_map in (
             ("sender", self.sender_map()),
             ("source_slot", self.source_slot_map()),
@@ -1043,23 +1055,32 @@ class FanInAttr(ParametrizedAttribute):
             _field(parser, "sender")
             sender = _parse_affine_map(parser)
             optional: dict[str, AffineMap] = {}
+            slot_axis: int | None = None
             while parser.parse_optional_punctuation(",") is not None:
                 start = parser.pos
                 name = parser.parse_identifier()
-                if name not in ("source_slot", "valid") or name in optional:
+                if (
+                    name not in ("source_slot", "valid", "slot_axis")
+                    or name in optional
+                    or (name == "slot_axis" and slot_axis is not None)
+                ):
                     parser.raise_error(
-                        f"expected 'source_slot' or 'valid' once each, got '{name}'",
+                        f"expected 'source_slot', 'valid' or 'slot_axis' once each, got '{name}'",
                         start,
                         parser.pos,
                     )
                 parser.parse_punctuation("=")
-                optional[name] = _parse_affine_map(parser)
+                if name == "slot_axis":
+                    slot_axis = parser.parse_integer(allow_boolean=False)
+                else:
+                    optional[name] = _parse_affine_map(parser)
         return (
             _int_list(receivers),
             IntAttr(slots),
             AffineMapAttr(sender),
             AffineMapAttr(optional["source_slot"]) if "source_slot" in optional else NoneAttr(),
             AffineMapAttr(optional["valid"]) if "valid" in optional else NoneAttr(),
+            IntAttr(slot_axis or 0),
         )
 
     def print_parameters(self, printer: Printer) -> None:
@@ -1073,6 +1094,8 @@ class FanInAttr(ParametrizedAttribute):
             ):
                 if indexing_map is not None:
                     printer.print_string(f", {name} = {indexing_map}")
+            if self.slot_axis():
+                printer.print_string(f", slot_axis = {self.slot_axis()}")
 
 
 @lru_cache(maxsize=256)
@@ -1695,9 +1718,11 @@ class FanInOp(IRDLOperation):
     A static many-to-one exchange: every receiver of `pattern` gathers, into
     the slots of its `dest` buffer, the `source` buffers (or, with
     `source_slot`, one slice of them) of the cores the pattern names;
-    `dest[r, s] = source on core sender(r, s) [source_slot(r, s)]`. `dest` is
-    `[slots, *source]`, or with `source_slot` the source is `[S', *piece]` and
-    `dest` `[slots, *piece]`. Core ids are absolute; a buffer on a core range
+    `dest[r, s] = source on core sender(r, s) [source_slot(r, s)]`, the slot
+    `s` and the source slice taken along axis `K = slot_axis` (default 0).
+    `dest` is the source shape with a `slots` axis inserted at `K`, or with
+    `source_slot` the source is `piece[:K] + [S'] + piece[K:]` and `dest`
+    `piece[:K] + [slots] + piece[K:]`. Core ids are absolute; a buffer on a core range
     is indexed from its first core. Like `tile.exchange`, a data movement: a
     receiver is served one sender at a time where the chip serialises them.
 
@@ -1734,12 +1759,25 @@ class FanInOp(IRDLOperation):
         if self.source == self.dest:
             raise VerifyException("fanin source and destination must be different buffers")
         pattern = self.pattern
-        source_shape = tuple(source_type.get_shape())
+        source_shape = list(source_type.get_shape())
+        axis, slots = pattern.slot_axis(), pattern.slot_count()
         sliced = pattern.source_slot_map() is not None
-        piece = source_shape[1:] if sliced else source_shape
-        expected = [pattern.slot_count(), *piece]
-        if list(dest_type.get_shape()) != expected or (sliced and not piece):
-            form = "[slots, *source piece]" if sliced else "[slots, *source shape]"
+        if sliced and axis >= len(source_shape):
+            raise VerifyException(
+                f"fanin slot_axis {axis} must be less than the rank {len(source_shape)} of "
+                "the source it slices"
+            )
+        if not sliced and axis > len(source_shape):
+            raise VerifyException(
+                f"fanin slot_axis {axis} must be at most the rank {len(source_shape)} of the source"
+            )
+        if sliced:
+            expected = [*source_shape[:axis], slots, *source_shape[axis + 1 :]]
+            form = f"the source shape with its axis {axis} replaced by {slots} slots"
+        else:
+            expected = [*source_shape[:axis], slots, *source_shape[axis:]]
+            form = f"the source shape with {slots} slots at axis {axis}"
+        if list(dest_type.get_shape()) != expected:
             raise VerifyException(
                 f"fanin destination shape {list(dest_type.get_shape())} must be {form} = {expected}"
             )
@@ -1753,7 +1791,7 @@ class FanInOp(IRDLOperation):
                 f"fanin receivers {_show_cores((first, count))} are not all on the "
                 f"destination's {_show_cores(dest_cores)}"
             )
-        self._verify_transfers(source_shape[0] if sliced else None)
+        self._verify_transfers(source_shape[axis] if sliced else None)
 
     def _verify_transfers(self, source_slots: int | None) -> None:
         transfers = self.pattern.transfers()
@@ -1775,7 +1813,7 @@ class FanInOp(IRDLOperation):
             if len(wrong):
                 raise VerifyException(
                     f"fanin source slot {int(wrong[0])} is outside the source's "
-                    f"{source_slots} slices"
+                    f"{source_slots} slices along axis {self.pattern.slot_axis()}"
                 )
 
 

@@ -279,6 +279,7 @@ class _Writer:
         slots: int,
         sender: str,
         source_slot: str | None = None,
+        slot_axis: int = 0,
     ) -> None:
         layer = dest.layer
         assert layer is not None
@@ -288,6 +289,8 @@ class _Writer:
         )
         if source_slot is not None:
             pattern += f", source_slot = (d0, d1) -> ({source_slot})"
+        if slot_axis:
+            pattern += f", slot_axis = {slot_axis}"
         pattern += ">"
         self.emit(
             f"tile.fanin %{source.name} to %{dest.name} by {pattern} : {source.type} to {dest.type}"
@@ -385,9 +388,7 @@ class _Writer:
         for layer in range(1, layers + 1):
             width = self.width(layer)
             self.potentials[layer] = self.alloc(f"v{layer}_h", (steps, b, width), "f32", layer)
-            self.recv[layer] = self.alloc(
-                f"recv{layer}", (self.slots(layer), *self.send_shape(layer - 1)), value, layer
-            )
+            self.recv[layer] = self.alloc(f"recv{layer}", self.recv_shape(layer), value, layer)
             if self.ring(layer) > 1:
                 self.allocate_ring(layer)
             if self.sparse:
@@ -412,15 +413,14 @@ class _Writer:
                 )
             if not self.last(layer):
                 senders = self.layout(layer + 1).neuron_groups // self.ring(layer + 1)
+                piece = self.gradient_piece(layer)
                 self.spike_grads[layer] = self.alloc(
-                    f"ds{layer}", (senders, *self.gradient_piece(layer)), "f32", layer
+                    f"ds{layer}", (piece[0], senders, *piece[1:]), "f32", layer
                 )
             if layer > 1:
+                piece = self.gradient_piece(layer - 1)
                 self.spike_grad_parts[layer] = self.alloc(
-                    f"ds_part{layer}",
-                    (self.held(layer), *self.gradient_piece(layer - 1)),
-                    "f32",
-                    layer,
+                    f"ds_part{layer}", (piece[0], self.held(layer), *piece[1:]), "f32", layer
                 )
                 if self.ring(layer) > 1:
                     parts = self.spike_grad_parts[layer]
@@ -505,6 +505,19 @@ class _Writer:
         if self.sparse:
             return (n.timesteps, self.held_samples(), 1, self.capacity(0))
         return (n.timesteps, self.b, self.layout(0).owned)
+
+    def samples_first(self, layer: int) -> bool:
+        """Whether ``layer`` receives its inputs with the samples first and the segments
+        second, as its kernels read them (every layer but the first of a sparse network,
+        whose holders send it whole lists of some samples each)."""
+        return not (self.sparse and layer == 1)
+
+    def recv_shape(self, layer: int) -> tuple[int, ...]:
+        """The pieces one core of ``layer`` receives a step."""
+        piece = self.send_shape(layer - 1)
+        if self.samples_first(layer):
+            return (piece[0], self.slots(layer), *piece[1:])
+        return (self.slots(layer), *piece)
 
     def send_shape(self, layer: int) -> tuple[int, ...]:
         """One core's piece of layer ``layer``'s spikes of one step."""
@@ -683,7 +696,9 @@ class _Writer:
         if gradients and layer in self.spike_grad_parts:
             pairs.append((self.gradient_buffer(layer, step - 1), self.gradient_buffer(layer, step)))
         for source, dest in pairs:
-            self.fanin(source, dest, self.count(layer), self.held(layer), predecessor, "d1")
+            self.fanin(
+                source, dest, self.count(layer), self.held(layer), predecessor, "d1", slot_axis=1
+            )
 
     def copy_step(self, layer: int, counter: _Buffer | None, offset: int) -> None:
         """The input holders' spikes of a step into their send buffer: step ``offset``
@@ -717,7 +732,12 @@ class _Writer:
             f"* {read} + {chunk}d1 + {self.bases[layer - 1]}"
         )
         self.fanin(
-            self.send[layer - 1], self.recv[layer], self.count(layer), self.slots(layer), sender
+            self.send[layer - 1],
+            self.recv[layer],
+            self.count(layer),
+            self.slots(layer),
+            sender,
+            slot_axis=1 if self.samples_first(layer) else 0,
         )
 
     # Forward ------------------------------------------------------------------
@@ -742,17 +762,14 @@ class _Writer:
                 f"snn.spikes_cast {listed} : {_tensor((self.b, 1, capacity), 'i32')} to "
                 f"{_tensor((self.b, 1, capacity), 'i32', self.chunk_rows(layer))}"
             )
-        samples_first = _permuted(body, recv, shape, self.recv[layer].element, (1, 0, 2))
         if self.sparse:
             return body.value(
-                f"snn.spikes_cast {samples_first} : "
-                f"{_tensor((shape[1], shape[0], shape[2]), 'i32')} to "
-                f"{_tensor((shape[1], shape[0], shape[2]), 'i32', self.chunk_rows(layer))}"
+                f"snn.spikes_cast {recv} : {_tensor(shape, 'i32')} to "
+                f"{_tensor(shape, 'i32', self.chunk_rows(layer))}"
             )
         return body.value(
-            f"tensor.collapse_shape {samples_first} [[0], [1, 2]] : "
-            f"{_tensor((shape[1], shape[0], shape[2]), 'f32')} into "
-            f"{_tensor((shape[1], shape[0] * shape[2]), 'f32')}"
+            f"tensor.collapse_shape {recv} [[0], [1, 2]] : {_tensor(shape, 'f32')} into "
+            f"{_tensor((shape[0], shape[1] * shape[2]), 'f32')}"
         )
 
     def current(
@@ -1147,7 +1164,7 @@ class _Writer:
                     )
                 else:
                     summed = _summed_slots(
-                        body, gradient_source, self.spike_grads[layer].shape, "f32"
+                        body, gradient_source, self.spike_grads[layer].shape, "f32", axis=1
                     )
                     spike_grad = body.value(
                         f"tensor.expand_shape {summed} [[0], [1, 2]] output_shape [{self.b}, 1, "
@@ -1171,7 +1188,9 @@ class _Writer:
             spike_grad = (
                 gradient_source
                 if last
-                else _summed_slots(body, gradient_source, self.spike_grads[layer].shape, "f32")
+                else _summed_slots(
+                    body, gradient_source, self.spike_grads[layer].shape, "f32", axis=1
+                )
             )
             dv, dcur = body.values(
                 2,
@@ -1261,14 +1280,13 @@ class _Writer:
                     f"[{', '.join(map(str, piece))}] : {_tensor((self.b, rows), 'f32')} into "
                     f"{_tensor(piece, 'f32')}"
                 )
-            slots_first = _permuted(body, part, piece, "f32", (1, 0, 2))
             if step == 0:
-                return [*yielded, slots_first]
+                return [*yielded, part]
             # Later sub-steps add to the sums that arrived with the chunk.
             summed = _elementwise(
                 body,
-                [arguments[-1], slots_first],
-                (held, self.b, piece[2]),
+                [arguments[-1], part],
+                piece,
                 "f32",
                 ["  %s = arith.addf %a0, %a1 : f32"],
                 "%s : f32",
@@ -1344,6 +1362,7 @@ class _Writer:
             reader.neuron_groups // ring,
             sender,
             f"({within}) mod {held}",
+            slot_axis=1,
         )
 
     # Update and results ---------------------------------------------------------
@@ -1553,26 +1572,33 @@ def _permuted(
     )
 
 
-def _summed_slots(body: _Body, value: str, shape: Sequence[int], element: str) -> str:
-    """The sum over the first (slot) dim of ``value``; one slot is only a reshape."""
-    rest = len(shape) - 1
-    if shape[0] == 1:
-        groups = "[[0, 1]" + "".join(f", [{axis + 1}]" for axis in range(1, rest)) + "]"
+def _summed_slots(
+    body: _Body, value: str, shape: Sequence[int], element: str, axis: int = 0
+) -> str:
+    """The sum over the slot dim ``axis`` of ``value``; one slot is only a reshape."""
+    rank = len(shape)
+    kept = [dim for dim in range(rank) if dim != axis]
+    result = _tensor([shape[dim] for dim in kept], element)
+    if shape[axis] == 1:
+        merged = [[dim] for dim in kept]
+        merged[max(axis - 1, 0)].append(axis)
+        groups = ", ".join(f"[{', '.join(map(str, sorted(group)))}]" for group in merged)
         return body.value(
-            f"tensor.collapse_shape {value} {groups} : {_tensor(shape, element)} into "
-            f"{_tensor(shape[1:], element)}"
+            f"tensor.collapse_shape {value} [{groups}] : {_tensor(shape, element)} into {result}"
         )
-    zeros = _filled(body, shape[1:], element, "0.0" if element == "f32" else "0")
+    zeros = _filled(body, [shape[dim] for dim in kept], element, "0.0" if element == "f32" else "0")
+    # The slot is the last loop, so the slots are added in order.
+    source = [f"d{rank - 1}" if dim == axis else f"d{kept.index(dim)}" for dim in range(rank)]
     add = "arith.addf" if element == "f32" else "arith.addi"
     return _generic(
         body,
         [(value, _tensor(shape, element))],
-        (zeros, _tensor(shape[1:], element)),
+        (zeros, result),
         _maps(
-            f"({_dims(rest + 1)}) -> (d{rest}{''.join(f', d{i}' for i in range(rest))})",
-            f"({_dims(rest + 1)}) -> ({_dims(rest)})",
+            f"({_dims(rank)}) -> ({', '.join(source)})",
+            f"({_dims(rank)}) -> ({_dims(rank - 1)})",
         ),
-        _iterators(*["parallel"] * rest, "reduction"),
+        _iterators(*["parallel"] * (rank - 1), "reduction"),
         [f"%a: {element}", f"%acc: {element}"],
         [f"  %s = {add} %acc, %a : {element}"],
         f"%s : {element}",

@@ -395,13 +395,6 @@ def _layer_costs(
         received = received + pieces * piece_words
     spikes_bytes = held * piece_words * WORD_BYTES
     b_phase = b_phase + np.where(split, cost.elementwise_cycles(chip, partials * state), 0.0)
-    # Kernels read a chunk samples first, as it arrives slots first: a transpose each
-    # time, and another for the input gradients going back (none for a lone slot, nor
-    # for the input holders' spike lists, which arrive samples first).
-    turned = (held > 1) & (b > 1) & (not (network.sparse and layer == 1))
-    transpose = np.where(turned, cost.copy_cycles(chip, held * piece_words * WORD_BYTES), 0.0)
-    a = a + transpose
-    d = d + transpose * (2 if layer > 1 else 1)
     buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state
     if last:
         buffers = buffers + 2 * b * size

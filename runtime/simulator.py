@@ -42,8 +42,9 @@ What each op does
   core ids, translated to the rows of buffers on core ranges).
   ``tile.fanin``: one gather ``dest[receiver, slot] = source[sender][source
   slot]`` over its valid (receiver, slot) pairs, the maps evaluated once per
-  attribute. A maximal run of exchanges and fan-ins is one phase reading the
-  state left by the preceding sync. Cost per receiving core: for each transfer
+  attribute, the slot (and the source slice) taken along the pattern's slot
+  axis. A maximal run of exchanges and fan-ins is one phase reading the state
+  left by the preceding sync. Cost per receiving core: for each transfer
   it receives, ``cost.shift_cycles`` of the bytes (a fan-in's: one slot) plus
   the topology's latency between the two cores (a core sending to itself pays
   ``cost.copy_cycles`` instead, and nothing on the network); summed over the
@@ -291,10 +292,16 @@ class _Machine:
             dest = self.buffers[op.dest].copy()
             if isinstance(op, tile.FanInOp):
                 rows = self._fanin_rows(op)
+                # Views with the slot axis next to the core axis: writes land in `dest`.
+                slot_axis = 1 + op.pattern.slot_axis()
+                dest_slots = np.moveaxis(dest, slot_axis, 1)
                 if rows.source_slots is None:
-                    dest[rows.dest, rows.slots] = source[rows.source]
+                    dest_slots[rows.dest, rows.slots] = source[rows.source]
                 else:
-                    dest[rows.dest, rows.slots] = source[rows.source, rows.source_slots]
+                    source_slices = np.moveaxis(source, slot_axis, 1)
+                    dest_slots[rows.dest, rows.slots] = source_slices[
+                        rows.source, rows.source_slots
+                    ]
             else:
                 transfers = op.transfers()
                 dest[_local_rows(transfers[:, 1], op.dest)] = source[

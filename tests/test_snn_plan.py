@@ -123,9 +123,8 @@ def test_rings_are_chosen_by_cost() -> None:
         price_layout(chip, RINGED, 1, groups, rings=[1, ring, 1]).cycles for ring in (1, 2, 4)
     ]
     assert chosen.cycles == min(forced)
-    # Rings of 4 hold one segment at a time (no transposes) and send layer 1 two
-    # input-gradient pieces instead of eight.
-    assert [layout.ring for layout in chosen.layouts] == [1, 1, 4, 1]
+    # Rings of 2 send layer 1 four input-gradient pieces instead of eight.
+    assert [layout.ring for layout in chosen.layouts] == [1, 1, 2, 1]
 
 
 def test_a_ring_fits_where_the_broadcast_does_not() -> None:

@@ -339,3 +339,69 @@ def test_a_repeat_counter_holds_each_iteration_s_step():
     np.testing.assert_array_equal(summed.reshape(2, 2), per_core[:, [1, 3, 5]].sum(axis=1))
     np.testing.assert_array_equal(counter, [5, 5])
     np.testing.assert_array_equal(last, history[5])
+
+
+def slot_axis_program(slot_axis: int) -> str:
+    """Group A (cores 0-3) fans in to group B (cores 4-7): whole pieces, and column
+    `r mod 3` of each piece (row `r mod 3` of its transpose `%at` at axis 0), with the
+    slots at `slot_axis` of the destinations."""
+    if slot_axis:
+        whole, sliced, source, source_shape = "2x4x3", "2x4", "%a", "2x3"
+        whole_out, sliced_out = "8x4x3", "8x4"
+    else:
+        whole, sliced, source, source_shape = "4x2x3", "4x2", "%at", "3x2"
+        whole_out, sliced_out = "16x2x3", "16x2"
+    axis = f", slot_axis = {slot_axis}" if slot_axis else ""
+    return f"""
+    tile.program @slot_axis(%x: tensor<8x3xf32>, %xt: tensor<12x2xf32>) -> (tensor<{whole_out}xf32>, tensor<{sliced_out}xf32>) cores 8 sram_bytes 1024 {{
+      %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xf32>
+      %at = tile.alloc offset 24 cores [0, 4] : !tile.buffer<3x2xf32>
+      %b = tile.alloc offset 0 cores [4, 4] : !tile.buffer<{whole}xf32>
+      %c = tile.alloc offset 96 cores [4, 4] : !tile.buffer<{sliced}xf32>
+      tile.host_write %x to %a by #tile.block<grid = [4], split = [[0], []]> : tensor<8x3xf32> to !tile.buffer<2x3xf32>
+      tile.host_write %xt to %at by #tile.block<grid = [4], split = [[0], []]> : tensor<12x2xf32> to !tile.buffer<3x2xf32>
+      tile.fanin %a to %b by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1){axis}> : !tile.buffer<2x3xf32> to !tile.buffer<{whole}xf32>
+      tile.fanin {source} to %c by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0 mod 3){axis}> : !tile.buffer<{source_shape}xf32> to !tile.buffer<{sliced}xf32>
+      %yb = tile.host_read %b by #tile.block<grid = [4], split = [[0], [], []]> : !tile.buffer<{whole}xf32> to tensor<{whole_out}xf32>
+      %yc = tile.host_read %c by #tile.block<grid = [4], split = [[0], []]> : !tile.buffer<{sliced}xf32> to tensor<{sliced_out}xf32>
+      tile.return %yb, %yc : tensor<{whole_out}xf32>, tensor<{sliced_out}xf32>
+    }}
+    """  # noqa: E501
+
+
+def test_fanin_at_slot_axis_1_writes_the_slots_along_axis_1_for_the_same_cycles():
+    x = np.arange(24, dtype=np.float32).reshape(8, 3) - 5
+    pieces = x.reshape(4, 2, 3)  # core s of group A holds rows 2s, 2s + 1
+    transposed = pieces.transpose(0, 2, 1).reshape(12, 2)
+    program = parse_program(slot_axis_program(1))
+    fanins = [op for op in program.walk() if isinstance(op, tile.FanInOp)]
+    assert [op.pattern.slot_axis() for op in fanins] == [1, 1]
+    assert [op.piece_bytes() for op in fanins] == [2 * 3 * 4, 2 * 4]
+    at_1 = simulate(program, SMALL, [x, transposed])
+    at_0 = simulate(parse_program(slot_axis_program(0)), SMALL, [x, transposed])
+    # Receiver r (core 4 + r) holds rows of the outputs from r times its buffer's first extent.
+    whole, sliced = (y.reshape(4, 2, 4, *y.shape[2:]) for y in at_1.outputs)
+    whole_0, sliced_0 = (y.reshape(4, 4, 2, *y.shape[2:]) for y in at_0.outputs)
+    # Receiver r: whole[r][i, s] = row i of core s's piece; sliced[r][i, s] = its
+    # element i of column r mod 3.
+    np.testing.assert_array_equal(whole, np.broadcast_to(pieces.transpose(1, 0, 2), (4, 2, 4, 3)))
+    np.testing.assert_array_equal(sliced, np.stack([pieces[:, :, r % 3].T for r in range(4)]))
+    np.testing.assert_array_equal(whole, np.moveaxis(whole_0, 1, 2))
+    np.testing.assert_array_equal(sliced, np.moveaxis(sliced_0, 1, 2))
+    (exchange,) = [phase for phase in at_1.trace if phase.kind == "exchange"]
+    (exchange_0,) = [phase for phase in at_0.trace if phase.kind == "exchange"]
+    assert exchange.core_cycles is not None and exchange_0.core_cycles is not None
+    np.testing.assert_array_equal(exchange.core_cycles, exchange_0.core_cycles)
+    per_receiver = 4 * shift(2 * 3 * 4) + 4 * shift(2 * 4)
+    np.testing.assert_allclose(exchange.core_cycles, [0.0] * 4 + [per_receiver] * 4)
+
+
+def test_fanin_slot_axis_defaults_to_0_and_prints_only_when_set():
+    sender = AffineMap.from_callable(lambda r, s: (s,))
+    default = tile.FanInAttr((4, 4), 2, sender)
+    moved = tile.FanInAttr((4, 4), 2, sender, slot_axis=2)
+    assert (default.slot_axis(), moved.slot_axis()) == (0, 2)
+    assert "slot_axis" not in str(default)
+    assert str(moved).endswith("sender = (d0, d1) -> (d1), slot_axis = 2>")
+    with pytest.raises(VerifyException, match="fanin slot_axis -1 must be >= 0"):
+        tile.FanInAttr((4, 4), 2, sender, slot_axis=-1)

@@ -62,3 +62,23 @@ tile.program @counted() cores 4 sram_bytes 1024 {
 // CHECK-NEXT:     tile.compute ins(%rows, %step : !tile.buffer<6x2xf32>, !tile.buffer<1xi32>) outs(%row : !tile.buffer<2xf32>) {
 // CHECK:            %t = tensor.extract %counter[%zero] : tensor<1xi32>
 // CHECK-NEXT:       %at = arith.index_cast %t : i32 to index
+
+// Fan-ins whose slots sit at axis 1 of the destination ([B, slots, C], as the
+// kernels read it): whole pieces, then slices of the source taken along its axis 1.
+tile.program @slot_axis() cores 8 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %b = tile.alloc offset 0 cores [4, 4] : !tile.buffer<2x4x3xi32>
+  %c = tile.alloc offset 96 cores [4, 4] : !tile.buffer<2x4xi32>
+  tile.fanin %a to %b by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<2x4x3xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1), slot_axis = 1, source_slot = (d0, d1) -> (d0 mod 3)> : !tile.buffer<2x3xi32> to !tile.buffer<2x4xi32>
+  tile.return
+}
+
+// CHECK:      tile.program @slot_axis() cores 8 sram_bytes 1024 {
+// CHECK-NEXT:   %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+// CHECK-NEXT:   %b = tile.alloc offset 0 cores [4, 4] : !tile.buffer<2x4x3xi32>
+// CHECK-NEXT:   %c = tile.alloc offset 96 cores [4, 4] : !tile.buffer<2x4xi32>
+// CHECK-NEXT:   tile.fanin %a to %b by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<2x4x3xi32>
+// CHECK-NEXT:   tile.fanin %a to %c by #tile.fanin<receivers = [4, 4], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> ((d0 mod 3)), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<2x4xi32>
+// CHECK-NEXT:   tile.return
+// CHECK-NEXT: }

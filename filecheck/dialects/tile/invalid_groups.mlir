@@ -167,6 +167,21 @@ tile.program @p() cores 16 sram_bytes 1024 {
 
 // -----
 
+"test.op"() {pattern = #tile.fanin<receivers = [4, 4], slots = 2, sender = (d0, d1) -> (d1), slot_axis = -1>} : () -> ()
+// CHECK: fanin slot_axis -1 must be >= 0
+
+// -----
+
+"test.op"() {pattern = #tile.fanin<receivers = [4, 4], slots = 2, sender = (d0, d1) -> (d1), slot_axis = 1, valid = (d0, d1) -> (d1), slot_axis = 1>} : () -> ()
+// CHECK: expected 'source_slot', 'valid' or 'slot_axis' once each, got 'slot_axis'
+
+// -----
+
+"test.op"() {pattern = #tile.fanin<receivers = [4, 4], slots = 2, sender = (d0, d1) -> (d1), axis = 1>} : () -> ()
+// CHECK: expected 'source_slot', 'valid' or 'slot_axis' once each, got 'axis'
+
+// -----
+
 tile.program @p() cores 16 sram_bytes 1024 {
   %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
   %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<4x2x3xf32>
@@ -192,7 +207,7 @@ tile.program @p() cores 16 sram_bytes 1024 {
   tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1)> : !tile.buffer<2x3xi32> to !tile.buffer<3x2x3xi32>
   tile.return
 }
-// CHECK: fanin destination shape [3, 2, 3] must be [slots, *source shape] = [4, 2, 3]
+// CHECK: fanin destination shape [3, 2, 3] must be the source shape with 4 slots at axis 0 = [4, 2, 3]
 
 // -----
 
@@ -202,7 +217,47 @@ tile.program @p() cores 16 sram_bytes 1024 {
   tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0 mod 2)> : !tile.buffer<2x3xi32> to !tile.buffer<4x2x3xi32>
   tile.return
 }
-// CHECK: fanin destination shape [4, 2, 3] must be [slots, *source piece] = [4, 3]
+// CHECK: fanin destination shape [4, 2, 3] must be the source shape with its axis 0 replaced by 4 slots = [4, 3]
+
+// -----
+
+tile.program @p() cores 16 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<4x2x3xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<4x2x3xi32>
+  tile.return
+}
+// CHECK: fanin destination shape [4, 2, 3] must be the source shape with 4 slots at axis 1 = [2, 4, 3]
+
+// -----
+
+tile.program @p() cores 16 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<4x3xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0 mod 2), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<4x3xi32>
+  tile.return
+}
+// CHECK: fanin destination shape [4, 3] must be the source shape with its axis 1 replaced by 4 slots = [2, 4]
+
+// -----
+
+tile.program @p() cores 16 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<2x3x4xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), slot_axis = 3> : !tile.buffer<2x3xi32> to !tile.buffer<2x3x4xi32>
+  tile.return
+}
+// CHECK: fanin slot_axis 3 must be at most the rank 2 of the source
+
+// -----
+
+tile.program @p() cores 16 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<2x3x4xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0 mod 2), slot_axis = 2> : !tile.buffer<2x3xi32> to !tile.buffer<2x3x4xi32>
+  tile.return
+}
+// CHECK: fanin slot_axis 2 must be less than the rank 2 of the source it slices
 
 // -----
 
@@ -242,7 +297,17 @@ tile.program @p() cores 16 sram_bytes 1024 {
   tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0)> : !tile.buffer<2x3xi32> to !tile.buffer<4x3xi32>
   tile.return
 }
-// CHECK: fanin source slot 2 is outside the source's 2 slices
+// CHECK: fanin source slot 2 is outside the source's 2 slices along axis 0
+
+// -----
+
+tile.program @p() cores 16 sram_bytes 1024 {
+  %a = tile.alloc offset 0 cores [0, 4] : !tile.buffer<2x3xi32>
+  %c = tile.alloc offset 0 cores [4, 8] : !tile.buffer<2x4xi32>
+  tile.fanin %a to %c by #tile.fanin<receivers = [4, 8], slots = 4, sender = (d0, d1) -> (d1), source_slot = (d0, d1) -> (d0), slot_axis = 1> : !tile.buffer<2x3xi32> to !tile.buffer<2x4xi32>
+  tile.return
+}
+// CHECK: fanin source slot 3 is outside the source's 3 slices along axis 1
 
 // -----
 
