@@ -342,8 +342,8 @@ def _layer_costs(
     read = np.maximum(previous.segments // own.input_groups, 1)
     inputs = read * previous.owned
     ringed = ring > 1
+    # Segments a core holds at once: its chunk of the slice.
     held = read // ring
-    """Segments a core holds at once: its chunk of the slice."""
     split = own.input_groups > 1
     ones = np.ones_like(n)
     state = b * own.owned
@@ -865,9 +865,7 @@ def _plan(
     final = _price(chip, network, usable, chosen, rings)
     if not np.isfinite(final.total[0]):
         raise NoSnnPlanError(
-            f"the layout does not fit {chip.name}: it needs {int(final.peak[0])} bytes per "
-            f"core of {usable}, or more cores than the chip's {chip.cores}, or input slices "
-            "that are not whole segments of the previous layer's list"
+            f"the layout does not fit {chip.name}: {_why_not(chip, final, usable)}"
         )
     layer_rings = [1, *(int(ring[0]) for ring in final.rings)]
     return SnnPlan(
@@ -891,6 +889,37 @@ def _plan(
         cycles=float(final.total[0]),
         peak_bytes_per_core=int(final.peak[0]),
     )
+
+
+def _why_not(chip: Chip, priced: _Priced, usable: int) -> str:
+    """What keeps the one layout ``priced`` off the chip."""
+    layouts = [
+        LayerLayout(*(int(getattr(layout, name)[0]) for name in _LAYOUT_FIELDS))
+        for layout in priced.layouts
+    ]
+    cores = int(priced.candidates.batch_groups[0]) * sum(layout.cores for layout in layouts)
+    if layouts[0].neuron_groups == 0:
+        return "no number of cores can hold its input spikes of every step"
+    if cores > chip.cores:
+        return f"it needs {cores} cores, the chip has {chip.cores}"
+    for layer in range(1, len(layouts)):
+        segments, own = layouts[layer - 1].segments, layouts[layer]
+        ring = int(priced.rings[layer - 1][0])
+        if segments % own.input_groups:
+            return (
+                f"layer {layer}'s {own.input_groups} input slices do not hold whole segments "
+                f"of the {segments} of layer {layer - 1}'s list"
+            )
+        if own.neuron_groups % ring or (segments // own.input_groups) % ring:
+            return (
+                f"layer {layer}'s ring of {ring} does not divide its {own.neuron_groups} "
+                f"column blocks and the {segments // own.input_groups} segments of each input "
+                "slice"
+            )
+    return f"it needs {int(priced.peak[0])} bytes per core of {usable}"
+
+
+_LAYOUT_FIELDS = ("neuron_groups", "input_groups", "columns", "owned", "segments", "capacity")
 
 
 def price_layout(

@@ -19,7 +19,7 @@ from t10.passes.snn_lower import (
     lower_with_plan,
     training_step_of,
 )
-from t10.passes.snn_plan import SnnPlan, price_layout
+from t10.passes.snn_plan import NoSnnPlanError, SnnPlan, price_layout
 from t10.runtime.reference import run_reference
 from t10.runtime.simulator import SimulationResult, simulate
 from t10.runtime.snn_reference import SnnConfig, compact_spikes, init_weights, rate_coded_inputs
@@ -220,3 +220,20 @@ def test_a_ring_runs_where_the_broadcast_does_not_fit() -> None:
     narrow = _run_and_check(ctx, RINGED, "dense", program, plan, tight)
     assert narrow.peak_bytes_per_core < wide.peak_bytes_per_core
     assert narrow.peak_bytes_per_core <= tight.sram_bytes
+
+
+def test_dense_inputs_rotate_round_rings_from_their_holders() -> None:
+    """With 8 KiB per core two cores hold the inputs, one segment each: layer 1's two column
+    blocks take one each and swap them."""
+    ctx = _context()
+    config = SnnConfig(sizes=(64, 8, 4), timesteps=8, batch=4, activity_cap=0.5)
+    chip = dataclasses.replace(load_chip("mesh-64"), sram_kib_per_core=8)
+    function = _function(ctx, config, "dense")
+    step = training_step_of(function, ctx)
+    plan = price_layout(chip, step.network, 1, [(2, 1), (1, 1)], rings=[2, 1])
+    assert (plan.layouts[0].segments, plan.layouts[1].ring) == (2, 2)
+    program = lower_with_plan(function, ctx, chip, step, plan)
+    _run_and_check(ctx, config, "dense", program, plan, chip)
+    roomy = dataclasses.replace(chip, sram_kib_per_core=16)
+    with pytest.raises(NoSnnPlanError, match="layer 1's ring of 2 does not divide its 2 column"):
+        price_layout(roomy, step.network, 1, [(2, 1), (1, 1)], rings=[2, 1])

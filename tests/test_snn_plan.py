@@ -139,3 +139,9 @@ def test_a_ring_fits_where_the_broadcast_does_not() -> None:
     chosen = price_layout(tight, RINGED, 1, groups)
     assert chosen.layouts[2].ring > 1
     assert chosen.peak_bytes_per_core <= tight.sram_bytes
+
+
+def test_a_layout_that_needs_more_cores_than_the_chip_says_so() -> None:
+    network = SnnNetwork((40, 30, 20, 5), timesteps=8, batch=4, capacities=None)
+    with pytest.raises(NoSnnPlanError, match=r"it needs \d+ cores, the chip has 16"):
+        price_layout(load_chip("small-16"), network, 4, [(4, 1), (2, 1), (1, 1)])
