@@ -1,7 +1,7 @@
 """Spike lists and dense activations round rings against the broadcast (not a test).
 
 Lowers one SNN training step under the same layout with layer 2's inputs broadcast
-and rotated round rings of each size that fits the layout, simulates each program,
+and rotated round rings of 2 and of 4 column blocks, simulates each program,
 checks it against the numpy reference of the same step, and prints the planner's
 estimate and peak bytes per core beside the simulated ones, with the rings the
 planner chooses for that layout marked.
