@@ -2056,64 +2056,112 @@ REDUCE_COMBINERS = ("add", "mul", "max", "min")
 @irdl_op_definition
 class ReduceScatterOp(IRDLOperation):
     """
-    Combines the copies of a partial result and scatters the combined result:
-    the cores whose `source` holds the same slice under `source_place` (its
-    copies, ``p`` of them) form a ring, and in ``p - 1`` steps, each a sync, an
-    exchange of one chunk and a `combiner` of it, leave each of them with its
-    chunk of the combined slice in `dest`, placed by `dest_place` (the source
-    placement with `chunks`).
+    Combines the copies of a partial result and scatters the combined result,
+    for every buffer of `sources` at once (the step slices of one operator's
+    output): the cores whose source holds the same slice under its
+    `source_places` entry (its copies, ``p`` of them) form a ring, and in
+    ``p - 1`` rounds, each a sync, one exchange carrying a chunk of every
+    source and one `combiner` launch over them, leave each of them with its
+    chunk of every combined slice in the matching `dests` buffer, placed by its
+    `dest_places` entry (the source placement with `chunks`). Every
+    destination is cut into the same chunks, so the rings and rounds are
+    shared.
+
+    Example: `tile.reduce_scatter %c0, %c1 by [#p0, #p1] to %d0, %d1 by
+    [#q0, #q1] combine "add" : !tile.buffer<8x4xf16>, !tile.buffer<8x4xf16> to
+    !tile.buffer<4x4xf16>, !tile.buffer<4x4xf16>`.
     """
 
     name = "tile.reduce_scatter"
 
-    source = operand_def(BufferType)
-    dest = operand_def(BufferType)
-    source_place = prop_def(PlaceAttr)
-    dest_place = prop_def(PlaceAttr)
+    sources = var_operand_def(BufferType)
+    dests = var_operand_def(BufferType)
+    source_places = prop_def(ArrayAttr[PlaceAttr])
+    dest_places = prop_def(ArrayAttr[PlaceAttr])
     combiner = prop_def(StringAttr)
 
     traits = traits_def(HasAncestor(ProgramOp))
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     assembly_format = (
-        "$source `by` qualified($source_place) `to` $dest `by` qualified($dest_place) "
-        "`combine` $combiner attr-dict `:` type($source) `to` type($dest)"
+        "$sources `by` $source_places `to` $dests `by` $dest_places "
+        "`combine` $combiner attr-dict `:` type($sources) `to` type($dests)"
     )
 
     def __init__(
         self,
-        source: SSAValue,
-        source_place: PlaceAttr,
-        dest: SSAValue,
-        dest_place: PlaceAttr,
+        sources: Sequence[SSAValue],
+        source_places: Sequence[PlaceAttr],
+        dests: Sequence[SSAValue],
+        dest_places: Sequence[PlaceAttr],
         combiner: str,
     ):
         super().__init__(
-            operands=[source, dest],
+            operands=[sources, dests],
             properties={
-                "source_place": source_place,
-                "dest_place": dest_place,
+                "source_places": ArrayAttr(source_places),
+                "dest_places": ArrayAttr(dest_places),
                 "combiner": StringAttr(combiner),
             },
         )
 
+    def pairs(self) -> list[tuple[SSAValue, PlaceAttr, SSAValue, PlaceAttr]]:
+        """Per buffer: its source, the source's placement, its destination and the
+        destination's placement."""
+        return list(
+            zip(
+                self.sources,
+                self.source_places.data,
+                self.dests,
+                self.dest_places.data,
+                strict=True,
+            )
+        )
+
     def copies(self) -> int:
         """How many copies each chunk combines."""
-        return prod(self.dest_place.chunk_counts())
+        return prod(self.dest_places.data[0].chunk_counts())
 
     def verify_(self) -> None:
         if self.combiner.data not in REDUCE_COMBINERS:
             raise VerifyException(
                 f"combiner '{self.combiner.data}' is not one of {list(REDUCE_COMBINERS)}"
             )
-        _verify_every_core(self, (self.source, self.dest))
-        _verify_place(self, self.source_place, _buffer_type(self.source), "reduce_scatter source")
-        _verify_place(self, self.dest_place, _buffer_type(self.dest), "reduce_scatter destination")
-        if self.dest_place.with_chunks([1] * len(self.dest_place.chunk_counts())) != (
-            self.source_place
-        ):
+        if not self.sources:
+            raise VerifyException("reduce_scatter needs at least one source buffer")
+        counts = {
+            "sources": len(self.sources),
+            "source placements": len(self.source_places.data),
+            "destinations": len(self.dests),
+            "destination placements": len(self.dest_places.data),
+        }
+        if len(set(counts.values())) > 1:
             raise VerifyException(
-                "reduce_scatter destination placement must be the source placement cut into chunks"
+                "reduce_scatter pairs each source with one destination and one placement "
+                f"each, but has {', '.join(f'{count} {what}' for what, count in counts.items())}"
             )
+        _verify_every_core(self, (*self.sources, *self.dests))
+        chunks = self.dest_places.data[0].chunk_counts()
+        for index, (source, source_place, dest, dest_place) in enumerate(self.pairs()):
+            _verify_place(
+                self, source_place, _buffer_type(source), f"reduce_scatter source {index}"
+            )
+            _verify_place(
+                self, dest_place, _buffer_type(dest), f"reduce_scatter destination {index}"
+            )
+            if dest_place.with_chunks([1] * len(dest_place.chunk_counts())) != source_place:
+                raise VerifyException(
+                    f"reduce_scatter destination {index} placement must be the source "
+                    "placement cut into chunks"
+                )
+            if dest_place.chunk_counts() != chunks:
+                raise VerifyException(
+                    f"reduce_scatter destinations share their rings: destination {index} is "
+                    f"cut into chunks {list(dest_place.chunk_counts())}, destination 0 into "
+                    f"{list(chunks)}"
+                )
+        if set(self.sources) & set(self.dests):
+            raise VerifyException("a reduce_scatter cannot write a buffer it reads")
 
 
 @irdl_op_definition

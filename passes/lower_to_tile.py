@@ -32,7 +32,8 @@ What each op becomes
   computed); per rotation of a tensor ``sync``, one ``tile.exchange`` per
   buffer round its rings, ``sync`` (the cost model's two syncs per shift); the
   last rotation, which no compute would read, is left out. A
-  ``shift.reduce_scatter`` becomes ``tile.reduce_scatter`` per buffer.
+  ``shift.reduce_scatter`` becomes one ``tile.reduce_scatter`` of all the output's step
+  slices, whose rounds each move and combine a chunk of every slice.
 - ``rtensor.collect``: ``tile.host_gather``; ``func.return``: ``tile.return``.
 
 Every op made for a schedule carries ``t10.op = "<name>"`` so the simulator's
@@ -756,6 +757,10 @@ class _ScheduleLowering:
         assert combiner is not None
         element_type = self.types[operand].get_element_type()
         self.function.sync()
+        sources: list[SSAValue] = []
+        source_places: list[tile.PlaceAttr] = []
+        chunks: list[SSAValue] = []
+        chunk_places: list[tile.PlaceAttr] = []
         for index, buffer in list(self.buffers[operand].items()):
             source = self.places[operand][index]
             dest = source.with_chunks(op.cuts())
@@ -764,9 +769,15 @@ class _ScheduleLowering:
             except ValueError as error:
                 raise _fail(op, str(error)) from error
             chunk = self.function.alloc(dest, element_type, f"{_name(buffer)}_chunk")
-            self.function.emit(tile.ReduceScatterOp(buffer, source, chunk, dest, combiner))
+            sources.append(buffer)
+            source_places.append(source)
+            chunks.append(chunk)
+            chunk_places.append(dest)
             self.buffers[operand][index] = chunk
             self.places[operand][index] = dest
+        self.function.emit(
+            tile.ReduceScatterOp(sources, source_places, chunks, chunk_places, combiner)
+        )
 
     def finish(self) -> None:
         for output, result in enumerate(self.schedule.results):

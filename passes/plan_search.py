@@ -611,6 +611,32 @@ def _operand_cost(
     return _OperandCost(rotating * element_bytes, bytes_per_core, reduce)
 
 
+def fill_cycles(
+    space: IterationSpace, chip: Chip, operand: int, plans: Sequence[Plan]
+) -> FloatArray:
+    """
+    Per plan, the cycles of filling operand ``operand`` with its initial value where the
+    plan holds it, as ``t10-lower-to-tile`` does: one local fill (an on-core copy) of each
+    of the core's step-slice buffers, before any step. An output combining partial sums
+    is filled whole on every core holding a copy, before the reduce-scatter cuts it.
+    """
+    op_factor_rows = np.asarray([plan.op_factors for plan in plans], dtype=np.int64)
+    temporal = np.asarray([plan.temporal_factors for plan in plans], dtype=np.int16)
+    steps_per_loop = _steps_per_loop(temporal)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    piece = _operand_pieces(space, operand, -(-extents // op_factor_rows))
+    access = space.operands[operand]
+    slice_elements = np.ones(len(plans), dtype=np.int64)
+    for dim, loop in enumerate(access.split_loops):
+        divisor = 1 if loop is None else steps_per_loop[:, loop]
+        slice_elements *= -(-piece[:, dim] // divisor)
+    buffers = np.ones(len(plans), dtype=np.int64)
+    for loop in access.indexed_loops:
+        buffers *= steps_per_loop[:, loop] // temporal[:, operand, loop]
+    slice_bytes = slice_elements * chip.bytes_per_element(space.element_type)
+    return buffers * cost.copy_cycles(chip, slice_bytes)
+
+
 def _rotation_cost(
     chip: Chip,
     temporal: FactorArray,

@@ -65,7 +65,6 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.dialects.rtensor import OpPlanAttr
-from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import IterationSpace, PlanningError, iteration_space
@@ -79,7 +78,7 @@ from t10.passes.model_graph import (
     source,
 )
 from t10.passes.partition import FRONTIER_ATTR
-from t10.passes.plan_search import Plan, price_plans
+from t10.passes.plan_search import Plan, fill_cycles, price_plans
 from t10.passes.relayout import Placement, grid_placement, operand_placement, relayout_cycles
 
 PLAN_ATTR = "t10.plan"
@@ -325,11 +324,7 @@ class _RelayoutPricer:
 
     def initialisation(self, operator: Operator, operand: int) -> FloatArray:
         """(operator plans,): filling the operand's part on every core, where the plan puts it."""
-        held = [
-            placement.held_elements().max()
-            for placement in self.placements.operand(operator, operand)
-        ]
-        return cost.elementwise_cycles(self.chip, np.asarray(held))
+        return fill_cycles(operator.space, self.chip, operand, operator.plans)
 
     def to_idle(self, producer: Operator, result: int, shape: tuple[int, ...]) -> FloatArray:
         """(producer plans,): parking a result in its idle layout."""

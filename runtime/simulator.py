@@ -723,28 +723,31 @@ class _Machine:
         return self.exchange_cost[op]
 
     def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
-        source_place, dest_place = op.source_place, op.dest_place
-        cores = source_place.core_count()
-        dest_type = _buffer_type(op.dest)
-        dest_shape = tuple(dest_type.get_shape())
-        order, group_starts, chunk_index = _reduce_scatter_plan(
-            source_place, dest_place, tuple(_buffer_type(op.source).get_shape()), dest_shape
-        )
-        source = np.take(self.buffers[op.source][:cores], order, axis=0).reshape(cores, -1)
-        combined = _COMBINERS[op.combiner.data].reduceat(
-            source,
-            group_starts,
-            axis=0,
-            dtype=np.float64 if source.dtype.kind == "f" else source.dtype,
-        )
-        chunks = np.take(combined, chunk_index)
-        dest = self.buffers[op.dest].copy()
-        dest[:cores] = to_element_type(chunks, dest_type.element_type, half_in_single=True).reshape(
-            cores, *dest_shape
-        )
-        self.buffers[op.dest] = dest
-        chunk_bytes = np.array(dest_type.byte_size())
-        name = self._name(op.source)
+        chunk_bytes = 0
+        chunk_elements = 0
+        for source, source_place, dest, dest_place in op.pairs():
+            cores = source_place.core_count()
+            dest_type = _buffer_type(dest)
+            dest_shape = tuple(dest_type.get_shape())
+            order, group_starts, chunk_index = _reduce_scatter_plan(
+                source_place, dest_place, tuple(_buffer_type(source).get_shape()), dest_shape
+            )
+            held = np.take(self.buffers[source][:cores], order, axis=0).reshape(cores, -1)
+            combined = _COMBINERS[op.combiner.data].reduceat(
+                held,
+                group_starts,
+                axis=0,
+                dtype=np.float64 if held.dtype.kind == "f" else held.dtype,
+            )
+            chunks = np.take(combined, chunk_index)
+            result = self.buffers[dest].copy()
+            result[:cores] = to_element_type(
+                chunks, dest_type.element_type, half_in_single=True
+            ).reshape(cores, *dest_shape)
+            self.buffers[dest] = result
+            chunk_bytes += dest_type.byte_size()
+            chunk_elements += prod(dest_shape)
+        name = ", ".join(self._name(source) for source in op.sources)
         for _ in range(op.copies() - 1):
             for _ in range(self.chip.sync.syncs_per_shift):
                 self.phase("sync", "tile.reduce_scatter", self.chip.sync.cycles)
@@ -752,12 +755,12 @@ class _Machine:
             self.phase(
                 "exchange",
                 f"reduce_scatter {name}",
-                float(cost.shift_cycles(self.chip, chunk_bytes)),
+                float(cost.shift_cycles(self.chip, np.array(chunk_bytes))),
             )
             self.phase(
                 "compute",
                 f"reduce_scatter {name} {op.combiner.data}",
-                float(cost.elementwise_cycles(self.chip, np.array(prod(dest_shape)))),
+                float(cost.elementwise_cycles(self.chip, np.array(chunk_elements))),
             )
 
 

@@ -290,7 +290,7 @@ tile.program @relayout_element_types() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_combiner() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "sum" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "sum" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
 // CHECK: combiner 'sum' is not one of ['add', 'mul', 'max', 'min']
@@ -300,40 +300,74 @@ tile.program @reduce_scatter_combiner() cores 4 sram_bytes 1024 {
 tile.program @reduce_scatter_source_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x2xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x2xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x2xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
-// CHECK: reduce_scatter source places a buffer of shape [4, 4], not [4, 2]
+// CHECK: reduce_scatter source 0 places a buffer of shape [4, 4], not [4, 2]
 
 // -----
 
 tile.program @reduce_scatter_dest_shape() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<4x4xf32>
-  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<4x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<4x4xf32>
   tile.return
 }
-// CHECK: reduce_scatter destination places a buffer of shape [2, 4], not [4, 4]
+// CHECK: reduce_scatter destination 0 places a buffer of shape [2, 4], not [4, 4]
 
 // -----
 
 tile.program @reduce_scatter_cores() cores 2 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
-// CHECK: reduce_scatter source needs 4 cores but the program has 2
+// CHECK: reduce_scatter source 0 needs 4 cores but the program has 2
 
 // -----
 
 tile.program @reduce_scatter_not_chunks() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %b by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [2, 1, 1]> combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   tile.return
 }
-// CHECK: reduce_scatter destination placement must be the source placement cut into chunks
+// CHECK: reduce_scatter destination 0 placement must be the source placement cut into chunks
+
+// -----
+
+tile.program @reduce_scatter_unpaired() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
+  %c = tile.alloc offset 64 : !tile.buffer<4x4xf32>
+  %b = tile.alloc offset 128 : !tile.buffer<2x4xf32>
+  tile.reduce_scatter %a, %c by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32>, !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.return
+}
+// CHECK: reduce_scatter pairs each source with one destination and one placement each, but has 2 sources, 2 source placements, 1 destinations, 1 destination placements
+
+// -----
+
+// Every destination is cut into the same chunks: the buffers share their rings.
+
+tile.program @reduce_scatter_chunks_differ() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
+  %c = tile.alloc offset 64 : !tile.buffer<4x4xf32>
+  %b = tile.alloc offset 128 : !tile.buffer<2x4xf32>
+  %d = tile.alloc offset 160 : !tile.buffer<4x4xf32>
+  tile.reduce_scatter %a, %c by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b, %d by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [1, 1, 2]>] combine "add" : !tile.buffer<4x4xf32>, !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>, !tile.buffer<4x4xf32>
+  tile.return
+}
+// CHECK: reduce_scatter destinations share their rings: destination 1 is cut into chunks [1, 1, 2], destination 0 into [2, 1, 1]
+
+// -----
+
+tile.program @reduce_scatter_in_place() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<4x4xf32>
+  tile.return
+}
+// CHECK: a reduce_scatter cannot write a buffer it reads
 
 // -----
 

@@ -63,7 +63,7 @@ tile.program @placed(%x: tensor<8x6xf32>, %w: tensor<8x4xf32>) -> (tensor<8x6xf3
   %partial = tile.alloc offset 240 : !tile.buffer<4x4xf32>
   tile.host_write %w to %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> : tensor<8x4xf32> to !tile.buffer<4x4xf32>
   %chunk = tile.alloc offset 304 : !tile.buffer<2x4xf32>
-  tile.reduce_scatter %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %chunk by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.reduce_scatter %partial by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
   %s = tile.host_gather %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] : !tile.buffer<2x4xf32> to tensor<8x4xf32>
   tile.return %y, %z, %s : tensor<8x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>
 }
@@ -92,7 +92,21 @@ tile.program @placed(%x: tensor<8x6xf32>, %w: tensor<8x4xf32>) -> (tensor<8x6xf3
 // CHECK-NEXT:   %partial = tile.alloc offset 240 : !tile.buffer<4x4xf32>
 // CHECK-NEXT:   tile.host_write %w to %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> : tensor<8x4xf32> to !tile.buffer<4x4xf32>
 // CHECK-NEXT:   %chunk = tile.alloc offset 304 : !tile.buffer<2x4xf32>
-// CHECK-NEXT:   tile.reduce_scatter %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> to %chunk by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]> combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+// CHECK-NEXT:   tile.reduce_scatter %partial by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
 // CHECK-NEXT:   %s = tile.host_gather %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] : !tile.buffer<2x4xf32> to tensor<8x4xf32>
 // CHECK-NEXT:   tile.return %y, %z, %s : tensor<8x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>
 // CHECK-NEXT: }
+
+// A reduce_scatter of two step slices at once: each round moves a chunk of both.
+
+tile.program @two_slices() cores 4 sram_bytes 1024 {
+  %left = tile.alloc offset 0 : !tile.buffer<4x2xf32>
+  %right = tile.alloc offset 32 : !tile.buffer<4x2xf32>
+  %left_chunk = tile.alloc offset 64 : !tile.buffer<2x2xf32>
+  %right_chunk = tile.alloc offset 80 : !tile.buffer<2x2xf32>
+  tile.reduce_scatter %left, %right by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], at = [0, 1, 0]>] to %left_chunk, %right_chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], chunks = [2, 1, 1]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x2xf32>, !tile.buffer<4x2xf32> to !tile.buffer<2x2xf32>, !tile.buffer<2x2xf32>
+  tile.return
+}
+
+// CHECK:      tile.program @two_slices() cores 4 sram_bytes 1024 {
+// CHECK:        tile.reduce_scatter %left, %right by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], at = [0, 1, 0]>] to %left_chunk, %right_chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], chunks = [2, 1, 1]>, #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x2xf32>, !tile.buffer<4x2xf32> to !tile.buffer<2x2xf32>, !tile.buffer<2x2xf32>
