@@ -8,6 +8,7 @@ included), and through the SRAM allocator. Tests marked ``xfail(strict=True)``
 pin known bugs: they fail today and will flag their fix.
 """
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -28,7 +29,16 @@ from op_models import (
     reduce_rows,
 )
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, ModuleOp, StringAttr, TensorType, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    DictionaryAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    i64,
+)
 from xdsl.ir import Operation
 from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.utils.exceptions import VerifyException
@@ -565,4 +575,52 @@ def test_uneven_chunk_of_a_step_slice_stays_in_its_slice():
 def test_reduce_scatter_of_step_slices_matches_reference():
     # The smallest plan, 1x5x3 with A rotating on m: C is held as 5 one-row step slices,
     # each the sum of 3 copies (k axis) cut into chunks of one row.
-    compile_and_check(matmul(5, 7, 5), "small-16", memory_fraction=0.001)
+    program = compile_and_check(matmul(5, 7, 5), "small-16", memory_fraction=0.001)
+    (reduce_scatter,) = [op for op in program.walk() if isinstance(op, tile.ReduceScatterOp)]
+    assert len(reduce_scatter.sources) == 5
+    assert reduce_scatter.copies() == 3
+
+
+def test_reduce_scatter_of_step_slices_shares_its_rounds():
+    # Five step slices, three copies each: two rounds in all, each two syncs, one exchange
+    # of a chunk of every slice and one add launch, not two rounds per slice.
+    module = parse(matmul(5, 7, 5))
+    run = Run(module)
+    CompilePass(chip="small-16", memory_fraction=0.001).apply(CTX, module)
+    program = program_of(module)
+    run.check(program, "small-16")
+    chip = load_chip("small-16")
+    trace = simulate(program, chip, run.inputs).trace
+    phases = [phase for phase in trace if "reduce_scatter" in phase.label]
+    assert [phase.kind for phase in phases] == ["sync", "sync", "exchange", "compute"] * 2
+    chunks = [
+        dest.type.byte_size()
+        for op in program.walk()
+        if isinstance(op, tile.ReduceScatterOp)
+        for dest in op.dests
+        if isinstance(dest.type, tile.BufferType)
+    ]
+    exchange = next(phase for phase in phases if phase.kind == "exchange")
+    assert exchange.cycles == pytest.approx(chip.exchange.cycles_per_byte * sum(chunks))
+
+
+def test_planned_fill_of_step_slices_is_what_the_simulator_runs():
+    # The output's five step slices are each filled (a copy kernel each) before the first
+    # step: the planner's initialisation cycles are those fills' simulated cycles.
+    module = parse(matmul(5, 7, 5))
+    run = Run(module)
+    CompilePass(chip="small-16", memory_fraction=0.001, to_tile=False).apply(CTX, module)
+    (plan_cost,) = [
+        op.attributes["t10.plan_cost"] for op in module.walk() if "t10.plan_cost" in op.attributes
+    ]
+    assert isinstance(plan_cost, DictionaryAttr)
+    planned = plan_cost.data["initialisation_cycles"]
+    assert isinstance(planned, IntegerAttr)
+    module = parse(matmul(5, 7, 5))
+    CompilePass(chip="small-16", memory_fraction=0.001).apply(CTX, module)
+    trace = simulate(program_of(module), load_chip("small-16"), run.inputs).trace
+    computes = [phase for phase in trace if phase.kind == "compute"]
+    assert computes[0].label == ", ".join(["linalg.fill"] * 5 + ["linalg.matmul"])
+    assert computes[1].label == "linalg.matmul"
+    fills = computes[0].cycles - computes[1].cycles
+    assert planned.value.data == math.ceil(fills)
