@@ -51,6 +51,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     SymbolNameConstraint,
     TensorType,
+    UnitAttr,
     i32,
     i64,
 )
@@ -1232,6 +1233,52 @@ class IntegerList(CustomDirective):
         return self.values.is_anchorable()
 
 
+@dataclass(frozen=True)
+class LiveRange:
+    """When a buffer holds SRAM, in positions of a walk over its program's body."""
+
+    alloc: AllocOp
+    first: int
+    """The position of its `tile.alloc`."""
+    last: int
+    """The position of the last op it is live in (the end of the program if resident)."""
+    last_user: Operation
+    """The op of the alloc's block after which it dies."""
+
+
+def buffer_live_ranges(program: ProgramOp) -> list[LiveRange]:
+    """Every buffer's live range, allocs in program order: from its `tile.alloc` to the end
+    of the op of the alloc's block holding its last use (a use inside a `tile.repeat` keeps
+    it live to the end of that loop), or to the end of the program if `resident`."""
+    ops = list(program.body.walk())
+    position = {op: index for index, op in enumerate(ops)}
+    end_of_program = program.body.block.last_op
+
+    def live_until(op: Operation) -> int:
+        return position[op] + sum(1 for _ in op.walk()) - 1
+
+    ranges: list[LiveRange] = []
+    for op in ops:
+        if not isinstance(op, AllocOp):
+            continue
+        if op.is_resident() and end_of_program is not None:
+            ranges.append(LiveRange(op, position[op], len(ops) - 1, end_of_program))
+            continue
+        block = op.parent_block()
+        last, last_user = position[op], op
+        for use in op.buffer.uses:
+            user = use.operation
+            while user.parent_block() is not block:
+                parent = user.parent_op()
+                assert parent is not None
+                user = parent
+            end = live_until(user)
+            if end > last:
+                last, last_user = end, user
+        ranges.append(LiveRange(op, position[op], last, last_user))
+    return ranges
+
+
 @irdl_op_definition
 class ProgramOp(IRDLOperation):
     """
@@ -1242,8 +1289,9 @@ class ProgramOp(IRDLOperation):
 
     The program also checks two rules that span its body:
     - SRAM reuse: a buffer is live from its `tile.alloc` to its last use (a use
-      inside a `tile.repeat` keeps it live to the end of that loop); buffers whose
-      live ranges overlap must not overlap in the SRAM of a core both live on;
+      inside a `tile.repeat` keeps it live to the end of that loop), a `resident`
+      one to the end of the program; buffers whose live ranges overlap must not
+      overlap in the SRAM of a core both live on;
     - bulk-synchronous order: a `tile.sync` separates every compute from the next
       data movement (see the dialect's description).
     """
@@ -1350,37 +1398,32 @@ class ProgramOp(IRDLOperation):
         self._verify_bsp_order(self.body.block, computed_since_sync=False)
 
     def _verify_sram_reuse(self) -> None:
-        position = {op: index for index, op in enumerate(self.body.walk())}
-
-        def live_until(op: Operation) -> int:
-            return position[op] + sum(1 for _ in op.walk()) - 1
-
-        live_ranges: list[tuple[AllocOp, int, int]] = []
-        for op in self.body.walk():
-            if not isinstance(op, AllocOp):
-                continue
-            block = op.parent_block()
-            last = position[op]
-            for use in op.buffer.uses:
-                user = use.operation
-                while user.parent_block() is not block:
-                    parent = user.parent_op()
-                    assert parent is not None
-                    user = parent
-                last = max(last, live_until(user))
-            live_ranges.append((op, position[op], last))
-
-        # Ranges start in program order: each is checked against those still live.
-        live: list[tuple[AllocOp, int]] = []
-        for second, second_start, second_end in live_ranges:
-            live = [(first, end) for first, end in live if end >= second_start]
-            for first, _ in live:
-                if first.sram_overlaps(second):
-                    raise VerifyException(
-                        "buffers live at the same time overlap in SRAM: "
-                        f"bytes {first.describe_sram()} and {second.describe_sram()}"
-                    )
-            live.append((second, second_end))
+        ranges = buffer_live_ranges(self)
+        allocs = [live.alloc for live in ranges]
+        last = np.array([live.last for live in ranges], dtype=np.int64)
+        offset = np.array([alloc.offset_bytes() for alloc in allocs], dtype=np.int64)
+        end = np.array([alloc.end_bytes() for alloc in allocs], dtype=np.int64)
+        every_core = (0, np.iinfo(np.int64).max)
+        core_ranges = [alloc.core_range() or every_core for alloc in allocs]
+        first_core = np.array([first for first, _ in core_ranges], dtype=np.int64)
+        end_core = np.array([first + count for first, count in core_ranges], dtype=np.int64)
+        # Ranges start in program order: each is checked against those still live. Weights
+        # stay live throughout, so the check runs over arrays, not pairs of ops.
+        live = np.zeros(0, dtype=np.int64)
+        for second, live_range in enumerate(ranges):
+            live = live[last[live] >= live_range.first]
+            clashes = live[
+                (offset[live] < end[second])
+                & (offset[second] < end[live])
+                & (first_core[live] < end_core[second])
+                & (first_core[second] < end_core[live])
+            ]
+            if len(clashes):
+                raise VerifyException(
+                    "buffers live at the same time overlap in SRAM: bytes "
+                    f"{allocs[clashes[0]].describe_sram()} and {allocs[second].describe_sram()}"
+                )
+            live = np.append(live, second)
 
     @classmethod
     def _verify_bsp_order(cls, block: Block, computed_since_sync: bool) -> bool:
@@ -1437,33 +1480,50 @@ class AllocOp(IRDLOperation):
     count]` of cores `first .. first + count - 1` only (a group of cores running
     its own kernels; buffers of disjoint groups may share addresses). The buffer
     must fit in the SRAM of the enclosing program's chip and start on an 8-byte
-    boundary; the range must lie within the program's cores.
+    boundary; the range must lie within the program's cores. A buffer is live
+    from its alloc to its last use, or with `resident` to the end of the program:
+    the model's weights, loaded once and kept on the chip between runs (a
+    resident buffer is allocated in the program's body, not in a loop).
 
     Examples: `%p = tile.alloc offset 0 : !tile.buffer<2x4xf32>`;
-    `%w = tile.alloc offset 0 cores [16, 816] : !tile.buffer<2312x29xf32>`.
+    `%w = tile.alloc offset 0 cores [16, 816] : !tile.buffer<2312x29xf32>`;
+    `%wq = tile.alloc offset 0 resident : !tile.buffer<16x64xf16>`.
     """
 
     name = "tile.alloc"
 
     offset = prop_def(IntegerAttr[I64])
     cores = opt_prop_def(DenseArrayBase[I64])
+    resident = opt_prop_def(UnitAttr)
     buffer = result_def(BufferType)
 
     traits = traits_def(HasAncestor(ProgramOp))
 
     custom_directives = (IntegerList,)
     assembly_format = (
-        "`offset` $offset (`cores` custom<IntegerList>($cores)^)? attr-dict `:` type($buffer)"
+        "`offset` $offset (`cores` custom<IntegerList>($cores)^)? (`resident` $resident^)? "
+        "attr-dict `:` type($buffer)"
     )
 
-    def __init__(self, offset: int, buffer_type: BufferType, cores: CoreRange | None = None):
+    def __init__(
+        self,
+        offset: int,
+        buffer_type: BufferType,
+        cores: CoreRange | None = None,
+        resident: bool = False,
+    ):
         super().__init__(
             properties={
                 "offset": IntegerAttr(offset, i64),
                 "cores": None if cores is None else DenseArrayBase.from_list(i64, cores),
+                "resident": UnitAttr() if resident else None,
             },
             result_types=[buffer_type],
         )
+
+    def is_resident(self) -> bool:
+        """Whether the buffer stays live to the end of the program."""
+        return self.resident is not None
 
     def offset_bytes(self) -> int:
         return self.offset.value.data
@@ -1500,6 +1560,12 @@ class AllocOp(IRDLOperation):
                 f"{SRAM_ALIGNMENT_BYTES} bytes"
             )
         program = enclosing_program(self)
+        parent = self.parent_op()
+        if self.is_resident() and program is not None and parent is not program:
+            where = "a detached block" if parent is None else parent.name
+            raise VerifyException(
+                f"a resident buffer is allocated in the program's body, not inside {where}"
+            )
         if program is not None and self.end_bytes() > program.sram_bytes.value.data:
             raise VerifyException(
                 f"buffer at offset {offset} of {_buffer_type(self.buffer).byte_size()} bytes "

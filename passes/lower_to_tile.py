@@ -24,7 +24,10 @@ assumes.
 What each op becomes
 ====================
 - ``rtensor.distribute`` / ``fill`` / ``empty``: buffers placed as their
-  reader wants, by ``tile.host_write``, a local ``linalg.fill`` or nothing.
+  reader wants, by ``tile.host_write``, a local ``linalg.fill`` or nothing. A
+  weight's ``rtensor.distribute`` (its idle copy) is written at once, at the
+  start of the program, into ``resident`` buffers: weights stay on the chip
+  between runs, so their bytes are never reused.
 - ``rtensor.relayout``: a ``tile.sync`` and a ``tile.relayout`` between the
   producer's placement and the reader's (a core receives only what it lacks).
 - ``shift.schedule``: its loop nest unrolled: per step one ``tile.compute`` on
@@ -40,8 +43,9 @@ Every op made for a schedule carries ``t10.op = "<name>"`` so the simulator's
 trace and ``t10-run`` report time per operator.
 
 SRAM: buffers are placed by a first-fit allocator over their live ranges
-(definition to last use in program order): buffers never live together share
-bytes. A core that overflows is an error naming the operator and the bytes.
+(definition to last use in program order, to the end for resident weights):
+buffers never live together share bytes. A core that overflows is an error
+naming the operator and the bytes.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ from xdsl.utils.exceptions import PassFailedException
 from t10.dialects import rtensor, shift, tile
 from t10.hwmodel.chip import ChipFileError, load_chip
 from t10.passes.diagnostics import format_location
+from t10.passes.model_graph import is_weight
 from t10.passes.select_plans import CHIP_ATTR
 
 OPERATOR_ATTR = "t10.op"
@@ -370,19 +375,26 @@ class _FunctionLowering:
         if self.computed_since_sync:
             self.emit(tile.SyncOp())
 
-    def alloc(self, place: tile.PlaceAttr, element_type: Attribute, name: str) -> SSAValue:
+    def alloc(
+        self, place: tile.PlaceAttr, element_type: Attribute, name: str, resident: bool = False
+    ) -> SSAValue:
         buffer_type = tile.BufferType(place.buffer_shape(), element_type)
-        alloc = self.emit(tile.AllocOp(0, buffer_type))
+        alloc = self.emit(tile.AllocOp(0, buffer_type, resident=resident))
         alloc.results[0].name_hint = name
         return alloc.results[0]
 
     # Placing values ---------------------------------------------------------
 
     def place(
-        self, value: SSAValue, places: Sequence[tile.PlaceAttr], fresh: bool = False
+        self,
+        value: SSAValue,
+        places: Sequence[tile.PlaceAttr],
+        fresh: bool = False,
+        resident: bool = False,
     ) -> list[SSAValue]:
         """Buffers holding ``value`` under ``places``, made now if no earlier ones do
-        (always new ones when ``fresh``: the reader writes them)."""
+        (always new ones when ``fresh``: the reader writes them; ``resident`` ones live
+        to the end of the program)."""
         value_type = value.type
         assert isinstance(value_type, rtensor.DistributedTensorType)
         element_type = value_type.get_element_type()
@@ -392,7 +404,7 @@ class _FunctionLowering:
                     return [buffer for buffer, _ in placed.parts]
         source = self.values[value]
         buffers = [
-            self.alloc(place, element_type, f"{_name(value)}_{index}")
+            self.alloc(place, element_type, f"{_name(value)}_{index}", resident)
             for index, place in enumerate(places)
         ]
         if isinstance(source, _Host):
@@ -423,8 +435,11 @@ class _FunctionLowering:
             self.placed.setdefault(value, []).append(placed)
         return buffers
 
-    def natural(self, value: SSAValue) -> list[tuple[SSAValue, tile.PlaceAttr]]:
-        """``value`` in the buffers it already has, else placed as its layout says."""
+    def natural(
+        self, value: SSAValue, resident: bool = False
+    ) -> list[tuple[SSAValue, tile.PlaceAttr]]:
+        """``value`` in the buffers it already has, else placed as its layout says (in
+        ``resident`` buffers: they live to the end of the program)."""
         if self.placed.get(value):
             return self.placed[value][0].parts
         value_type = value.type
@@ -438,7 +453,7 @@ class _FunctionLowering:
             )
         extents = rtensor.loop_extents([layout.map.data], [value_type.get_shape()])
         place = tile.PlaceAttr.get(layout.map.data, extents, layout.grid_shape())
-        buffers = self.place(value, [place])
+        buffers = self.place(value, [place], resident=resident)
         return [(buffers[0], place)]
 
     # Ops ------------------------------------------------------------------
@@ -446,19 +461,22 @@ class _FunctionLowering:
     def run(self) -> tile.ProgramOp:
         for op in self.function.body.block.ops:
             self.lower(op)
-        _assign_offsets(self.program_block, self.sram_bytes)
         function_type = self.function.function_type
-        return tile.ProgramOp(
+        program = tile.ProgramOp(
             self.function.sym_name.data,
             FunctionType.from_lists(function_type.inputs.data, function_type.outputs.data),
             self.cores,
             self.sram_bytes,
             Region(self.program_block),
         )
+        _assign_offsets(program)
+        return program
 
     def lower(self, op: Operation) -> None:
         if isinstance(op, rtensor.DistributeOp):
             self.values[op.result] = _Host(op.source)
+            if is_weight(op.source):
+                self.natural(op.result, resident=True)
         elif isinstance(op, rtensor.FillOp):
             constant = op.value.owner
             if not isinstance(constant, arith.ConstantOp):
@@ -902,18 +920,16 @@ def _check_rotation(
         )
 
 
-def _assign_offsets(block: Block, sram_bytes: int) -> None:
-    """First-fit SRAM offsets for every buffer over its live range in ``block``."""
-    position = {op: index for index, op in enumerate(block.ops)}
-    allocs = [op for op in block.ops if isinstance(op, tile.AllocOp)]
+def _assign_offsets(program: tile.ProgramOp) -> None:
+    """First-fit SRAM offsets for every buffer of ``program`` over its live range."""
+    sram_bytes = program.sram_bytes.value.data
     intervals: list[tuple[int, int, int, tile.AllocOp]] = []
-    for alloc in allocs:
-        last = max((position[use.operation] for use in alloc.buffer.uses), default=position[alloc])
-        buffer_type = alloc.buffer.type
+    for live in tile.buffer_live_ranges(program):
+        buffer_type = live.alloc.buffer.type
         assert isinstance(buffer_type, tile.BufferType)
         size = buffer_type.byte_size()
         aligned = -(-size // tile.SRAM_ALIGNMENT_BYTES) * tile.SRAM_ALIGNMENT_BYTES
-        intervals.append((position[alloc], last, aligned, alloc))
+        intervals.append((live.first, live.last, aligned, live.alloc))
     # Allocs come in program order, so a placed buffer that dies before this one is
     # made is dead for every later one too.
     placed: list[tuple[int, int, int]] = []

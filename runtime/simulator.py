@@ -222,27 +222,13 @@ class _Machine:
 
     def _placements(self) -> dict[tile.AllocOp, _Placement]:
         """Every buffer's SRAM range and live range, as ``tile.program`` defines them."""
-        position = {op: index for index, op in enumerate(self.program.body.walk())}
         placements: dict[tile.AllocOp, _Placement] = {}
-        for index, op in enumerate(self.program.body.walk()):
-            if not isinstance(op, tile.AllocOp):
-                continue
-            block = op.parent_block()
-            last = position[op]
-            last_user: Operation = op
-            for use in op.buffer.uses:
-                user = use.operation
-                while user.parent_block() is not block:
-                    parent = user.parent_op()
-                    assert parent is not None
-                    user = parent
-                end = position[user] + sum(1 for _ in user.walk()) - 1
-                if end > last:
-                    last, last_user = end, user
-            self.dead_after.setdefault(last_user, []).append(op.buffer)
-            name = f"%{op.buffer.name_hint}" if op.buffer.name_hint else f"#{index}"
+        for live in tile.buffer_live_ranges(self.program):
+            op = live.alloc
+            self.dead_after.setdefault(live.last_user, []).append(op.buffer)
+            name = f"%{op.buffer.name_hint}" if op.buffer.name_hint else f"#{live.first}"
             placements[op] = _Placement(
-                name, op.offset_bytes(), op.end_bytes(), position[op], last, op.core_range()
+                name, op.offset_bytes(), op.end_bytes(), live.first, live.last, op.core_range()
             )
         return placements
 

@@ -49,6 +49,7 @@ from t10.hwmodel.chip import load_chip
 from t10.passes.compile import CompilePass
 from t10.passes.insert_shifts import InsertShiftsPass
 from t10.passes.lower_to_tile import LowerToTilePass
+from t10.passes.model_graph import is_weight
 from t10.passes.partition import FRONTIER_ATTR, PartitionPass, structured_ops
 from t10.passes.select_plans import LOOP_ORDER_ATTR, PLAN_ATTR, SelectPlansPass
 from t10.runtime.reference import random_inputs, run_reference, tolerance
@@ -384,13 +385,43 @@ def test_every_frontier_plan_of_a_matmul_lowers_and_most_rotate():
 
 
 def live_ranges(program: tile.ProgramOp) -> list[tuple[tile.AllocOp, int, int]]:
-    """Every buffer with the positions of its alloc and of its last use in the program."""
-    position = {op: index for index, op in enumerate(program.body.block.ops)}
+    """Every buffer with the positions of its alloc and of its last use in the program (the
+    program's end for a resident one)."""
+    ops = list(program.body.block.ops)
+    position = {op: index for index, op in enumerate(ops)}
     return [
-        (op, position[op], max(position[use.operation] for use in op.buffer.uses))
-        for op in program.body.block.ops
+        (
+            op,
+            position[op],
+            len(ops)
+            if op.is_resident()
+            else max(position[use.operation] for use in op.buffer.uses),
+        )
+        for op in ops
         if isinstance(op, tile.AllocOp)
     ]
+
+
+def test_weights_stay_resident_to_the_end():
+    # Each weight is written once, first, into a resident buffer in its idle layout; the
+    # simulated peak holds every weight at once, even one whose last reader ran long before.
+    program = compile_and_check(TINY_BERT, "small-16")
+    ops = list(program.body.block.ops)
+    function = function_of(parse(TINY_BERT))
+    weights = [argument for argument in function.body.block.args if is_weight(argument)]
+    assert weights
+    resident = [op for op in ops if isinstance(op, tile.AllocOp) and op.is_resident()]
+    written = [
+        op.dest for op in ops if isinstance(op, tile.HostWriteOp) and op.dest.owner in resident
+    ]
+    assert len(resident) == len(written) == len(weights)
+    first_compute = next(index for index, op in enumerate(ops) if isinstance(op, tile.ComputeOp))
+    assert all(ops.index(op) < first_compute for op in resident)
+    weight_bytes = sum(op.end_bytes() - op.offset_bytes() for op in resident)
+    result = simulate(program, load_chip("small-16"), random_inputs(function, 0))
+    assert result.peak_bytes_per_core >= weight_bytes
+    others = [op for op in ops if isinstance(op, tile.AllocOp) and not op.is_resident()]
+    assert not any(weight.sram_overlaps(other) for weight in resident for other in others)
 
 
 def test_allocator_reuses_bytes_of_dead_buffers():

@@ -167,6 +167,30 @@ tile.program @p() cores 2 sram_bytes 64 {
 
 // -----
 
+// A resident buffer (a weight) lives to the end of the program, past its last use:
+// %b may not reuse its bytes.
+tile.program @p() cores 1 sram_bytes 64 {
+  %w = tile.alloc offset 0 resident : !tile.buffer<4xf32>
+  %a = tile.alloc offset 16 : !tile.buffer<4xf32>
+  tile.exchange %w to %a by #tile.transfers<[[0, 0]]> : !tile.buffer<4xf32> to !tile.buffer<4xf32>
+  %b = tile.alloc offset 0 : !tile.buffer<4xf32>
+  tile.exchange %a to %b by #tile.transfers<[[0, 0]]> : !tile.buffer<4xf32> to !tile.buffer<4xf32>
+  tile.return
+}
+// CHECK: buffers live at the same time overlap in SRAM: bytes [0, 16) and [0, 16)
+
+// -----
+
+tile.program @p() cores 1 sram_bytes 64 {
+  tile.repeat 2 {
+    %w = tile.alloc offset 0 resident : !tile.buffer<4xf32>
+  }
+  tile.return
+}
+// CHECK: a resident buffer is allocated in the program's body, not inside tile.repeat
+
+// -----
+
 tile.program @p() cores 2 sram_bytes 64 {
   %a = tile.alloc offset 0 : !tile.buffer<4xf32>
   %b = tile.alloc offset 16 : !tile.buffer<4xf32>

@@ -27,6 +27,7 @@
 tile.program @all_ops(%x: tensor<8x4xf32>) -> (tensor<8x4xf32>, tensor<2x4xf32>) cores 4 sram_bytes 1024 attributes {origin = "test"} {
   %p = tile.alloc offset 0 : !tile.buffer<2x4xf32>
   %q = tile.alloc offset 32 {note} : !tile.buffer<2x4xf32>
+  %w = tile.alloc offset 64 resident : !tile.buffer<2x4xf32>
   tile.host_write %x to %p by #tile.block<grid = [4], split = [[0], []]> : tensor<8x4xf32> to !tile.buffer<2x4xf32>
   tile.repeat 3 {
     tile.compute ins(%p : !tile.buffer<2x4xf32>) outs(%q : !tile.buffer<2x4xf32>) attributes {kind = "add"} {
@@ -46,6 +47,7 @@ tile.program @all_ops(%x: tensor<8x4xf32>) -> (tensor<8x4xf32>, tensor<2x4xf32>)
 // CHECK:      tile.program @all_ops(%x: tensor<8x4xf32>) -> (tensor<8x4xf32>, tensor<2x4xf32>) cores 4 sram_bytes 1024 attributes {origin = "test"} {
 // CHECK-NEXT:   %p = tile.alloc offset 0 : !tile.buffer<2x4xf32>
 // CHECK-NEXT:   %q = tile.alloc offset 32 {note} : !tile.buffer<2x4xf32>
+// CHECK-NEXT:   %w = tile.alloc offset 64 resident : !tile.buffer<2x4xf32>
 // CHECK-NEXT:   tile.host_write %x to %p by #tile.block<grid = [4], split = {{\[}}[0], []]> : tensor<8x4xf32> to !tile.buffer<2x4xf32>
 // CHECK-NEXT:   tile.repeat 3 {
 // CHECK-NEXT:     tile.compute ins(%p : !tile.buffer<2x4xf32>) outs(%q : !tile.buffer<2x4xf32>) attributes {kind = "add"} {
