@@ -94,8 +94,10 @@ class LocatingParser(Parser):
 
 
 def failing_operation(module: ModuleOp) -> Operation | None:
-    """The first operation of ``module`` whose own verifier rejects it."""
-    for op in module.walk():
+    """The first operation of ``module`` whose own verifier rejects it, nested operations
+    before the ones holding them, in the order xDSL verifies them (a program's verifier may
+    read its ops' properties only once those verified)."""
+    for op in module.walk(region_first=True):
         try:
             op.verify(verify_nested_ops=False)
         except DiagnosticException:
