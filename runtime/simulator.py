@@ -152,6 +152,9 @@ class SimulationResult:
     """Supersteps run: one per ``tile.sync`` executed."""
     peak_bytes_per_core: int
     """Most bytes of SRAM live at once on a core."""
+    memory: list[tuple[float, int]]
+    """Memory over time: ``(cycle, bytes)`` pairs, the bytes live on the fullest core from
+    that cycle on (a buffer is live from its alloc until its last user's phase ends)."""
     host_bytes: int
     """Bytes moved between host and chip by host_write/host_read (not in ``cycles``)."""
     cores: int
@@ -203,7 +206,11 @@ class _Machine:
         """Buffers whose last user has run: their arrays are dropped at the next flush."""
         self.placements = self._placements()
         self.placed: list[_Placement] = []
+        self.live_bytes = np.zeros(self.cores, dtype=np.int64)
+        """Per core, the bytes of its buffers allocated and not dead yet."""
         self.peak_bytes = 0
+        self.memory: list[tuple[float, int]] = []
+        """(cycle, bytes live on the fullest core) after each change."""
         self.host_bytes = 0
         self.trace: list[Phase] = []
         self.cycle = 0.0
@@ -268,7 +275,22 @@ class _Machine:
         # Dead buffers' memory is reused by the next ones instead of growing the process.
         for buffer in self.dying:
             self.buffers.pop(buffer, None)
-        self.dying = []
+            owner = buffer.owner
+            assert isinstance(owner, tile.AllocOp)
+            placement = self.placements[owner]
+            self.live_bytes[_core_rows(placement.cores)] -= placement.end - placement.offset
+        if self.dying:
+            self.dying = []
+            self._sample_memory()
+
+    def _sample_memory(self) -> None:
+        """Record the fullest core's live bytes now."""
+        fullest = int(self.live_bytes.max())
+        self.peak_bytes = max(self.peak_bytes, fullest)
+        if self.memory and self.memory[-1][0] == self.cycle:
+            self.memory[-1] = (self.cycle, fullest)
+        else:
+            self.memory.append((self.cycle, fullest))
 
     def _run_exchanges(self, exchanges: Sequence[tile.ExchangeOp | tile.FanInOp]) -> None:
         # Every source is read before any destination is written: the phase reads the
@@ -437,15 +459,8 @@ class _Machine:
                 )
         if placement not in self.placed:
             self.placed.append(placement)
-        held = [other for other in live if other.first <= placement.first] + [placement]
-        if all(other.cores is None for other in held):
-            live_bytes = sum(other.end - other.offset for other in held)
-        else:
-            per_core = np.zeros(self.cores, dtype=np.int64)
-            for other in held:
-                per_core[_core_rows(other.cores)] += other.end - other.offset
-            live_bytes = int(per_core.max())
-        self.peak_bytes = max(self.peak_bytes, live_bytes)
+        self.live_bytes[_core_rows(placement.cores)] += placement.end - placement.offset
+        self._sample_memory()
         self.buffers.pop(op.buffer, None)
 
     def compute(self, op: tile.ComputeOp) -> None:
@@ -1270,6 +1285,7 @@ def simulate(
         sync_cycles=total("sync"),
         supersteps=machine.superstep,
         peak_bytes_per_core=machine.peak_bytes,
+        memory=machine.memory,
         host_bytes=machine.host_bytes,
         cores=cores,
         trace=machine.trace,

@@ -51,6 +51,21 @@ def test_matmul_example_computes_a_times_b():
     )
 
 
+def test_memory_over_time_follows_the_buffers_live_ranges():
+    result = simulate(matmul_example(), SMALL, matmul_inputs())
+    ends = [phase.start_cycle + phase.cycles for phase in result.trace]
+    first_exchange, second_compute, last_exchange = ends[2], ends[3], ends[5]
+    # All five buffers from the start; %a0 dies with the exchange that last reads it,
+    # %a1 and %b0 with the second matmul, %c1 and %c0 once the result is read back.
+    assert result.memory == [
+        (0.0, 2 * 1024 + 3072 + 2 * 1536),
+        (pytest.approx(first_exchange), 1024 + 3072 + 2 * 1536),
+        (pytest.approx(second_compute), 2 * 1536),
+        (pytest.approx(last_exchange), 0),
+    ]
+    assert max(live for _, live in result.memory) == result.peak_bytes_per_core
+
+
 def test_matmul_example_cycles_are_the_cost_model_s():
     result = simulate(matmul_example(), SMALL, matmul_inputs())
     as_int = np.array

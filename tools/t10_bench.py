@@ -29,9 +29,9 @@ Output: a table, one row per model, or with ``--json`` one object
 model that a pipeline fits: each operator's Pareto frontier of plans (bytes per core against cycles,
 with and without rotation) with every pipeline's chosen plan marked
 (``<model>.frontiers.png``); each operator's simulated cycles split into
-compute, shift and sync per pipeline (``<model>.time.png``); each operator's
-bytes per core per pipeline, with the simulated peak and the SRAM size
-(``<model>.memory.png``: the simulator reports the peak, not memory over time).
+compute, shift and sync per pipeline (``<model>.time.png``); memory per
+pipeline: the fullest core's live bytes over the simulated run, and each
+operator's planned bytes per core, against the SRAM size (``<model>.memory.png``).
 
 Exit status: 0 when every output of every run that fits matches, 1 when one
 does not (after printing everything), 2 for bad input or a model a pipeline
@@ -565,30 +565,37 @@ def _time_figure(pyplot: Any, name: str, reports: Sequence[RunReport]) -> Any:
 
 
 def _memory_figure(pyplot: Any, chip: Chip, name: str, reports: Sequence[RunReport]) -> Any:
-    """Per pipeline, each operator's planned bytes per core in program order, with the
-    run's simulated peak and the SRAM of a core."""
-    figure, panel = pyplot.subplots(figsize=(10, 4.5))
+    """Per pipeline, the fullest core's live bytes over the simulated run (above) and each
+    operator's planned bytes per core in program order (below), with the SRAM of a core."""
+    figure, (over_time, per_operator) = pyplot.subplots(2, 1, figsize=(10, 8))
+    microseconds_per_cycle = 1e6 / chip.clock_hz
     for report in reports:
-        line = panel.step(
+        memory = report.result.memory
+        line = over_time.step(
+            [cycle * microseconds_per_cycle for cycle, _ in memory]
+            + [report.result.cycles * microseconds_per_cycle],
+            [live / 1024 for _, live in memory] + [memory[-1][1] / 1024 if memory else 0],
+            where="post",
+            label=f"{report.pipeline}: peak {report.result.peak_bytes_per_core / 1024:.1f} KiB",
+        )[0]
+        per_operator.step(
             range(len(report.operators)),
             [operator.cost["bytes_per_core"] / 1024 for operator in report.operators],
             where="mid",
             marker=_PIPELINE_MARKERS.get(report.pipeline, "x"),
-            label=f"{report.pipeline}: plan",
-        )[0]
-        panel.axhline(
-            report.result.peak_bytes_per_core / 1024,
-            linestyle="--",
             color=line.get_color(),
-            label=f"{report.pipeline}: simulated peak",
+            label=f"{report.pipeline}: plan",
         )
-    panel.axhline(chip.sram_bytes / 1024, color="black", label="SRAM per core")
+    for panel in (over_time, per_operator):
+        panel.axhline(chip.sram_bytes / 1024, color="black", label="SRAM per core")
+        panel.set_ylabel("KiB per core")
+        panel.legend(fontsize=7)
+    over_time.set_xlabel("simulated µs")
+    over_time.set_title(f"{name} on {chip.name}: live bytes on the fullest core over the run")
     if reports:
         names = [operator.name for operator in reports[0].operators]
-        panel.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
-    panel.set_ylabel("KiB per core")
-    panel.set_title(f"{name} on {chip.name}: bytes per core per operator")
-    panel.legend(fontsize=7)
+        per_operator.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
+    per_operator.set_title("bytes per core of each operator's plan (without parked tensors)")
     figure.tight_layout()
     return figure
 
