@@ -42,10 +42,11 @@ What each op becomes
 Every op made for a schedule carries ``t10.op = "<name>"`` so the simulator's
 trace and ``t10-run`` report time per operator.
 
-SRAM: buffers are placed by a first-fit allocator over their live ranges
-(definition to last use in program order, to the end for resident weights):
-buffers never live together share bytes. A core that overflows is an error
-naming the operator and the bytes.
+SRAM: buffers are placed over their live ranges (definition to last use in
+program order, to the end for resident weights) so that buffers never live
+together share bytes, by the tightest of a few greedy packings
+(``sram_packing``). A core that overflows is an error naming the operator and
+the bytes.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ from t10.hwmodel.chip import ChipFileError, load_chip
 from t10.passes.diagnostics import format_location
 from t10.passes.model_graph import is_weight
 from t10.passes.select_plans import CHIP_ATTR
+from t10.passes.sram_packing import live_bytes_peak, pack
 
 OPERATOR_ATTR = "t10.op"
 """Names the operator (its schedule's result) each tile op was made for."""
@@ -921,37 +923,46 @@ def _check_rotation(
 
 
 def _assign_offsets(program: tile.ProgramOp) -> None:
-    """First-fit SRAM offsets for every buffer of ``program`` over its live range."""
+    """SRAM offsets for every buffer of ``program`` such that buffers live at once never
+    share a byte (``sram_packing``); an error names what does not fit."""
     sram_bytes = program.sram_bytes.value.data
-    intervals: list[tuple[int, int, int, tile.AllocOp]] = []
-    for live in tile.buffer_live_ranges(program):
-        buffer_type = live.alloc.buffer.type
-        assert isinstance(buffer_type, tile.BufferType)
-        size = buffer_type.byte_size()
-        aligned = -(-size // tile.SRAM_ALIGNMENT_BYTES) * tile.SRAM_ALIGNMENT_BYTES
-        intervals.append((live.first, live.last, aligned, live.alloc))
-    # Allocs come in program order, so a placed buffer that dies before this one is
-    # made is dead for every later one too.
-    placed: list[tuple[int, int, int]] = []
-    for first, last, size, alloc in intervals:
-        placed = [entry for entry in placed if entry[0] >= first]
-        live = sorted((offset, end) for _, offset, end in placed)
-        offset = 0
-        for other_offset, other_end in live:
-            if offset + size <= other_offset:
-                break
-            offset = max(offset, other_end)
-        if offset + size > sram_bytes:
-            live_bytes = sum(end - start for start, end in live)
-            operator = alloc.attributes.get(OPERATOR_ATTR)
-            where = f" for {operator.data}" if isinstance(operator, StringAttr) else ""
-            raise PassFailedException(
-                f"error: buffer %{alloc.buffer.name_hint}{where} ({size} bytes) does not fit: "
-                f"{live_bytes} bytes of other buffers are live on each core and SRAM holds "
-                f"{sram_bytes}"
-            )
-        alloc.properties["offset"] = IntegerAttr(offset, i64)
-        placed.append((last, offset, offset + size))
+    ranges = tile.buffer_live_ranges(program)
+    sizes = np.array([_aligned_bytes(live.alloc) for live in ranges], dtype=np.int64)
+    firsts = np.array([live.first for live in ranges], dtype=np.int64)
+    lasts = np.array([live.last for live in ranges], dtype=np.int64)
+    live_bytes = live_bytes_peak(sizes, firsts, lasts)
+    if live_bytes.peak > sram_bytes:
+        alloc = ranges[live_bytes.at_buffer].alloc
+        size = int(sizes[live_bytes.at_buffer])
+        raise PassFailedException(
+            f"error: buffer %{alloc.buffer.name_hint}{_for_operator(alloc)} ({size} bytes) does "
+            f"not fit: {live_bytes.peak - size} bytes of other buffers are live on each core "
+            f"and SRAM holds {sram_bytes}"
+        )
+    packing = pack(sizes, firsts, lasts, sram_bytes)
+    if packing.span > sram_bytes:
+        highest = int(np.argmax(packing.offsets + sizes))
+        alloc = ranges[highest].alloc
+        raise PassFailedException(
+            f"error: the buffers do not pack into SRAM: at most {live_bytes.peak} bytes are live "
+            f"on each core at once and SRAM holds {sram_bytes}, but the tightest packing found "
+            f"spans {packing.span} (holes between buffers of other lifetimes); it ends with "
+            f"%{alloc.buffer.name_hint}{_for_operator(alloc)}"
+        )
+    for live, offset in zip(ranges, packing.offsets.tolist(), strict=True):
+        live.alloc.properties["offset"] = IntegerAttr(offset, i64)
+
+
+def _aligned_bytes(alloc: tile.AllocOp) -> int:
+    buffer_type = alloc.buffer.type
+    assert isinstance(buffer_type, tile.BufferType)
+    alignment = tile.SRAM_ALIGNMENT_BYTES
+    return -(-buffer_type.byte_size() // alignment) * alignment
+
+
+def _for_operator(alloc: tile.AllocOp) -> str:
+    operator = alloc.attributes.get(OPERATOR_ATTR)
+    return f" for {operator.data}" if isinstance(operator, StringAttr) else ""
 
 
 @dataclass(frozen=True)
