@@ -71,20 +71,19 @@ def _place(
     for index in order:
         size = int(sizes[index])
         overlapping = np.flatnonzero(placed & (firsts <= lasts[index]) & (lasts >= firsts[index]))
-        starts = offsets[overlapping]
-        ends = starts + sizes[overlapping]
-        by_start = np.argsort(starts, kind="stable")
-        cursor = 0
-        chosen = -1
-        tightest = -1
-        for start, end in zip(starts[by_start].tolist(), ends[by_start].tolist(), strict=True):
-            hole = start - cursor
-            if hole >= size and (chosen < 0 or (best_fit and hole < tightest)):
-                chosen, tightest = cursor, hole
-                if not best_fit:
-                    break
-            cursor = max(cursor, end)
-        offsets[index] = chosen if chosen >= 0 else cursor
+        by_start = np.argsort(offsets[overlapping], kind="stable")
+        starts = offsets[overlapping][by_start]
+        ends = starts + sizes[overlapping][by_start]
+        # Below the k-th buffer by offset, free bytes start where the ones before it end.
+        cursors = np.maximum.accumulate(np.concatenate(([0], ends)))
+        holes = starts - cursors[:-1]
+        fitting = np.flatnonzero(holes >= size)
+        if len(fitting) == 0:
+            offsets[index] = cursors[-1]
+        elif best_fit:
+            offsets[index] = cursors[fitting[np.argmin(holes[fitting])]]
+        else:
+            offsets[index] = cursors[fitting[0]]
         placed[index] = True
     span = int((offsets + sizes).max()) if len(sizes) else 0
     return Packing(offsets, span)
