@@ -27,7 +27,10 @@ What each op becomes
   reader wants, by ``tile.host_write``, a local ``linalg.fill`` or nothing. A
   weight's ``rtensor.distribute`` (its idle copy) is written at once, at the
   start of the program, into ``resident`` buffers: weights stay on the chip
-  between runs, so their bytes are never reused.
+  between runs, so their bytes are never reused. An activation argument is
+  written again for each schedule that reads it, so no copy of it waits on the
+  chip between its readers (plan selection counts none; host writes take no
+  cycles).
 - ``rtensor.relayout``: a ``tile.sync`` and a ``tile.relayout`` between the
   producer's placement and the reader's (a core receives only what it lacks).
 - ``shift.schedule``: its loop nest unrolled: per step one ``tile.compute`` on
@@ -504,6 +507,7 @@ class _FunctionLowering:
             )
             self.host[op.result] = gather.results[0]
         elif isinstance(op, shift.ScheduleOp):
+            self._forget_host_copies()
             self.operator = _name(op.results[0])
             _ScheduleLowering(self, op).run()
             self.operator = ""
@@ -513,6 +517,14 @@ class _FunctionLowering:
             return
         else:
             raise _fail(op, f"{op.name} cannot be lowered to tile: run t10-insert-shifts first")
+
+    def _forget_host_copies(self) -> None:
+        """Let the next schedule write activation arguments from the host anew: plan
+        selection counts no copy of them waiting on the chip between their readers (host
+        writes take no cycles), so none may stay live from one reader to the next."""
+        for value, source in self.values.items():
+            if isinstance(source, _Host) and not is_weight(source.tensor):
+                self.placed.pop(value, None)
 
 
 def _padding_relayout(

@@ -10,6 +10,7 @@ pin known bugs: they fail today and will flag their fix.
 
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,12 +52,14 @@ from t10.passes.insert_shifts import InsertShiftsPass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.model_graph import is_weight
 from t10.passes.partition import FRONTIER_ATTR, PartitionPass, structured_ops
-from t10.passes.select_plans import LOOP_ORDER_ATTR, PLAN_ATTR, SelectPlansPass
+from t10.passes.select_plans import LOOP_ORDER_ATTR, PLAN_ATTR, SELECTION_ATTR, SelectPlansPass
+from t10.passes.sram_packing import live_bytes_peak
 from t10.runtime.reference import random_inputs, run_reference, tolerance
 from t10.runtime.simulator import SimulationError, simulate
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CTX = T10OptMain(args=[]).ctx
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 CHIPS = ("small-16", "mesh-64", "ipu-mk2")
 
@@ -444,6 +447,27 @@ def test_allocator_reuses_bytes_of_dead_buffers():
     total = sum(op.end_bytes() - op.offset_bytes() for op, _, _ in ranges)
     assert max(op.end_bytes() for op, _, _ in ranges) < total
     assert all(op.offset_bytes() % tile.SRAM_ALIGNMENT_BYTES == 0 for op, _, _ in ranges)
+
+
+@pytest.mark.parametrize("pipeline", ["t10", "replicate", "vgm"])
+def test_plan_selection_peak_bounds_the_bytes_the_program_holds_at_once(pipeline: str):
+    # The NeRF MLP reads its input again at the skip connection: the program holds no copy
+    # of it between its two readers, as plan selection's memory rule counts none. (Buffers
+    # start 8-byte aligned; the memory rule counts no padding.)
+    module = parse((EXAMPLES / "nerf_mlp.mlir").read_text())
+    CompilePass(chip="ipu-mk2", to_tile=False, pipeline=pipeline).apply(CTX, module)
+    selection = function_of(module).attributes[SELECTION_ATTR]
+    assert isinstance(selection, DictionaryAttr)
+    planned_peak = selection.data["peak_bytes_per_core"]
+    assert isinstance(planned_peak, IntegerAttr)
+    LowerToTilePass().apply(CTX, module)
+    ranges = tile.buffer_live_ranges(program_of(module))
+    held = live_bytes_peak(
+        np.array([live.alloc.end_bytes() - live.alloc.offset_bytes() for live in ranges]),
+        np.array([live.first for live in ranges]),
+        np.array([live.last for live in ranges]),
+    )
+    assert 0.8 * planned_peak.value.data <= held.peak <= planned_peak.value.data
 
 
 def test_simulator_rejects_the_allocation_once_two_live_buffers_collide():
