@@ -38,7 +38,7 @@ from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.models.bert import BERT_BASE, bert_encoder
-from t10.models.gpt import GPT2_SMALL, OPT_1_3B, gpt_decoder
+from t10.models.gpt import GPT2_SMALL, OPT_1_3B, GptConfig, gpt_decoder
 from t10.models.nerf import NERF, nerf_mlp
 from t10.models.resnet import ResNetConfig, resnet
 from t10.models.vit import VitConfig, vit
@@ -80,20 +80,11 @@ def _vit(batch: int) -> Point:
     return Point(f"vit_b{batch}", f"ViT-B/16 layer, batch {batch}", lambda: vit(config))
 
 
-def _gpt2(batch: int, seq: int) -> Point:
-    config = replace(GPT2_SMALL, layers=1, batch=batch, seq=seq, dtype="f16")
+def _decoder(name: str, label: str, base: GptConfig, batch: int, seq: int) -> Point:
+    config = replace(base, layers=1, batch=batch, seq=seq, dtype="f16")
     return Point(
-        f"gpt2_b{batch}_s{seq}",
-        f"GPT-2 layer, batch {batch}, seq {seq}",
-        lambda: gpt_decoder(config),
-    )
-
-
-def _opt(batch: int, seq: int) -> Point:
-    config = replace(OPT_1_3B, layers=1, batch=batch, seq=seq, dtype="f16")
-    return Point(
-        f"opt_b{batch}_s{seq}",
-        f"OPT-1.3B layer, batch {batch}, seq {seq}",
+        f"{name}_b{batch}_s{seq}",
+        f"{label} layer, batch {batch}, seq {seq}",
         lambda: gpt_decoder(config),
     )
 
@@ -114,8 +105,14 @@ POINTS: tuple[Point, ...] = (
         for batch, seq in ((4, 128), (4, 384), (8, 128), (8, 384), (8, 512), (16, 128), (16, 512))
     ),
     *(_vit(batch) for batch in (4, 8, 16)),
-    *(_gpt2(batch, seq) for batch, seq in ((2, 1024), (4, 512), (8, 512), (8, 1024))),
-    *(_opt(batch, seq) for batch, seq in ((2, 512), (2, 1024), (4, 512), (4, 1024), (8, 512))),
+    *(
+        _decoder("gpt2", "GPT-2", GPT2_SMALL, batch, seq)
+        for batch, seq in ((2, 1024), (4, 512), (8, 512), (8, 1024))
+    ),
+    *(
+        _decoder("opt", "OPT-1.3B", OPT_1_3B, batch, seq)
+        for batch, seq in ((2, 512), (2, 1024), (4, 512), (4, 1024), (8, 512))
+    ),
     *(_nerf(points) for points in (16384, 65536)),
     *(_resnet50(batch) for batch in (4, 8)),
 )
