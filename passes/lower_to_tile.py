@@ -360,6 +360,8 @@ class _FunctionLowering:
         )
         self.values: dict[SSAValue, _Source] = {}
         self.placed: dict[SSAValue, list[_Placed]] = {}
+        self.activation_inputs: list[SSAValue] = []
+        """Distributed activation arguments: written from the host for each reader."""
         self.operator = ""
         self.computed_since_sync = False
 
@@ -482,6 +484,8 @@ class _FunctionLowering:
             self.values[op.result] = _Host(op.source)
             if is_weight(op.source):
                 self.natural(op.result, resident=True)
+            else:
+                self.activation_inputs.append(op.result)
         elif isinstance(op, rtensor.FillOp):
             constant = op.value.owner
             if not isinstance(constant, arith.ConstantOp):
@@ -522,9 +526,8 @@ class _FunctionLowering:
         """Let the next schedule write activation arguments from the host anew: plan
         selection counts no copy of them waiting on the chip between their readers (host
         writes take no cycles), so none may stay live from one reader to the next."""
-        for value, source in self.values.items():
-            if isinstance(source, _Host) and not is_weight(source.tensor):
-                self.placed.pop(value, None)
+        for value in self.activation_inputs:
+            self.placed.pop(value, None)
 
 
 def _padding_relayout(
