@@ -759,9 +759,7 @@ class PlaceAttr(ParametrizedAttribute):
 
     def buffer_shape(self) -> tuple[int, ...]:
         """The buffer's shape: the image of a box of `box_extents` under `map`."""
-        coefficients, _ = _linear_terms(self.map.data)
-        spans = np.asarray(self.box_extents(), dtype=np.int64) - 1
-        return tuple(int(size) for size in coefficients @ spans + 1)
+        return _buffer_shape(self)
 
     def skew_offsets(self) -> npt.NDArray[np.int64]:
         """Per core and loop, the skew's step offset (before `at` and the modulo)."""
@@ -772,21 +770,9 @@ class PlaceAttr(ParametrizedAttribute):
         return offsets
 
     def loop_boxes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per core and loop: the first position its buffer holds and how many are valid."""
-        grid = self.grid_shape()
-        extents = np.asarray(self.loop_extents(), dtype=np.int64)
-        steps = np.asarray(self.step_counts(), dtype=np.int64)
-        coordinates = _grid_coordinates(grid)
-        ranges = -(-extents // np.asarray(grid, dtype=np.int64))
-        sizes = self._slice_sizes()
-        slices = (self.skew_offsets() + np.asarray(self.step_offsets(), dtype=np.int64)) % steps
-        start = coordinates * ranges + slices * sizes
-        limit = np.minimum(np.minimum((coordinates + 1) * ranges, extents), start + sizes)
-        chunks = self.chunk_counts()
-        box = np.asarray(self.box_extents(), dtype=np.int64)
-        if prod(chunks) > 1:
-            start = start + self._chunk_digits(start) * box
-        return start, np.clip(limit - start, 0, box)
+        """Per core and loop: the first position its buffer holds and how many are valid
+        (read-only arrays, shared by every caller)."""
+        return _loop_boxes(self)
 
     def _chunk_digits(self, start: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per core, which chunk of its slice it takes along each loop: its rank among
@@ -908,6 +894,36 @@ class PlaceAttr(ParametrizedAttribute):
             skew = self.skew_map()
             if any(result != AffineExpr.constant(0) for result in skew.results):
                 printer.print_string(f", skew = {skew}")
+
+
+@lru_cache(maxsize=65536)
+def _buffer_shape(place: PlaceAttr) -> tuple[int, ...]:
+    coefficients, _ = _linear_terms(place.map.data)
+    spans = np.asarray(place.box_extents(), dtype=np.int64) - 1
+    return tuple(int(size) for size in coefficients @ spans + 1)
+
+
+@lru_cache(maxsize=4096)
+def _loop_boxes(place: PlaceAttr) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """`PlaceAttr.loop_boxes`, computed once per placement: a large program places many
+    buffers alike, and the lowering, the verifier and the simulator all read them."""
+    grid = place.grid_shape()
+    extents = np.asarray(place.loop_extents(), dtype=np.int64)
+    steps = np.asarray(place.step_counts(), dtype=np.int64)
+    coordinates = _grid_coordinates(grid)
+    ranges = -(-extents // np.asarray(grid, dtype=np.int64))
+    sizes = place._slice_sizes()
+    slices = (place.skew_offsets() + np.asarray(place.step_offsets(), dtype=np.int64)) % steps
+    start = coordinates * ranges + slices * sizes
+    limit = np.minimum(np.minimum((coordinates + 1) * ranges, extents), start + sizes)
+    chunks = place.chunk_counts()
+    box = np.asarray(place.box_extents(), dtype=np.int64)
+    if prod(chunks) > 1:
+        start = start + place._chunk_digits(start) * box
+    valid = np.clip(limit - start, 0, box)
+    start.flags.writeable = False
+    valid.flags.writeable = False
+    return start, valid
 
 
 @lru_cache(maxsize=65536)
