@@ -47,9 +47,10 @@ trace and ``t10-run`` report time per operator.
 
 SRAM: buffers are placed over their live ranges (definition to last use in
 program order, to the end for resident weights) so that buffers never live
-together share bytes, by the tightest of a few greedy packings
-(``sram_packing``). A core that overflows is an error naming the operator and
-the bytes.
+together share bytes, by the first of several greedy packings that fits
+(``sram_packing``). More live bytes than SRAM is an error naming the buffer
+and its operator; live bytes that fit but no packing found is an error giving
+both figures.
 """
 
 from __future__ import annotations
