@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import prod
 
 from xdsl.context import Context
@@ -197,11 +198,26 @@ class _PlannedOp:
         """The distributed type of tensor operand ``position`` in the plan's layout."""
         value = self.op.operands[self.tensor_operands[position]]
         assert isinstance(value.type, TensorType)
-        return DistributedTensorType(
+        return _distributed_type(
             value.type.get_shape(),
             value.type.get_element_type(),
-            self.plan.layout_for(position, self.maps[position]),
+            self.plan,
+            position,
+            self.maps[position],
         )
+
+
+@lru_cache(maxsize=65536)
+def _distributed_type(
+    shape: tuple[int, ...],
+    element_type: Attribute,
+    plan: OpPlanAttr,
+    position: int,
+    indexing_map: AffineMap,
+) -> DistributedTensorType:
+    """One type per operand of a plan and shape: a model's repeated layers distribute
+    alike, and building and verifying the attribute costs more than looking it up."""
+    return DistributedTensorType(shape, element_type, plan.layout_for(position, indexing_map))
 
 
 class _FunctionRewriter:
