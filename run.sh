@@ -14,7 +14,7 @@ fi
 stamp=.venv/.t10-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e '.[test]'
+    .venv/bin/python -m pip install --quiet -e '.[test,onnx]'
     touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
