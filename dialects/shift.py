@@ -43,6 +43,7 @@ from math import gcd, prod
 from xdsl.dialects.builtin import (
     I64,
     ArrayAttr,
+    DenseArrayBase,
     IntAttr,
     IntegerAttr,
     TensorType,
@@ -683,19 +684,19 @@ class ReduceScatterOp(IRDLOperation):
     name = "shift.reduce_scatter"
 
     piece = operand_def(PieceType)
-    scatter = prop_def(ArrayAttr[IntAttr])
+    scatter = prop_def(DenseArrayBase[I64])
 
     traits = traits_def(HasParent(ScheduleOp))
 
     def __init__(self, piece: SSAValue, scatter: Sequence[int]):
         super().__init__(
             operands=[piece],
-            properties={"scatter": ArrayAttr(IntAttr(ways) for ways in scatter)},
+            properties={"scatter": DenseArrayBase.from_list(i64, scatter)},
         )
 
     def cuts(self) -> tuple[int, ...]:
         """Into how many chunks the piece is cut along each plan loop."""
-        return tuple(ways.data for ways in self.scatter.data)
+        return self.scatter.get_values()
 
     def ways(self) -> int:
         """How many copies are combined: the number of chunks."""

@@ -1,5 +1,6 @@
 // RUN: t10-opt %s | t10-opt | filecheck %s
 // RUN: t10-opt %s --print-op-generic | t10-opt | filecheck %s
+// RUN: t10-opt %s --print-op-generic | filecheck %s --check-prefix=GENERIC
 
 "test.op"() {piece = !shift.piece<8x184xf16>} : () -> ()
 
@@ -66,6 +67,8 @@
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
 
+// In generic form the cuts are a dense array, which upstream MLIR parses.
+// GENERIC:      "shift.reduce_scatter"(%{{.*}}) <{scatter = array<i64: 2, 1, 1>}> {note} : (!shift.piece<4x4xf32>) -> ()
 // CHECK:      %rs = shift.schedule
 // CHECK:        shift.reduce_scatter %qc scatter [2, 1, 1] {note} : !shift.piece<4x4xf32>
 // CHECK-NEXT:   shift.yield
