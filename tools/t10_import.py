@@ -1,0 +1,485 @@
+# pyright: strict
+"""``t10-import``: an ONNX model as upstream ``func``/``linalg`` on tensors, which t10 reads.
+
+``t10-import model.onnx [-o model.mlir] [--weights weights.npz]``
+
+The front end is torch-mlir's, as IREE's Python package ships it (the ``onnx``
+extra: ``pip install -e '.[onnx]'``): the model is imported as ``iree-import-onnx``
+imports it (``onnx.checker``, then ONNX shape inference with data propagation),
+then lowered in-process by the same pass pipeline as
+``iree-opt --pass-pipeline='builtin.module(torch-onnx-to-torch-backend-pipeline,
+torch-backend-to-linalg-on-tensors-backend-pipeline)'``, so the text is what those
+two commands print, with two changes that t10 needs:
+
+- **Weights are arguments.** Every floating-point initializer with more than one
+  element becomes a graph input before importing, so it reaches the function as
+  an argument marked ``{t10.weight}`` rather than as a ``dense_resource`` literal
+  (whose ``{-# dialect_resources #-}`` blob xDSL cannot read) folded into the IR.
+  Integer initializers (shapes, axes, indices), one-element ones (scalars such as
+  an epsilon or a scale) and a ``Resize``'s ``roi``/``scales`` stay constants:
+  the importer needs them to know shapes, and the lowering folds them.
+  ``--weights`` writes the weights' values by argument name.
+- **Arguments keep the ONNX names.** Each argument is named after its ONNX input
+  or initializer (``%input.1``, ``%fc.weight``), made a valid MLIR identifier
+  that xDSL keeps as it is (see :func:`argument_name`). When that changed the
+  name, the argument attribute ``t10.onnx_name`` holds the original, and
+  ``t10-run --inputs`` accepts either name.
+
+Errors (a missing or invalid file, a model the checker, shape inference, importer
+or lowering rejects, the extra not installed) are one ``t10-import: error: ...``
+line on stderr, with the tool's own first error line and the ONNX node it names,
+and exit status 1. ``-o`` is written whole or not at all (a temporary file beside
+it, renamed over it); a target that is not a regular file (``/dev/null``, a pipe)
+is written in place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import numpy as np
+
+from t10.runtime.linalg_numpy import Array
+from t10.runtime.reference import WEIGHT_ATTR
+
+ONNX_NAME_ATTR = "t10.onnx_name"
+"""The argument attribute holding the ONNX name of an argument whose MLIR name differs."""
+
+LOWERING_PIPELINE = (
+    "builtin.module(torch-onnx-to-torch-backend-pipeline,"
+    "torch-backend-to-linalg-on-tensors-backend-pipeline)"
+)
+"""torch-mlir's lowering from the imported ONNX ops to linalg on tensors."""
+
+INSTALL_HINT = "install the ONNX front end with pip install -e '.[onnx]'"
+
+_FLOAT_TYPES = frozenset({1, 10, 11, 16})
+"""ONNX ``TensorProto`` element types FLOAT, FLOAT16, DOUBLE and BFLOAT16."""
+
+_SHAPE_OPERANDS = {"Resize": (1, 2)}
+"""Floating-point operands, by op type, that give a shape rather than data: an
+initializer there stays a constant for the importer to read."""
+
+_INVALID_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_$.-]")
+_NUMBERED_SUFFIX = re.compile(r"_(\d+)$")
+
+
+class OnnxImportError(Exception):
+    """A one-line reason an ONNX model cannot be imported."""
+
+
+@dataclass(frozen=True)
+class ImportedArgument:
+    """One argument of the imported function."""
+
+    name: str
+    """Its MLIR name, ``x`` for ``%x``."""
+    onnx_name: str
+    """The name of the ONNX graph input or initializer it stands for."""
+    is_weight: bool
+    """Whether it is an initializer (its value is in :attr:`ImportedModel.weights`)."""
+
+
+@dataclass(frozen=True)
+class ImportedModel:
+    """An ONNX model as t10 imports it."""
+
+    mlir: str
+    """The MLIR text: one ``func.func`` of linalg on tensors."""
+    arguments: tuple[ImportedArgument, ...]
+    """The function's arguments, in order."""
+    weights: Mapping[str, Array]
+    """The initializers' values by argument name."""
+    output_names: tuple[str, ...]
+    """The ONNX graph outputs, in the order of the function's results."""
+    onnx_model: bytes
+    """The serialised ONNX model with the weights as graph inputs (their values in
+    :attr:`weights`), as :func:`run_onnxruntime` runs it."""
+
+
+def _frontend_module(name: str) -> Any:
+    """The module ``name`` of the ``onnx`` extra; its absence is an :class:`OnnxImportError`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        raise OnnxImportError(
+            f"the ONNX front end needs {error.name or name}, which is not installed: {INSTALL_HINT}"
+        ) from error
+
+
+def argument_name(onnx_name: str, taken: set[str]) -> str:
+    """The MLIR name of the argument standing for ``onnx_name``, not in ``taken``.
+
+    Characters MLIR does not allow in a name become ``_``; a name starting with a
+    digit gets a ``v`` in front; a ``_<digits>`` ending becomes ``-<digits>``, as
+    xDSL would otherwise drop it as a printing suffix (two ONNX inputs ``x_1`` and
+    ``x_2`` would both read ``x``); a name already taken gets ``-2``, ``-3``, ...
+    """
+    name = _INVALID_NAME_CHARACTERS.sub("_", onnx_name)
+    if not name or name[0].isdigit():
+        name = "v" + name
+    name = _NUMBERED_SUFFIX.sub(r"-\1", name)
+    unique, copy = name, 1
+    while unique in taken:
+        copy += 1
+        unique = f"{name}-{copy}"
+    return unique
+
+
+def load_onnx(model_path: Path) -> Any:
+    """The checked ``onnx.ModelProto`` in ``model_path``, its external data loaded."""
+    onnx = _frontend_module("onnx")
+    if model_path.is_dir():
+        raise OnnxImportError(f"{model_path}: a directory, not an ONNX model")
+    try:
+        model = onnx.load(str(model_path))
+    except OSError as error:
+        raise OnnxImportError(f"{model_path}: cannot read: {error.strerror or error}") from error
+    except Exception as error:
+        # protobuf's DecodeError and onnx's external-data errors share no base class.
+        raise OnnxImportError(f"{model_path}: not an ONNX model: {_first_line(error)}") from error
+    try:
+        onnx.checker.check_model(model)
+    except onnx.checker.ValidationError as error:
+        raise OnnxImportError(
+            f"{model_path}: not a valid ONNX model: {_first_line(error)}"
+        ) from error
+    return model
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def _weight_initializers(graph: Any) -> list[Any]:
+    """The initializers of ``graph`` that become weight arguments (see the module doc)."""
+    shape_operands: set[str] = set()
+    for node in graph.node:
+        for position in _SHAPE_OPERANDS.get(node.op_type, ()):
+            if position < len(node.input):
+                shape_operands.add(node.input[position])
+    return [
+        initializer
+        for initializer in graph.initializer
+        if initializer.data_type in _FLOAT_TYPES
+        and math.prod(int(extent) for extent in initializer.dims) > 1
+        and initializer.name not in shape_operands
+    ]
+
+
+def _weights_as_inputs(model: Any) -> dict[str, Array]:
+    """Move the weight initializers of ``model`` into its graph inputs; their values by
+    ONNX name."""
+    onnx = _frontend_module("onnx")
+    graph = model.graph
+    weights = _weight_initializers(graph)
+    declared = {value.name for value in graph.input}
+    values: dict[str, Array] = {}
+    for initializer in weights:
+        values[initializer.name] = np.asarray(onnx.numpy_helper.to_array(initializer))
+        if initializer.name not in declared:
+            graph.input.append(
+                onnx.helper.make_tensor_value_info(
+                    initializer.name, initializer.data_type, list(initializer.dims)
+                )
+            )
+    weight_names = set(values)
+    kept = [
+        initializer for initializer in graph.initializer if initializer.name not in weight_names
+    ]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    return values
+
+
+def _infer_shapes(model: Any, model_path: Path) -> Any:
+    onnx = _frontend_module("onnx")
+    try:
+        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    except (onnx.shape_inference.InferenceError, ValueError) as error:
+        raise OnnxImportError(
+            f"{model_path}: ONNX shape inference fails: {_first_line(error)}"
+        ) from error
+
+
+def _diagnostic_line(error: Any) -> str:
+    """The first error of an ``MLIRError``, as ``loc("node"): message`` (first line)."""
+    diagnostics: list[Any] = list(getattr(error, "error_diagnostics", None) or [])
+    if not diagnostics:
+        return _first_line(error).removeprefix("Failure while executing pass pipeline:")
+    first: Any = diagnostics[0]
+    message: str = str(first.message).splitlines()[0]
+    location: str = str(first.location)
+    return message if location == "loc(unknown)" else f"{location}: {message}"
+
+
+def _lower(model: Any, model_path: Path) -> Any:
+    """The ``builtin.module`` of linalg on tensors that torch-mlir makes of ``model``."""
+    ir = _frontend_module("iree.compiler.ir")
+    passmanager = _frontend_module("iree.compiler.passmanager")
+    onnx_importer = _frontend_module("iree.compiler.extras.onnx_importer")
+    context = ir.Context()
+    try:
+        model_info = onnx_importer.ModelInfo(model)
+        module = model_info.create_module(context=context).operation
+        onnx_importer.NodeImporter.define_function(model_info.main_graph, module).import_all()
+        module.verify()
+    except ir.MLIRError as error:
+        raise OnnxImportError(
+            f"{model_path}: the ONNX importer rejects the model: {_diagnostic_line(error)}"
+        ) from error
+    except Exception as error:
+        # The importer is Python code raising what it likes (its own OnnxImportError,
+        # ValueError, KeyError, ...) on input it does not handle.
+        raise OnnxImportError(
+            f"{model_path}: the ONNX importer rejects the model: {_first_line(error)}"
+        ) from error
+    try:
+        with context:
+            passmanager.PassManager.parse(LOWERING_PIPELINE).run(module)
+    except ir.MLIRError as error:
+        raise OnnxImportError(
+            f"{model_path}: torch-mlir cannot lower the model to linalg: {_diagnostic_line(error)}"
+        ) from error
+    return module
+
+
+def _only_function(module: Any, model_path: Path) -> Any:
+    functions = [
+        operation
+        for operation in module.regions[0].blocks[0].operations
+        if operation.operation.name == "func.func"
+    ]
+    if len(functions) != 1:
+        raise OnnxImportError(
+            f"{model_path}: the lowering gave {len(functions)} functions, expected one"
+        )
+    return functions[0].operation
+
+
+def _name_arguments(function: Any, arguments: Sequence[ImportedArgument]) -> None:
+    """Name the entry block's arguments (as name locations, printed as SSA names), mark
+    the weights and record changed names; forget every other location, so that only
+    the arguments print with names of their own."""
+    ir = _frontend_module("iree.compiler.ir")
+    with function.context:
+        unknown = ir.Location.unknown()
+
+        def forget_location(operation: Any) -> Any:
+            operation.location = unknown
+            for region in operation.regions:
+                for block in region.blocks:
+                    for block_argument in block.arguments:
+                        block_argument.set_location(unknown)
+            return ir.WalkResult.ADVANCE
+
+        function.walk(forget_location)
+        argument_attributes: list[Any] = []
+        block_arguments = function.regions[0].blocks[0].arguments
+        for block_argument, argument in zip(block_arguments, arguments, strict=True):
+            block_argument.set_location(ir.Location.name(argument.name))
+            entries: dict[str, Any] = {}
+            if argument.is_weight:
+                entries[WEIGHT_ATTR] = ir.UnitAttr.get()
+            if argument.name != argument.onnx_name:
+                entries[ONNX_NAME_ATTR] = ir.StringAttr.get(argument.onnx_name)
+            argument_attributes.append(ir.DictAttr.get(entries))
+        function.attributes["arg_attrs"] = ir.ArrayAttr.get(argument_attributes)
+
+
+def import_onnx_model(model_path: Path | str) -> ImportedModel:
+    """Import the ONNX model at ``model_path`` (see the module doc)."""
+    model_path = Path(model_path)
+    model = load_onnx(model_path)
+    onnx_weights = _weights_as_inputs(model)
+    model = _infer_shapes(model, model_path)
+    graph = model.graph
+    taken: set[str] = set()
+    arguments: list[ImportedArgument] = []
+    for graph_input in graph.input:
+        if any(graph_input.name == initializer.name for initializer in graph.initializer):
+            continue
+        name = argument_name(graph_input.name, taken)
+        taken.add(name)
+        arguments.append(ImportedArgument(name, graph_input.name, graph_input.name in onnx_weights))
+    module = _lower(model, model_path)
+    function = _only_function(module, model_path)
+    block_arguments = function.regions[0].blocks[0].arguments
+    if len(block_arguments) != len(arguments):
+        raise OnnxImportError(
+            f"{model_path}: the lowered function takes {len(block_arguments)} arguments, "
+            f"the model has {len(arguments)} inputs"
+        )
+    _name_arguments(function, arguments)
+    mlir = module.get_asm(use_name_loc_as_prefix=True, assume_verified=True)
+    return ImportedModel(
+        mlir=mlir,
+        arguments=tuple(arguments),
+        weights={
+            argument.name: onnx_weights[argument.onnx_name]
+            for argument in arguments
+            if argument.is_weight
+        },
+        output_names=tuple(output.name for output in graph.output),
+        onnx_model=model.SerializeToString(),
+    )
+
+
+def import_onnx(model_path: Path | str) -> str:
+    """The MLIR text of the ONNX model at ``model_path``: one ``func.func`` of linalg on
+    tensors, its arguments named after the ONNX inputs and initializers, the
+    initializers marked ``{t10.weight}`` (their values: :func:`onnx_weights`)."""
+    return import_onnx_model(model_path).mlir
+
+
+def onnx_weights(model_path: Path | str) -> dict[str, Array]:
+    """The values of the weight arguments of :func:`import_onnx`'s function, by argument
+    name, read from the ONNX model at ``model_path`` without importing it."""
+    model_path = Path(model_path)
+    model = load_onnx(model_path)
+    onnx_values = _weights_as_inputs(model)
+    taken: set[str] = set()
+    weights: dict[str, Array] = {}
+    for graph_input in model.graph.input:
+        if any(graph_input.name == initializer.name for initializer in model.graph.initializer):
+            continue
+        name = argument_name(graph_input.name, taken)
+        taken.add(name)
+        if graph_input.name in onnx_values:
+            weights[name] = onnx_values[graph_input.name]
+    return weights
+
+
+def run_onnxruntime(imported: ImportedModel, inputs: Sequence[Array]) -> list[Array]:
+    """The outputs onnxruntime computes for ``imported``'s ONNX model on ``inputs`` (the
+    function's arguments in order, weights included), in result order."""
+    onnx = _frontend_module("onnx")
+    onnxruntime = _frontend_module("onnxruntime")
+    model = onnx.load_from_string(imported.onnx_model)
+    dtypes = {
+        value.name: onnx.helper.tensor_dtype_to_np_dtype(value.type.tensor_type.elem_type)
+        for value in model.graph.input
+    }
+    feeds = {
+        argument.onnx_name: np.asarray(array).astype(dtypes[argument.onnx_name], copy=False)
+        for argument, array in zip(imported.arguments, inputs, strict=True)
+    }
+    try:
+        session = onnxruntime.InferenceSession(
+            imported.onnx_model, providers=["CPUExecutionProvider"]
+        )
+        outputs = session.run(list(imported.output_names), feeds)
+    except Exception as error:
+        # onnxruntime's errors are pybind11 classes of its own, with no common base.
+        raise OnnxImportError(f"onnxruntime cannot run the model: {_first_line(error)}") from error
+    return [np.asarray(output) for output in outputs]
+
+
+def _write_whole(path: Path, write: Callable[[Path], None], option: str) -> None:
+    """Run ``write`` on a temporary file beside ``path`` and rename it over ``path``; a
+    ``path`` that exists and is not a regular file (``/dev/null``, a pipe) is written in
+    place, never replaced."""
+    try:
+        if path.exists() and not path.is_file():
+            write(path)
+            return
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        os.close(descriptor)
+    except OSError as error:
+        raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except OSError as error:
+        raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def write_text(path: Path, text: str, option: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (see :func:`_write_whole`)."""
+
+    def write(target: Path) -> None:
+        target.write_text(text, encoding="utf-8")
+
+    _write_whole(path, write, option)
+
+
+def write_npz(path: Path, arrays: Mapping[str, Array], option: str) -> None:
+    """Write ``arrays`` to ``path`` as an ``.npz`` by name, whole or not at all."""
+
+    def write(target: Path) -> None:
+        # np.savez appends ".npz" to a name without it; a file object keeps the name.
+        with target.open("wb") as file:
+            np.savez(file, allow_pickle=False, **dict(arrays))
+
+    _write_whole(path, write, option)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and first.samefile(second)
+    except OSError:
+        return False
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"t10-import: error: {message}", err=True)
+    click.get_current_context().exit(1)
+
+
+@click.command(name="t10-import")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the MLIR here (default: standard output).",
+)
+@click.option(
+    "--weights",
+    type=click.Path(path_type=Path),
+    help="Write the weights (initializers) here, an .npz by argument name.",
+)
+def main(model: Path, output: Path | None, weights: Path | None) -> None:
+    """Import MODEL (an .onnx file) as func + linalg on tensors, through torch-mlir's
+    ONNX importer and lowering (the onnx extra).
+
+    Arguments are named after the ONNX inputs and initializers; initializers are
+    arguments marked {t10.weight}, their values written by --weights. Exit
+    status: 0 on success, 1 on an error."""
+    for option, target in (("-o", output), ("--weights", weights)):
+        if target is not None and _same_file(target, model):
+            _fail(f"{option} {target} is the input model; write elsewhere")
+    if output is not None and weights is not None and _same_file(output, weights):
+        _fail(f"-o and --weights name the same file {output}")
+    try:
+        imported = import_onnx_model(model)
+        if output is None:
+            click.echo(imported.mlir, nl=False)
+        else:
+            write_text(output, imported.mlir, "-o")
+        if weights is not None:
+            write_npz(weights, imported.weights, "--weights")
+    except OnnxImportError as error:
+        if os.environ.get("T10_TRACEBACK"):
+            raise
+        _fail(str(error))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
