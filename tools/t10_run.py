@@ -48,7 +48,7 @@ import click
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, ModuleOp, TensorType
+from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, TensorType
 from xdsl.ir import Attribute
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
@@ -62,11 +62,22 @@ from t10.runtime.linalg_numpy import Array, UnsupportedOpError
 from t10.runtime.reference import random_inputs, run_reference, tolerance
 from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
 from t10.runtime.trace import write_chrome_trace
+from t10.tools.t10_import import (
+    ONNX_NAME_ATTR,
+    ImportedModel,
+    OnnxImportError,
+    import_onnx_model,
+    run_onnxruntime,
+)
 from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
 
 
 class RunError(Exception):
     """A one-line reason ``t10-run`` cannot run the model."""
+
+
+REFERENCES = ("numpy", "onnxruntime")
+"""What may compute the outputs a run is checked against (see :func:`run`)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,9 @@ class RunReport:
     compile_seconds: float
     simulate_seconds: float
     reference_seconds: float
+    reference: str = "numpy"
+    """What computed the expected outputs: ``numpy`` (the reference run of the
+    function) or ``onnxruntime`` (the ONNX model the function was imported from)."""
 
     @property
     def match(self) -> bool:
@@ -154,12 +168,33 @@ def read_module(ctx: Context, path: Path) -> ModuleOp:
         raise RunError(f"{path}: cannot read: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise RunError(f"{path}: not UTF-8 text: {error.reason}") from error
-    module = LocatingParser(ctx, text, str(path)).parse_module()
+    return parse_module(ctx, text, str(path))
+
+
+def parse_module(ctx: Context, text: str, source: str) -> ModuleOp:
+    """The verified module in MLIR ``text``, its ops located in ``source``."""
+    module = LocatingParser(ctx, text, source).parse_module()
     try:
         module.verify()
     except DiagnosticException as error:
         raise with_location(error, module) from error
     return module
+
+
+def is_onnx_model(path: Path) -> bool:
+    """Whether ``t10-run`` reads ``path`` as an ONNX model (by its ``.onnx`` suffix)."""
+    return path.suffix.lower() == ".onnx"
+
+
+def import_model(ctx: Context, path: Path) -> tuple[ModuleOp, ImportedModel]:
+    """The module ``t10-import`` makes of the ONNX model at ``path``, with the model as
+    imported (weights, names). Its ops are located in the imported text, which
+    ``t10-import`` prints."""
+    try:
+        imported = import_onnx_model(path)
+    except OnnxImportError as error:
+        raise RunError(str(error)) from error
+    return parse_module(ctx, imported.mlir, f"{path} (as t10-import prints it)"), imported
 
 
 def select_function(module: ModuleOp, name: str | None) -> func.FuncOp:
@@ -224,29 +259,63 @@ def _read_npz(path: Path) -> dict[str, Array]:
         return arrays
 
 
-def load_inputs(function: func.FuncOp, npz: Path | None, seed: int) -> list[Array]:
-    """The function's inputs in argument order: those ``npz`` names, the others random."""
+def onnx_names(function: func.FuncOp) -> list[str | None]:
+    """Each argument's ONNX name where ``t10-import`` had to change it (``t10.onnx_name``)."""
+    names: list[str | None] = [None] * len(function.body.block.args)
+    if function.arg_attrs is None:
+        return names
+    for index, attributes in enumerate(function.arg_attrs.data):
+        onnx_name = attributes.data.get(ONNX_NAME_ATTR)
+        if isinstance(onnx_name, StringAttr):
+            names[index] = onnx_name.data
+    return names
+
+
+def load_inputs(
+    function: func.FuncOp,
+    npz: Path | None,
+    seed: int,
+    weights: Mapping[str, Array] | None = None,
+) -> list[Array]:
+    """The function's inputs in argument order: those ``npz`` names (by argument name or,
+    for an imported ONNX model, by ONNX name), then those in ``weights`` (by argument
+    name), the others random."""
     names = argument_names(function)
     inputs = random_inputs(function, seed)
+    for index, name in enumerate(names):
+        if weights is not None and name in weights:
+            inputs[index] = weights[name]
     if npz is None:
         return inputs
     given = _read_npz(npz)
-    unknown = [name for name in given if name not in names]
+    index_of = {name: index for index, name in enumerate(names)}
+    for index, onnx_name in enumerate(onnx_names(function)):
+        if onnx_name is not None:
+            index_of.setdefault(onnx_name, index)
+    unknown = [name for name in given if name not in index_of]
     if unknown:
+        known = [
+            name if onnx_name is None else f"{name} (ONNX {onnx_name!r})"
+            for name, onnx_name in zip(names, onnx_names(function), strict=True)
+        ]
         raise RunError(
             f"--inputs {npz}: @{function.sym_name.data} has no argument named "
-            f"{', '.join(repr(name) for name in unknown)}; its arguments are {', '.join(names)}"
+            f"{', '.join(repr(name) for name in unknown)}; its arguments are {', '.join(known)}"
         )
-    for index, (name, argument) in enumerate(zip(names, function.body.block.args, strict=True)):
-        if name not in given:
-            continue
-        array = given[name]
-        argument_type = argument.type
+    given_for: dict[int, str] = {}
+    for name, array in given.items():
+        index = index_of[name]
+        if index in given_for:
+            raise RunError(
+                f"--inputs {npz}: '{given_for[index]}' and '{name}' both name %{names[index]}"
+            )
+        given_for[index] = name
+        argument_type = function.body.block.args[index].type
         assert isinstance(argument_type, TensorType)
         if array.shape != tuple(argument_type.get_shape()):
             raise RunError(
                 f"--inputs {npz}: '{name}' has shape ({', '.join(map(str, array.shape))}), "
-                f"but %{name} is {argument_type}"
+                f"but %{names[index]} is {argument_type}"
             )
         if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
             raise RunError(f"--inputs {npz}: '{name}' holds {array.dtype}, not numbers")
@@ -400,13 +469,30 @@ def run(
     npz: Path | None,
     seed: int,
     show_progress: bool,
+    reference_name: str = "numpy",
 ) -> RunReport:
-    """Compile, simulate and check one function of the model at ``path``."""
+    """Compile, simulate and check one function of the model at ``path``: MLIR, or an ONNX
+    model (``.onnx``) imported as ``t10-import`` does, its weights read from the model.
+    The expected outputs come from the numpy run of the function or, for an ONNX model
+    and ``reference_name="onnxruntime"``, from onnxruntime running the model."""
+    if reference_name not in REFERENCES:
+        raise RunError(
+            f"unknown reference {reference_name!r}; choose one of {', '.join(REFERENCES)}"
+        )
     chip = load_chip(chip_name)
     ctx = T10OptMain(args=[]).ctx
-    module = read_module(ctx, path)
+    imported: ImportedModel | None = None
+    if is_onnx_model(path):
+        module, imported = import_model(ctx, path)
+    elif reference_name == "onnxruntime":
+        raise RunError(
+            f"--reference onnxruntime runs the ONNX model a function was imported from: "
+            f"give the .onnx file, not {path}"
+        )
+    else:
+        module = read_module(ctx, path)
     function = select_function(module, function_name)
-    inputs = load_inputs(function, npz, seed)
+    inputs = load_inputs(function, npz, seed, imported.weights if imported else None)
     reference_function = function.clone()
 
     compiled = compile_function(ctx, module, function, chip_name, memory_fraction, pipeline)
@@ -417,6 +503,8 @@ def run(
 
     start = time.perf_counter()
     expected = run_reference(reference_function, inputs)
+    if imported is not None and reference_name == "onnxruntime":
+        expected = _onnxruntime_outputs(imported, inputs, reference_function)
     reference_seconds = time.perf_counter() - start
 
     output_types = reference_function.function_type.outputs.data
@@ -440,7 +528,34 @@ def run(
         compile_seconds=compiled.seconds,
         simulate_seconds=simulate_seconds,
         reference_seconds=reference_seconds,
+        reference=reference_name,
     )
+
+
+def _onnxruntime_outputs(
+    imported: ImportedModel, inputs: Sequence[Array], function: func.FuncOp
+) -> list[Array]:
+    """onnxruntime's outputs of ``imported`` on ``inputs``, each the shape of the
+    corresponding result of ``function``."""
+    try:
+        outputs = run_onnxruntime(imported, inputs)
+    except OnnxImportError as error:
+        raise RunError(str(error)) from error
+    result_types = function.function_type.outputs.data
+    if len(outputs) != len(result_types):
+        raise RunError(
+            f"onnxruntime gives {len(outputs)} outputs, @{function.sym_name.data} "
+            f"{len(result_types)} results"
+        )
+    for index, (output, result_type) in enumerate(zip(outputs, result_types, strict=True)):
+        assert isinstance(result_type, TensorType)
+        if output.shape != tuple(result_type.get_shape()):
+            raise RunError(
+                f"onnxruntime's output {index} ('{imported.output_names[index]}') has shape "
+                f"({', '.join(map(str, output.shape))}), but result {index} of "
+                f"@{function.sym_name.data} is {result_type}"
+            )
+    return outputs
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -472,6 +587,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "chip": report.chip.name,
         "pipeline": report.pipeline,
         "function": report.function,
+        "reference": report.reference,
         "match": report.match,
         "max_abs_error": _finite_or_none(report.max_abs_error),
         "outputs": [
@@ -588,6 +704,8 @@ def report_lines(report: RunReport) -> list[str]:
         f"rtol {output.rtol:g}, atol {output.atol:g}"
         for index, output in enumerate(report.outputs)
     ]
+    if report.reference != "numpy":
+        lines.append(f"reference: {report.reference} (the ONNX model on the same inputs)")
     lines.append(
         f"seconds: compile {report.compile_seconds:.2f}, simulate "
         f"{report.simulate_seconds:.2f}, reference {report.reference_seconds:.2f}"
@@ -626,6 +744,14 @@ def _fail(message: str) -> NoReturn:
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
 @click.option(
+    "--reference",
+    type=click.Choice(REFERENCES),
+    default="numpy",
+    show_default=True,
+    help="What computes the expected outputs: numpy runs the function; onnxruntime "
+    "runs the ONNX model (MODEL must be .onnx).",
+)
+@click.option(
     "--trace",
     type=click.Path(path_type=Path),
     help="Write a Chrome trace of the run here (open it in https://ui.perfetto.dev).",
@@ -639,6 +765,7 @@ def main(
     memory_fraction: float,
     npz: Path | None,
     seed: int,
+    reference: str,
     trace: Path | None,
     as_json: bool,
 ) -> None:
@@ -649,7 +776,17 @@ def main(
     predicted cycles and bytes per core, then the totals. Exit status: 0 if the
     outputs match, 1 if not, 2 on an error."""
     try:
-        report = run(model, chip, pipeline, function_name, memory_fraction, npz, seed, not as_json)
+        report = run(
+            model,
+            chip,
+            pipeline,
+            function_name,
+            memory_fraction,
+            npz,
+            seed,
+            not as_json,
+            reference,
+        )
         if trace is not None:
             write_trace(trace, report.result, report.chip)
     except (
