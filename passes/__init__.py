@@ -8,6 +8,11 @@ from xdsl.passes import ModulePass
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Every t10 pass by its pipeline name, each imported only when used."""
 
+    def canonicalize() -> type[ModulePass]:
+        from t10.passes.canonicalize import CanonicalizePass
+
+        return CanonicalizePass
+
     def partition() -> type[ModulePass]:
         from t10.passes.partition import PartitionPass
 
@@ -39,6 +44,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         return SnnLowerPass
 
     return {
+        "t10-canonicalize": canonicalize,
         "t10-partition": partition,
         "t10-select-plans": select_plans,
         "t10-insert-shifts": insert_shifts,
