@@ -1,10 +1,11 @@
 """``t10-compile``: the whole pipeline from linalg to compute-shift IR, as one pass.
 
 ``t10-opt -p 't10-compile{chip=ipu-mk2}' model.mlir`` runs, in order,
-``t10-partition{chip top-k}``, ``t10-select-plans{chip memory-fraction summary}``,
-``t10-insert-shifts`` and ``t10-lower-to-tile``, with the options shared where
-the passes share them; ``to-tile=false`` stops at the compute-shift IR.
-Running the passes one by one instead gives the same IR and shows each stage.
+``t10-canonicalize`` (front-end IR made plannable), ``t10-partition{chip top-k}``,
+``t10-select-plans{chip memory-fraction summary}``, ``t10-insert-shifts`` and
+``t10-lower-to-tile``, with the options shared where the passes share them;
+``to-tile=false`` stops at the compute-shift IR. Running the passes one by one
+instead gives the same IR and shows each stage.
 
 ``pipeline=replicate`` compiles as a vendor library (PopLibs) would, on the same
 chip and with the same search, to measure what compute-shift buys: no plan
@@ -25,6 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
+from t10.passes.canonicalize import CanonicalizePass
 from t10.passes.insert_shifts import InsertShiftsPass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.partition import PartitionPass
@@ -41,9 +43,9 @@ default ``availableMemoryProportion``."""
 @dataclass(frozen=True)
 class CompilePass(ModulePass):
     """
-    Partition every operator, choose the whole function's plans on ``chip``,
-    rewrite the operators into compute-shift schedules and, with ``to_tile``,
-    lower those to the chip's per-core program.
+    Canonicalize the front-end IR, partition every operator, choose the whole
+    function's plans on ``chip``, rewrite the operators into compute-shift
+    schedules and, with ``to_tile``, lower those to the chip's per-core program.
     """
 
     name = "t10-compile"
@@ -64,6 +66,7 @@ class CompilePass(ModulePass):
             )
         replicate = self.pipeline == "replicate"
         return (
+            CanonicalizePass(),
             PartitionPass(chip=self.chip, top_k=self.top_k, rotation=self.pipeline == "t10"),
             SelectPlansPass(
                 chip=self.chip,
