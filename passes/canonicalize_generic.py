@@ -532,7 +532,12 @@ def absorb_unit_reshapes(op: Operation) -> bool:
                 for dim in group
                 if dim != _carrier(group, value_shape)
             ]
-            if any(isinstance(expr, AffineDimExpr) for expr in dropped):
+            new_map = AffineMap(old.num_dims, 0, tuple(results))
+            others = [m for position, m in enumerate(maps) if position != index]
+            bounded = _covered_loops([*others, new_map])
+            if any(
+                isinstance(expr, AffineDimExpr) and expr.position not in bounded for expr in dropped
+            ):
                 continue
         rewrites[index] = (source, AffineMap(old.num_dims, 0, tuple(results)))
     if not rewrites:
