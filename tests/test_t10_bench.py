@@ -112,7 +112,8 @@ def test_json_schema(suite_run: tuple[dict[str, Any], Path, Result]) -> None:
     assert [model["name"] for model in document["models"]] == ["mlp", "small_cnn"]
     chip = load_chip("mesh-64")
     for model in document["models"]:
-        assert set(model) == {"name", "flops", "element_type", "pipelines", "speedup"}
+        assert set(model) == {"name", "reference", "flops", "element_type", "pipelines", "speedup"}
+        assert model["reference"] == "numpy"
         assert set(model["pipelines"]) == {"t10", "replicate", "vgm"}
         for entry in model["pipelines"].values():
             assert set(entry) == PIPELINE_FIELDS
@@ -214,8 +215,8 @@ def test_model_a_baseline_cannot_fit(tmp_path: Path) -> None:
 def test_mismatch_exits_1_after_printing(monkeypatch: pytest.MonkeyPatch) -> None:
     real_run = t10_bench.run
 
-    def mismatching_run(*args: Any) -> RunReport:
-        report = real_run(*args)
+    def mismatching_run(*args: Any, **kwargs: Any) -> RunReport:
+        report = real_run(*args, **kwargs)
         output = dataclasses.replace(report.outputs[0], match=False)
         outputs: list[OutputCheck] = [output]
         return dataclasses.replace(report, outputs=outputs)

@@ -1,15 +1,24 @@
 """``t10-bench``: what compute-shift buys, measured on a suite of models.
 
 ``t10-bench [MODELS...] [--chip ipu-mk2] [--pipelines t10,replicate,vgm] [--json]
-[--plots DIR] [--seed N] [--memory-fraction F]``
+[--plots DIR] [--seed N] [--memory-fraction F] [--onnx-sizes realistic] [--no-onnx]``
 
-Each model (an ``.mlir`` file of func + linalg; by default the checked-in suite
-under ``examples/``, without the 24-layer BERT-large encoder, which must be named)
-is compiled, simulated and checked against numpy by every pipeline with
-``t10-run``'s :func:`~t10.tools.t10_run.run`: ``t10`` and the two baselines of
+Each model is compiled, simulated and checked by every pipeline with ``t10-run``'s
+:func:`~t10.tools.t10_run.run`: ``t10`` and the two baselines of
 ``passes/compile.py``, ``replicate`` (the vendor library) and ``vgm`` (virtual
 global memory). A model a pipeline cannot fit in the chip's SRAM is a result:
 ``fits`` is false and ``diagnostic`` holds the first line of the reason.
+
+A model is an ``.mlir`` file of func + linalg, checked against numpy; an ONNX
+model (``.onnx``), imported as ``t10-import`` imports it and checked against
+onnxruntime; or ``onnx:NAME``, a model of the ONNX suite
+(:mod:`t10.models.onnx_models`: ``mlp``, ``cnn``, ``encoder``, ``decoder``), built
+at ``--onnx-sizes`` (``realistic``, the default, or ``small``) into a temporary
+directory and run as ``onnx_NAME``. Without MODELS the suite is the checked-in
+models under ``examples/`` (without the 24-layer BERT-large encoder, which must
+be named) and then the ONNX suite, unless ``--no-onnx``; when the ONNX extra
+(``pip install -e '.[onnx]'``) is not installed, a note on stderr (and under the
+table) says the ONNX suite was not run, and naming an ONNX model is an error.
 
 FLOPs are counted from the model's linalg operators, on their iteration space
 (``passes/iteration_space.py``): two per iteration point of a contraction or a
@@ -42,10 +51,12 @@ cannot compile or run for another reason than memory: one ``t10-bench: error:
 dense training of issue 7's network): see :mod:`t10.tools.t10_bench_snn`.
 """
 
+import importlib.util
 import json
 import math
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +67,7 @@ from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.canonicalize import CanonicalizePass
 from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.partition import PartitionPass, is_structured, plan_op
@@ -63,7 +75,8 @@ from t10.passes.plan_search import Plan
 from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.simulator import SimulationError
 from t10.tools.t10_bench_snn import snn
-from t10.tools.t10_opt import T10OptMain
+from t10.tools.t10_import import INSTALL_HINT, OnnxImportError, import_onnx
+from t10.tools.t10_opt import LocatingParser, T10OptMain
 from t10.tools.t10_run import RunError, RunReport, read_module, run, select_function
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -78,6 +91,17 @@ DEFAULT_SUITE = (
     "mlp",
 )
 """The models run when none is named (``examples/<name>.mlir``)."""
+
+ONNX_SUITE = ("mlp", "cnn", "encoder", "decoder")
+"""The ONNX suite's models (:data:`t10.models.onnx_models.SUITE`), run after
+:data:`DEFAULT_SUITE` when no model is named."""
+
+ONNX_PREFIX = "onnx:"
+"""What names a model of the ONNX suite on the command line (``onnx:encoder``)."""
+
+ONNX_SIZES = ("realistic", "small")
+
+_ONNX_EXTRA_MODULES = ("onnx", "onnxruntime", "iree.compiler")
 
 BASELINES = ("replicate", "vgm")
 
@@ -119,6 +143,16 @@ class Model:
 
     path: Path
     operators: list[ModelOperator]
+    reference: str = "numpy"
+    """What the pipelines' outputs are checked against: ``numpy`` (the reference run of
+    the linalg function) or, for an ONNX model, ``onnxruntime``."""
+    label: str | None = None
+    """What the command line called the model where that is not its path
+    (``onnx:encoder`` for a suite model built into a temporary file)."""
+
+    def located(self, message: str) -> str:
+        """``message`` with the model's path replaced by its label, if it has one."""
+        return message if self.label is None else message.replace(str(self.path), self.label)
 
     @property
     def name(self) -> str:
@@ -190,11 +224,27 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def load_model(path: Path) -> Model:
-    """The model at ``path``: the structured operators of its one function."""
+def load_model(path: Path, label: str | None = None) -> Model:
+    """The model at ``path`` (MLIR, or ONNX as ``t10-import`` imports it), called
+    ``label`` in messages if given: the structured operators of its one function
+    once canonicalised (``t10-canonicalize``), as every pipeline plans them."""
     if not path.is_file():
         raise BenchError(f"{path}: no such model file")
-    module = read_module(T10OptMain(args=[]).ctx, path)
+    ctx = T10OptMain(args=[]).ctx
+    reference = "numpy"
+    if path.suffix.lower() == ".onnx":
+        try:
+            text = import_onnx(path)
+        except OnnxImportError as error:
+            raise BenchError(str(error)) from error
+        source = f"{label or path} (as t10-import prints it)"
+        module = LocatingParser(ctx, text, source).parse_module()
+        module.verify()
+        reference = "onnxruntime"
+    else:
+        module = read_module(ctx, path)
+    # The pipelines plan the canonical form, so its operators are the ones counted.
+    CanonicalizePass().apply(ctx, module)
     function = select_function(module, None)
     operators: list[ModelOperator] = []
     for op in function.walk():
@@ -203,8 +253,66 @@ def load_model(path: Path) -> Model:
         try:
             operators.append(ModelOperator(op, iteration_space(op)))
         except PlanningError as error:
-            raise BenchError(f"{path}: cannot plan {op.name}: {error}") from error
-    return Model(path, operators)
+            raise BenchError(f"{label or path}: cannot plan {op.name}: {error}") from error
+    return Model(path, operators, reference, label)
+
+
+def onnx_extra_missing() -> str | None:
+    """Why the ONNX suite cannot run (a module of the ``onnx`` extra is not installed),
+    or ``None`` when it can."""
+    for module in _ONNX_EXTRA_MODULES:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            return f"the ONNX extra is not installed ({module} is missing): {INSTALL_HINT}"
+    return None
+
+
+def write_onnx_model(name: str, directory: Path, sizes: str) -> Path:
+    """Build the ONNX suite's model ``name`` at ``sizes`` into ``directory``, as
+    ``onnx_<name>.onnx``."""
+    if name not in ONNX_SUITE:
+        raise BenchError(
+            f"{ONNX_PREFIX}{name}: no such model in the ONNX suite; "
+            f"choose among {', '.join(ONNX_SUITE)}"
+        )
+    missing = onnx_extra_missing()
+    if missing is not None:
+        raise BenchError(f"{ONNX_PREFIX}{name}: {missing}")
+    # Imported here: the onnx package is an optional extra.
+    from t10.models.onnx_models import build_model
+
+    path = directory / f"onnx_{name}.onnx"
+    path.write_bytes(build_model(name, realistic=sizes == "realistic").SerializeToString())
+    return path
+
+
+def model_files(
+    models: Sequence[str], directory: Path, onnx_sizes: str, with_onnx: bool
+) -> tuple[list[tuple[Path, str | None]], str | None]:
+    """The file and label of each model named on the command line (the default suite
+    if none), ONNX suite models built into ``directory`` and labelled ``onnx:NAME``;
+    and a note if the default suite leaves out the ONNX suite because its extra is
+    missing."""
+    names = list(models)
+    note = None
+    if not names:
+        names = [str(EXAMPLES / f"{name}.mlir") for name in DEFAULT_SUITE]
+        missing = onnx_extra_missing() if with_onnx else None
+        if missing is not None:
+            note = f"the ONNX suite ({', '.join(ONNX_SUITE)}) was not run: {missing}"
+        elif with_onnx:
+            names += [f"{ONNX_PREFIX}{name}" for name in ONNX_SUITE]
+    files: list[tuple[Path, str | None]] = []
+    for name in names:
+        if name.startswith(ONNX_PREFIX):
+            suite_name = name.removeprefix(ONNX_PREFIX)
+            files.append((write_onnx_model(suite_name, directory, onnx_sizes), name))
+        else:
+            files.append((Path(name), None))
+    return files, note
 
 
 def run_pipeline(
@@ -213,13 +321,25 @@ def run_pipeline(
     """Run ``model`` with ``pipeline``; a model that does not fit is an outcome, any
     other failure a :class:`BenchError`."""
     try:
-        report = run(model.path, chip_name, pipeline, None, memory_fraction, None, seed, False)
+        report = run(
+            model.path,
+            chip_name,
+            pipeline,
+            None,
+            memory_fraction,
+            None,
+            seed,
+            False,
+            reference_name=model.reference,
+        )
     except (RunError, DiagnosticException, SimulationError, UnsupportedOpError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         first_line = lines[0].removeprefix("error: ")
         if any(marker in first_line for marker in _NO_FIT_MARKERS):
             return Outcome(pipeline, None, first_line)
-        raise BenchError(f"{model.name} with pipeline {pipeline}: {first_line}") from error
+        raise BenchError(
+            f"{model.name} with pipeline {pipeline}: {model.located(first_line)}"
+        ) from error
     return Outcome(pipeline, report, None)
 
 
@@ -306,6 +426,7 @@ def bench_json(chip: Chip, results: Sequence[ModelResult]) -> dict[str, Any]:
         "models": [
             {
                 "name": result.model.name,
+                "reference": result.model.reference,
                 "flops": result.model.flops,
                 "element_type": result.model.element_type,
                 "pipelines": {
@@ -399,6 +520,7 @@ def report_lines(
                 else ""
             )
         )
+    references = "/".join(sorted({result.model.reference for result in results}) or ["numpy"])
     for pipeline in pipelines:
         reports = [
             report for result in results if (report := result.outcomes[pipeline].report) is not None
@@ -407,7 +529,7 @@ def report_lines(
             f"{pipeline} seconds over {len(reports)} run{'s' if len(reports) != 1 else ''}: "
             "compile "
             f"{sum(report.compile_seconds for report in reports):.2f}, simulate "
-            f"{sum(report.simulate_seconds for report in reports):.2f}, numpy reference "
+            f"{sum(report.simulate_seconds for report in reports):.2f}, {references} reference "
             f"{sum(report.reference_seconds for report in reports):.2f}"
         )
     return lines
@@ -418,8 +540,11 @@ def chosen_plans(model: Model, report: RunReport, chip: Chip) -> dict[int, Plan]
     operator: the run names operators by result only, so each is matched, in program
     order, to the next model operator whose frontier, as the pipeline searched it,
     holds its plan."""
-    partition = CompilePass(chip=chip.name, pipeline=report.pipeline).stages()[0]
-    assert isinstance(partition, PartitionPass)
+    partition = next(
+        stage
+        for stage in CompilePass(chip=chip.name, pipeline=report.pipeline).stages()
+        if isinstance(stage, PartitionPass)
+    )
     chosen: dict[int, Plan] = {}
     position = 0
     for operator in report.operators:
@@ -630,7 +755,7 @@ def _progress(message: str) -> None:
 
 
 @click.command(name="t10-bench")
-@click.argument("models", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("models", nargs=-1)
 @click.option("--chip", default="ipu-mk2", show_default=True, help="Preset name or chip file.")
 @click.option(
     "--pipelines",
@@ -653,25 +778,74 @@ def _progress(message: str) -> None:
     show_default=True,
     help="Share of each core's SRAM the plans may use.",
 )
+@click.option(
+    "--onnx-sizes",
+    type=click.Choice(ONNX_SIZES),
+    default="realistic",
+    show_default=True,
+    help="Sizes of the ONNX suite's models (onnx:NAME).",
+)
+@click.option(
+    "--onnx/--no-onnx",
+    "with_onnx",
+    default=True,
+    show_default=True,
+    help="Run the ONNX suite after the examples when no model is named.",
+)
 def suite(
-    models: tuple[Path, ...],
+    models: tuple[str, ...],
     chip: str,
     pipelines_text: str,
     as_json: bool,
     plots: Path | None,
     seed: int,
     memory_fraction: float,
+    onnx_sizes: str,
+    with_onnx: bool,
 ) -> None:
-    """Compile, simulate and check MODELS (default: the suite in examples/) with
-    each pipeline and compare t10 with the baselines. `t10-bench snn --help`: the
-    spiking-network bench (sparse against dense training).
+    """Compile, simulate and check MODELS with each pipeline and compare t10 with the
+    baselines. A model is an .mlir file, an .onnx file or onnx:NAME, a model of the
+    ONNX suite (mlp, cnn, encoder, decoder); by default the suite in examples/ and
+    the ONNX suite. `t10-bench snn --help`: the spiking-network bench (sparse
+    against dense training).
 
     Exit status: 0 if every output matches, 1 if one does not, 2 on an error."""
-    paths = list(models) or [EXAMPLES / f"{name}.mlir" for name in DEFAULT_SUITE]
+    with tempfile.TemporaryDirectory(prefix="t10-bench-") as directory:
+        _bench(
+            models,
+            chip,
+            pipelines_text,
+            as_json,
+            plots,
+            seed,
+            memory_fraction,
+            onnx_sizes,
+            with_onnx,
+            Path(directory),
+        )
+
+
+def _bench(
+    models: Sequence[str],
+    chip: str,
+    pipelines_text: str,
+    as_json: bool,
+    plots: Path | None,
+    seed: int,
+    memory_fraction: float,
+    onnx_sizes: str,
+    with_onnx: bool,
+    directory: Path,
+) -> None:
+    """:func:`suite`, its ONNX models built into ``directory``."""
+    note: str | None = None
     try:
         pipelines = _pipelines(pipelines_text)
         loaded_chip = load_chip(chip)
-        loaded = [load_model(path) for path in paths]
+        files, note = model_files(models, directory, onnx_sizes, with_onnx)
+        if note is not None:
+            click.echo(f"t10-bench: note: {note}", err=True)
+        loaded = [load_model(path, label) for path, label in files]
         if plots is not None:
             make_directory(plots)
         results: list[ModelResult] = []
@@ -691,7 +865,10 @@ def suite(
     if as_json:
         click.echo(json.dumps(bench_json(loaded_chip, results), indent=2))
     else:
-        click.echo("\n".join(report_lines(loaded_chip, pipelines, memory_fraction, results)))
+        lines = report_lines(loaded_chip, pipelines, memory_fraction, results)
+        if note is not None:
+            lines.append(f"note: {note}")
+        click.echo("\n".join(lines))
     if any(
         outcome.report is not None and not outcome.report.match
         for result in results
