@@ -1,7 +1,7 @@
 # pyright: strict
 """``t10-import``: an ONNX model as upstream ``func``/``linalg`` on tensors, which t10 reads.
 
-``t10-import model.onnx [-o model.mlir] [--weights weights.npz]``
+``t10-import model.onnx [-o model.mlir] [--weights weights.npz] [--dim NAME=SIZE ...]``
 
 The front end is torch-mlir's, as IREE's Python package ships it (the ``onnx``
 extra: ``pip install -e '.[onnx]'``): the model is imported as ``iree-import-onnx``
@@ -298,67 +298,116 @@ def _name_arguments(function: Any, arguments: Sequence[ImportedArgument]) -> Non
         function.attributes["arg_attrs"] = ir.ArrayAttr.get(argument_attributes)
 
 
-def import_onnx_model(model_path: Path | str) -> ImportedModel:
-    """Import the ONNX model at ``model_path`` (see the module doc)."""
-    model_path = Path(model_path)
-    model = load_onnx(model_path)
-    onnx_weights = _weights_as_inputs(model)
-    model = _infer_shapes(model, model_path)
+def _fix_dimensions(model: Any, dims: Mapping[str, int], model_path: Path) -> None:
+    """Give the named (``dim_param``) dimensions of ``model``'s inputs and outputs the
+    sizes in ``dims``."""
     graph = model.graph
+    named: set[str] = set()
+    for value in [*graph.input, *graph.output, *graph.value_info]:
+        for dimension in value.type.tensor_type.shape.dim:
+            if dimension.HasField("dim_param"):
+                named.add(dimension.dim_param)
+                if dimension.dim_param in dims:
+                    dimension.dim_value = dims[dimension.dim_param]
+    unknown = sorted(set(dims) - named)
+    if unknown:
+        raise OnnxImportError(
+            f"{model_path}: no dimension is named {', '.join(map(repr, unknown))}; "
+            f"the model names {', '.join(map(repr, sorted(named))) or 'none'}"
+        )
+
+
+def _dynamic_dimensions(model: Any) -> list[str]:
+    """Each input dimension of ``model`` without a size, as ``x[0] ('N')``."""
+    dynamic: list[str] = []
+    for value in model.graph.input:
+        for index, dimension in enumerate(value.type.tensor_type.shape.dim):
+            if not dimension.HasField("dim_value"):
+                name = f" ({dimension.dim_param!r})" if dimension.HasField("dim_param") else ""
+                dynamic.append(f"{value.name}[{index}]{name}")
+    return dynamic
+
+
+@dataclass(frozen=True)
+class _PreparedModel:
+    model: Any
+    """The ``onnx.ModelProto`` with its weights as graph inputs."""
+    arguments: tuple[ImportedArgument, ...]
+    weights: dict[str, Array]
+    """By argument name."""
+
+
+def _prepare(model_path: Path, dims: Mapping[str, int] | None) -> _PreparedModel:
+    """The model at ``model_path`` as t10 imports it, before importing."""
+    model = load_onnx(model_path)
+    if dims:
+        _fix_dimensions(model, dims, model_path)
+    onnx_values = _weights_as_inputs(model)
+    initialized = {initializer.name for initializer in model.graph.initializer}
     taken: set[str] = set()
     arguments: list[ImportedArgument] = []
-    for graph_input in graph.input:
-        if any(graph_input.name == initializer.name for initializer in graph.initializer):
+    for graph_input in model.graph.input:
+        # An input with an initializer is a constant to the importer, not an argument.
+        if graph_input.name in initialized:
             continue
         name = argument_name(graph_input.name, taken)
         taken.add(name)
-        arguments.append(ImportedArgument(name, graph_input.name, graph_input.name in onnx_weights))
+        arguments.append(ImportedArgument(name, graph_input.name, graph_input.name in onnx_values))
+    weights = {
+        argument.name: onnx_values[argument.onnx_name]
+        for argument in arguments
+        if argument.is_weight
+    }
+    return _PreparedModel(model, tuple(arguments), weights)
+
+
+def import_onnx_model(
+    model_path: Path | str,
+    dims: Mapping[str, int] | None = None,
+    require_static: bool = False,
+) -> ImportedModel:
+    """Import the ONNX model at ``model_path`` (see the module doc), its named dimensions
+    sized by ``dims``; with ``require_static``, an input dimension left without a size
+    is an error (t10 plans static shapes)."""
+    model_path = Path(model_path)
+    prepared = _prepare(model_path, dims)
+    if require_static and (dynamic := _dynamic_dimensions(prepared.model)):
+        raise OnnxImportError(
+            f"{model_path}: t10 needs static shapes, but {', '.join(dynamic)} "
+            f"{'has' if len(dynamic) == 1 else 'have'} no size: give named dimensions one "
+            f"with --dim NAME=SIZE"
+        )
+    model = _infer_shapes(prepared.model, model_path)
     module = _lower(model, model_path)
     function = _only_function(module, model_path)
     block_arguments = function.regions[0].blocks[0].arguments
-    if len(block_arguments) != len(arguments):
+    if len(block_arguments) != len(prepared.arguments):
         raise OnnxImportError(
             f"{model_path}: the lowered function takes {len(block_arguments)} arguments, "
-            f"the model has {len(arguments)} inputs"
+            f"the model has {len(prepared.arguments)} inputs"
         )
-    _name_arguments(function, arguments)
-    mlir = module.get_asm(use_name_loc_as_prefix=True, assume_verified=True)
+    _name_arguments(function, prepared.arguments)
     return ImportedModel(
-        mlir=mlir,
-        arguments=tuple(arguments),
-        weights={
-            argument.name: onnx_weights[argument.onnx_name]
-            for argument in arguments
-            if argument.is_weight
-        },
-        output_names=tuple(output.name for output in graph.output),
+        mlir=module.get_asm(use_name_loc_as_prefix=True, assume_verified=True),
+        arguments=prepared.arguments,
+        weights=prepared.weights,
+        output_names=tuple(output.name for output in model.graph.output),
         onnx_model=model.SerializeToString(),
     )
 
 
-def import_onnx(model_path: Path | str) -> str:
+def import_onnx(model_path: Path | str, dims: Mapping[str, int] | None = None) -> str:
     """The MLIR text of the ONNX model at ``model_path``: one ``func.func`` of linalg on
     tensors, its arguments named after the ONNX inputs and initializers, the
-    initializers marked ``{t10.weight}`` (their values: :func:`onnx_weights`)."""
-    return import_onnx_model(model_path).mlir
+    initializers marked ``{t10.weight}`` (their values: :func:`onnx_weights`), named
+    dimensions sized by ``dims``."""
+    return import_onnx_model(model_path, dims).mlir
 
 
 def onnx_weights(model_path: Path | str) -> dict[str, Array]:
     """The values of the weight arguments of :func:`import_onnx`'s function, by argument
     name, read from the ONNX model at ``model_path`` without importing it."""
-    model_path = Path(model_path)
-    model = load_onnx(model_path)
-    onnx_values = _weights_as_inputs(model)
-    taken: set[str] = set()
-    weights: dict[str, Array] = {}
-    for graph_input in model.graph.input:
-        if any(graph_input.name == initializer.name for initializer in model.graph.initializer):
-            continue
-        name = argument_name(graph_input.name, taken)
-        taken.add(name)
-        if graph_input.name in onnx_values:
-            weights[name] = onnx_values[graph_input.name]
-    return weights
+    return _prepare(Path(model_path), None).weights
 
 
 def run_onnxruntime(imported: ImportedModel, inputs: Sequence[Array]) -> list[Array]:
@@ -430,6 +479,32 @@ def write_npz(path: Path, arrays: Mapping[str, Array], option: str) -> None:
     _write_whole(path, write, option)
 
 
+def _parse_dims(
+    _context: click.Context, _parameter: click.Parameter, values: Sequence[str]
+) -> dict[str, int]:
+    """``--dim NAME=SIZE`` options as sizes by name."""
+    dims: dict[str, int] = {}
+    for value in values:
+        name, equals, size = value.partition("=")
+        if not (equals and name and size.isdigit() and int(size) > 0):
+            raise click.BadParameter(f"{value!r} is not NAME=SIZE with a positive SIZE")
+        if name in dims and dims[name] != int(size):
+            raise click.BadParameter(f"{name!r} sized twice ({dims[name]} and {size})")
+        dims[name] = int(size)
+    return dims
+
+
+dims_option = click.option(
+    "--dim",
+    "dims",
+    multiple=True,
+    callback=_parse_dims,
+    metavar="NAME=SIZE",
+    help="Size of a named (dynamic) dimension of the ONNX model's inputs; repeatable.",
+)
+"""The ``--dim NAME=SIZE`` option of the tools that import ONNX models."""
+
+
 def _same_file(first: Path, second: Path) -> bool:
     try:
         return first.exists() and second.exists() and first.samefile(second)
@@ -455,7 +530,8 @@ def _fail(message: str) -> NoReturn:
     type=click.Path(path_type=Path),
     help="Write the weights (initializers) here, an .npz by argument name.",
 )
-def main(model: Path, output: Path | None, weights: Path | None) -> None:
+@dims_option
+def main(model: Path, output: Path | None, weights: Path | None, dims: dict[str, int]) -> None:
     """Import MODEL (an .onnx file) as func + linalg on tensors, through torch-mlir's
     ONNX importer and lowering (the onnx extra).
 
@@ -468,7 +544,7 @@ def main(model: Path, output: Path | None, weights: Path | None) -> None:
     if output is not None and weights is not None and _same_file(output, weights):
         _fail(f"-o and --weights name the same file {output}")
     try:
-        imported = import_onnx_model(model)
+        imported = import_onnx_model(model, dims)
         if output is None:
             click.echo(imported.mlir, nl=False)
         else:

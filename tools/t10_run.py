@@ -3,6 +3,13 @@
 ``t10-run model.mlir [--chip ipu-mk2] [--pipeline t10|replicate] [--function NAME]
 [--memory-fraction F] [--inputs data.npz] [--seed N] [--trace trace.json] [--json]``
 
+``t10-run model.onnx [--reference numpy|onnxruntime] [--dim NAME=SIZE ...] ...``
+imports the ONNX model as ``t10-import`` does (``tools/t10_import.py``: arguments
+named after the ONNX inputs and initializers, which are weights) and runs it
+with the model's weights; ``--inputs`` names an argument by its ONNX name too.
+With ``--reference onnxruntime`` the expected outputs are onnxruntime's, running
+the ONNX model on the same inputs, rather than the numpy reference's.
+
 1. Compiles one function of ``model.mlir`` (func + linalg) with the pipeline
    (``t10``, or the vendor-library baseline ``replicate``: see
    ``passes/compile.py``): ``t10-compile{to-tile=false}`` gives each operator's plan and
@@ -55,6 +62,7 @@ from xdsl.utils.exceptions import DiagnosticException, ParseError
 from t10.dialects import shift, tile
 from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.passes.canonicalize_constants import constant_arguments
 from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
@@ -66,6 +74,7 @@ from t10.tools.t10_import import (
     ONNX_NAME_ATTR,
     ImportedModel,
     OnnxImportError,
+    dims_option,
     import_onnx_model,
     run_onnxruntime,
 )
@@ -186,12 +195,15 @@ def is_onnx_model(path: Path) -> bool:
     return path.suffix.lower() == ".onnx"
 
 
-def import_model(ctx: Context, path: Path) -> tuple[ModuleOp, ImportedModel]:
-    """The module ``t10-import`` makes of the ONNX model at ``path``, with the model as
+def import_model(
+    ctx: Context, path: Path, dims: Mapping[str, int] | None = None
+) -> tuple[ModuleOp, ImportedModel]:
+    """The module ``t10-import`` makes of the ONNX model at ``path`` (named dimensions
+    sized by ``dims``; every input dimension must have a size), with the model as
     imported (weights, names). Its ops are located in the imported text, which
     ``t10-import`` prints."""
     try:
-        imported = import_onnx_model(path)
+        imported = import_onnx_model(path, dims, require_static=True)
     except OnnxImportError as error:
         raise RunError(str(error)) from error
     return parse_module(ctx, imported.mlir, f"{path} (as t10-import prints it)"), imported
@@ -470,6 +482,7 @@ def run(
     seed: int,
     show_progress: bool,
     reference_name: str = "numpy",
+    dims: Mapping[str, int] | None = None,
 ) -> RunReport:
     """Compile, simulate and check one function of the model at ``path``: MLIR, or an ONNX
     model (``.onnx``) imported as ``t10-import`` does, its weights read from the model.
@@ -483,7 +496,9 @@ def run(
     ctx = T10OptMain(args=[]).ctx
     imported: ImportedModel | None = None
     if is_onnx_model(path):
-        module, imported = import_model(ctx, path)
+        module, imported = import_model(ctx, path, dims)
+    elif dims:
+        raise RunError(f"--dim sizes the dimensions of an ONNX model's inputs, not of {path}")
     elif reference_name == "onnxruntime":
         raise RunError(
             f"--reference onnxruntime runs the ONNX model a function was imported from: "
@@ -497,8 +512,15 @@ def run(
 
     compiled = compile_function(ctx, module, function, chip_name, memory_fraction, pipeline)
     operator_names = [operator.name for operator in compiled.operators]
+    # t10-canonicalize appends the constants operators read as weight arguments that
+    # carry their values (t10.value).
+    hoisted = constant_arguments(function)
+    program_inputs = [
+        *inputs,
+        *(hoisted[index] for index in range(len(inputs), len(function.body.block.args))),
+    ]
     start = time.perf_counter()
-    result = _simulate(compiled.program, chip, inputs, operator_names, show_progress)
+    result = _simulate(compiled.program, chip, program_inputs, operator_names, show_progress)
     simulate_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -751,6 +773,7 @@ def _fail(message: str) -> NoReturn:
     help="What computes the expected outputs: numpy runs the function; onnxruntime "
     "runs the ONNX model (MODEL must be .onnx).",
 )
+@dims_option
 @click.option(
     "--trace",
     type=click.Path(path_type=Path),
@@ -766,6 +789,7 @@ def main(
     npz: Path | None,
     seed: int,
     reference: str,
+    dims: dict[str, int],
     trace: Path | None,
     as_json: bool,
 ) -> None:
@@ -786,6 +810,7 @@ def main(
             seed,
             not as_json,
             reference,
+            dims,
         )
         if trace is not None:
             write_trace(trace, report.result, report.chip)
