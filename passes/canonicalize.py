@@ -71,7 +71,12 @@ from t10.passes.canonicalize_generic import (
     split_data_init,
     unit_output_loops,
 )
-from t10.passes.canonicalize_reshape import bubble_expand, fold_reshape, sink_collapse
+from t10.passes.canonicalize_reshape import (
+    bubble_expand,
+    fold_reshape,
+    materialise_argument_expand,
+    sink_collapse,
+)
 from t10.passes.diagnostics import format_location
 from t10.passes.partition import is_structured
 
@@ -130,7 +135,10 @@ def _rewrite_once(function: func.FuncOp) -> bool:
         if op.parent_block() is None:
             continue
         if isinstance(op, tensor.ExpandShapeOp | tensor.CollapseShapeOp):
-            if fold_reshape(op) or (isinstance(op, tensor.ExpandShapeOp) and bubble_expand(op)):
+            if fold_reshape(op) or (
+                isinstance(op, tensor.ExpandShapeOp)
+                and (bubble_expand(op) or materialise_argument_expand(op))
+            ):
                 changed = True
             continue
         if isinstance(op, linalg.FillOp) or (

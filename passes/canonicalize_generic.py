@@ -88,7 +88,8 @@ def erase_dead_body_ops(block: Block) -> bool:
         for op in reversed(list(block.ops)):
             if op is block.last_op or any(result.uses for result in op.results):
                 continue
-            if is_side_effect_free(op):
+            # xDSL does not mark linalg.index pure; it only reads the loop position.
+            if is_side_effect_free(op) or isinstance(op, linalg.IndexOp):
                 Rewriter.erase_op(op)
                 changed = again = True
     return changed
@@ -401,7 +402,9 @@ def _copy_source(value: SSAValue) -> tuple[SSAValue, AffineMap] | None:
         return None
     input_map, output_map = indexing_maps(producer)
     inverse = output_map.inverse_permutation()
-    if inverse is None:
+    # A copy reading through a linearised index (a materialised reshape) stays an op:
+    # composed, it would give its readers maps that are not projected permutations.
+    if inverse is None or not input_map.is_projected_permutation(allow_zero_in_results=True):
         return None
     return inputs_of(producer)[0], input_map.compose(inverse)
 

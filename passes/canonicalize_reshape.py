@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import TensorType
 from xdsl.dialects.linalg import ops as linalg
-from xdsl.ir import Operation, OpResult, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, OpResult, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.rewriter import Rewriter
 
@@ -288,5 +288,43 @@ def fold_reshape(op: Reshape) -> bool:
     if replacement is None:
         return False
     op.result.replace_all_uses_with(replacement)
+    Rewriter.erase_op(op)
+    return True
+
+
+def materialise_argument_expand(op: tensor.ExpandShapeOp) -> bool:
+    """An ``expand_shape`` of a function argument (a weight split into attention heads)
+    cannot move further up, and the argument keeps its type: it becomes a copying
+    ``linalg.generic`` over the expanded shape that reads the argument at the
+    linearised index (``w[k, h * 8 + d]``), data movement the planner distributes like
+    any operator, so its readers keep plain maps."""
+    source = op.src
+    if not isinstance(source, BlockArgument):
+        return False
+    expanded = tensor_shape(op.result)
+    groups = reassociation(op)
+    if all(len(_non_unit([expanded[dim] for dim in group])) < 2 for group in groups):
+        return False
+    results: list[AffineExpr] = []
+    for group in groups:
+        linear: AffineExpr = AffineExpr.constant(0)
+        for dim in group:
+            linear = linear * expanded[dim] + AffineExpr.dimension(dim)
+        results.append(linear)
+    rank = len(expanded)
+    element = element_type(source)
+    body = Block(arg_types=[element, element])
+    body.add_op(linalg.YieldOp(body.args[0]))
+    empty = tensor.EmptyOp([], op.result.type)
+    insert_before(op, [empty])
+    copy = build_generic(
+        op,
+        [source],
+        [empty.tensor],
+        Region(body),
+        [AffineMap(rank, 0, tuple(results)), AffineMap.identity(rank)],
+        ["parallel"] * rank,
+    )
+    op.result.replace_all_uses_with(copy.results[0])
     Rewriter.erase_op(op)
     return True
