@@ -36,6 +36,7 @@ is written in place.
 from __future__ import annotations
 
 import importlib
+import io
 import math
 import os
 import re
@@ -470,11 +471,13 @@ def write_text(path: Path, text: str, option: str) -> None:
 
 def write_npz(path: Path, arrays: Mapping[str, Array], option: str) -> None:
     """Write ``arrays`` to ``path`` as an ``.npz`` by name, whole or not at all."""
+    # Built in memory: a zip archive seeks back to write its directory, which a device
+    # or a pipe written in place cannot do.
+    archive = io.BytesIO()
+    np.savez(archive, allow_pickle=False, **dict(arrays))
 
     def write(target: Path) -> None:
-        # np.savez appends ".npz" to a name without it; a file object keeps the name.
-        with target.open("wb") as file:
-            np.savez(file, allow_pickle=False, **dict(arrays))
+        target.write_bytes(archive.getvalue())
 
     _write_whole(path, write, option)
 
@@ -506,8 +509,9 @@ dims_option = click.option(
 
 
 def _same_file(first: Path, second: Path) -> bool:
+    """Whether ``first`` and ``second`` are one regular file (``/dev/null`` twice is fine)."""
     try:
-        return first.exists() and second.exists() and first.samefile(second)
+        return first.is_file() and second.is_file() and first.samefile(second)
     except OSError:
         return False
 
