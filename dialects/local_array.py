@@ -10,11 +10,28 @@ from collections.abc import Sequence
 from math import prod
 from typing import ClassVar
 
-from xdsl.dialects.builtin import ArrayAttr, FixedBitwidthType, IntAttr, TensorType
+from xdsl.dialects.builtin import ArrayAttr, FixedBitwidthType, IndexType, IntAttr, TensorType
 from xdsl.ir import Attribute, ParametrizedAttribute, TypeAttribute
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
+
+INDEX_BYTES = 8
+"""Bytes of an ``index`` element: MLIR's default data layout gives index 64 bits."""
+
+
+def stored_element_bytes(element_type: Attribute) -> int | None:
+    """Bytes one element of ``element_type`` takes in SRAM: its width in whole bytes, an
+    ``i1`` one byte (as a bool is held), an ``index`` :data:`INDEX_BYTES`; ``None`` for a
+    type of some other width."""
+    if isinstance(element_type, IndexType):
+        return INDEX_BYTES
+    if not isinstance(element_type, FixedBitwidthType):
+        return None
+    width = element_type.bitwidth
+    if width == 1:
+        return 1
+    return width // 8 if width % 8 == 0 else None
 
 
 class LocalArrayType(ParametrizedAttribute, TypeAttribute):
@@ -37,8 +54,9 @@ class LocalArrayType(ParametrizedAttribute, TypeAttribute):
 
     def byte_size(self) -> int:
         """Bytes the array occupies on each core."""
-        assert isinstance(self.element_type, FixedBitwidthType)
-        return prod(self.get_shape()) * self.element_type.bitwidth // 8
+        element_bytes = stored_element_bytes(self.element_type)
+        assert element_bytes is not None
+        return prod(self.get_shape()) * element_bytes
 
     def tensor_type(self) -> TensorType:
         """The tensor type a compute body sees for this array."""
@@ -48,12 +66,10 @@ class LocalArrayType(ParametrizedAttribute, TypeAttribute):
         for dim in self.get_shape():
             if dim < 1:
                 raise VerifyException(f"{self.NOUN} dimension {dim} must be positive")
-        if (
-            not isinstance(self.element_type, FixedBitwidthType)
-            or self.element_type.bitwidth % 8 != 0
-        ):
+        if stored_element_bytes(self.element_type) is None:
             raise VerifyException(
-                f"{self.NOUN} element type {self.element_type} must be a whole number of bytes"
+                f"{self.NOUN} element type {self.element_type} must be a whole number of "
+                "bytes, an i1 or an index"
             )
 
     @classmethod

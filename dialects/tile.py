@@ -108,6 +108,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from t10.dialects.local_array import LocalArrayType
+from t10.hwmodel.work import structure
 
 SRAM_ALIGNMENT_BYTES = 8
 """Every buffer starts on an 8-byte boundary of its core's SRAM: the widest load
@@ -1186,6 +1187,79 @@ def cores_intersect(first: CoreRange | None, second: CoreRange | None) -> bool:
     return first[0] < second[0] + second[1] and second[0] < first[0] + first[1]
 
 
+def _clipped_boxes(
+    place: PlaceAttr, shape: tuple[int, ...]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The tensor boxes ``[low, high)`` of the cores of ``place`` that hold an element of
+    the ``shape`` tensor, cut at its bounds (a place may cover more than the tensor)."""
+    origin, extents = place.tensor_boxes()
+    bounds = np.asarray(shape, dtype=np.int64)
+    low = np.clip(origin, 0, bounds)
+    high = np.clip(origin + extents, 0, bounds)
+    held = (high > low).all(axis=1) & (extents > 0).all(axis=1)
+    return low[held], high[held]
+
+
+def _corner_sums(
+    table: npt.NDArray[np.int64], low: npt.NDArray[np.int64], high: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Per box ``[low, high)``, the sum of the elements it covers, read off the summed-area
+    ``table`` (one more entry per dim, a leading zero) by inclusion-exclusion of its corners."""
+    total = np.zeros(len(low), dtype=np.int64)
+    for corner in np.ndindex(*(2,) * low.shape[1]):
+        at = np.where(np.asarray(corner, dtype=bool), low, high)
+        total += (-1) ** sum(corner) * table[tuple(at.T)]
+    return total
+
+
+@lru_cache(maxsize=256)
+def _holders(places: tuple[PlaceAttr, ...], shape: tuple[int, ...]) -> npt.NDArray[np.int64]:
+    """Per element of the ``shape`` tensor, how many cores' boxes under ``places`` hold
+    it: the boxes' corners marked +1/-1 in a difference array, summed along every dim."""
+    if not shape:
+        return np.asarray(sum(len(_clipped_boxes(place, shape)[0]) for place in places))
+    difference = np.zeros([extent + 1 for extent in shape], dtype=np.int64)
+    for place in places:
+        low, high = _clipped_boxes(place, shape)
+        for corner in np.ndindex(*(2,) * len(shape)):
+            at = np.where(np.asarray(corner, dtype=bool), high, low)
+            np.add.at(difference, tuple(at.T), (-1) ** sum(corner))
+    for axis in range(len(shape)):
+        np.cumsum(difference, axis=axis, out=difference)
+    counts = difference[tuple(slice(0, extent) for extent in shape)]
+    counts.flags.writeable = False
+    return counts
+
+
+def first_unheld(places: Sequence[PlaceAttr], shape: Sequence[int]) -> tuple[int, ...] | None:
+    """The first element (in row-major order) of the ``shape`` tensor that no core holds
+    under ``places``, if any."""
+    unheld = np.argwhere(_holders(tuple(places), tuple(shape)) == 0)
+    return tuple(int(index) for index in unheld[0]) if len(unheld) else None
+
+
+def lacking_destinations(
+    places: Sequence[PlaceAttr], shape: Sequence[int], dest_places: Sequence[PlaceAttr]
+) -> tuple[int, ...]:
+    """The positions of ``dest_places`` under which some core needs an element of the
+    ``shape`` tensor that no core holds under ``places``."""
+    shape = tuple(shape)
+    unheld = (_holders(tuple(places), shape) == 0).astype(np.int64)
+    if not unheld.any():
+        return ()
+    if not shape:
+        return tuple(range(len(dest_places)))
+    table = np.zeros([extent + 1 for extent in shape], dtype=np.int64)
+    table[tuple(slice(1, None) for _ in shape)] = unheld
+    for axis in range(len(shape)):
+        np.cumsum(table, axis=axis, out=table)
+    return tuple(
+        index
+        for index, place in enumerate(dest_places)
+        if (_corner_sums(table, *_clipped_boxes(place, shape)) > 0).any()
+    )
+
+
 def _show_cores(cores: CoreRange) -> str:
     return f"cores [{cores[0]}, {cores[0] + cores[1]})"
 
@@ -1410,8 +1484,21 @@ class ProgramOp(IRDLOperation):
                     f"program argument {index} has type {argument_type}: "
                     "program arguments are host tensors"
                 )
+        self._verify_tile_ops(self.body.block)
         self._verify_sram_reuse()
         self._verify_bsp_order(self.body.block, computed_since_sync=False)
+
+    @classmethod
+    def _verify_tile_ops(cls, block: Block) -> None:
+        """A program runs tile ops only: every op of its body (and of its loops' bodies)
+        is one, so a chip knows how to run each."""
+        for op in block.ops:
+            if not isinstance(op, PROGRAM_OPS):
+                raise VerifyException(
+                    f"tile.program runs tile ops only, but its body holds {op.name}"
+                )
+            if isinstance(op, RepeatOp):
+                cls._verify_tile_ops(op.body.block)
 
     def _verify_sram_reuse(self) -> None:
         ranges = buffer_live_ranges(self)
@@ -1697,6 +1784,54 @@ class ComputeOp(IRDLOperation):
                     f"tile.compute steps map {steps.map.data} must be the identity on its loops"
                 )
             _verify_cores(self, steps.core_count(), "tile.compute steps")
+            step_operator(self)
+
+    def step_operator(self) -> Operation:
+        """The linalg op a compute with ``steps`` runs on each core's valid box."""
+        return step_operator(self)
+
+
+def step_operator(compute: ComputeOp) -> Operation:
+    """
+    The one linalg op of a ``tile.compute`` with ``steps``: the body must hold it,
+    its tensor operands must be the block arguments in order (each core's valid
+    part of a buffer is found from the op's indexing maps, operand by operand),
+    its other operands constants of the body, and its loops those ``steps``
+    places. Raises a VerifyException naming the rule otherwise.
+    """
+    block = compute.body.block
+    structured = [inner for inner in block.ops if inner.name.startswith("linalg.")]
+    rule = (
+        "a tile.compute with steps must hold one linalg op whose tensor operands are its "
+        "block arguments in order and whose other operands are constants of its body"
+    )
+    if len(structured) != 1:
+        raise VerifyException(f"{rule}: it holds {len(structured)} linalg ops")
+    op = structured[0]
+    tensors = tuple(value for value in op.operands if isinstance(value.type, TensorType))
+    if tensors != tuple(block.args):
+        raise VerifyException(f"{rule}: {op.name} reads other tensors or in another order")
+    for value in op.operands:
+        if isinstance(value.type, TensorType):
+            continue
+        owner = value.owner
+        if not (
+            isinstance(owner, Operation)
+            and owner.name == "arith.constant"
+            and owner.parent_block() is block
+        ):
+            raise VerifyException(f"{rule}: {op.name} reads a scalar that is not one")
+    found = structure(op)
+    if found is None:
+        raise VerifyException(f"{rule}: {op.name} has no loops and indexing maps")
+    loops = len(found[2])
+    steps = compute.steps
+    assert steps is not None
+    if loops != len(steps.loop_extents()):
+        raise VerifyException(
+            f"tile.compute steps place {len(steps.loop_extents())} loops but {op.name} has {loops}"
+        )
+    return op
 
 
 @irdl_op_definition
@@ -1963,6 +2098,16 @@ class HostReadOp(IRDLOperation):
 
     def verify_(self) -> None:
         _verify_host_transfer(self, self.tensor.type, self.source, self.layout)
+        counts = self.layout.block_counts()
+        held = np.zeros(counts, dtype=bool)
+        held[tuple(self.layout.block_indices().T)] = True
+        missing = np.argwhere(~held)
+        if len(missing):
+            raise VerifyException(
+                f"tile.host_read: block {[int(index) for index in missing[0]]} of the "
+                f"{list(counts)} blocks is on no core: every block of the tensor read must "
+                "be held by some core"
+            )
 
 
 def _verify_element_types(tensor_type: TensorType, buffer_type: BufferType) -> None:
@@ -2052,6 +2197,13 @@ class HostGatherOp(IRDLOperation):
         for source in self.sources:
             _verify_element_types(tensor_type, _buffer_type(source))
         _verify_places(self, self.sources, self.places, "host_gather", tensor_type.get_num_dims())
+        shape = tuple(tensor_type.get_shape())
+        missing = first_unheld(self.places.data, shape)
+        if missing is not None:
+            raise VerifyException(
+                f"tile.host_gather: element {list(missing)} of the {list(shape)} tensor is on "
+                "no core: every element gathered must be held validly by some core"
+            )
 
 
 @irdl_op_definition
@@ -2129,6 +2281,16 @@ class RelayoutOp(IRDLOperation):
                 f"relayout padding {self.padding} must be of the buffers' element type "
                 f"{element_types[0]}"
             )
+        if self.padding is None:
+            lacking = lacking_destinations(
+                self.source_places.data, self.tensor_shape(), self.dest_places.data
+            )
+            if lacking:
+                raise VerifyException(
+                    f"tile.relayout: destination {lacking[0]} needs elements of the "
+                    f"{list(self.tensor_shape())} tensor that no source holds: without "
+                    "padding every element a destination needs must be held somewhere"
+                )
 
 
 REDUCE_COMBINERS = ("add", "mul", "max", "min")
@@ -2316,6 +2478,16 @@ DATA_MOVEMENT_OPS = (
 )
 """Ops that move data between cores or to and from the host: each reads buffers other
 cores may still be computing, so a `tile.sync` must separate it from any compute before it."""
+
+PROGRAM_OPS = (
+    AllocOp,
+    ComputeOp,
+    SyncOp,
+    RepeatOp,
+    ReturnOp,
+    *DATA_MOVEMENT_OPS,
+)
+"""The ops a `tile.program`'s body (and its loops' bodies) may hold."""
 
 Tile = Dialect(
     "tile",

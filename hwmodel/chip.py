@@ -324,6 +324,11 @@ class Chip:
             f"chip '{self.name}' has no element type '{dtype}'; it has {', '.join(self.dtypes)}"
         )
 
+    def has_matmul_rate(self, dtype: str) -> bool:
+        """Whether the chip's matmul unit takes ``dtype`` operands (else contractions on
+        them run on the vector units: ``cost.step_compute_cycles``)."""
+        return any(rate.dtype == dtype for rate in self.compute.matmul)
+
     def matmul_rate(self, dtype: str) -> MatmulRate:
         """Matmul-like throughput for ``dtype`` operands."""
         for rate in self.compute.matmul:

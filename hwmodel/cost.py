@@ -14,6 +14,9 @@ call it. The formulas, per op class:
 - **convolution**: a contraction whose ``m`` are the output positions (loops in
   the input and the output but not the filter), ``n`` the output channels
   (filter and output, not input) and ``k`` every reduction loop: the im2col view.
+- a contraction or convolution on an element type the chip's matmul unit does
+  not take (no ``[compute.matmul.<dtype>]``: integers on an IPU) runs on the
+  vector units, priced as an elementwise reduction (below).
 - **elementwise**: the chip's elementwise rate over the step's iteration points.
 - **reduction**: the chip's reduction rate over the step's iteration points
   (every input element is read once).
@@ -98,6 +101,12 @@ def _loops_product(step_extents: IntArray, loops: tuple[int, ...]) -> IntArray:
     return np.prod(step_extents[:, list(loops)], axis=1)
 
 
+def _output_bytes(chip: Chip, work: OperatorWork) -> int:
+    """Bytes per element of the operator's first output: what a copy writes."""
+    output = next(access for access in work.operands if access.is_output)
+    return chip.bytes_per_element(output.element_type)
+
+
 def step_compute_cycles(chip: Chip, work: OperatorWork, step_extents: IntArray) -> FloatArray:
     """
     Cycles of one compute step of ``work`` on one core, per row of
@@ -105,7 +114,7 @@ def step_compute_cycles(chip: Chip, work: OperatorWork, step_extents: IntArray) 
     plan), by the formula of its op class.
     """
     matmul_loops = work.matmul_loops
-    if matmul_loops is not None:
+    if matmul_loops is not None and chip.has_matmul_rate(work.element_type):
         return contraction_cycles(
             chip,
             work.element_type,
@@ -117,11 +126,15 @@ def step_compute_cycles(chip: Chip, work: OperatorWork, step_extents: IntArray) 
     points = np.prod(step_extents, axis=1)
     if work.op_class == OpClass.REDUCTION:
         return reduction_cycles(chip, points)
-    if work.op_class == OpClass.ELEMENTWISE_REDUCTION:
+    if work.op_class in (
+        OpClass.ELEMENTWISE_REDUCTION,
+        OpClass.CONTRACTION,
+        OpClass.CONVOLUTION,
+    ):
         return elementwise_cycles(chip, points) + reduction_cycles(chip, points)
     if work.op_class == OpClass.DATA_MOVEMENT:
         written = _loops_product(step_extents, work.written_loops)
-        return copy_cycles(chip, written * chip.bytes_per_element(work.element_type))
+        return copy_cycles(chip, written * _output_bytes(chip, work))
     return elementwise_cycles(chip, points)
 
 

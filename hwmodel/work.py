@@ -36,11 +36,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import ContainerType, ShapedType
+from xdsl.dialects.builtin import AffineMapAttr, ContainerType, DenseArrayBase, ShapedType
 from xdsl.dialects.linalg import ops as xdsl_linalg
-from xdsl.dialects.linalg.attrs import IteratorType
+from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -88,6 +89,9 @@ class OperandAccess:
     split_loops: tuple[int | None, ...]
     """Per tensor dim, the loop that splits it (a window's first loop), or None."""
     is_output: bool
+    element_type: str
+    """The MLIR spelling of its element type (``f16``, ``i1``, ``index``), or of the
+    scalar's type; what its bytes per element are looked up by."""
 
     @property
     def indexed_loops(self) -> frozenset[int]:
@@ -123,6 +127,11 @@ class OperatorWork:
     op_class: OpClass
     matmul_loops: MatmulLoops | None
     """The loops' roles on the matmul unit: set exactly for contractions and convolutions."""
+    combinable: bool = True
+    """Whether every output's partial results over its reduction loops combine in any
+    order (each yields ``combine(out, f(inputs))``, see :func:`combiner_of`): only then
+    may a plan split those loops over cores or steps. An arg-max, whose index output
+    depends on the other output, does not."""
 
     @property
     def num_loops(self) -> int:
@@ -166,6 +175,57 @@ _CONVERSIONS = (
     arith.FPToUIOp,
 )
 """Scalar conversions: upstream's named ops convert inputs to the output's type."""
+
+
+_COMBINER_OPS: dict[str, str] = {
+    "arith.addf": "add",
+    "arith.addi": "add",
+    "arith.mulf": "mul",
+    "arith.muli": "mul",
+    "arith.maximumf": "max",
+    "arith.maxnumf": "max",
+    "arith.maxsi": "max",
+    "arith.maxui": "max",
+    "arith.minimumf": "min",
+    "arith.minnumf": "min",
+    "arith.minsi": "min",
+    "arith.minui": "min",
+}
+"""Scalar ops that combine partial results in any order, by the combiner they are."""
+
+
+def _depends_on(value: SSAValue, arguments: frozenset[BlockArgument]) -> bool:
+    owner = value.owner
+    if isinstance(value, BlockArgument):
+        return value in arguments
+    assert isinstance(owner, Operation)
+    return any(_depends_on(operand, arguments) for operand in owner.operands)
+
+
+def combiner_of(op: Operation, output: int) -> Operation | None:
+    """
+    The scalar op of ``op``'s body that combines output ``output``'s partial
+    results: the body yields ``combine(out, f(inputs))`` for that output (casts
+    of either side allowed), ``combine`` one of :data:`_COMBINER_OPS` and ``f``
+    reading no output. ``None`` if the body does anything else (an arg-max's
+    index output, a softmax) or there is no body.
+    """
+    body = _body(op)
+    if body is None or body.last_op is None or output >= len(body.last_op.operands):
+        return None
+    num_outputs = len(body.last_op.operands)
+    outputs = frozenset(body.args[len(body.args) - num_outputs :])
+    combined = body.last_op.operands[output]
+    while isinstance(combined.owner, _CONVERSIONS):
+        combined = combined.owner.operands[0]
+    producer = combined.owner
+    if not isinstance(producer, Operation) or producer.name not in _COMBINER_OPS:
+        return None
+    own = body.args[len(body.args) - num_outputs + output]
+    for accumulated, contribution in (producer.operands, reversed(producer.operands)):
+        if _source_argument(accumulated) is own and not _depends_on(contribution, outputs):
+            return producer
+    return None
 
 
 def _body(op: Operation) -> Block | None:
@@ -291,28 +351,82 @@ def _classify(
     return OpClass.REDUCTION, None
 
 
-def operator_work(op: Operation) -> OperatorWork:
-    """The work of a linalg structured op (or any op offering the same interface)."""
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    value_type = value.type
+    if isinstance(value_type, ShapedType):
+        return tuple(value_type.get_shape())
+    return ()
+
+
+def _dimensions(op: Operation) -> tuple[int, ...]:
+    dimensions = op.properties.get("dimensions")
+    assert isinstance(dimensions, DenseArrayBase)
+    return tuple(int(dim) for dim in dimensions.get_values())
+
+
+def _kept(rank: int, dropped: Sequence[int]) -> AffineMap:
+    """The map from ``rank`` loops to the loops not in ``dropped``."""
+    return AffineMap(
+        rank, 0, tuple(AffineDimExpr(loop) for loop in range(rank) if loop not in dropped)
+    )
+
+
+def structure(
+    op: Operation,
+) -> tuple[tuple[AffineMap, ...], tuple[str, ...], tuple[int, ...]] | None:
+    """
+    The indexing maps, iterator types (``"parallel"``/``"reduction"``) and loop
+    extents of a structured op, or ``None`` if ``op`` is not one. Ops offering
+    linalg's structured interface answer themselves; ``linalg.broadcast`` and
+    ``linalg.reduce``, which lack it in xDSL, are read off their ``dimensions``:
+    a broadcast's loops are its output's dims, the input indexing those not
+    broadcast; a reduce's are its inputs' dims, the inits indexing those not
+    reduced.
+    """
     get_maps = getattr(op, "get_indexing_maps", None)
     get_iterators = getattr(op, "get_iterator_types", None)
     get_ranges = getattr(op, "get_static_loop_ranges", None)
-    if get_maps is None or get_iterators is None or get_ranges is None:
+    if callable(get_maps) and callable(get_iterators) and callable(get_ranges):
+        map_attrs = cast(Sequence[AffineMapAttr], get_maps())
+        iterator_attrs = cast(Sequence[IteratorTypeAttr], get_iterators())
+        ranges = cast(Sequence[int], get_ranges())
+        maps = tuple(attr.data for attr in map_attrs)
+        iterators = tuple(
+            "reduction" if attr.data == IteratorType.REDUCTION else "parallel"
+            for attr in iterator_attrs
+        )
+        return maps, iterators, tuple(int(extent) for extent in ranges)
+    if op.name == "linalg.broadcast" and len(op.operands) == 2:
+        shape = _shape(op.operands[1])
+        rank = len(shape)
+        maps = (_kept(rank, _dimensions(op)), AffineMap.identity(rank))
+        return maps, ("parallel",) * rank, shape
+    if op.name == "linalg.reduce" and op.operands and op.results:
+        num_inputs = len(op.operands) - len(op.results)
+        shape = _shape(op.operands[0])
+        rank = len(shape)
+        reduced = _dimensions(op)
+        maps = (AffineMap.identity(rank),) * num_inputs + (_kept(rank, reduced),) * len(op.results)
+        iterators = tuple("reduction" if loop in reduced else "parallel" for loop in range(rank))
+        return maps, iterators, shape
+    return None
+
+
+def operator_work(op: Operation) -> OperatorWork:
+    """The work of a linalg structured op (or any op offering the same interface)."""
+    found = structure(op)
+    if found is None:
         raise UnstructuredOperatorError(
             f"{op.name} is not a structured operator (no loops and indexing maps)"
         )
-    maps = tuple(attr.data for attr in get_maps())
-    iterators = tuple(
-        "reduction" if attr.data == IteratorType.REDUCTION else "parallel"
-        for attr in get_iterators()
-    )
-    extents = tuple(int(extent) for extent in get_ranges())
+    maps, iterators, extents = found
     if any(extent < 1 for extent in extents):
         shown = ["?" if extent < 0 else extent for extent in extents]
         raise UnstructuredOperatorError(
             f"{op.name} has loop extents {shown}: dynamic or empty loops"
         )
     outputs = getattr(op, "outputs", ())
-    num_outputs = len(outputs) if outputs else 1
+    num_outputs = len(outputs) if outputs else max(1, len(op.results))
     operands = tuple(op.operands)
     if len(maps) != len(operands):
         raise UnstructuredOperatorError(
@@ -326,8 +440,10 @@ def operator_work(op: Operation) -> OperatorWork:
         if isinstance(operand_type, ShapedType) and isinstance(operand_type, ContainerType):
             shape = tuple(operand_type.get_shape())
             element_type = str(operand_type.get_element_type())
+            operand_element_type = element_type
         else:
             shape = ()
+            operand_element_type = str(operand_type)
         if any(extent < 1 for extent in shape):
             shown = ["?" if extent < 0 else extent for extent in shape]
             raise UnstructuredOperatorError(
@@ -342,11 +458,15 @@ def operator_work(op: Operation) -> OperatorWork:
                 ),
                 split_loops=tuple(loops[0] if loops else None for loops in dim_loops),
                 is_output=position >= len(operands) - num_outputs,
+                element_type=operand_element_type,
             )
         )
     if element_type is None:
         raise UnstructuredOperatorError(f"{op.name} has no tensor operand")
     op_class, matmul_loops = _classify(_body(op), accesses, iterators)
+    combinable = "reduction" not in iterators or all(
+        combiner_of(op, output) is not None for output in range(num_outputs)
+    )
     return OperatorWork(
         loop_extents=extents,
         iterator_types=iterators,
@@ -355,4 +475,5 @@ def operator_work(op: Operation) -> OperatorWork:
         element_type=element_type,
         op_class=op_class,
         matmul_loops=matmul_loops,
+        combinable=combinable,
     )

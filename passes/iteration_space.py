@@ -50,9 +50,11 @@ class IterationSpace(OperatorWork):
     @property
     def unsplittable_loops(self) -> frozenset[int]:
         """
-        Loops no plan splits: a window's inner loops, and reduction loops that
-        an output still indexes (softmax's normalised dim), whose partial
-        results no schedule combines across cores.
+        Loops no plan splits: a window's inner loops, reduction loops that an
+        output still indexes (softmax's normalised dim), whose partial results
+        no schedule combines across cores, and every reduction loop of an
+        operator whose outputs do not combine in any order (an arg-max: its
+        steps must see the whole reduction in order, on one core).
         """
         reduced_in_place = {
             loop
@@ -61,6 +63,10 @@ class IterationSpace(OperatorWork):
             for loop in access.indexed_loops
             if self.iterator_types[loop] == "reduction"
         }
+        if not self.combinable:
+            reduced_in_place.update(
+                loop for loop, kind in enumerate(self.iterator_types) if kind == "reduction"
+            )
         return self.window_loops | reduced_in_place
 
     def cache_key(self) -> tuple[object, ...]:
@@ -73,6 +79,8 @@ class IterationSpace(OperatorWork):
             self.element_type,
             self.op_class,
             self.matmul_loops,
+            tuple(operand.element_type for operand in self.operands),
+            self.combinable,
         )
 
 

@@ -3,10 +3,12 @@
 ``t10-select-plans`` and ``t10-insert-shifts`` read a function the same way:
 
 - its **operators** are the structured ops of its body, in program order,
-  except *initialisers*: an op that reads no tensor (``linalg.fill``) and whose
-  results only ever serve as the ``outs`` of operators. An initialiser moves
-  no data: each core fills its part of the operator's output where that
-  operator's plan puts it, so it belongs to the operator it initialises;
+  except *initialisers*: a ``linalg.fill`` of a scalar whose results only
+  operators read, as the ``outs`` they initialise or as ``ins`` (a ReLU's
+  zeros). An initialiser moves no data: each core fills its part of the
+  operand where the reading operator's plan puts it, so it belongs to each
+  operator that reads it. A fill something else reads (``func.return``) is an
+  operator like any other;
 - an edge runs from an operator to each operator that reads one of its
   results (a networkx multigraph, one edge per value and reading operand);
 - **weights** are the function arguments marked ``{t10.weight}``: they stay on
@@ -44,6 +46,7 @@ import networkx as nx
 from xdsl.dialects import tensor
 from xdsl.dialects.builtin import TensorType, UnitAttr
 from xdsl.dialects.func import FuncOp
+from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import Attribute, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineMap
 
@@ -115,21 +118,16 @@ def _is_output_operand(op: Operation, operand: int) -> bool:
 
 
 def is_initialiser(op: Operation) -> bool:
-    """Whether ``op`` reads no tensor and its results only initialise operators' outputs."""
-    if not is_structured(op) or not op.results:
-        return False
-    reads_tensor = any(
+    """Whether ``op`` is a ``linalg.fill`` of a scalar whose results only operators read
+    (as ``outs`` to initialise, or as ``ins`` like any other data)."""
+    if not isinstance(op, FillOp) or any(
         isinstance(value.type, TensorType) and not _is_output_operand(op, operand)
         for operand, value in enumerate(op.operands)
-    )
-    if reads_tensor:
+    ):
         return False
     uses = [use for result in op.results for use in result.uses]
     return bool(uses) and all(
-        is_structured(use.operation)
-        and not is_initialiser(use.operation)
-        and _is_output_operand(use.operation, use.index)
-        for use in uses
+        is_structured(use.operation) and not is_initialiser(use.operation) for use in uses
     )
 
 

@@ -530,7 +530,7 @@ def _compute_lower_bound(
         return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64).astype(np.float64)
 
     matmul_loops = space.matmul_loops
-    if matmul_loops is not None:
+    if matmul_loops is not None and chip.has_matmul_rate(space.element_type):
         rate = chip.matmul_rate(space.element_type)
         overhead = rate.call_overhead
         batch, m, n, k = matmul_loops.batch, matmul_loops.m, matmul_loops.n, matmul_loops.k
@@ -558,12 +558,16 @@ def _compute_lower_bound(
         written = space.written_loops
         copy = chip.compute.data_movement
         unwritten = [loop for loop in all_loops if loop not in written]
-        return copy.cycles_per_byte * chip.bytes_per_element(space.element_type) * extent(
+        output = next(access for access in space.operands if access.is_output)
+        return copy.cycles_per_byte * chip.bytes_per_element(output.element_type) * extent(
             written
         ) * steps(unwritten) + copy.launch_cycles * steps(all_loops)
+    vector_reduction = (chip.compute.elementwise, chip.compute.reduction)
     streams = {
         OpClass.REDUCTION: (chip.compute.reduction,),
-        OpClass.ELEMENTWISE_REDUCTION: (chip.compute.elementwise, chip.compute.reduction),
+        OpClass.ELEMENTWISE_REDUCTION: vector_reduction,
+        OpClass.CONTRACTION: vector_reduction,
+        OpClass.CONVOLUTION: vector_reduction,
     }.get(space.op_class, (chip.compute.elementwise,))
     cycles_per_element = sum(stream.cycles_per_element for stream in streams)
     launch_cycles = sum(stream.launch_cycles for stream in streams)
@@ -592,7 +596,7 @@ def _operand_cost(
 ) -> _OperandCost:
     """The operand's share of the price of plans on F_op ``rows`` with its ``temporal`` factors."""
     access = space.operands[operand]
-    element_bytes = chip.bytes_per_element(space.element_type)
+    element_bytes = chip.bytes_per_element(access.element_type)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     piece_rows = _operand_pieces(space, operand, -(-extents // op_factor_rows))
     rotating = _rotating_elements(space, operand, piece_rows[rows], temporal)
@@ -633,7 +637,7 @@ def fill_cycles(
     buffers = np.ones(len(plans), dtype=np.int64)
     for loop in access.indexed_loops:
         buffers *= steps_per_loop[:, loop] // temporal[:, operand, loop]
-    slice_bytes = slice_elements * chip.bytes_per_element(space.element_type)
+    slice_bytes = slice_elements * chip.bytes_per_element(access.element_type)
     return buffers * cost.copy_cycles(chip, slice_bytes)
 
 
@@ -1109,11 +1113,12 @@ _cache: dict[tuple[object, ...], SearchResult] = {}
 
 
 def _check_chip_supports(space: IterationSpace, chip: Chip) -> None:
-    """A PlanningError if ``chip`` has no size or compute rate for the operator's element type."""
+    """A PlanningError if ``chip`` has no size for an element type the operator holds
+    (a contraction on a type its matmul unit does not take runs on the vector units)."""
     try:
-        chip.bytes_per_element(space.element_type)
-        if space.matmul_loops is not None:
-            chip.matmul_rate(space.element_type)
+        for access in space.operands:
+            if access.shape:
+                chip.bytes_per_element(access.element_type)
     except KeyError as error:
         raise PlanningError(str(error.args[0])) from error
 

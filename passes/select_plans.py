@@ -272,8 +272,9 @@ class _RelayoutPricer:
             self._cache[key] = found
         return found
 
-    def _element_bytes(self, operator: Operator) -> int:
-        return self.chip.bytes_per_element(operator.space.element_type)
+    def _element_bytes(self, operator: Operator, operand: int) -> int:
+        """Bytes per element of the operator's operand ``operand``."""
+        return self.chip.bytes_per_element(operator.space.operands[operand].element_type)
 
     def between(
         self,
@@ -297,7 +298,7 @@ class _RelayoutPricer:
         )
         return self._price(
             key,
-            self._element_bytes(consumer),
+            self._element_bytes(consumer, operand),
             _shifted(self.placements.operand(producer, result_operand), offset),
             self.placements.operand(consumer, operand),
         )
@@ -317,7 +318,7 @@ class _RelayoutPricer:
         )
         return self._price(
             key,
-            self._element_bytes(consumer),
+            self._element_bytes(consumer, operand),
             _shifted(self.placements.idle(shape), offset),
             self.placements.operand(consumer, operand),
         )[0]
@@ -332,7 +333,7 @@ class _RelayoutPricer:
         key = ("to-idle", producer.space.cache_key(), tuple(producer.plans), result_operand)
         return self._price(
             key,
-            self._element_bytes(producer),
+            self._element_bytes(producer, result_operand),
             self.placements.operand(producer, result_operand),
             self.placements.idle(shape),
         )[:, 0]

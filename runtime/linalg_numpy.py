@@ -50,6 +50,7 @@ Numerics: the rule of a real chip
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from math import prod
 from typing import Any
@@ -81,6 +82,7 @@ from xdsl.ir.affine import (
 )
 
 from t10.dialects import linalg_ext
+from t10.hwmodel.work import combiner_of
 
 Array = npt.NDArray[Any]
 
@@ -659,6 +661,67 @@ class _Body:
         return True
 
 
+def _reduce_in_order(
+    op: Operation,
+    block: Block,
+    loop_space: Sequence[Array],
+    num_outputs: int,
+    reduced_per_output: Sequence[Sequence[int]],
+    loop_extents: Sequence[int],
+    half_in_single: bool,
+    loop_offsets: Array | None,
+) -> list[Array]:
+    """
+    The outputs, in loop space, of an op whose body does not combine each output
+    with a function of the inputs alone (an arg-max's index follows its max): the
+    body runs once per point of the reduced loops, in order, on every parallel
+    position at once, each run reading the outputs the previous one yielded.
+    """
+    reduced = list(reduced_per_output[0])
+    if any(list(loops) != reduced for loops in reduced_per_output):
+        raise UnsupportedOpError(
+            f"{op.name} reduces different loops into different outputs and its body does "
+            "not combine them independently"
+        )
+    rank = len(loop_extents)
+    step_extents = [1 if loop in reduced else extent for loop, extent in enumerate(loop_extents)]
+    first_output = len(loop_space) - num_outputs
+    outputs = list(loop_space[first_output:])
+    base = np.zeros((1, rank), dtype=np.int64) if loop_offsets is None else loop_offsets
+    terminator = block.last_op
+    assert terminator is not None
+    for point in itertools.product(*(range(loop_extents[loop]) for loop in reduced)):
+        position = dict(zip(reduced, point, strict=True))
+        offsets = base.copy()
+        for loop, at in position.items():
+            offsets[:, loop] += at
+        inputs = [
+            array[
+                (
+                    slice(None),
+                    *(
+                        slice(position[loop], position[loop] + 1)
+                        if loop in position and array.shape[1 + loop] > 1
+                        else slice(None)
+                        for loop in range(rank)
+                    ),
+                )
+            ]
+            for array in loop_space[:first_output]
+        ]
+        body = _Body(op, block, [*inputs, *outputs], step_extents, half_in_single, offsets)
+        yielded = [body.value(value) for value in terminator.operands]
+        outputs = [
+            to_element_type(
+                np.broadcast_to(value, np.broadcast_shapes(value.shape, old.shape)),
+                element_type_of(block.args[first_output + index]),
+                half_in_single=half_in_single,
+            )
+            for index, (value, old) in enumerate(zip(yielded, outputs, strict=True))
+        ]
+    return outputs
+
+
 def _run_structured(
     op: Operation,
     maps: Sequence[AffineMap],
@@ -673,17 +736,41 @@ def _run_structured(
         _to_loop_space(operand, indexing_map, loop_extents)
         for operand, indexing_map in zip(operands, maps, strict=True)
     ]
-    body = _Body(op, block, loop_space, loop_extents, half_in_single, loop_offsets)
     terminator = block.last_op
     assert terminator is not None
-    results: list[Array] = []
     first_output = len(operands) - num_outputs
+    reduced_per_output = [
+        [
+            loop
+            for loop in range(len(loop_extents))
+            if loop not in maps[first_output + index].used_dims()
+        ]
+        for index in range(num_outputs)
+    ]
+    sequential = None
+    if any(reduced_per_output) and not all(
+        combiner_of(op, index) is not None for index in range(num_outputs)
+    ):
+        sequential = _reduce_in_order(
+            op,
+            block,
+            loop_space,
+            num_outputs,
+            reduced_per_output,
+            loop_extents,
+            half_in_single,
+            loop_offsets,
+        )
+    body = _Body(op, block, loop_space, loop_extents, half_in_single, loop_offsets)
+    results: list[Array] = []
     for index, yielded in enumerate(terminator.operands):
         output_map = maps[first_output + index]
-        used = {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
-        reduced = [loop for loop in range(len(loop_extents)) if loop not in used]
         argument = block.args[first_output + index]
-        values = body.output(yielded, argument, reduced)
+        values = (
+            sequential[index]
+            if sequential is not None
+            else body.output(yielded, argument, reduced_per_output[index])
+        )
         output = _from_loop_space(values, output_map, loop_extents, op.name)
         element_type = element_type_of(op.operands[first_output + index])
         held = numpy_dtype(element_type, half_in_single=half_in_single)

@@ -87,6 +87,7 @@ import numpy as np
 import numpy.typing as npt
 from xdsl.dialects.builtin import StringAttr, TensorType
 from xdsl.ir import Block, Operation, SSAValue
+from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import snn, tile
 from t10.hwmodel import cost
@@ -98,7 +99,6 @@ from t10.runtime.reference import execute_ops
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 _Cores = slice | IntArray
 """Some of the cores, as an index of the core axis."""
@@ -421,7 +421,22 @@ class _Machine:
         elif isinstance(op, tile.RepeatOp):
             self.repeat(op)
         elif not isinstance(op, tile.ReturnOp):
-            raise SimulationError(f"{op.name} is not a tile op the simulator runs")
+            self._reject(op)
+
+    @staticmethod
+    def _reject(op: Operation) -> None:
+        """Raise the verifier's reason why ``op`` cannot run: the simulator rejects a
+        program for its structure only where the tile verifier does."""
+        try:
+            op.verify()
+            parent = op.parent_op()
+            while parent is not None and not isinstance(parent, tile.ProgramOp):
+                parent = parent.parent_op()
+            if parent is not None:
+                parent.verify_()
+        except VerifyException as error:
+            raise SimulationError(f"{op.name}: {error}") from error
+        raise SimulationError(f"{op.name} breaks a rule the tile verifier does not check")
 
     def repeat(self, op: tile.RepeatOp) -> None:
         counter = op.counter
@@ -620,11 +635,7 @@ class _Machine:
         block_ids = np.ravel_multi_index(tuple(indices.T), counts)
         held, first_core = np.unique(block_ids, return_index=True)
         if len(held) != prod(counts):
-            missing = sorted(set(range(prod(counts))) - set(held.tolist()))
-            raise SimulationError(
-                f"tile.host_read of {self._name(op.source)}: blocks "
-                f"{[np.unravel_index(block, counts) for block in missing[:4]]} are on no core"
-            )
+            self._reject(op)
         blocks = self.buffers[op.source][first_core]
         self.host[op.tensor] = to_element_type(
             _unblocks(blocks, counts), _buffer_type(op.source).element_type
@@ -679,13 +690,8 @@ class _Machine:
         assert isinstance(tensor_type, TensorType)
         shape = tuple(tensor_type.get_shape())
         places = tuple(op.places.data)
-        uncovered = _first_uncovered(places, shape)
-        if uncovered is not None:
-            missing = np.unravel_index(uncovered, shape)
-            raise SimulationError(
-                f"tile.host_gather: element {[int(index) for index in missing]} of the "
-                f"{list(shape)} tensor is on no core"
-            )
+        if tile.first_unheld(places, shape) is not None:
+            self._reject(op)
         image = self._image(list(op.sources), places, shape)
         self.host[op.tensor] = to_element_type(image, tensor_type.get_element_type())
         self.host_bytes += image.size * numpy_dtype(tensor_type.get_element_type()).itemsize
@@ -695,16 +701,9 @@ class _Machine:
         places = tuple(op.source_places.data)
         padding = None if op.padding is None else op.padding.value.data
         image = self._image(list(op.sources), places, shape, padding)
-        lacking = (
-            _lacking_dests(places, shape, tuple(op.dest_places.data))
-            if padding is None
-            else frozenset[int]()
-        )
-        for index, (dest, place) in enumerate(zip(op.dests, op.dest_places.data, strict=True)):
-            if index in lacking:
-                raise SimulationError(
-                    f"tile.relayout into {self._name(dest)}: some elements it needs are on no core"
-                )
+        if padding is None and tile.lacking_destinations(places, shape, op.dest_places.data):
+            self._reject(op)
+        for dest, place in zip(op.dests, op.dest_places.data, strict=True):
             self._placed_into(image, dest, place)
         core_cycles = self._relayout_cycles(op)
         label = ", ".join(self._name(dest) for dest in op.dests)
@@ -1017,45 +1016,6 @@ def _placement_plan(
     )
 
 
-def _covered(places: tuple[tile.PlaceAttr, ...], shape: tuple[int, ...]) -> BoolArray:
-    """Which elements of the ``shape`` tensor some core holds under one of ``places``."""
-    covered = np.zeros(shape, dtype=bool)
-    for place in places:
-        for group in _box_groups(place, shape):
-            windows = np.lib.stride_tricks.sliding_window_view(
-                covered, group.extents, writeable=True
-            )
-            windows[group.origins] = True
-    return covered
-
-
-@lru_cache(maxsize=_PLANS)
-def _first_uncovered(places: tuple[tile.PlaceAttr, ...], shape: tuple[int, ...]) -> int | None:
-    """The flat index of the first element of the ``shape`` tensor no core holds under
-    ``places``, if any."""
-    uncovered = np.flatnonzero(~_covered(places, shape))
-    return int(uncovered[0]) if len(uncovered) else None
-
-
-@lru_cache(maxsize=_PLANS)
-def _lacking_dests(
-    places: tuple[tile.PlaceAttr, ...],
-    shape: tuple[int, ...],
-    dest_places: tuple[tile.PlaceAttr, ...],
-) -> frozenset[int]:
-    """The positions of the ``dest_places`` under which some core needs an element of the
-    ``shape`` tensor that no core holds under ``places``."""
-    covered = _covered(places, shape)
-    return frozenset(
-        index
-        for index, place in enumerate(dest_places)
-        if not all(
-            np.lib.stride_tricks.sliding_window_view(covered, group.extents)[group.origins].all()
-            for group in _box_groups(place)
-        )
-    )
-
-
 @lru_cache(maxsize=_PLANS)
 def _relayout_bytes(
     source_places: tuple[tile.PlaceAttr, ...],
@@ -1147,18 +1107,17 @@ def _valid_groups(
 ) -> _MaskPlan:
     """The cores of ``op`` grouped by the valid extents of their boxes of loops, with
     each group's valid extents of every operand (cores with an empty box do nothing)."""
-    block = op.body.block
-    structured = [inner for inner in block.ops if inner.name.startswith("linalg.")]
-    if len(structured) != 1 or tuple(structured[0].operands) != tuple(block.args):
-        raise SimulationError(
-            "a tile.compute with steps must hold one linalg op on its block arguments in order"
-        )
-    work = work_of(structured[0])
-    if work.num_loops != len(steps.loop_extents()):
-        raise SimulationError(
-            f"tile.compute steps place {len(steps.loop_extents())} loops but "
-            f"{structured[0].name} has {work.num_loops}"
-        )
+    try:
+        structured = tile.step_operator(op)
+    except VerifyException as error:
+        raise SimulationError(str(error)) from error
+    work = work_of(structured)
+    # The block arguments are the op's tensor operands, in order (the rule above).
+    tensor_accesses = [
+        access
+        for access, value in zip(work.operands, structured.operands, strict=True)
+        if isinstance(value.type, TensorType)
+    ]
     groups: list[tuple[_Cores, list[tuple[int, ...]]]] = []
     for cores, row in _loop_groups(steps):
         extents = [
@@ -1166,7 +1125,7 @@ def _valid_groups(
                 int(size)
                 for size in np.asarray(access.coefficients).reshape(-1, len(row)) @ (row - 1) + 1
             )
-            for access in work.operands
+            for access in tensor_accesses
         ]
         groups.append((cores, extents))
     shapes = [tuple(_buffer_type(buffer).get_shape()) for buffer in (*op.inputs, *op.outputs)]

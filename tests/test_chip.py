@@ -276,7 +276,7 @@ def test_matmul_dtype_must_have_an_element_size(tmp_path: Path):
     message = chip_file_error(tmp_path, "[compute.matmul.f32]", "[compute.matmul.f23]")
     assert message == (
         ": compute.matmul.f23: expected a dtype listed in element_bytes "
-        "(f16, bf16, f32, i32, i8) (did you mean 'f32'?), found 'f23'"
+        "(f16, bf16, f32, i32, i8, i1, i16, i64, index) (did you mean 'f32'?), found 'f23'"
     )
 
 
@@ -286,11 +286,10 @@ def test_element_bytes_must_be_positive_integers(tmp_path: Path):
 
 
 def test_empty_element_bytes(tmp_path: Path):
-    message = chip_file_error(
-        tmp_path,
-        "f16 = 2\nbf16 = 2\nf32 = 4\ni32 = 4\ni8 = 1\n",
-        "",
-    )
+    table = SMALL_16_TEXT[
+        SMALL_16_TEXT.index("[element_bytes]\n") : SMALL_16_TEXT.index("[topology]")
+    ]
+    message = chip_file_error(tmp_path, table, "[element_bytes]\n")
     assert (
         message
         == ": element_bytes: expected at least one dtype (e.g. f16 = 2), found an empty table"

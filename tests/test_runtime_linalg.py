@@ -357,11 +357,68 @@ def test_unknown_op_is_named():
         run_reference(function, [np.zeros(4, np.float32)])
 
 
-def test_unsupported_reduction_body_is_explained():
-    op = SUM_OF_SQUARES.replace("arith.addf %o, %s", "arith.subf %o, %s")
+def test_reduction_that_is_no_combiner_runs_in_order():
+    """``out - a*a/2`` does not combine partial results in any order: it runs one
+    reduction step after another, as linalg's loop semantics say."""
+    op = SUM_OF_SQUARES.replace("arith.addf %o, %s", "arith.subf %s, %o")
     function = single_op_function(["4x5x", "4x"], op, "f32")
-    with pytest.raises(UnsupportedOpError, match=r"linalg.generic reduces loops \[1\]"):
-        run_reference(function, [np.zeros((4, 5), np.float32), np.zeros(4, np.float32)])
+    values = np.arange(20, dtype=np.float32).reshape(4, 5)
+    init = np.ones(4, np.float32)
+    (result,) = run_reference(function, [values, init])
+    expected = init.copy()
+    for column in range(5):
+        expected = values[:, column] ** 2 * 0.5 - expected
+    np.testing.assert_array_equal(result, expected)
+
+
+def test_arg_max_reduction_keeps_the_first_maximum():
+    """A max and its index (a two-output reduction whose index follows the max): the
+    index is the first position of the maximum, read through ``linalg.index``."""
+    function = parse_function(
+        "func.func @f(%x: tensor<3x6xf32>, %m: tensor<3xf32>, %i: tensor<3xi64>)"
+        " -> (tensor<3xf32>, tensor<3xi64>) {\n"
+        "  %r:2 = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>,"
+        " affine_map<(a, b) -> (a)>, affine_map<(a, b) -> (a)>],"
+        ' iterator_types = ["parallel", "reduction"]}'
+        " ins(%x : tensor<3x6xf32>) outs(%m, %i : tensor<3xf32>, tensor<3xi64>) {\n"
+        "  ^bb0(%v: f32, %best: f32, %at: i64):\n"
+        "    %j = linalg.index 1 : index\n"
+        "    %ji = arith.index_cast %j : index to i64\n"
+        "    %gt = arith.cmpf ogt, %v, %best : f32\n"
+        "    %nb = arith.select %gt, %v, %best : f32\n"
+        "    %ni = arith.select %gt, %ji, %at : i64\n"
+        "    linalg.yield %nb, %ni : f32, i64\n"
+        "  } -> tensor<3xf32>, tensor<3xi64>\n"
+        "  func.return %r#0, %r#1 : tensor<3xf32>, tensor<3xi64>\n}"
+    )
+    values = np.array([[1, 5, 2, 5, 0, 3], [-1, -2, -3, -4, -5, -6], [0, 0, 0, 0, 0, 9]])
+    values = values.astype(np.float32)
+    maxima, indices = run_reference(
+        function, [values, np.full(3, -np.inf, np.float32), np.zeros(3, np.int64)]
+    )
+    np.testing.assert_array_equal(maxima, values.max(axis=1))
+    np.testing.assert_array_equal(indices, values.argmax(axis=1))
+    assert indices.dtype == np.int64
+
+
+def test_reduction_into_outputs_of_different_loops_is_explained():
+    function = parse_function(
+        "func.func @f(%x: tensor<3x4xf32>, %a: tensor<3xf32>, %b: tensor<4xf32>)"
+        " -> (tensor<3xf32>, tensor<4xf32>) {\n"
+        "  %r:2 = linalg.generic {indexing_maps = [affine_map<(p, q) -> (p, q)>,"
+        " affine_map<(p, q) -> (p)>, affine_map<(p, q) -> (q)>],"
+        ' iterator_types = ["reduction", "reduction"]}'
+        " ins(%x : tensor<3x4xf32>) outs(%a, %b : tensor<3xf32>, tensor<4xf32>) {\n"
+        "  ^bb0(%v: f32, %s: f32, %t: f32):\n"
+        "    %n = arith.subf %v, %s : f32\n"
+        "    %m = arith.subf %n, %t : f32\n"
+        "    linalg.yield %n, %m : f32, f32\n"
+        "  } -> tensor<3xf32>, tensor<4xf32>\n"
+        "  func.return %r#0, %r#1 : tensor<3xf32>, tensor<4xf32>\n}"
+    )
+    zeros = [np.zeros((3, 4), np.float32), np.zeros(3, np.float32), np.zeros(4, np.float32)]
+    with pytest.raises(UnsupportedOpError, match="reduces different loops into different"):
+        run_reference(function, zeros)
 
 
 def linalg_op(function: func.FuncOp):

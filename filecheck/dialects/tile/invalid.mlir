@@ -5,8 +5,8 @@
 
 // -----
 
-"test.op"() {buffer = !tile.buffer<4xi1>} : () -> ()
-// CHECK: buffer element type i1 must be a whole number of bytes
+"test.op"() {buffer = !tile.buffer<4xi4>} : () -> ()
+// CHECK: buffer element type i4 must be a whole number of bytes, an i1 or an index
 
 // -----
 

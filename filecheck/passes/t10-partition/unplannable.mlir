@@ -17,13 +17,13 @@ func.func @too_big(%a: tensor<4096x4096xf16>, %b: tensor<4096x4096xf16>, %c: ten
 
 // -----
 
-// small-16 has no matmul rate for i8.
-func.func @int8(%a: tensor<64x64xi8>, %b: tensor<64x64xi8>, %c: tensor<64x64xi8>) -> tensor<64x64xi8> {
-  %r = linalg.matmul ins(%a, %b : tensor<64x64xi8>, tensor<64x64xi8>) outs(%c : tensor<64x64xi8>) -> tensor<64x64xi8>
-  func.return %r : tensor<64x64xi8>
+// small-16 holds no f64 (an integer matmul plans: it runs on the vector units).
+func.func @float64(%a: tensor<64x64xf64>, %b: tensor<64x64xf64>, %c: tensor<64x64xf64>) -> tensor<64x64xf64> {
+  %r = linalg.matmul ins(%a, %b : tensor<64x64xf64>, tensor<64x64xf64>) outs(%c : tensor<64x64xf64>) -> tensor<64x64xf64>
+  func.return %r : tensor<64x64xf64>
 }
 
-// CHECK: unplannable.mlir:22:3: error: cannot plan linalg.matmul: chip 'small-16' has no matmul rate for 'i8'; it has f16, f32
+// CHECK: unplannable.mlir:22:3: error: cannot plan linalg.matmul: chip 'small-16' has no element type 'f64'; it has f16, bf16, f32, i32, i8, i1, i16, i64, index
 
 // -----
 
