@@ -15,6 +15,7 @@ Every ``xdsl-opt`` flag works unchanged. Unlike ``xdsl-opt``:
 import argparse
 import importlib.util
 import inspect
+import math
 import os
 import sys
 from bisect import bisect_right
@@ -24,7 +25,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, TypeVar
 
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.dialects.builtin import (
+    AnyDenseElement,
+    BytesAttr,
+    ComplexType,
+    DenseIntOrFPElementsAttr,
+    FileLineColLoc,
+    IntAttr,
+    ModuleOp,
+    RankedStructure,
+    StringAttr,
+    TensorType,
+    UnknownLoc,
+)
 from xdsl.ir import Dialect, Operation
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
@@ -38,6 +51,10 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
 from t10.passes.diagnostics import format_location
+
+
+SPLAT_BYTES_LIMIT = 1 << 28
+"""The largest splat constant, in bytes, the parser expands (256 MiB)."""
 
 
 class LocatingParser(Parser):
@@ -74,6 +91,47 @@ class LocatingParser(Parser):
                 IntAttr(column),
             )
         return op
+
+    def parse_dense_int_or_fp_elements_attr(
+        self, type: RankedStructure[AnyDenseElement] | None
+    ) -> DenseIntOrFPElementsAttr:
+        # xDSL expands a splat `dense<v>` into a Python list of every element
+        # first (23 s for three million of them); one packed element repeated
+        # costs a copy. Beyond SPLAT_BYTES_LIMIT the constant is refused with
+        # a diagnostic rather than filling the host's memory.
+        start = self.pos
+        self.parse_punctuation("<", " in dense attribute")
+        if self.parse_optional_str_literal() is not None or self._current_token.text == "[":
+            self._resume_from(start)
+            return super().parse_dense_int_or_fp_elements_attr(type)
+        if self.parse_optional_punctuation(">") is not None:
+            self._resume_from(start)
+            return super().parse_dense_int_or_fp_elements_attr(type)
+        values, shape = self._parse_tensor_literal()
+        self.parse_punctuation(">", " in dense attribute")
+        if type is None:
+            self.parse_punctuation(":", " in dense attribute")
+            type = self._parse_dense_literal_type()
+        count = math.prod(type.get_shape())
+        if shape or len(values) != 1 or count <= 1:
+            self._resume_from(start)
+            return super().parse_dense_int_or_fp_elements_attr(type)
+        element_type = type.get_element_type()
+        if isinstance(element_type, ComplexType):
+            self._resume_from(start)
+            return super().parse_dense_int_or_fp_elements_attr(type)
+        one = DenseIntOrFPElementsAttr.from_list(
+            TensorType(element_type, [1]),
+            [values[0].to_type(self, element_type)],  # pyright: ignore[reportArgumentType]
+        )
+        if len(one.data.data) * count > SPLAT_BYTES_LIMIT:
+            self.raise_error(
+                f"dense splat of {count} elements ({len(one.data.data) * count} bytes) is "
+                f"larger than t10 holds in memory ({SPLAT_BYTES_LIMIT} bytes)",
+                start,
+                self.pos,
+            )
+        return DenseIntOrFPElementsAttr(type, BytesAttr(one.data.data * count))
 
     def _parse_dialect_type_or_attribute_body(
         self,
