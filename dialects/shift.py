@@ -704,17 +704,12 @@ class ReduceScatterOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> ReduceScatterOp:
-        position = parser.pos
-        piece = parser.parse_operand()
+        unresolved = parser.parse_unresolved_operand()
         parser.parse_keyword("scatter")
         scatter = parser.parse_comma_separated_list(Parser.Delimiter.SQUARE, parser.parse_integer)
         attributes = parser.parse_optional_attr_dict()
         parser.parse_punctuation(":")
-        piece_type = parser.parse_type()
-        if piece.type != piece_type:
-            parser.raise_error(
-                f"piece has type {piece.type}, not {piece_type}", position, parser.pos
-            )
+        piece = parser.resolve_operand(unresolved, parser.parse_type())
         op = cls(piece, scatter)
         op.attributes |= attributes
         return op

@@ -733,3 +733,22 @@
   shift.yield
 } -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2], map = (i, j) -> (i, j)>>
 // CHECK: linalg.fill has 1 tensor operands but the schedule has 2
+
+
+// -----
+
+// The piece type after the colon is the type of the piece the reduce-scatter combines.
+%a = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>
+%b = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>
+%c = "test.op"() : () -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>
+%r = shift.schedule #rtensor.plan<op_factors = [2, 2, 2], temporal = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]> ins(%a, %b : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, k)>>, !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (k, n)>>) outs(%c : !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n)>>) {
+^bb0(%pa: !shift.piece<4x4xf32>, %pb: !shift.piece<4x4xf32>, %pc: !shift.piece<4x4xf32>):
+  shift.compute ins(%pa, %pb : !shift.piece<4x4xf32>, !shift.piece<4x4xf32>) outs(%pc : !shift.piece<4x4xf32>) {
+  ^bb0(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>, %z: tensor<4x4xf32>):
+    %s = linalg.matmul ins(%x, %y : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+    shift.yield %s : tensor<4x4xf32>
+  }
+  shift.reduce_scatter %pc scatter [2, 1, 1] : !shift.piece<4x8xf32>
+  shift.yield
+} -> !rtensor.tensor<8x8xf32, #rtensor.layout<grid = [2, 2, 2], map = (m, n, k) -> (m, n), temporal = [2, 1, 1]>>
+// CHECK: operand is used with type !shift.piece<4x8xf32>, but has been previously used or defined with type !shift.piece<4x4xf32>
