@@ -2,6 +2,7 @@
 and checked against numpy or onnxruntime; inputs by ONNX name; errors as one line."""
 
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -72,6 +73,17 @@ def test_onnx_models_match_their_reference(
     document = run_json(path, "--chip", "small-16", "--reference", reference)
     assert document["reference"] == reference
     assert document["function"] == model
+    # Operators are named after their ONNX nodes (or a nameless node's first output);
+    # t10-run tells apart several of one node by a suffix.
+    nodes = {re.sub(r"\.\d+$", "", op["name"]) for op in document["ops"]}
+    assert (
+        nodes
+        == {
+            "mlp": {"fc.MatMul", "fc.Add", "relu.Relu"},
+            "gemm": {"y"},
+            "two_outputs": {"h", "hb", "hidden", "logits", "y"},
+        }[model]
+    )
     assert document["match"] is True
     assert len(document["outputs"]) == (2 if model == "two_outputs" else 1)
 

@@ -19,6 +19,9 @@ two commands print, with two changes that t10 needs:
   an epsilon or a scale) and a ``Resize``'s ``roi``/``scales`` stay constants:
   the importer needs them to know shapes, and the lowering folds them.
   ``--weights`` writes the weights' values by argument name.
+- **Values are named after ONNX nodes.** The values an op computes for an ONNX
+  node are named after the node (``%fc.MatMul`` for ``/fc/MatMul``), or after its
+  first output when it has no name, so ``t10-run`` reports operators by node.
 - **Arguments keep the ONNX names.** Each argument is named after its ONNX input
   or initializer (``%input.1``, ``%fc.weight``), made a valid MLIR identifier
   that xDSL keeps as it is (see :func:`argument_name`). When that changed the
@@ -269,12 +272,27 @@ def _only_function(module: Any, model_path: Path) -> Any:
     return functions[0].operation
 
 
-def _name_arguments(function: Any, arguments: Sequence[ImportedArgument]) -> None:
-    """Name the entry block's arguments (as name locations, printed as SSA names), mark
-    the weights and record changed names; forget every other location, so that only
-    the arguments print with names of their own."""
+def value_name(node_name: str) -> str | None:
+    """The SSA name of a value computed for the ONNX node ``node_name`` (``/fc/MatMul``
+    gives ``%fc.MatMul``), made a name xDSL keeps as :func:`argument_name` does; None
+    for a node without a name."""
+    path = node_name.strip("/").replace("/", ".")
+    return argument_name(path, set()) if path else None
+
+
+def _name_values(function: Any, arguments: Sequence[ImportedArgument]) -> None:
+    """Name the entry block's arguments after their ONNX names, and the values of the
+    function's top-level ops after the ONNX nodes they were lowered from (as name
+    locations, which print as SSA names); mark the weights and record changed names.
+    Every other location is forgotten, so that nothing else prints with a name of its
+    own."""
     ir = _frontend_module("iree.compiler.ir")
+    body = function.regions[0].blocks[0]
     with function.context:
+        node_names: list[tuple[Any, str | None]] = [
+            (op, value_name(op.location.name_str) if isinstance(op.location, ir.NameLoc) else None)
+            for op in body.operations
+        ]
         unknown = ir.Location.unknown()
 
         def forget_location(operation: Any) -> Any:
@@ -286,9 +304,11 @@ def _name_arguments(function: Any, arguments: Sequence[ImportedArgument]) -> Non
             return ir.WalkResult.ADVANCE
 
         function.walk(forget_location)
+        for op, name in node_names:
+            if name is not None:
+                op.location = ir.Location.name(name)
         argument_attributes: list[Any] = []
-        block_arguments = function.regions[0].blocks[0].arguments
-        for block_argument, argument in zip(block_arguments, arguments, strict=True):
+        for block_argument, argument in zip(body.arguments, arguments, strict=True):
             block_argument.set_location(ir.Location.name(argument.name))
             entries: dict[str, Any] = {}
             if argument.is_weight:
@@ -344,6 +364,10 @@ def _prepare(model_path: Path, dims: Mapping[str, int] | None) -> _PreparedModel
     if dims:
         _fix_dimensions(model, dims, model_path)
     onnx_values = _weights_as_inputs(model)
+    for node in model.graph.node:
+        # The importer locates each op at its node's name, which names its values.
+        if not node.name and node.output:
+            node.name = node.output[0]
     initialized = {initializer.name for initializer in model.graph.initializer}
     taken: set[str] = set()
     arguments: list[ImportedArgument] = []
@@ -387,7 +411,7 @@ def import_onnx_model(
             f"{model_path}: the lowered function takes {len(block_arguments)} arguments, "
             f"the model has {len(prepared.arguments)} inputs"
         )
-    _name_arguments(function, prepared.arguments)
+    _name_values(function, prepared.arguments)
     return ImportedModel(
         mlir=module.get_asm(use_name_loc_as_prefix=True, assume_verified=True),
         arguments=prepared.arguments,
