@@ -22,11 +22,14 @@ from typing import cast
 import numpy as np
 from xdsl.dialects import arith, func, tensor
 from xdsl.dialects.builtin import (
+    AnyFloat,
     ArrayAttr,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
+    FloatAttr,
     FunctionType,
-    StringAttr,
+    IntegerAttr,
+    IntegerType,
     TensorType,
     UnitAttr,
 )
@@ -130,9 +133,6 @@ def splat_outputs_as_fills(op: Operation) -> bool:
         if constant is None or not constant.splat or not constant.values.size:
             continue
         element = element_type(value)
-        scalar_attr = dense_attr(constant.values.reshape(-1)[:1].reshape(()), element)
-        if scalar_attr is None:
-            continue
         scalar = _scalar_constant_op(constant.values.reshape(-1)[0].item(), element)
         empty = tensor.EmptyOp([], value.type)
         fill = linalg.FillOp((scalar.result,), (empty.tensor,), (value.type,))
@@ -143,8 +143,6 @@ def splat_outputs_as_fills(op: Operation) -> bool:
 
 
 def _scalar_constant_op(value: float | int, element: Attribute) -> arith.ConstantOp:
-    from xdsl.dialects.builtin import AnyFloat, FloatAttr, IntegerAttr, IntegerType
-
     if isinstance(element, AnyFloat):
         return arith.ConstantOp(FloatAttr(float(value), element))
     assert isinstance(element, IntegerType)
@@ -207,7 +205,3 @@ def constant_arguments(function: func.FuncOp) -> dict[int, Array]:
         if dense is not None:
             values[index] = np.array(dense.values)
     return values
-
-
-def name_of(attr: StringAttr) -> str:
-    return attr.data

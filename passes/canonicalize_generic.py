@@ -7,7 +7,7 @@ stays named unless a rule changes it). A rule returns whether it changed the IR.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
@@ -304,15 +304,15 @@ def outputs_as_inputs(op: Operation) -> bool:
     return True
 
 
-_COMBINER_IDENTITY: dict[str, Callable[[Attribute], float | int]] = {
-    "arith.addf": lambda _: 0.0,
-    "arith.addi": lambda _: 0,
-    "arith.mulf": lambda _: 1.0,
-    "arith.muli": lambda _: 1,
-    "arith.maximumf": lambda _: float("-inf"),
-    "arith.maxnumf": lambda _: float("-inf"),
-    "arith.minimumf": lambda _: float("inf"),
-    "arith.minnumf": lambda _: float("inf"),
+_COMBINER_IDENTITY: dict[str, float | int] = {
+    "arith.addf": 0.0,
+    "arith.addi": 0,
+    "arith.mulf": 1.0,
+    "arith.muli": 1,
+    "arith.maximumf": float("-inf"),
+    "arith.maxnumf": float("-inf"),
+    "arith.minimumf": float("inf"),
+    "arith.minnumf": float("inf"),
 }
 """Combiners a reduction may fold its init into afterwards, with their identity."""
 
@@ -348,7 +348,7 @@ def split_data_init(op: Operation) -> bool:
     element = element_type(init)
     generic = generalize(op)
     assert generic is not None
-    identity = _scalar_constant(generic, _COMBINER_IDENTITY[combine.name](element), element)
+    identity = _scalar_constant(generic, _COMBINER_IDENTITY[combine.name], element)
     fill = linalg.FillOp((identity,), (_empty_like(generic, init),), (init.type,))
     insert_before(generic, [fill])
     partial = replace_generic(

@@ -14,7 +14,6 @@ from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     ArrayAttr,
-    BFloat16Type,
     BytesAttr,
     DenseIntOrFPElementsAttr,
     Float16Type,
@@ -283,11 +282,3 @@ def dense_attr(values: Array, element: Attribute) -> DenseIntOrFPElementsAttr | 
     stored = flat[:1] if flat.size and (flat == flat[0]).all() else flat
     tensor_type = TensorType(element, array.shape)
     return DenseIntOrFPElementsAttr(tensor_type, BytesAttr(stored.tobytes()))  # pyright: ignore[reportArgumentType]
-
-
-def is_bf16(value: SSAValue) -> bool:
-    return isinstance(element_type(value), BFloat16Type)
-
-
-def element_count(value: SSAValue) -> int:
-    return prod(tensor_shape(value))
