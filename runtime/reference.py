@@ -80,7 +80,9 @@ def _run_data_movement(op: Operation, values: Mapping[SSAValue, Array]) -> Array
         if isinstance(value, DenseIntOrFPElementsAttr):
             shape = tuple(value.get_shape() or ())
             elements = np.asarray(value.get_values())
-            dense = np.broadcast_to(elements, shape) if elements.size == 1 else elements
+            dense = (
+                np.broadcast_to(elements.reshape(-1)[0], shape) if elements.size == 1 else elements
+            )
             return to_element_type(dense.reshape(1, *shape), value.get_element_type())
         return constant_value(op).reshape(1)
     source = values[op.operands[0]]
@@ -345,11 +347,12 @@ def _argument_names(function: func.FuncOp) -> list[str]:
     ]
 
 
-def run_reference(
+def bind_inputs(
     function: func.FuncOp, inputs: Mapping[str, Array] | Sequence[Array]
-) -> list[Array]:
-    """The results of ``function`` on host tensors ``inputs``, given in argument order or
-    by argument name (the SSA name, ``x`` for ``%x``)."""
+) -> dict[SSAValue, Array]:
+    """``function``'s arguments bound to host tensors ``inputs`` (in argument order or by
+    argument name, the SSA name: ``x`` for ``%x``), converted to their element types, with
+    a leading core axis as :func:`execute_ops` reads them."""
     arguments = function.body.block.args
     names = _argument_names(function)
     if isinstance(inputs, Mapping):
@@ -373,6 +376,15 @@ def run_reference(
                 f"input {name} has shape {list(array.shape)}, but the argument is {expected}"
             )
         values[argument] = to_element_type(array, expected.get_element_type())[None]
+    return values
+
+
+def run_reference(
+    function: func.FuncOp, inputs: Mapping[str, Array] | Sequence[Array]
+) -> list[Array]:
+    """The results of ``function`` on host tensors ``inputs``, given in argument order or
+    by argument name (the SSA name, ``x`` for ``%x``)."""
+    values = bind_inputs(function, inputs)
     block = function.body.block
     execute_ops(block.ops, values)
     terminator = block.last_op

@@ -1,7 +1,8 @@
 """``t10-run``: compile a model, run it on the simulated chip and check it against numpy.
 
 ``t10-run model.mlir [--chip ipu-mk2] [--pipeline t10|replicate] [--function NAME]
-[--memory-fraction F] [--inputs data.npz] [--seed N] [--trace trace.json] [--json]``
+[--memory-fraction F] [--inputs data.npz] [--seed N] [--trace trace.json] [--json]
+[--outputs results.npz] [--expected outputs.npz]``
 
 ``t10-run model.onnx [--reference numpy|onnxruntime] [--dim NAME=SIZE ...] ...``
 imports the ONNX model as ``t10-import`` does (``tools/t10_import.py``: arguments
@@ -17,9 +18,21 @@ the ONNX model on the same inputs, rather than the numpy reference's.
 2. Simulates the ``tile.program`` on the chip, on inputs read by argument name
    from ``--inputs`` (``x`` for ``%x``), the others random
    (``runtime.reference.random_inputs`` with ``--seed``).
-3. Runs the numpy reference of the same function on the same inputs and
-   compares every output within ``runtime.reference.tolerance`` of its element
-   type (``np.allclose``; a NaN anywhere is a mismatch).
+3. Runs the numpy reference of the same function on the same inputs with a
+   forward error analysis of every value (``runtime/error_bound.py``): from
+   element types, reduction lengths, magnitudes and the program's most compute
+   steps per operator (each may round a partial sum), how far a correct run
+   may lie from the reference, per element. Every output must lie within that
+   bound of the expected one (a NaN anywhere is a mismatch): the reference's,
+   onnxruntime's, or with ``--expected outputs.npz`` outputs computed
+   elsewhere (``result0``, ``result1``, ... in result order), checked against
+   the same bounds: an external run is taken to be no less accurate than a
+   correct run of this program.
+
+``--outputs results.npz`` writes the simulated outputs as ``result0``,
+``result1``, ... whenever the simulation completes (like ``--trace``, and as
+atomically: a temporary file beside the target renamed over it; a target that
+is not a regular file, such as a pipe or ``/dev/null``, is written in place).
 
 The report gives, per operator (named by its result, ``h`` for ``%h``), its
 plan, the simulated cycles split into compute, shift (exchange phases) and
@@ -49,7 +62,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import click
 import numpy as np
@@ -66,8 +79,10 @@ from t10.passes.canonicalize_constants import constant_arguments
 from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
-from t10.runtime.linalg_numpy import Array, UnsupportedOpError
-from t10.runtime.reference import random_inputs, run_reference, tolerance
+from t10.runtime.error_bound import Expected, reference_with_bounds
+from t10.runtime.error_bound import compare as compare_outputs
+from t10.runtime.linalg_numpy import Array, UnsupportedOpError, numpy_dtype
+from t10.runtime.reference import random_inputs
 from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
 from t10.runtime.trace import write_chrome_trace
 from t10.tools.t10_import import (
@@ -130,13 +145,19 @@ class Operator:
 
 @dataclass(frozen=True)
 class OutputCheck:
-    """How one simulated output compares with the reference."""
+    """How one simulated output compares with the expected one, within its error bound
+    (``runtime.error_bound``)."""
 
     element_type: Attribute
     match: bool
     max_abs_error: float
-    rtol: float
-    atol: float
+    max_error_ratio: float
+    """The largest ``|simulated - expected| / bound`` over the output: at most 1 if it
+    matches."""
+    worst_index: tuple[int, ...]
+    """Where that ratio is reached."""
+    worst_error: float
+    worst_bound: float
 
 
 @dataclass(frozen=True)
@@ -157,7 +178,10 @@ class RunReport:
     reference_seconds: float
     reference: str = "numpy"
     """What computed the expected outputs: ``numpy`` (the reference run of the
-    function) or ``onnxruntime`` (the ONNX model the function was imported from)."""
+    function) or ``onnxruntime`` (the ONNX model the function was imported from), or
+    the ``--expected`` file."""
+    reduction_steps: int = 1
+    """The bound's rounding steps per reduction: the program's most compute steps."""
 
     @property
     def match(self) -> bool:
@@ -167,6 +191,10 @@ class RunReport:
     def max_abs_error(self) -> float:
         # np.max, unlike max(), keeps a NaN wherever it stands.
         return float(np.max([output.max_abs_error for output in self.outputs], initial=0.0))
+
+    @property
+    def max_error_ratio(self) -> float:
+        return float(np.max([output.max_error_ratio for output in self.outputs], initial=0.0))
 
 
 def read_module(ctx: Context, path: Path) -> ModuleOp:
@@ -249,25 +277,25 @@ def argument_names(function: func.FuncOp) -> list[str]:
     ]
 
 
-def _read_npz(path: Path) -> dict[str, Array]:
+def _read_npz(path: Path, flag: str = "--inputs") -> dict[str, Array]:
     try:
         loaded = np.load(path, allow_pickle=False)
     except OSError as error:
-        raise RunError(f"--inputs {path}: cannot read: {error.strerror or error}") from error
+        raise RunError(f"{flag} {path}: cannot read: {error.strerror or error}") from error
     except (ValueError, EOFError) as error:
         # numpy found neither a zip nor an .npy header and refused to unpickle.
-        raise RunError(f"--inputs {path}: not an .npz archive of named arrays") from error
+        raise RunError(f"{flag} {path}: not an .npz archive of named arrays") from error
     except zipfile.BadZipFile as error:
-        raise RunError(f"--inputs {path}: a damaged .npz archive: {error}") from error
+        raise RunError(f"{flag} {path}: a damaged .npz archive: {error}") from error
     if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise RunError(f"--inputs {path}: an .npy array, not an .npz archive of named arrays")
+        raise RunError(f"{flag} {path}: an .npy array, not an .npz archive of named arrays")
     with loaded:
         arrays: dict[str, Array] = {}
         for name in loaded.files:
             try:
                 arrays[name] = loaded[name]
             except (ValueError, OSError, zipfile.BadZipFile) as error:
-                raise RunError(f"--inputs {path}: cannot read '{name}': {error}") from error
+                raise RunError(f"{flag} {path}: cannot read '{name}': {error}") from error
         return arrays
 
 
@@ -435,14 +463,86 @@ def _simulate(
     return result
 
 
-def compare(simulated: Array, reference: Array, element_type: Attribute) -> OutputCheck:
-    """``simulated`` against ``reference`` within the tolerance of ``element_type``."""
-    rtol, atol = tolerance(element_type)
-    simulated64 = simulated.astype(np.float64)
-    reference64 = reference.astype(np.float64)
-    max_abs_error = float(np.abs(simulated64 - reference64).max(initial=0.0))
-    match = bool(np.allclose(simulated64, reference64, rtol=rtol, atol=atol, equal_nan=False))
-    return OutputCheck(element_type, match, max_abs_error, rtol, atol)
+def compare(simulated: Array, expected: Expected, element_type: Attribute) -> OutputCheck:
+    """``simulated`` against ``expected`` within its error bound."""
+    check = compare_outputs(simulated, expected)
+    return OutputCheck(
+        element_type,
+        check.match,
+        check.max_abs_error,
+        check.max_error_ratio,
+        check.worst_index,
+        check.worst_error,
+        check.worst_bound,
+    )
+
+
+def read_expected(path: Path, function: func.FuncOp) -> list[Array]:
+    """The ``result0``, ``result1``, ... arrays of the .npz at ``path``, one per result of
+    ``function``, each of its result's shape and element type."""
+    given = _read_npz(path, "--expected")
+    result_types = function.function_type.outputs.data
+    names = [f"result{index}" for index in range(len(result_types))]
+    missing = [name for name in names if name not in given]
+    extra = sorted(name for name in given if name not in names)
+    if missing or extra:
+        problems = [f"no {', '.join(repr(name) for name in missing)}"] if missing else []
+        problems += [f"an unknown {', '.join(repr(name) for name in extra)}"] if extra else []
+        raise RunError(
+            f"--expected {path}: has {' and '.join(problems)}; @{function.sym_name.data} has "
+            f"{len(names)} results, expected as {', '.join(names) or 'nothing'}"
+        )
+    arrays: list[Array] = []
+    for index, (name, result_type) in enumerate(zip(names, result_types, strict=True)):
+        assert isinstance(result_type, TensorType)
+        array = given[name]
+        if array.shape != tuple(result_type.get_shape()):
+            raise RunError(
+                f"--expected {path}: '{name}' has shape ({', '.join(map(str, array.shape))}), "
+                f"but result {index} of @{function.sym_name.data} is {result_type}"
+            )
+        dtype = numpy_dtype(result_type.get_element_type())
+        if array.dtype != dtype:
+            raise RunError(
+                f"--expected {path}: '{name}' holds {array.dtype}, but result {index} of "
+                f"@{function.sym_name.data} is {result_type} (held as {dtype})"
+            )
+        arrays.append(array)
+    return arrays
+
+
+def _write_npz(stream: BinaryIO, outputs: Sequence[Array]) -> None:
+    """``outputs`` as the members ``result0.npy``, ``result1.npy``, ... of an .npz, as
+    ``np.savez`` writes them (a zip archive streams, so pipes take it too)."""
+    with zipfile.ZipFile(stream, "w") as archive:
+        for index, output in enumerate(outputs):
+            with archive.open(f"result{index}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asarray(output), allow_pickle=False)
+
+
+def write_outputs(path: Path, outputs: Sequence[Array]) -> None:
+    """Write ``outputs`` to the .npz at ``path`` as ``result0``, ``result1``, ...: whole or
+    not at all, through a temporary file beside it, unless ``path`` exists and is not a
+    regular file (a pipe, ``/dev/null``): that is written in place, never replaced."""
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as stream:
+                _write_npz(stream, outputs)
+            return
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise RunError(f"--outputs {path}: cannot write: {error.strerror}") from error
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            _write_npz(stream, outputs)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise RunError(f"--outputs {path}: cannot write: {error.strerror}") from error
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 def phase_totals(result: SimulationResult) -> dict[str, PhaseTotals]:
@@ -483,11 +583,14 @@ def run(
     show_progress: bool,
     reference_name: str = "numpy",
     dims: Mapping[str, int] | None = None,
+    expected_npz: Path | None = None,
 ) -> RunReport:
     """Compile, simulate and check one function of the model at ``path``: MLIR, or an ONNX
     model (``.onnx``) imported as ``t10-import`` does, its weights read from the model.
     The expected outputs come from the numpy run of the function or, for an ONNX model
-    and ``reference_name="onnxruntime"``, from onnxruntime running the model."""
+    and ``reference_name="onnxruntime"``, from onnxruntime running the model, or from
+    ``expected_npz`` (see :func:`read_expected`); each within the error bound the numpy
+    reference computes."""
     if reference_name not in REFERENCES:
         raise RunError(
             f"unknown reference {reference_name!r}; choose one of {', '.join(REFERENCES)}"
@@ -507,6 +610,11 @@ def run(
     else:
         module = read_module(ctx, path)
     function = select_function(module, function_name)
+    if expected_npz is not None and reference_name != "numpy":
+        raise RunError(
+            f"--expected and --reference {reference_name} both give the expected outputs"
+        )
+    external = read_expected(expected_npz, function) if expected_npz is not None else None
     inputs = load_inputs(function, npz, seed, imported.weights if imported else None)
     reference_function = function.clone()
 
@@ -524,18 +632,26 @@ def run(
     simulate_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
-    expected = run_reference(reference_function, inputs)
+    # Every compute step of an operator may round its partial sums to the output type.
+    reduction_steps = max(
+        (operator.plan.compute_steps() for operator in compiled.operators), default=1
+    )
+    expected = reference_with_bounds(reference_function, inputs, reduction_steps)
     if imported is not None and reference_name == "onnxruntime":
-        expected = _onnxruntime_outputs(imported, inputs, reference_function)
+        external = _onnxruntime_outputs(imported, inputs, reference_function)
+    if external is not None:
+        # No magnitudes come with outputs from elsewhere: the reference's bounds apply.
+        expected = [
+            Expected(array, reference.bound)
+            for array, reference in zip(external, expected, strict=True)
+        ]
     reference_seconds = time.perf_counter() - start
 
     output_types = reference_function.function_type.outputs.data
     outputs: list[OutputCheck] = []
-    for simulated, reference, output_type in zip(
-        result.outputs, expected, output_types, strict=True
-    ):
+    for simulated, wanted, output_type in zip(result.outputs, expected, output_types, strict=True):
         assert isinstance(output_type, TensorType)
-        outputs.append(compare(simulated, reference, output_type.get_element_type()))
+        outputs.append(compare(simulated, wanted, output_type.get_element_type()))
     totals = phase_totals(result)
     return RunReport(
         chip=chip,
@@ -550,7 +666,8 @@ def run(
         compile_seconds=compiled.seconds,
         simulate_seconds=simulate_seconds,
         reference_seconds=reference_seconds,
-        reference=reference_name,
+        reference=str(expected_npz) if expected_npz is not None else reference_name,
+        reduction_steps=reduction_steps,
     )
 
 
@@ -612,13 +729,17 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "reference": report.reference,
         "match": report.match,
         "max_abs_error": _finite_or_none(report.max_abs_error),
+        "max_error_ratio": _finite_or_none(report.max_error_ratio),
+        "reduction_steps": report.reduction_steps,
         "outputs": [
             {
                 "element_type": str(output.element_type),
                 "match": output.match,
                 "max_abs_error": _finite_or_none(output.max_abs_error),
-                "rtol": output.rtol,
-                "atol": output.atol,
+                "max_error_ratio": _finite_or_none(output.max_error_ratio),
+                "worst_index": list(output.worst_index),
+                "worst_error": _finite_or_none(output.worst_error),
+                "worst_bound": _finite_or_none(output.worst_bound),
             }
             for output in report.outputs
         ],
@@ -718,16 +839,23 @@ def report_lines(report: RunReport) -> list[str]:
         f"predicted {report.predicted_cycles})",
         f"peak bytes per core: {result.peak_bytes_per_core} of {chip.sram_bytes}",
         f"match: {'yes' if report.match else 'no'} "
-        f"(max abs error {_error_text(report.max_abs_error)})",
+        f"(max abs error {_error_text(report.max_abs_error)}, "
+        f"{_error_text(report.max_error_ratio)} of the error bound at most; "
+        f"{report.reduction_steps} rounding step{'s' if report.reduction_steps > 1 else ''} "
+        "per reduction)",
     ]
     lines += [
         f"  output {index} ({output.element_type}): {'yes' if output.match else 'no'}, "
         f"max abs error {_error_text(output.max_abs_error)}, "
-        f"rtol {output.rtol:g}, atol {output.atol:g}"
+        f"worst {_error_text(output.max_error_ratio)} of the bound "
+        f"({_error_text(output.worst_error)} against {_error_text(output.worst_bound)} "
+        f"at {list(output.worst_index)})"
         for index, output in enumerate(report.outputs)
     ]
-    if report.reference != "numpy":
+    if report.reference == "onnxruntime":
         lines.append(f"reference: {report.reference} (the ONNX model on the same inputs)")
+    elif report.reference != "numpy":
+        lines.append(f"expected: {report.reference} (within the numpy reference's bounds)")
     lines.append(
         f"seconds: compile {report.compile_seconds:.2f}, simulate "
         f"{report.simulate_seconds:.2f}, reference {report.reference_seconds:.2f}"
@@ -779,6 +907,19 @@ def _fail(message: str) -> NoReturn:
     type=click.Path(path_type=Path),
     help="Write a Chrome trace of the run here (open it in https://ui.perfetto.dev).",
 )
+@click.option(
+    "--outputs",
+    "outputs_npz",
+    type=click.Path(path_type=Path),
+    help="Write the simulated outputs here as an .npz of result0, result1, ...",
+)
+@click.option(
+    "--expected",
+    "expected_npz",
+    type=click.Path(path_type=Path),
+    help="Check against the outputs in this .npz (result0, result1, ...) instead of the "
+    "reference's, within the reference's error bounds.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def main(
     model: Path,
@@ -791,10 +932,13 @@ def main(
     reference: str,
     dims: dict[str, int],
     trace: Path | None,
+    outputs_npz: Path | None,
+    expected_npz: Path | None,
     as_json: bool,
 ) -> None:
     """Compile MODEL (func + linalg MLIR) for a chip, run it on the simulated
-    chip and check its outputs against a numpy run of the same function.
+    chip and check its outputs against a numpy run of the same function, within
+    bounds from an error analysis of that run.
 
     Prints per operator its plan, simulated cycles (compute, shift, sync),
     predicted cycles and bytes per core, then the totals. Exit status: 0 if the
@@ -811,9 +955,12 @@ def main(
             not as_json,
             reference,
             dims,
+            expected_npz,
         )
         if trace is not None:
             write_trace(trace, report.result, report.chip)
+        if outputs_npz is not None:
+            write_outputs(outputs_npz, report.result.outputs)
     except (
         RunError,
         ChipFileError,

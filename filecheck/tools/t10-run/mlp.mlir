@@ -15,14 +15,18 @@
 // CHECK-EMPTY:
 // CHECK-NEXT: time: {{[0-9.]+}} µs ({{[0-9]+}} cycles; predicted {{[0-9]+}})
 // CHECK-NEXT: peak bytes per core: {{[0-9]+}} of 638976
-// CHECK-NEXT: match: yes (max abs error {{.*}})
-// CHECK-NEXT:   output 0 (f16): yes, max abs error {{.*}}, rtol 0.02, atol 0.02
+// CHECK-NEXT: match: yes (max abs error {{[0-9.e-]+}}, {{0\.[0-9]+|0}} of the error bound at most; 1 rounding step per reduction)
+// CHECK-NEXT:   output 0 (f16): yes, max abs error {{[0-9.e-]+}}, worst {{0\.[0-9]+|0}} of the bound ({{[0-9.e-]+}} against {{[0-9.e-]+}} at [{{[0-9]+}}, {{[0-9]+}}])
 // CHECK-NEXT: seconds: compile {{[0-9.]+}}, simulate {{[0-9.]+}}, reference {{[0-9.]+}}
 
 // JSON:      "chip": "ipu-mk2",
 // JSON-NEXT: "pipeline": "t10",
 // JSON-NEXT: "function": "mlp",
+// JSON-NEXT: "reference": "numpy",
 // JSON-NEXT: "match": true,
+// JSON-NEXT: "max_abs_error": {{[0-9.e-]+}},
+// JSON-NEXT: "max_error_ratio": {{[0-9.e-]+}},
+// JSON-NEXT: "reduction_steps": 1,
 // JSON:      "name": "h",
 // JSON:      "name": "hb",
 // JSON:      "name": "y",
