@@ -1436,7 +1436,427 @@ def short_form_region(
     return body
 
 
-_REPLACED_OPS = (linalg_ops.MatmulOp, linalg_ops.ReduceOp)
+# Upstream linalg's sliding-window named ops (convolutions, depthwise
+# convolutions, pooling), each written as LinalgNamedStructuredOps.yaml
+# defines it: its loops in order, which of them reduce, and one index
+# expression per operand dimension. ``oh+kh`` stands for the input position
+# ``oh * stride + kh * dilation`` along the next spatial dimension; ``-`` for a
+# scalar operand (a quantised op's zero point). Upstream's convolution
+# interface reads ``linalg.memoized_indexing_maps`` when an op carries it (the
+# generic form prints it): an op here keeps that attribute and verifies it
+# against the maps its name implies, rejecting what upstream rejects.
+
+Combine = Literal["mac", "mac_q", "sum", "max", "min", "max_unsigned", "min_unsigned"]
+
+
+def window_region(
+    inputs: Sequence[SSAValue], outputs: Sequence[SSAValue], combine: Combine
+) -> Region:
+    """The scalar body of a sliding-window op, as upstream's generalisation builds it.
+
+    ``mac``: ``out + cast(in) * cast(kernel)``; ``mac_q`` subtracts each
+    operand's zero point after the cast; the pooling kinds combine ``out``
+    with ``cast(in)`` (the window operand only gives the window's extent).
+    """
+    arg_types = NamedOperation.body_arg_types((*inputs, *outputs))
+    result_type = arg_types[-1]
+    is_float = isinstance(result_type, AnyFloat)
+    unsigned = combine.endswith("unsigned")
+
+    @Builder.implicit_region(arg_types)
+    def body(args: tuple[BlockArgument, ...]) -> None:
+        out = args[-1]
+        value = convert_scalar(args[0], result_type, unsigned)
+        if combine in ("mac", "mac_q"):
+            kernel = convert_scalar(args[1], result_type)
+            if combine == "mac_q":
+                value = subtract(value, convert_scalar(args[2], result_type), is_float)
+                kernel = subtract(kernel, convert_scalar(args[3], result_type), is_float)
+            product = arith.MulfOp(value, kernel) if is_float else arith.MuliOp(value, kernel)
+            linalg_ops.YieldOp(
+                arith.AddfOp(out, product) if is_float else arith.AddiOp(out, product)
+            )
+            return
+        linalg_ops.YieldOp(pool_combiner(combine, is_float)(out, value))
+
+    return body
+
+
+def subtract(lhs: SSAValue, rhs: SSAValue, is_float: bool) -> SSAValue:
+    return (arith.SubfOp(lhs, rhs) if is_float else arith.SubiOp(lhs, rhs)).result
+
+
+def pool_combiner(combine: Combine, is_float: bool) -> type[Operation]:
+    """The op combining the accumulated value with the next window element."""
+    if combine == "sum":
+        return arith.AddfOp if is_float else arith.AddiOp
+    if combine == "max_unsigned":
+        return arith.MaxUIOp
+    if combine == "min_unsigned":
+        return arith.MinUIOp
+    if combine == "max":
+        return arith.MaximumfOp if is_float else arith.MaxSIOp
+    return arith.MinimumfOp if is_float else arith.MinSIOp
+
+
+def is_projected_permutation(affine_map: AffineMap) -> bool:
+    seen: set[int] = set()
+    for result in affine_map.results:
+        if not isinstance(result, AffineDimExpr) or result.position in seen:
+            return False
+        seen.add(result.position)
+    return True
+
+
+class WindowOperation(SlidingWindowOperation, ABC):
+    """A sliding-window op described by its loops and operand index expressions."""
+
+    LOOPS: ClassVar[str]
+    """The loop names in order, space-separated."""
+    REDUCTIONS: ClassVar[str]
+    """The loops that reduce; every other loop is parallel."""
+    OPERANDS: ClassVar[tuple[str, ...]]
+    """Per operand (inputs then output), its index expression per dimension."""
+    COMBINE: ClassVar[Combine] = "mac"
+
+    @classmethod
+    def expected_input_count(cls, properties: Mapping[str, Attribute]) -> int:
+        return len(cls.OPERANDS) - 1
+
+    @classmethod
+    def get_hidden_region(cls, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue]) -> Region:
+        return window_region(inputs, outputs, cls.COMBINE)
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        reductions = self.REDUCTIONS.split()
+        return iterator_types(
+            *(
+                IteratorType.REDUCTION if loop in reductions else IteratorType.PARALLEL
+                for loop in self.LOOPS.split()
+            )
+        )
+
+    def get_default_indexing_maps(self) -> Sequence[AffineMap]:
+        loops = {name: AffineDimExpr(index) for index, name in enumerate(self.LOOPS.split())}
+        strides = self.steps("strides")
+        dilations = self.steps("dilations")
+        maps: list[AffineMap] = []
+        for operand in self.OPERANDS:
+            spatial = 0
+            results: list[AffineExpr] = []
+            for term in operand.split():
+                if term == "-":
+                    continue
+                if "+" in term:
+                    output, window = term.split("+")
+                    results.append(
+                        loops[output] * strides[spatial] + loops[window] * dilations[spatial]
+                    )
+                    spatial += 1
+                else:
+                    results.append(loops[term])
+            maps.append(AffineMap(len(loops), 0, tuple(results)))
+        return maps
+
+    def verify_(self) -> None:
+        super().verify_()
+        memoized = self.attributes.get("linalg.memoized_indexing_maps")
+        if memoized is None:
+            return
+        if not isa(memoized, ArrayAttr[AffineMapAttr]) or len(memoized) != len(self.OPERANDS):
+            raise VerifyException(
+                "expected linalg.memoized_indexing_maps to hold one affine map per operand"
+            )
+        given = [map_attr.data for map_attr in memoized]
+        expected = self.get_default_indexing_maps()
+        if not all(is_projected_permutation(given[index]) for index in range(1, len(given))):
+            raise VerifyException(
+                "expected output/filter indexing maps to be projected permutations"
+            )
+        if given[0] != expected[0]:
+            raise VerifyException("unexpected input index map for convolutions")
+        if given != list(expected):
+            raise VerifyException(
+                f"linalg.memoized_indexing_maps {[str(m) for m in given]} differ from the maps "
+                f"'{self.name}' implies {[str(m) for m in expected]}"
+            )
+
+
+def window_op(
+    name: str, loops: str, reductions: str, operands: tuple[str, ...], combine: Combine, doc: str
+) -> type[WindowOperation]:
+    """A registered op class for one entry of upstream's table."""
+    class_name = "".join(part.capitalize() for part in name.split("_")) + "Op"
+    constants: dict[str, object] = {
+        "LOOPS": loops,
+        "REDUCTIONS": reductions,
+        "OPERANDS": operands,
+        "COMBINE": combine,
+        "SPATIAL_RANK": operands[0].count("+"),
+    }
+    namespace: dict[str, object] = {
+        "__doc__": doc,
+        "__module__": __name__,
+        "__qualname__": class_name,
+        "__annotations__": dict.fromkeys(constants, "ClassVar"),
+        "name": f"linalg.{name}",
+        **constants,
+    }
+    return irdl_op_definition(type(class_name, (WindowOperation,), namespace))
+
+
+POOLING_KINDS: dict[str, tuple[Combine, ...]] = {
+    "nwc": ("sum", "max", "min", "max_unsigned", "min_unsigned"),
+    "ncw": ("sum", "max"),
+    "nhwc": ("min", "max_unsigned", "min_unsigned"),
+    "ndhwc": ("sum", "max", "min"),
+}
+"""Upstream's pooling ops by layout, but for the ones defined above (and
+xDSL's ``pooling_nchw_max``, which passes match on)."""
+
+CONV: Combine = "mac"
+CONV_Q: Combine = "mac_q"
+
+WINDOW_OPS: tuple[type[WindowOperation], ...] = (
+    # Plain convolutions.
+    window_op(
+        "conv_2d",
+        "oh ow kh kw",
+        "kh kw",
+        ("oh+kh ow+kw", "kh kw", "oh ow"),
+        CONV,
+        "``O(oh, ow) += I(oh + kh, ow + kw) * K(kh, kw)``.",
+    ),
+    window_op(
+        "conv_3d",
+        "od oh ow kd kh kw",
+        "kd kh kw",
+        ("od+kd oh+kh ow+kw", "kd kh kw", "od oh ow"),
+        CONV,
+        "``O(od, oh, ow) += I(od + kd, oh + kh, ow + kw) * K(kd, kh, kw)``.",
+    ),
+    window_op(
+        "conv_2d_nhwc_hwcf",
+        "n oh ow f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw c", "kh kw c f", "n oh ow f"),
+        CONV,
+        "2-D convolution, NHWC input, HWCF kernel: ``O(n, oh, ow, f) += I * K(kh, kw, c, f)``.",
+    ),
+    window_op(
+        "conv_2d_nhwc_fhwc",
+        "n oh ow f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw c", "f kh kw c", "n oh ow f"),
+        CONV,
+        "2-D convolution, NHWC input, FHWC kernel.",
+    ),
+    window_op(
+        "conv_2d_nchw_fchw",
+        "n f oh ow c kh kw",
+        "c kh kw",
+        ("n c oh+kh ow+kw", "f c kh kw", "n f oh ow"),
+        CONV,
+        "2-D convolution, NCHW input, FCHW kernel.",
+    ),
+    window_op(
+        "conv_2d_ngchw_fgchw",
+        "n g f oh ow c kh kw",
+        "c kh kw",
+        ("n g c oh+kh ow+kw", "f g c kh kw", "n g f oh ow"),
+        CONV,
+        "Grouped 2-D convolution, NGCHW input, FGCHW kernel.",
+    ),
+    window_op(
+        "conv_2d_ngchw_gfchw",
+        "n g f oh ow c kh kw",
+        "c kh kw",
+        ("n g c oh+kh ow+kw", "g f c kh kw", "n g f oh ow"),
+        CONV,
+        "Grouped 2-D convolution, NGCHW input, GFCHW kernel.",
+    ),
+    window_op(
+        "conv_2d_nhwgc_gfhwc",
+        "n oh ow g f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw g c", "g f kh kw c", "n oh ow g f"),
+        CONV,
+        "Grouped 2-D convolution, NHWGC input, GFHWC kernel.",
+    ),
+    window_op(
+        "conv_3d_ndhwc_dhwcf",
+        "n od oh ow f kd kh kw c",
+        "kd kh kw c",
+        ("n od+kd oh+kh ow+kw c", "kd kh kw c f", "n od oh ow f"),
+        CONV,
+        "3-D convolution, NDHWC input, DHWCF kernel.",
+    ),
+    window_op(
+        "conv_3d_ncdhw_fcdhw",
+        "n f od oh ow c kd kh kw",
+        "c kd kh kw",
+        ("n c od+kd oh+kh ow+kw", "f c kd kh kw", "n f od oh ow"),
+        CONV,
+        "3-D convolution, NCDHW input, FCDHW kernel.",
+    ),
+    # Quantised convolutions: zero points subtracted from input and kernel.
+    window_op(
+        "conv_2d_nhwc_hwcf_q",
+        "n oh ow f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw c", "kh kw c f", "-", "-", "n oh ow f"),
+        CONV_Q,
+        "Quantised 2-D convolution, NHWC/HWCF: ``O += (I - izp) * (K - kzp)``.",
+    ),
+    window_op(
+        "conv_2d_nhwc_fhwc_q",
+        "n oh ow f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw c", "f kh kw c", "-", "-", "n oh ow f"),
+        CONV_Q,
+        "Quantised 2-D convolution, NHWC/FHWC.",
+    ),
+    window_op(
+        "conv_2d_nchw_fchw_q",
+        "n f oh ow c kh kw",
+        "c kh kw",
+        ("n c oh+kh ow+kw", "f c kh kw", "-", "-", "n f oh ow"),
+        CONV_Q,
+        "Quantised 2-D convolution, NCHW/FCHW.",
+    ),
+    window_op(
+        "conv_2d_ngchw_gfchw_q",
+        "n g f oh ow c kh kw",
+        "c kh kw",
+        ("n g c oh+kh ow+kw", "g f c kh kw", "-", "-", "n g f oh ow"),
+        CONV_Q,
+        "Quantised grouped 2-D convolution, NGCHW/GFCHW.",
+    ),
+    window_op(
+        "conv_2d_nhwgc_gfhwc_q",
+        "n oh ow g f kh kw c",
+        "kh kw c",
+        ("n oh+kh ow+kw g c", "g f kh kw c", "-", "-", "n oh ow g f"),
+        CONV_Q,
+        "Quantised grouped 2-D convolution, NHWGC/GFHWC.",
+    ),
+    window_op(
+        "conv_3d_ndhwc_dhwcf_q",
+        "n od oh ow f kd kh kw c",
+        "kd kh kw c",
+        ("n od+kd oh+kh ow+kw c", "kd kh kw c f", "-", "-", "n od oh ow f"),
+        CONV_Q,
+        "Quantised 3-D convolution, NDHWC/DHWCF.",
+    ),
+    # Depthwise convolutions: each channel (times a multiplier m) its own kernel.
+    window_op(
+        "depthwise_conv_1d_nwc_wc",
+        "n ow c kw",
+        "kw",
+        ("n ow+kw c", "kw c", "n ow c"),
+        CONV,
+        "1-D depthwise convolution, NWC input, WC kernel.",
+    ),
+    window_op(
+        "depthwise_conv_1d_ncw_cw",
+        "n ow c kw",
+        "kw",
+        ("n c ow+kw", "c kw", "n c ow"),
+        CONV,
+        "1-D depthwise convolution, NCW input, CW kernel.",
+    ),
+    window_op(
+        "depthwise_conv_1d_nwc_wcm",
+        "n ow c m kw",
+        "kw",
+        ("n ow+kw c", "kw c m", "n ow c m"),
+        CONV,
+        "1-D depthwise convolution with channel multiplier, NWC/WCM.",
+    ),
+    window_op(
+        "depthwise_conv_2d_nhwc_hwcm",
+        "n oh ow c m kh kw",
+        "kh kw",
+        ("n oh+kh ow+kw c", "kh kw c m", "n oh ow c m"),
+        CONV,
+        "2-D depthwise convolution with channel multiplier, NHWC/HWCM.",
+    ),
+    window_op(
+        "depthwise_conv_2d_nhwc_hwc_q",
+        "n oh ow c kh kw",
+        "kh kw",
+        ("n oh+kh ow+kw c", "kh kw c", "-", "-", "n oh ow c"),
+        CONV_Q,
+        "Quantised 2-D depthwise convolution, NHWC/HWC.",
+    ),
+    window_op(
+        "depthwise_conv_2d_nhwc_hwcm_q",
+        "n oh ow c m kh kw",
+        "kh kw",
+        ("n oh+kh ow+kw c", "kh kw c m", "-", "-", "n oh ow c m"),
+        CONV_Q,
+        "Quantised 2-D depthwise convolution with channel multiplier.",
+    ),
+    window_op(
+        "depthwise_conv_3d_ndhwc_dhwc",
+        "n od oh ow c kd kh kw",
+        "kd kh kw",
+        ("n od+kd oh+kh ow+kw c", "kd kh kw c", "n od oh ow c"),
+        CONV,
+        "3-D depthwise convolution, NDHWC/DHWC.",
+    ),
+    window_op(
+        "depthwise_conv_3d_ncdhw_cdhw",
+        "n od oh ow c kd kh kw",
+        "kd kh kw",
+        ("n c od+kd oh+kh ow+kw", "c kd kh kw", "n c od oh ow"),
+        CONV,
+        "3-D depthwise convolution, NCDHW/CDHW.",
+    ),
+    window_op(
+        "depthwise_conv_3d_ndhwc_dhwcm",
+        "n od oh ow c m kd kh kw",
+        "kd kh kw",
+        ("n od+kd oh+kh ow+kw c", "kd kh kw c m", "n od oh ow c m"),
+        CONV,
+        "3-D depthwise convolution with channel multiplier, NDHWC/DHWCM.",
+    ),
+    # Pooling: the window operand gives the extent only.
+    *(
+        window_op(
+            f"pooling_{layout}_{kind}",
+            loops,
+            reductions,
+            operands,
+            kind,
+            f"{kind.replace('_', ' ')} pooling of a {layout.upper()} tensor.",
+        )
+        for layout, loops, reductions, operands in (
+            ("nwc", "n ow c kw", "kw", ("n ow+kw c", "kw", "n ow c")),
+            ("ncw", "n c ow kw", "kw", ("n c ow+kw", "kw", "n c ow")),
+            ("nhwc", "n oh ow c kh kw", "kh kw", ("n oh+kh ow+kw c", "kh kw", "n oh ow c")),
+            (
+                "ndhwc",
+                "n od oh ow c kd kh kw",
+                "kd kh kw",
+                ("n od+kd oh+kh ow+kw c", "kd kh kw", "n od oh ow c"),
+            ),
+        )
+        for kind in POOLING_KINDS.get(layout, ())
+    ),
+)
+
+
+_REPLACED_OPS = (
+    linalg_ops.MatmulOp,
+    linalg_ops.ReduceOp,
+    linalg_ops.Conv2DNchwFchwOp,
+    linalg_ops.Conv2DNgchwFgchwOp,
+    linalg_ops.Conv2DNgchwGfchwOp,
+    linalg_ops.Conv2DNhwc_FhwcOp,
+    linalg_ops.Conv2DNhwc_HwcfOp,
+    linalg_ops.Conv2DNhwgcGfhwcOp,
+)
 
 LinalgExtended = Dialect(
     "linalg",
@@ -1460,6 +1880,7 @@ LinalgExtended = Dialect(
         PoolingNchwSumOp,
         PoolingNhwcSumOp,
         PoolingNhwcMaxOp,
+        *WINDOW_OPS,
     ],
     [*Linalg.attributes, ElementwiseKindAttr, TypeFnAttr],
 )
