@@ -1,7 +1,9 @@
 """``t10-import``: ONNX models as func + linalg on tensors that t10 reads, named after the
 ONNX inputs, initializers as weight arguments; every error a one-line message."""
 
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +217,23 @@ def test_cli_writes_the_mlir_and_the_weights(builders: ModuleType, tmp_path: Pat
     assert "func.func @mlp(%x: tensor<8x16xf32>, %fc.weight: tensor<16x32xf32> {t10.weight}" in (
         opt.stdout
     )
+
+
+def test_outputs_get_the_permissions_of_a_new_or_the_replaced_file(
+    builders: ModuleType, tmp_path: Path
+):
+    path = builders.save(builders.mlp(), tmp_path / "mlp.onnx")
+    umask = os.umask(0o022)
+    try:
+        fresh, kept = tmp_path / "fresh.mlir", tmp_path / "kept.mlir"
+        kept.write_text("")
+        kept.chmod(0o640)
+        for output in (fresh, kept):
+            assert run(path, "-o", output).exit_code == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
 
 
 def test_cli_prints_to_stdout_without_o(builders: ModuleType, tmp_path: Path):

@@ -460,6 +460,16 @@ def run_onnxruntime(imported: ImportedModel, inputs: Sequence[Array]) -> list[Ar
     return [np.asarray(output) for output in outputs]
 
 
+def _new_file_mode(path: Path) -> int:
+    """The permissions ``path`` gets when replaced: its own if it exists, else those of a
+    file created under the umask (a temporary file's are the owner's only)."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_whole(path: Path, write: Callable[[Path], None], option: str) -> None:
     """Run ``write`` on a temporary file beside ``path`` and rename it over ``path``; a
     ``path`` that exists and is not a regular file (``/dev/null``, a pipe) is written in
@@ -476,6 +486,7 @@ def _write_whole(path: Path, write: Callable[[Path], None], option: str) -> None
         raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
     try:
         write(Path(temporary))
+        os.chmod(temporary, _new_file_mode(path))
         os.replace(temporary, path)
     except OSError as error:
         raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
