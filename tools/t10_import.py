@@ -574,9 +574,9 @@ def main(model: Path, output: Path | None, weights: Path | None, dims: dict[str,
     """Import MODEL (an .onnx file) as func + linalg on tensors, through torch-mlir's
     ONNX importer and lowering (the onnx extra).
 
-    Arguments are named after the ONNX inputs and initializers; initializers are
-    arguments marked {t10.weight}, their values written by --weights. Exit
-    status: 0 on success, 1 on an error."""
+    Arguments are named after the ONNX inputs and initializers; floating-point
+    initializers (weights) are arguments marked {t10.weight}, their values
+    written by --weights. Exit status: 0 on success, 1 on an error."""
     for option, target in (("-o", output), ("--weights", weights)):
         if target is not None and _same_file(target, model):
             _fail(f"{option} {target} is the input model; write elsewhere")

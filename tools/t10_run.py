@@ -890,7 +890,8 @@ def _fail(message: str) -> NoReturn:
     "--inputs",
     "npz",
     type=click.Path(path_type=Path),
-    help="An .npz of inputs by argument name (x for %x); the others are random.",
+    help="An .npz of inputs by argument name (x for %x) or ONNX input name; the others "
+    "are random (an ONNX model's weights are its own).",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
 @click.option(
