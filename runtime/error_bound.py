@@ -913,7 +913,7 @@ def compare(actual: Array, expected: Expected) -> Comparison:
         )
     actual64 = actual.astype(np.float64)
     expected64 = expected.value.astype(np.float64)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         # Equal infinities do not differ; an infinity against a finite value is an
         # infinite difference, a NaN anywhere a NaN one.
         difference = np.where(actual64 == expected64, 0.0, np.abs(actual64 - expected64))
