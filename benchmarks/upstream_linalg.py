@@ -21,6 +21,7 @@ a second.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -165,7 +166,7 @@ def first_line_of(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines()]
     messages = [line for line in lines if line and not set(line) <= {"^", "~"}]
     after_caret = [
-        line for before, line in zip(lines, lines[1:]) if before and set(before) <= {"^"}
+        line for before, line in itertools.pairwise(lines) if before and set(before) <= {"^"}
     ]
     return (after_caret or messages or [type(error).__name__])[0]
 
@@ -214,7 +215,9 @@ def measure(paths: Sequence[Path], iree_opt: str) -> dict[str, list[Chunk]]:
     results: dict[str, list[Chunk]] = {}
     for path in paths:
         chunks = split_chunks(path)
-        for chunk, error in zip(chunks, upstream_errors(iree_opt, [c.text for c in chunks])):
+        for chunk, error in zip(
+            chunks, upstream_errors(iree_opt, [c.text for c in chunks]), strict=True
+        ):
             chunk.upstream_accepts = not error
             chunk.upstream_error = error
         for chunk in chunks:
@@ -222,7 +225,9 @@ def measure(paths: Sequence[Path], iree_opt: str) -> dict[str, list[Chunk]]:
         printed = [c for c in chunks if c.upstream_accepts and c.t10_parses]
         custom_errors = upstream_errors(iree_opt, [c.custom_text for c in printed])
         generic_errors = upstream_errors(iree_opt, [c.generic_text for c in printed])
-        for chunk, custom_error, generic_error in zip(printed, custom_errors, generic_errors):
+        for chunk, custom_error, generic_error in zip(
+            printed, custom_errors, generic_errors, strict=True
+        ):
             chunk.upstream_reads_custom = not custom_error
             chunk.upstream_reads_generic = not generic_error
             if custom_error:
@@ -238,16 +243,22 @@ def failures(chunks: Sequence[Chunk]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for chunk in chunks:
         if chunk.traceback:
-            found.append((chunk_name(chunk), f"traceback: {chunk.t10_error or chunk.round_trip_error}"))
+            found.append(
+                (chunk_name(chunk), f"traceback: {chunk.t10_error or chunk.round_trip_error}")
+            )
         elif not chunk.upstream_accepts:
             if chunk.t10_parses:
-                found.append((chunk_name(chunk), f"upstream rejects ({chunk.upstream_error}), t10 accepts"))
+                found.append(
+                    (chunk_name(chunk), f"upstream rejects ({chunk.upstream_error}), t10 accepts")
+                )
         elif not chunk.t10_parses:
             found.append((chunk_name(chunk), f"t10 does not parse: {chunk.t10_error}"))
         elif not chunk.round_trips:
             found.append((chunk_name(chunk), f"no round trip: {chunk.round_trip_error}"))
         elif chunk.upstream_print_error:
-            found.append((chunk_name(chunk), f"upstream rejects t10's {chunk.upstream_print_error}"))
+            found.append(
+                (chunk_name(chunk), f"upstream rejects t10's {chunk.upstream_print_error}")
+            )
     return found
 
 
@@ -307,9 +318,7 @@ def as_json(results: dict[str, list[Chunk]]) -> str:
             total.add(chunk)
         files[path] = {
             "totals": asdict(file_totals),
-            "failures": [
-                {"chunk": name, "reason": reason} for name, reason in failures(chunks)
-            ],
+            "failures": [{"chunk": name, "reason": reason} for name, reason in failures(chunks)],
         }
     return json.dumps({"files": files, "total": asdict(total)}, indent=2)
 

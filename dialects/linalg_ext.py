@@ -30,11 +30,13 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntElementsAttr,
     FloatAttr,
+    IndexType,
     IntegerAttr,
     IntegerType,
     MemRefType,
     ShapedType,
     TensorType,
+    VectorType,
     i64,
 )
 from xdsl.dialects.linalg import Linalg
@@ -541,6 +543,184 @@ class BatchMatmulOp(MappedContractionOperation):
 
     def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
         return iterator_types(PARALLEL, PARALLEL, PARALLEL, REDUCTION)
+
+
+BATCH_REDUCE_MATMUL_MAPS = maps_of(
+    lambda b, m, n, k: (b, m, k),
+    lambda b, m, n, k: (b, k, n),
+    lambda b, m, n, k: (m, n),
+)
+
+
+@irdl_op_definition
+class BatchReduceMatmulOp(MappedContractionOperation):
+    """``C(m, n) += A(b, m, k) * B(b, k, n)``: a batch of matmuls summed into one;
+    loops (b, m, n, k), b and k reducing."""
+
+    name = "linalg.batch_reduce_matmul"
+
+    indexing_maps = prop_def(ArrayAttr[AffineMapAttr], default_value=BATCH_REDUCE_MATMUL_MAPS)
+
+    DEFAULT_MAPS: ClassVar[ArrayAttr[AffineMapAttr]] = BATCH_REDUCE_MATMUL_MAPS
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        return iterator_types(REDUCTION, PARALLEL, PARALLEL, REDUCTION)
+
+
+@irdl_op_definition
+class ContractOp(MappedContractionOperation):
+    """``C += A * B`` over the loops the three ``indexing_maps`` name.
+
+    The maps are required and always printed. A loop the output map uses is
+    parallel; any other loop reduces.
+    """
+
+    name = "linalg.contract"
+
+    indexing_maps = prop_def(ArrayAttr[AffineMapAttr])
+
+    DEFAULT_MAPS: ClassVar[ArrayAttr[AffineMapAttr]] = ArrayAttr(())
+
+    @classmethod
+    def parse_head(cls, parser: Parser) -> dict[str, Attribute]:
+        head = super().parse_head(parser)
+        if "indexing_maps" not in head:
+            parser.raise_error("'linalg.contract' expects indexing_maps = [...]")
+        return head
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        maps = self.get_indexing_maps()
+        output_dims = {
+            result.position
+            for result in maps.data[-1].data.results
+            if isinstance(result, AffineDimExpr)
+        }
+        return iterator_types(
+            *(
+                PARALLEL if loop in output_dims else REDUCTION
+                for loop in range(maps.data[0].data.num_dims)
+            )
+        )
+
+    def verify_(self) -> None:
+        maps = self.get_indexing_maps()
+        if len(maps) != 3:
+            raise VerifyException(f"expected 3 indexing maps, got {len(maps)}")
+        if len({map_attr.data.num_dims for map_attr in maps}) != 1:
+            raise VerifyException("expected all indexing maps to have the same number of dims")
+        output_map = maps.data[-1].data
+        if not all(isinstance(result, AffineDimExpr) for result in output_map.results):
+            raise VerifyException("expected the output indexing map to be a projected permutation")
+        used = {
+            result.position
+            for map_attr in maps
+            for result in map_attr.data.results
+            if isinstance(result, AffineDimExpr)
+        }
+        unused = sorted(set(range(output_map.num_dims)) - used)
+        if unused:
+            raise VerifyException(f"iteration space dims {unused} are used by no operand")
+        super().verify_()
+
+
+@irdl_op_definition
+class Mmt4DOp(ContractionOperation):
+    """``C(m, n, m0, n0) += A(m, k, m0, k0) * B(n, k, n0, k0)``: a matmul of
+    4-D tiled operands, B transposed; loops (m, n, k, m0, n0, k0)."""
+
+    name = "linalg.mmt4d"
+
+    def get_default_indexing_maps(self) -> Sequence[AffineMap]:
+        return tuple(
+            map_attr.data
+            for map_attr in maps_of(
+                lambda m, n, k, m0, n0, k0: (m, k, m0, k0),
+                lambda m, n, k, m0, n0, k0: (n, k, n0, k0),
+                lambda m, n, k, m0, n0, k0: (m, n, m0, n0),
+            )
+        )
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        return iterator_types(PARALLEL, PARALLEL, REDUCTION, PARALLEL, PARALLEL, REDUCTION)
+
+
+@irdl_op_definition
+class BatchMmt4DOp(ContractionOperation):
+    """``C(b, m, n, m0, n0) += A(b, m, k, m0, k0) * B(b, n, k, n0, k0)``;
+    loops (b, m, n, k, m0, n0, k0)."""
+
+    name = "linalg.batch_mmt4d"
+
+    def get_default_indexing_maps(self) -> Sequence[AffineMap]:
+        return tuple(
+            map_attr.data
+            for map_attr in maps_of(
+                lambda b, m, n, k, m0, n0, k0: (b, m, k, m0, k0),
+                lambda b, m, n, k, m0, n0, k0: (b, n, k, n0, k0),
+                lambda b, m, n, k, m0, n0, k0: (b, m, n, m0, n0),
+            )
+        )
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        return iterator_types(
+            PARALLEL, PARALLEL, PARALLEL, REDUCTION, PARALLEL, PARALLEL, REDUCTION
+        )
+
+
+@irdl_op_definition
+class BatchVecmatOp(ContractionOperation):
+    """``y(b, n) += x(b, k) * A(b, k, n)``; loops (b, n, k)."""
+
+    name = "linalg.batch_vecmat"
+
+    def get_default_indexing_maps(self) -> Sequence[AffineMap]:
+        return (
+            AffineMap.from_callable(lambda b, n, k: (b, k)),
+            AffineMap.from_callable(lambda b, n, k: (b, k, n)),
+            AffineMap.from_callable(lambda b, n, k: (b, n)),
+        )
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        return iterator_types(PARALLEL, PARALLEL, REDUCTION)
+
+
+class FillOp(linalg_ops.FillOp):
+    """Writes ``value`` to every element of the output.
+
+    Takes the place of xDSL's ``linalg.fill``, whose body builder asserts on
+    elements that are not integers or floats: upstream fills any element type
+    (a ``tensor<vector<2x4xf32>>`` with a vector), converting numbers to the
+    output's element type. A plain subclass of xDSL's op (its definition is
+    inherited, not redefined), so passes matching xDSL's class see it too.
+    """
+
+    @classmethod
+    def get_hidden_region(cls, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue]) -> Region:
+        arg_types = [element_type_of(operand) for operand in (*inputs, *outputs)]
+
+        @Builder.implicit_region(arg_types)
+        def body(args: tuple[BlockArgument, ...]) -> None:
+            linalg_ops.YieldOp(convert_scalar(args[0], arg_types[-1]))
+
+        return body
+
+    def verify_(self) -> None:
+        if len(self.inputs) != 1 or len(self.outputs) != 1:
+            raise VerifyException(
+                f"expected 1 input and 1 output, got {len(self.inputs)} and {len(self.outputs)}"
+            )
+        value_type = self.inputs[0].type
+        element_type = element_type_of(self.outputs[0])
+        if isinstance(value_type, ShapedType) and not isinstance(value_type, VectorType):
+            raise VerifyException(f"expected a scalar or vector fill value, got {value_type}")
+        numeric = AnyFloat | IntegerType | IndexType
+        if value_type != element_type and not (
+            isinstance(value_type, numeric) and isinstance(element_type, numeric)
+        ):
+            raise VerifyException(
+                f"cannot fill elements of type {element_type} with a value of type {value_type}"
+            )
+        verify_results_match_outputs(self.res, self.outputs)
 
 
 @irdl_op_definition
@@ -1486,7 +1666,7 @@ def subtract(lhs: SSAValue, rhs: SSAValue, is_float: bool) -> SSAValue:
     return (arith.SubfOp(lhs, rhs) if is_float else arith.SubiOp(lhs, rhs)).result
 
 
-def pool_combiner(combine: Combine, is_float: bool) -> type[Operation]:
+def pool_combiner(combine: Combine, is_float: bool) -> BinaryBuilder:
     """The op combining the accumulated value with the next window element."""
     if combine == "sum":
         return arith.AddfOp if is_float else arith.AddiOp
@@ -1850,6 +2030,7 @@ WINDOW_OPS: tuple[type[WindowOperation], ...] = (
 _REPLACED_OPS = (
     linalg_ops.MatmulOp,
     linalg_ops.ReduceOp,
+    linalg_ops.FillOp,
     linalg_ops.Conv2DNchwFchwOp,
     linalg_ops.Conv2DNgchwFgchwOp,
     linalg_ops.Conv2DNgchwGfchwOp,
@@ -1864,7 +2045,13 @@ LinalgExtended = Dialect(
         *(op for op in Linalg.operations if op not in _REPLACED_OPS),
         MatmulOp,
         ReduceOp,
+        FillOp,
         BatchMatmulOp,
+        BatchReduceMatmulOp,
+        ContractOp,
+        Mmt4DOp,
+        BatchMmt4DOp,
+        BatchVecmatOp,
         MatvecOp,
         VecmatOp,
         BatchMatvecOp,

@@ -40,7 +40,6 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Dialect, Operation
 from xdsl.parser import Parser
-from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -48,11 +47,11 @@ from xdsl.utils.exceptions import (
     ParseError,
     VerifyException,
 )
+from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
 from t10.passes.diagnostics import format_location
-
 
 SPLAT_BYTES_LIMIT = 1 << 28
 """The largest splat constant, in bytes, the parser expands (256 MiB)."""
@@ -126,8 +125,8 @@ class LocatingParser(Parser):
         if shape or len(values) != 1 or count <= 1 or isinstance(element_type, ComplexType):
             self._resume_from(start)
             return super().parse_dense_int_or_fp_elements_attr(type)
-        one = DenseIntOrFPElementsAttr.from_list(
-            TensorType(element_type, [1]),
+        one = DenseIntOrFPElementsAttr.from_list(  # pyright: ignore[reportCallIssue]
+            TensorType(element_type, [1]),  # pyright: ignore[reportArgumentType]
             [values[0].to_type(self, element_type)],  # pyright: ignore[reportArgumentType]
         )
         if len(one.data.data) * count > SPLAT_BYTES_LIMIT:
