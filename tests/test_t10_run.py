@@ -115,9 +115,7 @@ def test_json_report_of_the_mlp():
     assert output["max_abs_error"] == document["max_abs_error"]
     # The error at the worst element is within its bound, and no larger than the largest.
     assert 0.0 <= output["max_error_ratio"] == document["max_error_ratio"] <= 1.0
-    assert output["worst_error"] == pytest.approx(
-        output["max_error_ratio"] * output["worst_bound"]
-    )
+    assert output["worst_error"] == pytest.approx(output["max_error_ratio"] * output["worst_bound"])
     assert output["worst_error"] <= output["max_abs_error"]
     assert len(output["worst_index"]) == 2
     # Every operator of the MLP runs in one compute step: no partial sum is rounded early.
@@ -427,3 +425,100 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "simulating" in terminal.getvalue()
     assert "100%" in terminal.getvalue()
     assert len(result.outputs) == 2
+
+
+def test_outputs_are_written_in_result_order_and_read_back_as_expected(tmp_path: Path):
+    path = write(tmp_path, SMALL)
+    outputs = tmp_path / "outputs.npz"
+    args = (path, "--chip", "small-16", "--function", "second")
+    document = run_json(*args, "--outputs", outputs)
+    with np.load(outputs) as saved:
+        assert saved.files == ["result0", "result1"]
+        first, second = saved["result0"], saved["result1"]
+    assert first.dtype == np.int32 and first.shape == (32, 32)
+    assert not np.array_equal(first, second)
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["model.mlir", "outputs.npz"]
+    # What was written is what is expected: exact integers, the same on a rerun.
+    again = run_json(*args, "--expected", outputs)
+    assert again["match"] is True and again["reference"] == str(outputs)
+    assert again["max_abs_error"] == 0.0 == document["max_abs_error"]
+    result = run(*args, "--expected", outputs)
+    assert f"expected: {outputs} (within the numpy reference's bounds)" in result.stdout
+    # One element off in the second result is a mismatch of that output only.
+    np.savez(outputs, result0=first, result1=second + np.eye(32, dtype=np.int32))
+    wrong = run_json(*args, "--expected", outputs, exit_code=1)
+    assert [output["match"] for output in wrong["outputs"]] == [True, False]
+
+
+def test_expected_floats_are_checked_within_the_reference_bound(tmp_path: Path):
+    outputs = tmp_path / "outputs.npz"
+    document = run_json(MLP, "--chip", "mesh-64", "--outputs", outputs)
+    with np.load(outputs) as saved:
+        (result,) = (saved["result0"],)
+    assert result.dtype == np.float16 and result.shape == (64, 256)
+    (output,) = document["outputs"]
+    index = tuple(output["worst_index"])
+    bound = output["worst_bound"]
+    # Moved by a tenth of its bound the expectation still matches; by twice, not.
+    for factor, matches in ((0.1, True), (2.0, False)):
+        moved = result.astype(np.float64)
+        moved[index] += factor * bound + abs(float(result[index]) - moved[index])
+        np.savez(outputs, result0=moved.astype(np.float16))
+        shifted = run_json(
+            MLP, "--chip", "mesh-64", "--expected", outputs, exit_code=0 if matches else 1
+        )
+        assert shifted["match"] is matches
+
+
+def test_outputs_to_a_device_are_written_in_place(tmp_path: Path):
+    result = run(
+        write(tmp_path, SMALL),
+        "--chip",
+        "small-16",
+        "--function",
+        "first",
+        "--outputs",
+        "/dev/null",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert Path("/dev/null").exists() and not Path("/dev/null").is_file()
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"result0": np.zeros((32, 32), np.int32)}, "has no 'result1'; @second has 2 results"),
+        (
+            {
+                "result0": np.zeros((32, 32), np.int32),
+                "result1": np.zeros((32, 32), np.int32),
+                "result2": np.zeros(3),
+            },
+            "has an unknown 'result2'; @second has 2 results, expected as result0, result1",
+        ),
+        (
+            {"result0": np.zeros((32, 31), np.int32), "result1": np.zeros((32, 32), np.int32)},
+            "'result0' has shape (32, 31), but result 0 of @second is tensor<32x32xi32>",
+        ),
+        (
+            {"result0": np.zeros((32, 32)), "result1": np.zeros((32, 32), np.int32)},
+            "'result0' holds float64, but result 0 of @second is tensor<32x32xi32> (held as int32)",
+        ),
+    ],
+)
+def test_bad_expected_npz_is_an_error(tmp_path: Path, arrays: dict[str, Any], message: str):
+    path = write(tmp_path, SMALL)
+    npz = tmp_path / "expected.npz"
+    np.savez(npz, **arrays)
+    found = error_of(path, "--function", "second", "--chip", "small-16", "--expected", npz)
+    assert found.startswith(f"--expected {npz}: {message}")
+    missing = tmp_path / "missing.npz"
+    assert error_of(path, "--function", "second", "--expected", missing) == (
+        f"--expected {missing}: cannot read: No such file or directory\n"
+    )
+
+
+def test_outputs_to_an_unwritable_place_are_an_error(tmp_path: Path):
+    target = tmp_path / "no-such-dir" / "outputs.npz"
+    message = error_of(write(tmp_path, SMALL), "--function", "first", "--outputs", target)
+    assert message.startswith(f"--outputs {target}: cannot write: ")

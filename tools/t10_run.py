@@ -52,6 +52,7 @@ chip cannot run: one ``t10-run: error: ...`` message on stderr, no traceback
 (set ``T10_TRACEBACK=1`` to see it).
 """
 
+import io
 import json
 import math
 import os
@@ -513,7 +514,7 @@ def read_expected(path: Path, function: func.FuncOp) -> list[Array]:
 
 def _write_npz(stream: BinaryIO, outputs: Sequence[Array]) -> None:
     """``outputs`` as the members ``result0.npy``, ``result1.npy``, ... of an .npz, as
-    ``np.savez`` writes them (a zip archive streams, so pipes take it too)."""
+    ``np.savez`` writes them."""
     with zipfile.ZipFile(stream, "w") as archive:
         for index, output in enumerate(outputs):
             with archive.open(f"result{index}.npy", "w", force_zip64=True) as member:
@@ -526,8 +527,12 @@ def write_outputs(path: Path, outputs: Sequence[Array]) -> None:
     regular file (a pipe, ``/dev/null``): that is written in place, never replaced."""
     try:
         if path.exists() and not path.is_file():
+            # A zip archive seeks back over what it wrote, which a pipe or a device
+            # cannot: build it in memory.
+            archive = io.BytesIO()
+            _write_npz(archive, outputs)
             with path.open("wb") as stream:
-                _write_npz(stream, outputs)
+                stream.write(archive.getvalue())
             return
         descriptor, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
