@@ -30,13 +30,11 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     DenseIntElementsAttr,
     FloatAttr,
-    IndexType,
     IntegerAttr,
     IntegerType,
     MemRefType,
     ShapedType,
     TensorType,
-    VectorType,
     i64,
 )
 from xdsl.dialects.linalg import Linalg
@@ -685,13 +683,13 @@ class BatchVecmatOp(ContractionOperation):
 
 
 class FillOp(linalg_ops.FillOp):
-    """Writes ``value`` to every element of the output.
+    """Writes ``value`` to every element of the output, whose element type it has.
 
     Takes the place of xDSL's ``linalg.fill``, whose body builder asserts on
     elements that are not integers or floats: upstream fills any element type
-    (a ``tensor<vector<2x4xf32>>`` with a vector), converting numbers to the
-    output's element type. A plain subclass of xDSL's op (its definition is
-    inherited, not redefined), so passes matching xDSL's class see it too.
+    (a ``tensor<vector<2x4xf32>>`` with a vector). A plain subclass of xDSL's
+    op (its definition is inherited, not redefined), so passes matching xDSL's
+    class see it too.
     """
 
     @classmethod
@@ -700,7 +698,7 @@ class FillOp(linalg_ops.FillOp):
 
         @Builder.implicit_region(arg_types)
         def body(args: tuple[BlockArgument, ...]) -> None:
-            linalg_ops.YieldOp(convert_scalar(args[0], arg_types[-1]))
+            linalg_ops.YieldOp(args[0])
 
         return body
 
@@ -711,14 +709,10 @@ class FillOp(linalg_ops.FillOp):
             )
         value_type = self.inputs[0].type
         element_type = element_type_of(self.outputs[0])
-        if isinstance(value_type, ShapedType) and not isinstance(value_type, VectorType):
-            raise VerifyException(f"expected a scalar or vector fill value, got {value_type}")
-        numeric = AnyFloat | IntegerType | IndexType
-        if value_type != element_type and not (
-            isinstance(value_type, numeric) and isinstance(element_type, numeric)
-        ):
+        if value_type != element_type:
             raise VerifyException(
-                f"cannot fill elements of type {element_type} with a value of type {value_type}"
+                f"expected fill value type ({value_type}) to match output element type "
+                f"({element_type})"
             )
         verify_results_match_outputs(self.res, self.outputs)
 
