@@ -205,23 +205,26 @@ def _depends_on(value: SSAValue, arguments: frozenset[BlockArgument]) -> bool:
 def combiner_of(op: Operation, output: int) -> Operation | None:
     """
     The scalar op of ``op``'s body that combines output ``output``'s partial
-    results: the body yields ``combine(out, f(inputs))`` for that output (casts
-    of either side allowed), ``combine`` one of :data:`_COMBINER_OPS` and ``f``
-    reading no output. ``None`` if the body does anything else (an arg-max's
-    index output, a softmax) or there is no body.
+    results: the body yields ``combine(out, f(inputs))`` for that output, in the
+    output's own type (``out`` may be converted, as upstream's named ops convert
+    operands), ``combine`` one of :data:`_COMBINER_OPS` and ``f`` reading no
+    output. ``None`` if the body does anything else (an arg-max's index output,
+    a softmax, a sum accumulated in a wider type and then narrowed, whose copies
+    no op on the output's type combines) or there is no body.
     """
     body = _body(op)
     if body is None or body.last_op is None or output >= len(body.last_op.operands):
         return None
     num_outputs = len(body.last_op.operands)
     outputs = frozenset(body.args[len(body.args) - num_outputs :])
-    combined = body.last_op.operands[output]
-    while isinstance(combined.owner, _CONVERSIONS):
-        combined = combined.owner.operands[0]
-    producer = combined.owner
-    if not isinstance(producer, Operation) or producer.name not in _COMBINER_OPS:
-        return None
     own = body.args[len(body.args) - num_outputs + output]
+    producer = body.last_op.operands[output].owner
+    if (
+        not isinstance(producer, Operation)
+        or producer.name not in _COMBINER_OPS
+        or producer.results[0].type != own.type
+    ):
+        return None
     for accumulated, contribution in (producer.operands, reversed(producer.operands)):
         if _source_argument(accumulated) is own and not _depends_on(contribution, outputs):
             return producer
@@ -371,6 +374,18 @@ def _kept(rank: int, dropped: Sequence[int]) -> AffineMap:
     )
 
 
+_STRUCTURED_INTERFACE = ("get_indexing_maps", "get_iterator_types", "get_static_loop_ranges")
+_READ_OFF_DIMENSIONS = ("linalg.broadcast", "linalg.reduce")
+"""Structured ops xDSL gives no structured interface: :func:`structure` reads them."""
+
+
+def has_structure(op: Operation) -> bool:
+    """Whether :func:`structure` reads ``op``'s loops (without reading them)."""
+    return op.name in _READ_OFF_DIMENSIONS or all(
+        callable(getattr(op, method, None)) for method in _STRUCTURED_INTERFACE
+    )
+
+
 def structure(
     op: Operation,
 ) -> tuple[tuple[AffineMap, ...], tuple[str, ...], tuple[int, ...]] | None:
@@ -383,9 +398,9 @@ def structure(
     broadcast; a reduce's are its inputs' dims, the inits indexing those not
     reduced.
     """
-    get_maps = getattr(op, "get_indexing_maps", None)
-    get_iterators = getattr(op, "get_iterator_types", None)
-    get_ranges = getattr(op, "get_static_loop_ranges", None)
+    get_maps, get_iterators, get_ranges = (
+        getattr(op, method, None) for method in _STRUCTURED_INTERFACE
+    )
     if callable(get_maps) and callable(get_iterators) and callable(get_ranges):
         map_attrs = cast(Sequence[AffineMapAttr], get_maps())
         iterator_attrs = cast(Sequence[IteratorTypeAttr], get_iterators())

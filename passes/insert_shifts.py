@@ -12,8 +12,8 @@ included), ``t10.loop_order`` (its stepped loops, outermost first) and
 - ``tensor.empty`` read by an operator: an ``rtensor.empty`` in the layout the
   reader wants (no host data is moved for undefined contents);
 - an initialiser (``model_graph``: a ``linalg.fill`` of a scalar whose result
-  only initialises operators' ``outs``): an ``rtensor.fill`` in the layout of
-  each operator it initialises, so no data moves;
+  only operators read, as ``outs`` or as ``ins``): an ``rtensor.fill`` in the
+  layout of each operator reading it, so no data moves;
 - each operator: a ``shift.schedule`` of its plan restricted to tensor operands,
   fed by ``rtensor.relayout`` wherever the producer's layout differs from the
   plan's. A parked result (read by an operator other than the next one) is
@@ -39,7 +39,6 @@ from math import prod
 from xdsl.context import Context
 from xdsl.dialects import arith, func, tensor
 from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, ModuleOp, StringAttr, TensorType
-from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
@@ -278,6 +277,14 @@ class _FunctionRewriter:
                         f"{op.name} reads the result of a planned operator: it cannot be "
                         "distributed, only planned operators and func.return may read one",
                     )
+            initialises = bool(op.results) and self.graph.initialiser(op.results[0]) is not None
+            if not initialises and not isinstance(op, tensor.EmptyOp | arith.ConstantOp):
+                raise _fail(
+                    op,
+                    f"{op.name} cannot be planned: it is not a structured operator (linalg) "
+                    "with static shapes, so no plan distributes it; a function's body may "
+                    "hold only those, constants, tensor.empty, tensor.pad and linalg.fill",
+                )
         return planned
 
     def _check_tensor_source(self, op: Operation, index: int, operand: SSAValue) -> None:
@@ -302,12 +309,6 @@ class _FunctionRewriter:
             return
         initialiser = self.graph.initialiser(operand)
         if initialiser is not None:
-            if not isinstance(initialiser, FillOp):
-                raise _fail(
-                    initialiser,
-                    f"{initialiser.name} initialises operand {index} of {op.name} but only a "
-                    "linalg.fill can initialise a distributed tensor in place",
-                )
             self.initialisers.append(initialiser)
             return
         if isinstance(operand, OpResult) and isinstance(
@@ -378,7 +379,7 @@ class _FunctionRewriter:
             key = (value, wanted)
             if key not in self.shared:
                 initialiser = self.graph.initialiser(value)
-                if isinstance(initialiser, FillOp):
+                if initialiser is not None:
                     created: Operation = rtensor.FillOp(initialiser.operands[0], wanted)
                 elif isinstance(value, OpResult) and isinstance(value.op, tensor.EmptyOp):
                     created = rtensor.EmptyOp(wanted)

@@ -86,6 +86,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from t10.dialects import rtensor, shift, tile
 from t10.hwmodel.chip import ChipFileError, load_chip
+from t10.hwmodel.work import combiner_of
 from t10.passes.diagnostics import format_location
 from t10.passes.model_graph import is_weight
 from t10.passes.select_plans import CHIP_ATTR
@@ -262,15 +263,16 @@ def _lay_rings(
     return rings, AffineMap(loops, 0, tuple(skew))
 
 
-def _combining_op(op: Operation) -> Operation:
-    """The scalar op that yields ``op``'s body result: how copies of a partial result
-    combine (an ``add`` of a sum, a ``maximumf`` of a max, ...)."""
-    region = op.regions[0] if op.regions else None
-    terminator = region.block.last_op if region is not None and region.blocks else None
-    producer = terminator.operands[0].owner if terminator and terminator.operands else None
-    if not isinstance(producer, Operation) or _combiner_name(producer) is None:
-        name = producer.name if isinstance(producer, Operation) else "an argument"
-        raise _fail(op, f"its partial results cannot be combined: the body yields {name}")
+def _combining_op(op: Operation, output: int) -> Operation:
+    """The scalar op of ``op``'s body combining output ``output``'s partial results: how
+    copies of them combine (an ``add`` of a sum, a ``maximumf`` of a max, ...)."""
+    producer = combiner_of(op, output)
+    if producer is None or _combiner_name(producer) is None:
+        raise _fail(
+            op,
+            f"the partial results of output {output} of {op.name} cannot be combined: its "
+            "body does not yield combine(out, f(inputs)) with an add, mul, max or min",
+        )
     return producer
 
 
@@ -613,11 +615,10 @@ class _ScheduleLowering:
     def run(self) -> None:
         operands = (*self.schedule.inputs, *self.schedule.outputs)
         partial = self.partial_outputs()
-        combining = self.combining_op() if partial else None
         self.initial = {
             operand: operands[operand]
             for operand in partial
-            if combining is not None and not self.starts_at_identity(operands[operand], combining)
+            if not self.starts_at_identity(operands[operand], self.combining_op(operand))
         }
         for operand, (value, operand_type) in enumerate(zip(operands, self.types, strict=True)):
             layout = operand_type.layout
@@ -636,9 +637,9 @@ class _ScheduleLowering:
                     self.function.alloc(places[index], element_type, f"{_name(value)}_{number}")
                     for number, index in enumerate(indices)
                 ]
-                assert combining is not None
+                identity = _identity(self.combining_op(operand), element_type)
                 for buffer in buffers:
-                    self.function.emit(_fill_compute(buffer, _identity(combining, element_type)))
+                    self.function.emit(_fill_compute(buffer, identity))
             else:
                 buffers = self.function.place(
                     value, [places[index] for index in indices], fresh=operand >= self.inputs
@@ -651,8 +652,8 @@ class _ScheduleLowering:
         self.walk(self.schedule.body.block)
         self.finish()
 
-    def combining_op(self) -> Operation:
-        """The scalar op combining the operator's partial results."""
+    def combining_op(self, operand: int) -> Operation:
+        """The scalar op combining the partial results of output operand ``operand``."""
         structured = next(
             inner
             for compute in self.schedule.body.walk()
@@ -660,7 +661,7 @@ class _ScheduleLowering:
             for inner in compute.body.block.ops
             if not isinstance(inner, shift.YieldOp | arith.ConstantOp)
         )
-        return _combining_op(structured)
+        return _combining_op(structured, operand - self.inputs)
 
     def partial_outputs(self) -> set[int]:
         """Outputs held as copies of partial results (the ones reduce-scattered)."""
@@ -789,7 +790,7 @@ class _ScheduleLowering:
 
     def reduce_scatter(self, op: shift.ReduceScatterOp) -> None:
         operand = self._operand(op.piece)
-        combiner = _combiner_name(self.combining_op())
+        combiner = _combiner_name(self.combining_op(operand))
         assert combiner is not None
         element_type = self.types[operand].get_element_type()
         self.function.sync()
@@ -823,18 +824,20 @@ class _ScheduleLowering:
                 for index in sorted(self.buffers[operand])
             ]
             if operand in self.initial:
-                self.combine_initial(self.initial[operand], parts)
+                self.combine_initial(operand, parts)
             self.function.values[result] = _Placed(parts)
             self.function.placed[result] = [_Placed(parts)]
 
     def combine_initial(
-        self, value: SSAValue, parts: Sequence[tuple[SSAValue, tile.PlaceAttr]]
+        self, operand: int, parts: Sequence[tuple[SSAValue, tile.PlaceAttr]]
     ) -> None:
-        """Combine the initial value ``value`` into the combined partial results
-        ``parts`` (whose copies all started from the identity, so that it counts once)."""
+        """Combine output operand ``operand``'s initial value into its combined partial
+        results ``parts`` (whose copies all started from the identity, so that it counts
+        once)."""
+        value = self.initial[operand]
         initial = self.function.place(value, [place for _, place in parts], fresh=True)
         self.function.sync()
-        combining = self.combining_op()
+        combining = self.combining_op(operand)
         for (buffer, _), start in zip(parts, initial, strict=True):
             self.function.emit(_combine_compute(combining, start, buffer))
 

@@ -46,7 +46,6 @@ import networkx as nx
 from xdsl.dialects import tensor
 from xdsl.dialects.builtin import TensorType, UnitAttr
 from xdsl.dialects.func import FuncOp
-from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import Attribute, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineMap
 
@@ -120,7 +119,7 @@ def _is_output_operand(op: Operation, operand: int) -> bool:
 def is_initialiser(op: Operation) -> bool:
     """Whether ``op`` is a ``linalg.fill`` of a scalar whose results only operators read
     (as ``outs`` to initialise, or as ``ins`` like any other data)."""
-    if not isinstance(op, FillOp) or any(
+    if op.name != "linalg.fill" or any(
         isinstance(value.type, TensorType) and not _is_output_operand(op, operand)
         for operand, value in enumerate(op.operands)
     ):

@@ -36,6 +36,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
+from t10.hwmodel.work import has_structure
 from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import PlanningError, iteration_space
 from t10.passes.plan_search import Plan, SearchResult, search_plans
@@ -45,12 +46,12 @@ OP_CLASS_ATTR = "t10.op_class"
 FRONTIER_ATTR = "t10.frontier"
 FRONTIER_COST_ATTR = "t10.frontier_cost"
 
-_STRUCTURED_INTERFACE = ("get_indexing_maps", "get_iterator_types", "get_static_loop_ranges")
-
 
 def is_structured(op: Operation) -> bool:
-    """Whether ``op`` offers linalg's structured interface, so the planner can read its loops."""
-    return all(callable(getattr(op, method, None)) for method in _STRUCTURED_INTERFACE)
+    """Whether ``op`` is a structured operator whose loops the planner can read: it offers
+    linalg's structured interface, or is a ``linalg.broadcast``/``linalg.reduce``
+    (``hwmodel.work.structure``)."""
+    return has_structure(op)
 
 
 def structured_ops(module: ModuleOp) -> Iterator[Operation]:

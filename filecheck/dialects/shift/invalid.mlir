@@ -8,8 +8,8 @@
 
 // -----
 
-"test.op"() {piece = !shift.piece<4xi1>} : () -> ()
-// CHECK: piece element type i1 must be a whole number of bytes
+"test.op"() {piece = !shift.piece<4xi4>} : () -> ()
+// CHECK: piece element type i4 must be a whole number of bytes, an i1 or an index
 
 // -----
 
