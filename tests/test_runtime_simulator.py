@@ -1,12 +1,14 @@
 """The simulated chip (runtime/simulator.py) and its Chrome trace (runtime/trace.py)."""
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from xdsl.dialects.builtin import ModuleOp, f16
+from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import tile
 from t10.hwmodel import cost
@@ -354,3 +356,51 @@ def test_a_variance_is_priced_as_elementwise_work_then_a_reduction():
             + cost.reduction_cycles(SMALL, points)
         )
     )
+
+
+RUNS_ONLY_WHAT_VERIFIES = {
+    "gather": (
+        "tile.program @p() -> tensor<8xf32> cores 2 sram_bytes 64 {\n"
+        "  %a = tile.alloc offset 0 : !tile.buffer<3xf32>\n"
+        "  %r = tile.host_gather %a by [#tile.place<map = (d0) -> (d0), extents = [6], "
+        "grid = [2]>] : !tile.buffer<3xf32> to tensor<8xf32>\n"
+        "  tile.return %r : tensor<8xf32>\n}",
+        "tile.host_gather: element [6] of the [8] tensor is on no core",
+    ),
+    "relayout": (
+        "tile.program @p() cores 2 sram_bytes 64 {\n"
+        "  %a = tile.alloc offset 0 : !tile.buffer<3xf32>\n"
+        "  %b = tile.alloc offset 16 : !tile.buffer<4xf32>\n"
+        "  tile.relayout %a by [#tile.place<map = (d0) -> (d0), extents = [6], grid = [2]>] "
+        "to %b by [#tile.place<map = (d0) -> (d0), extents = [8], grid = [2]>] of [8] "
+        ": !tile.buffer<3xf32> to !tile.buffer<4xf32>\n"
+        "  tile.return\n}",
+        "tile.relayout: destination 0 needs elements of the [8] tensor that no source holds",
+    ),
+    "steps": (
+        "tile.program @p() cores 2 sram_bytes 64 {\n"
+        "  %a = tile.alloc offset 0 : !tile.buffer<4xf32>\n"
+        "  tile.compute outs(%a : !tile.buffer<4xf32>) on #tile.place<map = (d0) -> (d0), "
+        "extents = [8], grid = [2]> {\n"
+        "  ^bb0(%o: tensor<4xf32>):\n"
+        "    tile.yield %o : tensor<4xf32>\n  }\n"
+        "  tile.return\n}",
+        "a tile.compute with steps must hold one linalg op",
+    ),
+    "not tile": (
+        'tile.program @p() cores 2 sram_bytes 64 {\n  "test.op"() : () -> ()\n  tile.return\n}',
+        "tile.program runs tile ops only, but its body holds test.op",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUNS_ONLY_WHAT_VERIFIES))
+def test_the_simulator_rejects_a_structure_for_the_verifier_s_reason(case: str):
+    """An unverified program the simulator cannot run fails with the verifier's message:
+    the verifier holds every structural rule the simulator relies on."""
+    text, reason = RUNS_ONLY_WHAT_VERIFIES[case]
+    program = parse_program(text, verify=False)
+    with pytest.raises(VerifyException, match=re.escape(reason)):
+        program.verify()
+    with pytest.raises(SimulationError, match=re.escape(reason)):
+        simulate(program, load_chip("small-16"), [])
