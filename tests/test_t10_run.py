@@ -522,3 +522,30 @@ def test_outputs_to_an_unwritable_place_are_an_error(tmp_path: Path):
     target = tmp_path / "no-such-dir" / "outputs.npz"
     message = error_of(write(tmp_path, SMALL), "--function", "first", "--outputs", target)
     assert message.startswith(f"--outputs {target}: cannot write: ")
+
+
+HOISTED = """\
+func.func @f(%x: tensor<4x8xf32>,
+             %c: tensor<8x2xf32> {t10.weight, t10.value = dense<[[1.0, 2.0], [1.0, 2.0], [1.0, 2.0],
+               [1.0, 2.0], [1.0, 2.0], [1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]> : tensor<8x2xf32>})
+    -> tensor<4x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %r = linalg.matmul ins(%x, %c : tensor<4x8xf32>, tensor<8x2xf32>)
+                     outs(%f : tensor<4x2xf32>) -> tensor<4x2xf32>
+  func.return %r : tensor<4x2xf32>
+}
+"""
+
+
+def test_an_argument_carrying_its_value_runs_with_that_value(tmp_path: Path):
+    # t10-canonicalize hoists constants as such arguments; a file saved after it runs alike.
+    inputs = tmp_path / "inputs.npz"
+    np.savez(inputs, x=np.ones((4, 8), np.float32))
+    outputs = tmp_path / "outputs.npz"
+    run_json(
+        write(tmp_path, HOISTED), "--chip", "small-16", "--inputs", inputs, "--outputs", outputs
+    )
+    with np.load(outputs) as saved:
+        np.testing.assert_array_equal(saved["result0"], np.tile([8.0, 16.0], (4, 1)))

@@ -320,9 +320,12 @@ def load_inputs(
 ) -> list[Array]:
     """The function's inputs in argument order: those ``npz`` names (by argument name or,
     for an imported ONNX model, by ONNX name), then those in ``weights`` (by argument
-    name), the others random."""
+    name), then the values constant arguments carry (``t10.value``, which
+    ``t10-canonicalize`` gives the constants it hoists), the others random."""
     names = argument_names(function)
     inputs = random_inputs(function, seed)
+    for index, value in constant_arguments(function).items():
+        inputs[index] = value
     for index, name in enumerate(names):
         if weights is not None and name in weights:
             inputs[index] = weights[name]
