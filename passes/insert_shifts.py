@@ -466,6 +466,9 @@ class _FunctionRewriter:
             result_types,
         )
         schedule.attributes[PLAN_COST_ATTR] = planned.cost
+        # Errors found lowering the schedule point at the operator it was made from.
+        for made in schedule.walk():
+            made.location = op.location
         Rewriter.insert_op(schedule, InsertPoint.before(op))
         after = schedule
         for original, result in zip(op.results, schedule.results, strict=True):

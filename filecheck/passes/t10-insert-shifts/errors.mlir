@@ -89,3 +89,15 @@ builtin.module attributes {t10.chip = "small-16"} {
   }
 }
 // CHECK: errors.mlir:87:5: error: t10.plan has 2 operand rows but linalg.matmul has 3 operands
+
+// -----
+
+// An op that is no structured operator cannot be planned, even where nothing
+// planned reads it: it is named at its location.
+builtin.module attributes {t10.chip = "small-16"} {
+  func.func @slice(%a: tensor<8x8xf32>) -> tensor<4x8xf32> {
+    %s = tensor.extract_slice %a[0, 0] [4, 8] [1, 1] : tensor<8x8xf32> to tensor<4x8xf32>
+    func.return %s : tensor<4x8xf32>
+  }
+}
+// CHECK: errors.mlir:[[# @LINE - 4]]:5: error: tensor.extract_slice cannot be planned: it is not a structured operator (linalg) with static shapes, so no plan distributes it; a function's body may hold only those, constants, tensor.empty, tensor.pad and linalg.fill
