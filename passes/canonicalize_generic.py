@@ -317,20 +317,19 @@ _COMBINER_IDENTITY: dict[str, float | int] = {
 """Combiners a reduction may fold its init into afterwards, with their identity."""
 
 
-def _is_initialised(value: SSAValue) -> bool:
-    return isinstance(value.owner, tensor.EmptyOp | linalg.FillOp)
-
-
 def split_data_init(op: Operation) -> bool:
-    """A reduction accumulating into data (a convolution into its broadcast bias) starts
+    """A reduction accumulating into a copy (a convolution into its broadcast bias) starts
     from the combiner's identity instead, and a separate elementwise op combines its
-    result with that data: the operator then writes a fresh tensor."""
+    result with the copied data, read through the composed map: the copy is never made.
+    A reduction accumulating into other data (an argument, an operator's result) keeps it:
+    the pipeline distributes that like any output."""
     body = scalar_body(op)
     if (
         body is None
         or len(op.results) != 1
         or "reduction" not in iterator_types(op)
-        or _is_initialised(outputs_of(op)[0])
+        or isinstance(outputs_of(op)[0].owner, linalg.FillOp)
+        or _copy_source(outputs_of(op)[0]) is None
     ):
         return False
     terminator = body.last_op

@@ -36,3 +36,16 @@ func.func @conv_bias(%x: tensor<1x3x10x10xf32>, %w: tensor<8x3x3x3xf32> {t10.wei
 // CHECK-NEXT:    ^bb0(%[[C:.*]]: f32, %[[B:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      arith.addf %[[C]], %[[B]] : f32
 // CHECK-NOT:     linalg.broadcast
+
+// -----
+
+// A matmul accumulating into an argument keeps it: the pipeline distributes that output
+// like any other, and a second operator would only cost a launch and a pass over it.
+func.func @matmul_into_argument(%a: tensor<8x16xf32>, %b: tensor<16x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// CHECK-LABEL: func.func @matmul_into_argument
+// CHECK-NEXT:    %[[R:.*]] = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+// CHECK-NEXT:    func.return %[[R]] : tensor<8x8xf32>
