@@ -18,7 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from enum import auto
-from typing import ClassVar, Literal, Self
+from typing import ClassVar, Literal, Self, cast
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
@@ -29,11 +29,13 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DenseIntElementsAttr,
+    DictionaryAttr,
     FloatAttr,
     IntegerAttr,
     IntegerType,
     MemRefType,
     ShapedType,
+    StringAttr,
     TensorType,
     i64,
 )
@@ -42,7 +44,7 @@ from xdsl.dialects.linalg import ops as linalg_ops
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation, NamedOperation
 from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
 from xdsl.dialects.utils import EnumAttribute
-from xdsl.ir import Attribute, BlockArgument, Dialect, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Dialect, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -715,6 +717,122 @@ class FillOp(linalg_ops.FillOp):
                 f"({element_type})"
             )
         verify_results_match_outputs(self.res, self.outputs)
+
+
+LINALG_TRAIT_NAMES = ("indexing_maps", "iterator_types", "doc", "library_call")
+"""The attributes a ``linalg.generic`` keeps in its leading dictionary (upstream's
+``linalgTraitAttrNames``); any other entry is a discardable attribute."""
+
+
+def verify_yield(block: Block, outputs: Sequence[SSAValue], op_name: str) -> None:
+    """The body yields one value per output, of that output's element type, as
+    upstream's ``linalg.yield`` verifier requires inside any linalg op."""
+    terminator = block.last_op
+    if not isinstance(terminator, linalg_ops.YieldOp):
+        found = "nothing" if terminator is None else f"'{terminator.name}'"
+        raise VerifyException(f"expects regions to end with 'linalg.yield', found {found}")
+    if len(terminator.arguments) != len(outputs):
+        raise VerifyException(
+            f"expected number of yield values ({len(terminator.arguments)}) to match the "
+            f"number of inits / outs operands of the enclosing LinalgOp ({len(outputs)})"
+        )
+    for index, (value, output) in enumerate(zip(terminator.arguments, outputs, strict=True)):
+        if value.type != element_type_of(output):
+            raise VerifyException(
+                f"type of yield operand {index + 1} ({value.type}) doesn't match the "
+                f"element type of the enclosing {op_name} op ({element_type_of(output)})"
+            )
+
+
+def parse_iterator_types(
+    parser: Parser, iterators: Attribute | None, start: int, end: int
+) -> list[IteratorTypeAttr]:
+    """``iterator_types`` as upstream's custom form writes them (strings), or as its
+    generic form does (``#linalg.iterator_type<...>``)."""
+    if not isinstance(iterators, ArrayAttr):
+        parser.raise_error('expected "iterator_types" array attribute', start, end)
+    kinds = {kind.value for kind in IteratorType}
+    parsed: list[IteratorTypeAttr] = []
+    for iterator in cast(ArrayAttr[Attribute], iterators):
+        if isinstance(iterator, IteratorTypeAttr):
+            parsed.append(iterator)
+        elif isinstance(iterator, StringAttr) and iterator.data in kinds:
+            parsed.append(IteratorTypeAttr(IteratorType(iterator.data)))
+        else:
+            shown = iterator.data if isinstance(iterator, StringAttr) else iterator
+            parser.raise_error(f"unexpected iterator_type ({shown})", start, end)
+    return parsed
+
+
+class GenericOp(linalg_ops.GenericOp):
+    """A structured op spelled out: loops of the given iterator types, an indexing
+    map per operand, and a body computing the outputs' elements from the operands'.
+
+    Takes the place of xDSL's ``linalg.generic`` to read upstream's custom form
+    whole: the trait dictionary given as an alias (``linalg.generic #trait``),
+    several results (``-> (T1, T2)``), ``<{...}>`` properties and a dictionary
+    before ``ins``; and to verify the body's ``linalg.yield`` and the results as
+    upstream does. A plain subclass of xDSL's op (its definition and printer are
+    inherited), so passes matching xDSL's class see it too.
+    """
+
+    @classmethod
+    def parse(cls, parser: Parser) -> Self:
+        start = parser.pos
+        trait = parser.parse_attribute()
+        end = parser.pos
+        if not isinstance(trait, DictionaryAttr):
+            parser.raise_error(
+                f"expected a dictionary of linalg traits (indexing_maps, iterator_types), "
+                f"got {trait}",
+                start,
+                end,
+            )
+        entries = {**trait.data, **parser.parse_optional_properties_dict()}
+        entries.pop("operandSegmentSizes", None)
+        entries |= parser.parse_optional_attr_dict()
+        iterators = parse_iterator_types(parser, entries.pop("iterator_types", None), start, end)
+        maps = entries.pop("indexing_maps", None)
+        if not isa(maps, ArrayAttr[AffineMapAttr]):
+            parser.raise_error("expected 'indexing_maps' to be an array of affine maps", start, end)
+        strings: dict[str, StringAttr | None] = {}
+        for name in ("doc", "library_call"):
+            value = entries.pop(name, None)
+            if value is not None and not isinstance(value, StringAttr):
+                parser.raise_error(f"expected '{name}' to be a string, got {value}", start, end)
+            strings[name] = value
+        inputs = parse_operand_group(parser, "ins")
+        outputs = parse_operand_group(parser, "outs")
+        if parser.parse_optional_keyword("attrs"):
+            parser.parse_punctuation("=")
+            entries |= parser.expect(
+                parser.parse_optional_attr_dict, "expected a dictionary after 'attrs ='"
+            )
+        body = parser.parse_region()
+        result_types = parse_result_types(parser)
+        if len(result_types) == 1 and parser.parse_optional_punctuation(","):
+            # xDSL 0.74 reads (and t10's own text has) several results unparenthesised.
+            result_types = [
+                *result_types,
+                *parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type),
+            ]
+        generic = cls(
+            inputs,
+            outputs,
+            body,
+            maps,
+            iterators,
+            result_types,
+            strings["doc"],
+            strings["library_call"],
+        )
+        generic.attributes |= entries
+        return generic
+
+    def verify_(self) -> None:
+        super().verify_()
+        verify_results_match_outputs(self.res, self.outputs)
+        verify_yield(self.body.block, self.outputs, self.name)
 
 
 @irdl_op_definition
@@ -2025,6 +2143,7 @@ _REPLACED_OPS = (
     linalg_ops.MatmulOp,
     linalg_ops.ReduceOp,
     linalg_ops.FillOp,
+    linalg_ops.GenericOp,
     linalg_ops.Conv2DNchwFchwOp,
     linalg_ops.Conv2DNgchwFgchwOp,
     linalg_ops.Conv2DNgchwGfchwOp,
@@ -2040,6 +2159,7 @@ LinalgExtended = Dialect(
         MatmulOp,
         ReduceOp,
         FillOp,
+        GenericOp,
         BatchMatmulOp,
         BatchReduceMatmulOp,
         ContractOp,
