@@ -478,6 +478,16 @@ _TOP_LEVEL_FIELDS = (
 )
 _MESH_FIELDS = ("rows", "cols", "hop_latency_cycles")
 
+MAX_FIELD_INTEGER = (1 << 31) - 1
+"""The largest integer a chip file field may hold: sizes and counts beyond it are typing
+slips, and the planner's and simulator's arithmetic is 64-bit."""
+MAX_CORES = 1 << 20
+"""The most cores a chip may have: the simulator holds one entry per core in its arrays
+(a wafer-scale chip has under a million)."""
+MAX_SRAM_KIB_PER_CORE = 1 << 24
+"""The most SRAM per core, in KiB (16 GiB), so that bytes per core on the whole chip stay
+within 64-bit arithmetic."""
+
 
 def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
     """The chip described by a parsed chip-file document; ``source`` names it in errors."""
@@ -485,7 +495,7 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
     name = top.string("name")
     if not name:
         top.fail("name", "a non-empty string", '""')
-    cores = top.integer("cores")
+    cores = top.integer("cores", MAX_CORES)
 
     element_bytes = top.table("element_bytes", fields=None)
     if not element_bytes.names():
@@ -496,7 +506,7 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
         name=name,
         description=top.string("description"),
         cores=cores,
-        sram_kib_per_core=top.integer("sram_kib_per_core"),
+        sram_kib_per_core=top.integer("sram_kib_per_core", MAX_SRAM_KIB_PER_CORE),
         clock_hz=top.number("clock_hz"),
         worker_threads=top.integer("worker_threads"),
         element_bytes=sizes,
@@ -693,11 +703,14 @@ class _Table:
             self.fail(key, "true or false", _describe(value))
         return value
 
-    def integer(self, key: str) -> int:
+    def integer(self, key: str, maximum: int = MAX_FIELD_INTEGER) -> int:
+        """A positive integer, at most ``maximum``."""
         expected = "a positive integer"
         value = self._required(key, expected)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             self.fail(key, expected, _describe(value))
+        if value > maximum:
+            self.fail(key, f"at most {maximum}", _describe(value))
         return value
 
     def number(self, key: str, minimum: float | None = None) -> float:
