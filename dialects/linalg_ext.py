@@ -15,6 +15,7 @@ dictionary).
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from enum import auto
@@ -50,16 +51,20 @@ from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     ParsePropInAttrDict,
+    SameVariadicOperandSize,
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
     opt_prop_def,
     prop_def,
     region_def,
+    traits_def,
+    var_operand_def,
     var_result_def,
 )
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
+from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 from xdsl.utils.str_enum import StrEnum
@@ -835,6 +840,34 @@ class GenericOp(linalg_ops.GenericOp):
         verify_yield(self.body.block, self.outputs, self.name)
 
 
+class IndexOp(linalg_ops.IndexOp):
+    """The position of the enclosing structured op's loop ``dim`` in its iteration.
+
+    Takes the place of xDSL's ``linalg.index``, which only lives in a
+    ``linalg.generic``: upstream lets any linalg op's body read its loops (a
+    ``linalg.map`` among them). A plain subclass of xDSL's op (its definition and
+    syntax are inherited), so passes matching xDSL's class see it too; only the
+    parent rule is upstream's instead of xDSL's.
+    """
+
+    traits = traits_def(Pure())
+
+    def verify_(self) -> None:
+        parent = self.parent_op()
+        if parent is None:
+            return
+        if parent.dialect_name() != "linalg" or not callable(
+            getattr(parent, "get_iterator_types", None)
+        ):
+            raise VerifyException("expected parent op with LinalgOp interface")
+        loops = len(cast(LinalgStructuredOperation, parent).get_iterator_types())
+        if self.dim.value.data >= loops:
+            raise VerifyException(
+                f"expected dim ({self.dim.value.data}) to be lower than the number of loops "
+                f"({loops}) of the enclosing LinalgOp"
+            )
+
+
 @irdl_op_definition
 class MatvecOp(ContractionOperation):
     """``y(m) += A(m, k) * x(k)``; loops (m, k)."""
@@ -1561,25 +1594,23 @@ def parse_single_operand_group(parser: Parser, keyword: str) -> tuple[SSAValue]:
     return (operands[0],)
 
 
-def short_form_payload(region: Region) -> Operation | None:
-    """The op of a reduction body upstream prints as ``{ op }``, if it is one.
+def short_form_payload(block: Block, operands: Sequence[BlockArgument]) -> Operation | None:
+    """The op of a body upstream prints as ``{ op }``, if it is one.
 
-    That is a body holding one op applied to ``(init, in)`` in that order,
-    whose single result is yielded.
+    That is a body holding one op applied to ``operands`` in that order, whose
+    single result, of the last block argument's type, is yielded.
     """
-    block = region.block
     ops = list(block.ops)
-    if len(ops) != 2 or len(block.args) != 2:
+    if len(ops) != 2 or not operands:
         return None
     payload, terminator = ops
-    in_arg, init_arg = block.args
     if (
         not isinstance(terminator, linalg_ops.YieldOp)
         or payload.regions
         or len(payload.results) != 1
         or tuple(terminator.operands) != tuple(payload.results)
-        or tuple(payload.operands) != (init_arg, in_arg)
-        or payload.results[0].type != init_arg.type
+        or tuple(payload.operands) != tuple(operands)
+        or payload.results[0].type != block.args[-1].type
     ):
         return None
     return payload
@@ -1590,102 +1621,215 @@ def default_fastmath(name: str, value: Attribute) -> bool:
     return name == "fastmath" and value == arith.FastMathFlagsAttr("none")
 
 
-@irdl_op_definition
-class ReduceOp(IRDLOperation):
-    """Reduces ``input`` along ``dimensions`` into ``init`` with the body's combiner.
+def parse_short_form_head(parser: Parser) -> tuple[str, dict[str, Attribute]] | None:
+    """``{ op-name {attributes} }`` before ``ins``, or None when absent."""
+    if not parser.parse_optional_punctuation("{"):
+        return None
+    payload_name = parser.parse_identifier()
+    payload_attributes = parser.parse_optional_attr_dict()
+    parser.parse_punctuation("}")
+    return payload_name, payload_attributes
 
-    The body takes an input element and the accumulated value, and yields the
-    new accumulated value. Replaces xDSL's ``linalg.reduce`` to read and print
-    upstream's forms: the short ``linalg.reduce { arith.addf } ins(...)
-    outs(...) dimensions = [1]``, whose body is ``arith.addf %init, %in``, and
-    the long one with a body, both with an optional attribute dictionary after
-    ``dimensions``.
+
+def print_short_form_head(printer: Printer, payload: Operation) -> None:
+    printer.print_string(f" {{ {payload.name}")
+    shown = {
+        name: value
+        for name, value in (*payload.properties.items(), *payload.attributes.items())
+        if not default_fastmath(name, value)
+    }
+    if shown:
+        printer.print_string(" ")
+        printer.print_attr_dict(shown)
+    printer.print_string(" }")
+
+
+def parse_body_with_arguments(parser: Parser) -> Region:
+    """``(%a: T, ...) { ... }``: the long form's body, its arguments written first."""
+    entry_args = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_argument)
+    return parser.parse_region(entry_args)
+
+
+def print_body_with_arguments(printer: Printer, region: Region) -> None:
+    printer.print_string(" ")
+    with printer.in_parens():
+        printer.print_list(region.block.args, printer.print_block_argument)
+    printer.print_string(" ")
+    printer.print_region(region, print_entry_block_args=False)
+
+
+def verify_block_argument_types(
+    block: Block, operands: Sequence[SSAValue], first: int, which: str
+) -> None:
+    """Block arguments ``first, first + 1, ...`` have the element types of ``operands``."""
+    for operand, argument in zip(operands, block.args[first:], strict=False):
+        if element_type_of(operand) != argument.type:
+            raise VerifyException(
+                f"{which} element type {element_type_of(operand)} does not match "
+                f"corresponding block argument type {argument.type}"
+            )
+
+
+def verify_pure_semantics(operands: Sequence[SSAValue]) -> None:
+    """All shaped operands are tensors, or all are memrefs, as upstream requires."""
+    kinds = {
+        isinstance(operand.type, TensorType)
+        for operand in operands
+        if isinstance(operand.type, ShapedType)
+    }
+    if len(kinds) > 1:
+        raise VerifyException("expected to have pure tensor or buffer semantics")
+
+
+@irdl_op_definition
+class ReduceOp(LinalgStructuredOperation):
+    """Reduces each input along ``dimensions`` into the init of the same position.
+
+    All inputs share one shape, and all inits that shape without the reduced
+    dimensions. The body takes one element of every input, then the accumulated
+    value of every init, and yields the new accumulated values (a max and its
+    index reduce together this way). Replaces xDSL's ``linalg.reduce`` to read and
+    print upstream's forms: the short ``linalg.reduce { arith.addf } ins(...)
+    outs(...) dimensions = [1]``, whose body is ``arith.addf %init, %in``, and the
+    long one with a body, both with an optional attribute dictionary after
+    ``dimensions``; and to take several inputs and inits.
     """
 
     name = "linalg.reduce"
 
-    input = operand_def(TensorType | MemRefType)
-    init = operand_def(TensorType | MemRefType)
-    result = var_result_def(TensorType)
-    region = region_def("single_block")
+    inputs = var_operand_def(TensorType | MemRefType)
+    outputs = var_operand_def(TensorType | MemRefType)
     dimensions = prop_def(DenseArrayBase.constr(i64))
 
-    def __init__(self, input: SSAValue, init: SSAValue, dimensions: Sequence[int], region: Region):
+    irdl_options = (SameVariadicOperandSize(),)
+
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue],
+        inits: Sequence[SSAValue],
+        dimensions: Sequence[int],
+        region: Region,
+    ):
         super().__init__(
-            operands=(input, init),
-            result_types=([init.type] if isinstance(init.type, TensorType) else [],),
+            operands=(inputs, inits),
+            result_types=([init.type for init in inits if isinstance(init.type, TensorType)],),
             properties={"dimensions": DenseArrayBase.from_list(i64, dimensions)},
             regions=(region,),
         )
 
+    def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
+        """Inputs read whole; inits indexed by the loops not reduced."""
+        rank = rank_of(self.inputs[0])
+        reduced = set(self.dimensions.get_values())
+        kept = tuple(AffineDimExpr(loop) for loop in range(rank) if loop not in reduced)
+        input_map = AffineMapAttr(AffineMap.identity(rank))
+        init_map = AffineMapAttr(AffineMap(rank, 0, kept))
+        return ArrayAttr((input_map,) * len(self.inputs) + (init_map,) * len(self.outputs))
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        reduced = set(self.dimensions.get_values())
+        return iterator_types(
+            *(REDUCTION if loop in reduced else PARALLEL for loop in range(rank_of(self.inputs[0])))
+        )
+
+    def get_static_loop_ranges(self) -> tuple[int, ...]:
+        """The inputs' shape: one loop per dimension."""
+        input_type = self.inputs[0].type
+        assert isinstance(input_type, ShapedType)
+        return tuple(input_type.get_shape())
+
     def verify_(self) -> None:
-        input_type = self.input.type
-        init_type = self.init.type
-        assert isa(input_type, TensorType | MemRefType) and isa(init_type, TensorType | MemRefType)
-        if input_type.get_element_type() != init_type.get_element_type():
+        if not self.inputs or len(self.inputs) != len(self.outputs):
             raise VerifyException(
-                f"input element type {input_type.get_element_type()} differs from "
-                f"init element type {init_type.get_element_type()}"
+                f"expected equal number of inputs and outputs, at least one, got "
+                f"{len(self.inputs)} input(s) and {len(self.outputs)} output(s)"
             )
-        input_shape = input_type.get_shape()
-        init_shape = init_type.get_shape()
-        dimensions = self.dimensions.get_values()
+        verify_pure_semantics(self.operands)
+        for group, values in (("input", self.inputs), ("output", self.outputs)):
+            shapes = [list(cast(ShapedType, value.type).get_shape()) for value in values]
+            for index, shape in enumerate(shapes[1:], start=1):
+                if shape != shapes[0]:
+                    raise VerifyException(
+                        f"expects all {group}s to have the same shapes. Shape at "
+                        f"{group}-index {index} is not equal to the shape at {group}-index 0."
+                    )
+        dimensions = list(self.dimensions.get_values())
+        if any(later <= earlier for earlier, later in itertools.pairwise(dimensions)):
+            raise VerifyException(
+                f"attribute 'dimensions' {dimensions} should be in increasing order"
+            )
+        input_shape = cast(ShapedType, self.inputs[0].type).get_shape()
+        init_shape = list(cast(ShapedType, self.outputs[0].type).get_shape())
         for dimension in dimensions:
             if not 0 <= dimension < len(input_shape):
                 raise VerifyException(
-                    f"dimensions {list(dimensions)} for reduction should be in the "
-                    f"range [0, {len(input_shape) - 1}]"
+                    f"dimensions for reduction should be in the range [0, {len(input_shape) - 1}]."
                 )
         kept_shape = [size for axis, size in enumerate(input_shape) if axis not in dimensions]
-        if kept_shape != list(init_shape):
+        if len(kept_shape) != len(init_shape):
             raise VerifyException(
-                f"init shape {list(init_shape)} should be the input shape "
-                f"{list(input_shape)} without the reduced dimensions {list(dimensions)}"
+                f"number of dimensions after reduction {len(kept_shape)} doesn't match "
+                f"the init rank {len(init_shape)}"
             )
-        verify_results_match_outputs(self.result, (self.init,))
+        if kept_shape != init_shape:
+            raise VerifyException(
+                f"init dimensions {init_shape} doesn't match input dimensions after "
+                f"reduction {kept_shape}"
+            )
+        block = self.body.block
+        if len(block.args) != len(self.operands):
+            raise VerifyException("mismatching number of operands and block arguments")
+        verify_block_argument_types(block, self.inputs, 0, "input")
+        verify_block_argument_types(block, self.outputs, len(self.inputs), "output")
+        verify_yield(block, self.outputs, self.name)
+        verify_results_match_outputs(self.res, self.outputs)
 
     @classmethod
     def parse(cls, parser: Parser) -> Self:
-        payload_name: str | None = None
-        payload_attributes: dict[str, Attribute] = {}
-        if parser.parse_optional_punctuation("{"):
-            payload_name = parser.parse_identifier()
-            payload_attributes = parser.parse_optional_attr_dict()
-            parser.parse_punctuation("}")
-        (input,) = parse_single_operand_group(parser, "ins")
-        (init,) = parse_single_operand_group(parser, "outs")
+        start = parser.pos
+        short_form = parse_short_form_head(parser)
+        inputs = parse_operand_group(parser, "ins")
+        inits = parse_operand_group(parser, "outs")
         parser.parse_keyword("dimensions")
         parser.parse_punctuation("=")
         dimensions = parser.parse_comma_separated_list(
             parser.Delimiter.SQUARE, parser.parse_integer
         )
         attributes = parser.parse_optional_attr_dict()
-        if payload_name is None:
-            entry_args = parser.parse_comma_separated_list(
-                parser.Delimiter.PAREN, parser.parse_argument
+        if not inputs or len(inputs) != len(inits):
+            parser.raise_error(
+                f"expected equal number of inputs and outputs, at least one, got "
+                f"{len(inputs)} input(s) and {len(inits)} output(s)",
+                start,
+                parser.pos,
             )
-            region = parser.parse_region(entry_args)
+        if short_form is None:
+            region = parse_body_with_arguments(parser)
         else:
-            region = short_form_region(parser, payload_name, payload_attributes, input, init)
-        reduce = cls(input, init, dimensions, region)
+            if len(inputs) != 1:
+                parser.raise_error(
+                    f"the short form {{ op }} reduces one input into one init, got "
+                    f"{len(inputs)} and {len(inits)}",
+                    start,
+                    parser.pos,
+                )
+            # The payload combines the accumulated value with the input element.
+            region = short_form_region(parser, *short_form, (*inputs, *inits), (1, 0))
+        reduce = cls(inputs, inits, dimensions, region)
         reduce.attributes |= attributes
         return reduce
 
     def print(self, printer: Printer) -> None:
-        payload = short_form_payload(self.region)
+        block = self.body.block
+        payload = (
+            short_form_payload(block, (block.args[1], block.args[0]))
+            if len(block.args) == 2
+            else None
+        )
         if payload is not None:
-            printer.print_string(f" {{ {payload.name}")
-            shown = {
-                name: value
-                for name, value in (*payload.properties.items(), *payload.attributes.items())
-                if not default_fastmath(name, value)
-            }
-            if shown:
-                printer.print_string(" ")
-                printer.print_attr_dict(shown)
-            printer.print_string(" }")
-        print_operand_group(printer, "ins", (self.input,))
-        print_operand_group(printer, "outs", (self.init,))
+            print_short_form_head(printer, payload)
+        print_operand_group(printer, "ins", self.inputs)
+        print_operand_group(printer, "outs", self.outputs)
         printer.print_string(" dimensions = ")
         with printer.in_square_brackets():
             printer.print_list(self.dimensions.get_values(), printer.print_int)
@@ -1693,33 +1837,138 @@ class ReduceOp(IRDLOperation):
             printer.print_string(" ")
             printer.print_attr_dict(self.attributes)
         if payload is None:
+            print_body_with_arguments(printer, self.body)
+
+
+@irdl_op_definition
+class MapOp(IRDLOperation):
+    """Applies the body to the elements at each position of the inputs, writing the
+    result to that position of ``init``: an elementwise op on operands of one shape.
+
+    The body takes one element of every input, then the init's element, and
+    yields the new one. Upstream's forms: the short ``linalg.map { arith.addf }
+    ins(...) outs(...)``, whose body applies the op to the input elements, and
+    the long one with a body. It offers the structured interface (identity maps,
+    parallel loops) as linalg's structured ops do.
+    """
+
+    name = "linalg.map"
+
+    inputs = var_operand_def(TensorType | MemRefType)
+    init = operand_def(TensorType | MemRefType)
+    result = var_result_def(TensorType)
+    mapper = region_def("single_block")
+
+    def __init__(self, inputs: Sequence[SSAValue], init: SSAValue, region: Region):
+        super().__init__(
+            operands=(inputs, init),
+            result_types=([init.type] if isinstance(init.type, TensorType) else [],),
+            regions=(region,),
+        )
+
+    @property
+    def outputs(self) -> tuple[SSAValue]:
+        """The init, as the one output of the structured interface."""
+        return (self.init,)
+
+    def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
+        return identity_maps(rank_of(self.init), len(self.operands))
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
+        return iterator_types(*(PARALLEL,) * rank_of(self.init))
+
+    def get_static_loop_ranges(self) -> tuple[int, ...]:
+        init_type = self.init.type
+        assert isinstance(init_type, ShapedType)
+        return tuple(init_type.get_shape())
+
+    def verify_(self) -> None:
+        verify_pure_semantics(self.operands)
+        block = self.mapper.block
+        if len(block.args) != len(self.operands):
+            raise VerifyException(
+                f"expects number of operands to match the arity of mapper, but got: "
+                f"{len(self.operands)} and {len(block.args)}"
+            )
+        for input, argument in zip(self.inputs, block.args, strict=False):
+            if element_type_of(input) != argument.type:
+                raise VerifyException(
+                    f"expected element type of input {element_type_of(input)} to match "
+                    f"bbArg type {argument.type}"
+                )
+        if element_type_of(self.init) != block.args[-1].type:
+            raise VerifyException(
+                f"expected element type of init {element_type_of(self.init)} to match "
+                f"bbArg type {block.args[-1].type}"
+            )
+        output_shape = list(cast(ShapedType, self.init.type).get_shape())
+        for input in self.inputs:
+            input_shape = list(cast(ShapedType, input.type).get_shape())
+            if input_shape != output_shape:
+                raise VerifyException(
+                    f"expected shape of input ({input_shape}) to match shape of output "
+                    f"({output_shape})"
+                )
+        verify_yield(block, self.outputs, self.name)
+        verify_results_match_outputs(self.result, self.outputs)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> Self:
+        start = parser.pos
+        short_form = parse_short_form_head(parser)
+        inputs = parse_operand_group(parser, "ins")
+        inits = parse_operand_group(parser, "outs")
+        if len(inits) != 1:
+            parser.raise_error(
+                f"expected 'outs' with exactly one operand, got {len(inits)}", start, parser.pos
+            )
+        attributes = parser.parse_optional_attr_dict()
+        if short_form is None:
+            region = parse_body_with_arguments(parser)
+        else:
+            if not inputs:
+                parser.raise_error("the short form { op } needs at least one input", start)
+            region = short_form_region(
+                parser, *short_form, (*inputs, *inits), tuple(range(len(inputs)))
+            )
+        mapped = cls(inputs, inits[0], region)
+        mapped.attributes |= attributes
+        return mapped
+
+    def print(self, printer: Printer) -> None:
+        block = self.mapper.block
+        payload = short_form_payload(block, block.args[:-1])
+        if payload is not None:
+            print_short_form_head(printer, payload)
+        print_operand_group(printer, "ins", self.inputs)
+        print_operand_group(printer, "outs", self.outputs)
+        if self.attributes:
             printer.print_string(" ")
-            with printer.in_parens():
-                printer.print_list(self.region.block.args, printer.print_block_argument)
-            printer.print_string(" ")
-            printer.print_region(self.region, print_entry_block_args=False)
+            printer.print_attr_dict(self.attributes)
+        if payload is None:
+            print_body_with_arguments(printer, self.mapper)
 
 
 def short_form_region(
     parser: Parser,
     payload_name: str,
     payload_attributes: dict[str, Attribute],
-    input: SSAValue,
-    init: SSAValue,
+    operands: Sequence[SSAValue],
+    payload_arguments: Sequence[int],
 ) -> Region:
-    """The body ``{ payload_name }`` stands for: ``payload(%init, %in)``, yielded."""
+    """The body ``{ payload_name }`` stands for: one argument per operand, the
+    payload applied to the arguments at ``payload_arguments``, its result yielded."""
     payload_type = parser.ctx.get_optional_op(payload_name)
     if payload_type is None or not issubclass(payload_type, IRDLOperation):
-        parser.raise_error(f"unknown operation '{payload_name}' in reduction short form")
+        parser.raise_error(f"unknown operation '{payload_name}' in the short form")
     property_names = payload_type.get_irdl_definition().properties
-    element_types = (element_type_of(input), element_type_of(init))
+    element_types = [element_type_of(operand) for operand in operands]
 
     @Builder.implicit_region(element_types)
     def body(args: tuple[BlockArgument, ...]) -> None:
-        in_arg, init_arg = args
         payload = payload_type.build(
-            operands=(init_arg, in_arg),
-            result_types=(init_arg.type,),
+            operands=[args[position] for position in payload_arguments],
+            result_types=(args[-1].type,),
             properties={k: v for k, v in payload_attributes.items() if k in property_names},
             attributes={k: v for k, v in payload_attributes.items() if k not in property_names},
         )
@@ -2144,6 +2393,7 @@ _REPLACED_OPS = (
     linalg_ops.ReduceOp,
     linalg_ops.FillOp,
     linalg_ops.GenericOp,
+    linalg_ops.IndexOp,
     linalg_ops.Conv2DNchwFchwOp,
     linalg_ops.Conv2DNgchwFgchwOp,
     linalg_ops.Conv2DNgchwGfchwOp,
@@ -2160,6 +2410,8 @@ LinalgExtended = Dialect(
         ReduceOp,
         FillOp,
         GenericOp,
+        MapOp,
+        IndexOp,
         BatchMatmulOp,
         BatchReduceMatmulOp,
         ContractOp,

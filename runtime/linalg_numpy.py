@@ -435,9 +435,16 @@ def _to_loop_space(array: Array, indexing_map: AffineMap, loop_extents: Sequence
 def _from_loop_space(
     values: Array, indexing_map: AffineMap, loop_extents: Sequence[int], op_name: str
 ) -> Array:
-    """The output tensor (leading core axis) that ``indexing_map`` writes ``values`` to."""
+    """The output tensor (leading core axis) that ``indexing_map`` writes ``values`` to.
+
+    A result ``0`` is a unit dim no loop indexes (a reduction keeping its reduced dim,
+    as torch-mlir writes them)."""
     positions: list[int] = []
-    for expr in indexing_map.results:
+    unit_dims: list[int] = []
+    for dim, expr in enumerate(indexing_map.results):
+        if isinstance(expr, AffineConstantExpr) and expr.value == 0:
+            unit_dims.append(1 + dim)
+            continue
         if not isinstance(expr, AffineDimExpr) or expr.position in positions:
             raise UnsupportedOpError(
                 f"{op_name} writes its output through {indexing_map}, "
@@ -454,7 +461,8 @@ def _from_loop_space(
     kept = [1 + loop for loop in range(len(loop_extents)) if loop in positions]
     squeezed = full.reshape(values.shape[0], *(full.shape[axis] for axis in kept))
     ordered_loops = sorted(positions)
-    return squeezed.transpose(0, *(1 + ordered_loops.index(position) for position in positions))
+    ordered = squeezed.transpose(0, *(1 + ordered_loops.index(position) for position in positions))
+    return np.expand_dims(ordered, tuple(unit_dims)) if unit_dims else ordered
 
 
 def _contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequence[int]) -> Array:
@@ -818,11 +826,6 @@ def _static_loop_extents(
 
 def _structure(op: Operation) -> tuple[list[AffineMap], Block, int]:
     """The indexing maps, scalar body and output count of a structured op."""
-    if isinstance(op, linalg_ext.ReduceOp):
-        rank = len(_shape_of(op.input))
-        dimensions = set(op.dimensions.get_values())
-        kept = [AffineDimExpr(loop) for loop in range(rank) if loop not in dimensions]
-        return [AffineMap.identity(rank), AffineMap(rank, 0, tuple(kept))], op.region.block, 1
     if isinstance(op, xdsl_linalg.BroadcastOp):
         rank = len(_shape_of(op.init))
         dimensions = set(op.dimensions.get_values())
@@ -832,7 +835,7 @@ def _structure(op: Operation) -> tuple[list[AffineMap], Block, int]:
             op.hidden_region.block,
             1,
         )
-    if isinstance(op, LinalgStructuredOperation):
+    if isinstance(op, LinalgStructuredOperation | linalg_ext.MapOp):
         maps = [attr.data for attr in op.get_indexing_maps()]
         if isinstance(op, xdsl_linalg.PoolingNchwMaxOp):
             # xDSL's hidden body maxes the input with the window operand; upstream's

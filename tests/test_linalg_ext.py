@@ -312,7 +312,7 @@ def test_reduce_short_form_combines_init_with_input():
         """
     )
     (reduce,) = [op for op in module.walk() if isinstance(op, ReduceOp)]
-    combiner, _ = reduce.region.block.ops
-    in_arg, init_arg = reduce.region.block.args
+    combiner, _ = reduce.body.block.ops
+    in_arg, init_arg = reduce.body.block.args
     assert isinstance(combiner, arith.MaximumfOp)
     assert tuple(combiner.operands) == (init_arg, in_arg)

@@ -231,13 +231,13 @@ func.func @softmax_result(%x: tensor<4x8xf32>) {
 
 func.func @reduce_element_types(%x: tensor<4x8xf32>, %init: tensor<4xf16>) {
   %0 = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%init : tensor<4xf16>) dimensions = [1]
-    (%in: f32, %acc: f16) {
-      linalg.yield %acc : f16
+    (%in: f32, %acc: f32) {
+      linalg.yield %acc : f32
     }
   return
 }
 
-// CHECK: input element type f32 differs from init element type f16
+// CHECK: output element type f16 does not match corresponding block argument type f32
 
 // -----
 
@@ -246,7 +246,7 @@ func.func @reduce_dimension(%x: tensor<4x8xf32>, %init: tensor<4xf32>) {
   return
 }
 
-// CHECK: dimensions [2] for reduction should be in the range [0, 1]
+// CHECK: dimensions for reduction should be in the range [0, 1].
 
 // -----
 
@@ -255,7 +255,7 @@ func.func @reduce_init_shape(%x: tensor<4x8xf32>, %init: tensor<8xf32>) {
   return
 }
 
-// CHECK: init shape [8] should be the input shape [4, 8] without the reduced dimensions [1]
+// CHECK: init dimensions [8] doesn't match input dimensions after reduction [4]
 
 // -----
 
@@ -264,4 +264,4 @@ func.func @reduce_short_form_op(%x: tensor<4x8xf32>, %init: tensor<4xf32>) {
   return
 }
 
-// CHECK: unknown operation 'arith.nonsense' in reduction short form
+// CHECK: unknown operation 'arith.nonsense' in the short form
