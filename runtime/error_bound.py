@@ -274,6 +274,7 @@ piece there): their secants may fall below their slope."""
 
 _TRANSCENDENTAL = frozenset(
     {*_MONOTONIC, "math.sin", "math.cos", "math.tan", "math.cosh", "math.powf", "math.atan2"}
+    | {"math.fpowi"}
 ) - {"math.sqrt", "math.rsqrt"}
 
 _MAX_MIN = frozenset(
@@ -327,6 +328,7 @@ class _BodyErrors:
     def __init__(self, body: _Body, argument_errors: Mapping[SSAValue, Error]):
         self.body = body
         self.errors: dict[SSAValue, Error] = dict(argument_errors)
+        self.arguments = tuple(argument_errors)
         self.centers: dict[SSAValue, Array] = {}
 
     def center(self, value: SSAValue) -> Array:
@@ -398,6 +400,10 @@ class _BodyErrors:
             return self._copysign(operands, errors)
         if name in ("math.powf", "math.atan2"):
             return self._binary_function(op, errors)
+        if name == "math.fpowi":
+            return self._integer_power(op, errors[0])
+        if name == "math.ipowi":
+            return self._unbounded_if_inexact(errors)
         if name in ("arith.cmpf", "arith.cmpi"):
             return self._comparison(op, errors)
         if name == "arith.select":
@@ -517,6 +523,33 @@ class _BodyErrors:
             magnitude.scale + np.where(likely_flips, 2 * (size + magnitude.likely) / LAMBDA, 0.0),
         )
 
+    def _integer_power(self, op: Operation, base_error: Error) -> Error:
+        """``x ** n`` for an exact integer ``n``: by the binomial expansion,
+        ``|(x + d) ** n - x ** n| <= (|x| + |d|) ** n - |x| ** n`` for ``n >= 0``; for
+        ``n < 0`` the change is largest towards 0, and unbounded once ``|d|`` reaches
+        ``|x|``."""
+        if not base_error.any():
+            return Error.exact()
+        size = np.abs(self.center(op.operands[0]))
+        exponent = self.center(op.operands[1])
+
+        def reach(radius: Array) -> Array:
+            with np.errstate(all="ignore"):
+                growing = (size + radius) ** exponent - size**exponent
+                shrinking = np.where(
+                    size > radius, (size - radius) ** exponent - size**exponent, np.inf
+                )
+            return _unbounded_if_nan(np.where(exponent >= 0, growing, shrinking))
+
+        likely = base_error.likely
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where(likely > 0, reach(likely) / likely, 0.0)
+        inexact = base_error.worst > 0
+        return Error(
+            np.where(inexact, reach(base_error.worst), 0.0),
+            np.where(inexact, _times(slope, base_error.scale), 0.0),
+        )
+
     def _binary_function(self, op: Operation, errors: Sequence[Error]) -> Error:
         """``powf`` and ``atan2``: monotonic in each argument on a positive base (pow) or
         within the quadrant (atan2), so the corners of the two intervals bound them;
@@ -595,9 +628,8 @@ class _BodyErrors:
         while isinstance(owner, Operation) and owner.name in _CASTS:
             combined = owner.operands[0]
             owner = combined.owner
-        assert isinstance(owner, Operation) and owner.name in _COMBINERS, (
-            "the reference ran this body, so it has the form combine(out, f(inputs))"
-        )
+        if not isinstance(owner, Operation) or owner.name not in _COMBINERS:
+            return self._chosen_in_order(reduced)
         accumulated, contribution = owner.operands
         if self.body.depends_on_outputs(contribution):
             accumulated, contribution = contribution, accumulated
@@ -689,6 +721,20 @@ class _BodyErrors:
             squares = squares + _contract(scale**2, rhs_size**2, reduced, extents)
         # (x + y)^2 <= 2 x^2 + 2 y^2 for each term's two parts.
         return absolute, Error(worst, np.sqrt(2 * squares))
+
+    def _chosen_in_order(self, reduced: Sequence[int]) -> Error:
+        """The error of an output the reference folded in order, not by a combiner: an
+        arg-max's index, picked by comparisons across the reduced loops. It is exact where
+        everything the body reads along those loops is, and may be any other pick, so it
+        is unbounded, where anything is inexact."""
+        axes = tuple(1 + loop for loop in reduced)
+        inexact: Array | None = None
+        for argument in self.arguments:
+            worst = self._full(self.error(argument).worst, reduced).max(axis=axes, keepdims=True)
+            inexact = worst > 0 if inexact is None else inexact | (worst > 0)
+        assert inexact is not None, "a structured op's body has its outputs' arguments"
+        unbounded = np.where(inexact, np.inf, 0.0)
+        return Error(unbounded, unbounded)
 
     def _full(self, array: Array, reduced: Sequence[int]) -> Array:
         """``array`` at its full extent along the ``reduced`` loops, as the reference

@@ -290,6 +290,8 @@ _BINARY: dict[str, Callable[[Array, Array], Array]] = {
     "arith.shli": np.left_shift,
     "arith.shrsi": np.right_shift,
     "math.powf": np.power,
+    "math.fpowi": lambda base, exponent: np.power(base, exponent.astype(base.dtype)),
+    "math.ipowi": np.power,
     "math.atan2": np.arctan2,
     "math.copysign": np.copysign,
 }

@@ -223,3 +223,70 @@ def test_softmax_norm_relu_and_functions_stay_tight_and_hold():
     assert check.match, check
     assert np.isfinite(expected.bound).all()
     assert np.median(expected.bound / np.abs(exact)) < 1e-4
+
+
+ARG_MAX = """\
+func.func @argmax(%x: tensor<8x32xf32>) -> (tensor<8xf32>, tensor<8xi64>) {
+  %zero = arith.constant 0 : i64
+  %lowest = arith.constant 0xFF800000 : f32
+  %ei = tensor.empty() : tensor<8xi64>
+  %fi = linalg.fill ins(%zero : i64) outs(%ei : tensor<8xi64>) -> tensor<8xi64>
+  %ef = tensor.empty() : tensor<8xf32>
+  %ff = linalg.fill ins(%lowest : f32) outs(%ef : tensor<8xf32>) -> tensor<8xf32>
+  %r:2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+      affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>],
+      iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<8x32xf32>) outs(%ff, %fi : tensor<8xf32>, tensor<8xi64>) {
+  ^bb0(%in: f32, %best: f32, %at: i64):
+    %i = linalg.index 1 : index
+    %ii = arith.index_cast %i : index to i64
+    %m = arith.maximumf %in, %best : f32
+    %gt = arith.cmpf ogt, %in, %best : f32
+    %s = arith.select %gt, %ii, %at : i64
+    linalg.yield %m, %s : f32, i64
+  } -> (tensor<8xf32>, tensor<8xi64>)
+  func.return %r#0, %r#1 : tensor<8xf32>, tensor<8xi64>
+}
+"""
+
+
+def test_an_arg_max_index_is_exact_on_exact_inputs():
+    """An index picked by comparisons in order is exact when what it compares is: the
+    inputs are, so any other index is a mismatch."""
+    x = np.random.default_rng(3).standard_normal((8, 32)).astype(np.float32)
+    maximum, index = reference_with_bounds(function_of(ARG_MAX), [x])
+    np.testing.assert_array_equal(index.value, np.argmax(x, axis=1))
+    assert (index.bound == 0).all() and (maximum.bound == 0).all()
+    assert not compare((np.argmax(x, axis=1) + 1) % 32, index).match
+
+
+POWER = """\
+func.func @cube(%x: tensor<64xf32>, %y: tensor<64xf32>) -> tensor<64xf32> {
+  %three = arith.constant 3 : i32
+  %minus_two = arith.constant -2 : i32
+  %e = tensor.empty() : tensor<64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>,
+      affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x, %y : tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    %c = math.fpowi %s, %three : f32, i32
+    %d = math.fpowi %s, %minus_two : f32, i32
+    %t = arith.addf %c, %d : f32
+    linalg.yield %t : f32
+  } -> tensor<64xf32>
+  func.return %r : tensor<64xf32>
+}
+"""
+
+
+def test_an_integer_power_of_an_inexact_base_holds_a_float64_run():
+    generator = np.random.default_rng(4)
+    x = generator.standard_normal(64).astype(np.float32)
+    y = generator.standard_normal(64).astype(np.float32)
+    (expected,) = reference_with_bounds(function_of(POWER), [x, y])
+    s = x.astype(np.float64) + y
+    exact = s**3 + s**-2.0
+    assert compare(exact, Expected(expected.value, expected.bound / 2)).match
+    # A wrong exponent is not within it.
+    assert not compare(s**2 + s**-2.0, expected).match

@@ -64,11 +64,8 @@ EXPECTED_OPS = {
     },
 }
 
-END_TO_END = ("mlp", "cnn")
-"""The suite models ``t10-run model.onnx --reference onnxruntime --chip small-16`` runs
-today. The encoder and decoder layers compile to tile programs but do not run yet: the
-error bound of the encoder's softmax max/arg-max reduction fails an assertion, and the
-simulator has no numpy semantics for the decoder's ``math.fpowi`` (ONNX ``Pow``)."""
+END_TO_END = ("mlp", "cnn", "encoder", "decoder")
+"""The suite models ``t10-run model.onnx --reference onnxruntime --chip small-16`` runs."""
 
 
 def ort_outputs(model: Any, inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
