@@ -87,7 +87,7 @@ def main() -> None:
     )
     for form in ("sparse", "dense"):
         function = _function(form, None, None)
-        step = training_step_of(function, ctx)
+        step = training_step_of(function)
         chosen = price_layout(chip, step.network, 1, GROUPS).layouts[2].ring
         arguments = _arguments(form, options.activity)
         for ring in (1, 2, 4):

@@ -1,11 +1,10 @@
 """Lowering of a spiking network's training step to a per-core ``tile`` program.
 
-The input is the ``@snn_train_step`` function that :mod:`t10.models.snn` writes
-(its structure is documented there); the layout is :func:`snn_plan.search_snn_plan`'s.
-The function is read back into its network and constants, checked to be exactly
-the training step those describe (the builder writes it again and the two must
-agree op for op), and replaced by a ``tile.program`` in which every layer runs on
-its own range of cores:
+The input is a ``@snn_train_step`` function of ``snn`` ops computing one training
+step (:mod:`t10.passes.snn_step` reads it, from its ops alone, into its network and
+constants, and says where anything else differs; :mod:`t10.models.snn` writes one);
+the layout is :func:`snn_plan.search_snn_plan`'s. The function is replaced by a
+``tile.program`` in which every layer runs on its own range of cores:
 
 - layer l's range holds, per core (batch group j, column block i, input slice k),
   its weight block ``W_l[k-th slice of rows, i-th block of columns]`` and the
@@ -47,47 +46,32 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp, TensorType
-from xdsl.ir import Operation
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import DiagnosticException
 
-from t10.dialects import snn, tile
+from t10.dialects import tile
 from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.diagnostics import format_location
-from t10.passes.snn_plan import (
-    LayerLayout,
-    NoSnnPlanError,
-    SnnNetwork,
-    SnnPlan,
-    search_snn_plan,
-)
+from t10.passes.snn_plan import LayerLayout, NoSnnPlanError, SnnPlan, search_snn_plan
+from t10.passes.snn_step import SnnLoweringError, SnnStep, read_training_step
 
-Form = Literal["sparse", "dense"]
+__all__ = [
+    "SnnLowerPass",
+    "SnnLoweringError",
+    "SnnStep",
+    "input_slices",
+    "lower_training_step",
+    "lower_with_plan",
+    "training_step_of",
+]
 
 ALIGNMENT = tile.SRAM_ALIGNMENT_BYTES
-
-
-class SnnLoweringError(ValueError):
-    """The function is not a training step this lowering knows, or cannot be placed."""
-
-
-@dataclass(frozen=True)
-class SnnStep:
-    """What a training step computes: its network, form and constants."""
-
-    network: SnnNetwork
-    form: Form
-    alpha: float
-    threshold: float
-    gain: float
-    learning_rate: float
 
 
 def _f(value: float) -> str:
@@ -1751,81 +1735,10 @@ def _sgd(body: _Body, weights: str, grads: str, shape: Sequence[int], rate: floa
     )
 
 
-def _ops_outline(operation: Operation) -> list[str]:
-    """The names of the ops under ``operation`` in walk order: its structure."""
-    return [op.name for op in operation.walk()]
-
-
-def training_step_of(function: func.FuncOp, ctx: Context) -> SnnStep:
-    """The network, form and constants of a ``@snn_train_step`` written by
-    :mod:`t10.models.snn`; raises :class:`SnnLoweringError` naming what differs."""
-    from t10.models.snn import snn_train_step
-    from t10.runtime.snn_reference import SnnConfig
-
-    arguments = function.body.block.args
-    if len(arguments) < 3:
-        raise SnnLoweringError(
-            f"@{function.sym_name.data} takes {len(arguments)} arguments: a training step "
-            "takes the input spikes, the labels and one weight matrix per layer"
-        )
-    inputs_type = arguments[0].type
-    assert isinstance(inputs_type, TensorType)
-    sparse = isinstance(inputs_type.encoding, snn.SpikesEncodingAttr)
-    shape = tuple(inputs_type.get_shape())
-    weights = [argument.type for argument in arguments[2:]]
-    sizes = [snn.spike_list_shape(inputs_type)[3] if sparse else shape[-1]]
-    for weight in weights:
-        assert isinstance(weight, TensorType)
-        sizes.append(weight.get_shape()[1])
-    lifs = [op for op in function.walk() if isinstance(op, snn.LifOp)]
-    compactions = [op for op in function.walk() if isinstance(op, snn.ThresholdCompactOp)]
-    updates = [
-        op
-        for op in function.walk()
-        if op.name == "arith.mulf"
-        and isinstance(rate := op.operands[0].owner, Operation)
-        and rate.name == "arith.constant"
-    ]
-    if not lifs or not updates:
-        raise SnnLoweringError(
-            f"@{function.sym_name.data} has no snn.lif or no SGD update: not a training step "
-            "of t10.models.snn"
-        )
-    lif = lifs[0]
-    rate_op = updates[-1].operands[0].owner
-    assert isinstance(rate_op, Operation)
-    rate_attr = rate_op.properties.get("value")
-    learning_rate = float(rate_attr.value.data)  # type: ignore[union-attr]
-    capacities = None
-    if sparse:
-        capacities = (shape[-1], *(snn.spike_list_shape(op.ids.type)[2] for op in compactions))
-    network = SnnNetwork(tuple(sizes), shape[0], shape[1], capacities)
-    step = SnnStep(
-        network=network,
-        form="sparse" if sparse else "dense",
-        alpha=lif.alpha_value,
-        threshold=lif.threshold_value,
-        gain=lif.gain_value,
-        learning_rate=learning_rate,
-    )
-    config = SnnConfig(
-        sizes=network.sizes,
-        timesteps=network.timesteps,
-        batch=network.batch,
-        alpha=step.alpha,
-        threshold=step.threshold,
-        gain=step.gain,
-        activity_cap=None,
-    )
-    expected = Parser(ctx, snn_train_step(config, step.form, learning_rate)).parse_module()
-    written = next(op for op in expected.walk() if isinstance(op, func.FuncOp))
-    if _ops_outline(written) != _ops_outline(function):
-        raise SnnLoweringError(
-            f"@{function.sym_name.data} is not the training step t10.models.snn writes for "
-            f"sizes {list(network.sizes)}, T = {network.timesteps}, batch {network.batch}: "
-            "t10-snn-lower lowers that structure only"
-        )
-    return step
+def training_step_of(function: func.FuncOp) -> SnnStep:
+    """The network, form and constants of the training step ``function`` computes (see
+    :mod:`t10.passes.snn_step`); raises :class:`SnnLoweringError` where it differs."""
+    return read_training_step(function)
 
 
 def input_slices(plan: SnnPlan) -> list[tuple[int, int]]:
@@ -1845,7 +1758,7 @@ def lower_training_step(
     function: func.FuncOp, ctx: Context, chip: Chip, memory_fraction: float = 1.0
 ) -> tuple[tile.ProgramOp, SnnPlan]:
     """The per-core program of ``function`` under the best layout, and that layout."""
-    step = training_step_of(function, ctx)
+    step = training_step_of(function)
     plan = search_snn_plan(chip, step.network, memory_fraction)
     return lower_with_plan(function, ctx, chip, step, plan), plan
 
@@ -1870,8 +1783,9 @@ def lower_with_plan(
 
 @dataclass(frozen=True)
 class SnnLowerPass(ModulePass):
-    """Replaces each ``@snn_train_step`` (see :mod:`t10.models.snn`) by its per-core
-    ``tile.program`` under the fastest layout that fits ``chip``."""
+    """Replaces each ``@snn_train_step`` (a training step of ``snn`` ops, see
+    :mod:`t10.passes.snn_step`) by its per-core ``tile.program`` under the fastest layout
+    that fits ``chip``."""
 
     name = "t10-snn-lower"
 
@@ -1886,7 +1800,8 @@ class SnnLowerPass(ModulePass):
             try:
                 program, _ = lower_training_step(function, ctx, chip, self.memory_fraction)
             except (SnnLoweringError, NoSnnPlanError) as error:
-                where = format_location(function)
+                located = error.op if isinstance(error, SnnLoweringError) else None
+                where = format_location(located or function)
                 prefix = f"{where}: " if where else ""
                 raise DiagnosticException(
                     f"{prefix}error: cannot lower @snn_train_step: {error}"
