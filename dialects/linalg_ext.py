@@ -22,12 +22,13 @@ from enum import auto
 from typing import ClassVar, Literal, Self, cast
 
 from xdsl.builder import Builder
-from xdsl.dialects import arith, math
+from xdsl.dialects import arith, complex, math
 from xdsl.dialects.builtin import (
     I64,
     AffineMapAttr,
     AnyFloat,
     ArrayAttr,
+    ComplexType,
     DenseArrayBase,
     DenseIntElementsAttr,
     DictionaryAttr,
@@ -68,6 +69,8 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 from xdsl.utils.str_enum import StrEnum
+
+from t10.dialects.linalg_relayout import RELAYOUT_OPS
 
 PARALLEL = IteratorType.PARALLEL
 REDUCTION = IteratorType.REDUCTION
@@ -187,13 +190,14 @@ def multiply_accumulate_region(
     inputs: Sequence[SSAValue], outputs: Sequence[SSAValue], unsigned: bool = False
 ) -> Region:
     """The body of a contraction: ``out + cast(lhs) * cast(rhs)``, as upstream builds it."""
-    arg_types = NamedOperation.body_arg_types((*inputs, *outputs))
+    arg_types = [element_type_of(operand) for operand in (*inputs, *outputs)]
     accumulator_type = arg_types[-1]
-    multiply, add = (
-        (arith.MulfOp, arith.AddfOp)
-        if isinstance(accumulator_type, AnyFloat)
-        else (arith.MuliOp, arith.AddiOp)
-    )
+    if isinstance(accumulator_type, ComplexType):
+        multiply, add = complex.MulOp, complex.AddOp
+    elif isinstance(accumulator_type, AnyFloat):
+        multiply, add = arith.MulfOp, arith.AddfOp
+    else:
+        multiply, add = arith.MuliOp, arith.AddiOp
 
     @Builder.implicit_region(arg_types)
     def body(args: tuple[BlockArgument, ...]) -> None:
@@ -300,6 +304,14 @@ class UpstreamStructuredOperation(LinalgStructuredOperation, ABC):
     upstream's ``printNamedStructuredOp`` prints them.
     """
 
+    ELEMENT_TYPES_SHOWN: ClassVar[str] = "integers and floats"
+    """The element types ``computes_on`` accepts, in words."""
+
+    @classmethod
+    def computes_on(cls, element_type: Attribute) -> bool:
+        """Whether the op's body can be built for operands of ``element_type``."""
+        return isinstance(element_type, AnyFloat | IntegerType)
+
     ELIDED_ATTRIBUTES: ClassVar[tuple[str, ...]] = (
         "operandSegmentSizes",
         "linalg.memoized_indexing_maps",
@@ -359,9 +371,9 @@ class UpstreamStructuredOperation(LinalgStructuredOperation, ABC):
                 parser.pos,
             )
         for operand in (*inputs, *outputs):
-            if not isinstance(element_type_of(operand), AnyFloat | IntegerType):
+            if not cls.computes_on(element_type_of(operand)):
                 parser.raise_error(
-                    f"'{cls.name}' computes on integers and floats, not on "
+                    f"'{cls.name}' computes on {cls.ELEMENT_TYPES_SHOWN}, not on "
                     f"{element_type_of(operand)}",
                     start,
                     parser.pos,
@@ -442,6 +454,12 @@ class UpstreamNamedOperation(UpstreamStructuredOperation, NamedOperation, ABC):
 
 class ContractionOperation(UpstreamNamedOperation, ABC):
     """A named op that accumulates products: ``out += cast(lhs) * cast(rhs)``."""
+
+    ELEMENT_TYPES_SHOWN: ClassVar[str] = "integers, floats and complex numbers"
+
+    @classmethod
+    def computes_on(cls, element_type: Attribute) -> bool:
+        return isinstance(element_type, AnyFloat | IntegerType | ComplexType)
 
     @classmethod
     def get_hidden_region(cls, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue]) -> Region:
@@ -2434,6 +2452,7 @@ LinalgExtended = Dialect(
         PoolingNhwcSumOp,
         PoolingNhwcMaxOp,
         *WINDOW_OPS,
+        *RELAYOUT_OPS,
     ],
     [*Linalg.attributes, ElementwiseKindAttr, TypeFnAttr],
 )
