@@ -11,8 +11,11 @@ returns the module text) or from the shell::
     python -m t10.models.snn --sizes 2312,1466,1466,10 --timesteps 100 --batch 48 \\
         --activity-cap 0.05 --learning-rate 0.1 --form sparse -o snn.mlir
 
-Structure (the planner and the lowering match it; layers l = 1..L, T steps, B samples)
-======================================================================================
+Structure (layers l = 1..L, T steps, B samples)
+===============================================
+
+One instance of the training step ``t10-snn-lower`` reads from the ops alone (its
+definition, and what may vary, is :mod:`t10.passes.snn_step`'s docstring).
 
 Arguments
     ``%inputs``: sparse ``tensor<T x B x 1 x C0 x i32, #snn.spikes<N0>>`` (the input
