@@ -150,8 +150,8 @@ def _scalar_constant_op(value: float | int, element: Attribute) -> arith.Constan
 
 
 def hoist_dense_constants(function: func.FuncOp) -> int:
-    """Make every dense constant that a structured op reads a weight argument carrying its
-    value; returns how many arguments were added."""
+    """Make every dense constant that a structured op reads or the function returns a
+    weight argument carrying its value; returns how many arguments were added."""
     block = function.body.block
     hoisted: dict[Attribute, SSAValue] = {}
     for op in list(block.ops):
@@ -159,7 +159,10 @@ def hoist_dense_constants(function: func.FuncOp) -> int:
             continue
         if not isinstance(op.value, DenseIntOrFPElementsAttr):
             continue
-        if not any(is_structured(use.operation) for use in op.result.uses):
+        if not any(
+            is_structured(use.operation) or isinstance(use.operation, func.ReturnOp)
+            for use in op.result.uses
+        ):
             continue
         argument = hoisted.get(op.value)
         if argument is None:
