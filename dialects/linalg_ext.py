@@ -707,6 +707,21 @@ class BatchVecmatOp(ContractionOperation):
         return iterator_types(PARALLEL, PARALLEL, REDUCTION)
 
 
+def tensor_and_memref_shapes(operands: Sequence[SSAValue]) -> list[int]:
+    """The dimensions of the operands that indexing maps index, concatenated.
+
+    A vector operand is a scalar to linalg, as upstream has it (a fill of vector
+    elements): xDSL's ``get_static_shapes`` counts its dimensions too, and then
+    no longer lines them up with the maps.
+    """
+    return [
+        size
+        for operand in operands
+        if isa(operand.type, TensorType | MemRefType)
+        for size in operand.type.get_shape()
+    ]
+
+
 class FillOp(linalg_ops.FillOp):
     """Writes ``value`` to every element of the output, whose element type it has.
 
@@ -726,6 +741,9 @@ class FillOp(linalg_ops.FillOp):
             linalg_ops.YieldOp(args[0])
 
         return body
+
+    def get_static_shapes(self) -> list[int]:
+        return tensor_and_memref_shapes(self.operands)
 
     def verify_(self) -> None:
         if len(self.inputs) != 1 or len(self.outputs) != 1:
@@ -851,6 +869,9 @@ class GenericOp(linalg_ops.GenericOp):
         )
         generic.attributes |= entries
         return generic
+
+    def get_static_shapes(self) -> list[int]:
+        return tensor_and_memref_shapes(self.operands)
 
     def verify_(self) -> None:
         super().verify_()

@@ -324,11 +324,22 @@ _COMBINERS: dict[str, np.ufunc] = {
     "arith.minnumf": np.fmin,
     "arith.maxsi": np.maximum,
     "arith.minsi": np.minimum,
+    "arith.maxui": np.maximum,
+    "arith.minui": np.minimum,
     "arith.andi": np.bitwise_and,
     "arith.ori": np.bitwise_or,
     "arith.xori": np.bitwise_xor,
 }
 """Ops a reduction body may combine the accumulated value with, as ufuncs to reduce by."""
+
+_UNSIGNED_COMBINERS = frozenset({"arith.maxui", "arith.minui"})
+"""Combiners that compare their integers as unsigned (upstream's unsigned pooling)."""
+
+
+def _as_unsigned(values: Array) -> Array:
+    """Integers reinterpreted as unsigned of their width, as ``arith.maxui`` reads them."""
+    return values.view(np.dtype(f"u{values.dtype.itemsize}"))
+
 
 _RELATIONS: dict[str, Callable[[Array, Array], Array]] = {
     "eq": np.equal,
@@ -653,13 +664,19 @@ class _Body:
                     for axis, size in enumerate(terms.shape)
                 ),
             )
-            total = _COMBINERS[owner.name].reduce(
-                full, axis=tuple(1 + loop for loop in reduced), keepdims=True
+            reduce_over = _as_unsigned(full) if owner.name in _UNSIGNED_COMBINERS else full
+            total = (
+                _COMBINERS[owner.name]
+                .reduce(reduce_over, axis=tuple(1 + loop for loop in reduced), keepdims=True)
+                .view(full.dtype)
             )
         initial = self.value(accumulated).astype(accumulator, copy=False)
-        return to_element_type(
-            _COMBINERS[owner.name](initial, total), result_type, half_in_single=self.half_in_single
-        )
+        if owner.name in _UNSIGNED_COMBINERS:
+            unsigned = _COMBINERS[owner.name](_as_unsigned(initial), _as_unsigned(total))
+            combined = unsigned.view(initial.dtype)
+        else:
+            combined = _COMBINERS[owner.name](initial, total)
+        return to_element_type(combined, result_type, half_in_single=self.half_in_single)
 
     @staticmethod
     def _is_cast_of(value: SSAValue, argument: BlockArgument) -> bool:
