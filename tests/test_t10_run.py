@@ -356,10 +356,10 @@ def test_unreadable_inputs_are_an_error(tmp_path: Path):
 def test_function_choice(tmp_path: Path):
     path = write(tmp_path, SMALL)
     assert error_of(path) == (
-        "the file defines 2 functions (@first, @second): pick one with --function\n"
+        f"{path} defines 2 functions (@first, @second): pick one with --function\n"
     )
     assert error_of(path, "--function", "third") == (
-        "no function @third; the file defines @first, @second\n"
+        f"no function @third; {path} defines @first, @second\n"
     )
 
 

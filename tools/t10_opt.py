@@ -6,26 +6,41 @@ Every ``xdsl-opt`` flag works unchanged. Unlike ``xdsl-opt``:
   in MLIR, so verifier errors and pass diagnostics can point at the input;
 - a malformed input, a verifier error or a failing pass is reported as its
   diagnostic alone (location, message, the offending IR) with exit status 1,
-  never as a Python traceback, and an ``-o`` output file is not left behind
-  half-written. Set ``T10_TRACEBACK=1`` to see the traceback of an error;
+  never as a Python traceback. Set ``T10_TRACEBACK=1`` to see the traceback of
+  an error;
+- the parser checks what MLIR's does and xDSL's does not: a value is used
+  where its definition dominates the use, and one never defined is reported at
+  its first use; a dimension fits in 64 bits, as does a shape's element count;
+  input that is not UTF-8 is reported at its first bad byte;
+- ``-o FILE`` is written whole or not at all (``tools/output_files.py``): only
+  when every chunk was processed, through a temporary file renamed over
+  ``FILE``; ``FILE`` may be the input (which is read in full first); a device
+  or a pipe is written in place;
+- pass options take every spelling of a number (``memory-fraction=1``,
+  ``5e-1``, ``.5``), and a value that does not fit its option names the pass
+  and the option;
 - ``--load PATH_OR_MODULE`` (repeatable) imports a Python file or module and
   registers the passes and dialects it defines, so ``-p`` can name them.
 """
 
 import argparse
+import dataclasses
 import importlib.util
 import inspect
+import io
 import math
 import os
+import re
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import IO, TypeVar
+from types import ModuleType, NoneType, UnionType
+from typing import IO, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     AnyDenseElement,
     BytesAttr,
     ComplexType,
@@ -38,23 +53,46 @@ from xdsl.dialects.builtin import (
     TensorType,
     UnknownLoc,
 )
-from xdsl.ir import Dialect, Operation
-from xdsl.parser import Parser
-from xdsl.passes import ModulePass
+from xdsl.ir import Dialect, Operation, OpResult, SSAValue
+from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
     DiagnosticException,
     ParseError,
     VerifyException,
 )
+from xdsl.utils.hints import isa
+from xdsl.utils.lexer import Span
 from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
 from t10.passes.diagnostics import format_location
+from t10.tools.output_files import OutputFileError, check_output, write_file
 
 SPLAT_BYTES_LIMIT = 1 << 28
 """The largest splat constant, in bytes, the parser expands (256 MiB)."""
+
+MAX_DIMENSION = (1 << 63) - 1
+"""The largest dimension and the largest element count of a shape: MLIR holds both
+in 64-bit signed integers, and so do t10's planner and simulator."""
+
+
+class InputError(Exception):
+    """An input file that cannot be read: ``model.mlir: cannot read: ...``."""
+
+
+@dataclass(frozen=True)
+class ForwardUse:
+    """Uses of a value parsed before its definition: where the first one is, the value
+    they turned out to name and the operations using it."""
+
+    name: str
+    first_use: Span[str]
+    value: SSAValue
+    users: tuple[Operation, ...]
 
 
 class LocatingParser(Parser):
@@ -64,6 +102,8 @@ class LocatingParser(Parser):
         super().__init__(*args, **kwargs)  # pyright: ignore[reportArgumentType]
         self.first_line = first_line
         self._line_starts: list[int] | None = None
+        self._first_forward_use: dict[str, Span[str]] = {}
+        self._forward_uses: list[ForwardUse] = []
 
     def _line_and_column(self, position: int) -> tuple[int, int]:
         """1-based line and column of ``position``; xDSL's ``Span.get_location`` counts
@@ -85,7 +125,92 @@ class LocatingParser(Parser):
         # (a test file's header chunk); xDSL calls it unparsable.
         if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
             return ModuleOp([])
-        return super().parse_module(allow_implicit_module)
+        try:
+            module = super().parse_module(allow_implicit_module)
+        except ParseError:
+            # xDSL reports undefined values at the end of the input, without their uses.
+            if self.forward_ssa_references:
+                self._raise_undefined_value()
+            raise
+        self._check_forward_uses()
+        return module
+
+    def resolve_operand(self, operand: UnresolvedOperand, type: Any) -> SSAValue:
+        name = operand.operand_name
+        if name not in self.ssa_values:
+            self._first_forward_use.setdefault(name, operand.span)
+        return super().resolve_operand(operand, type)
+
+    def _register_ssa_definition(
+        self, name: str, values: Sequence[SSAValue], span: Span[str]
+    ) -> None:
+        forward = self.forward_ssa_references.get(name, {})
+        # The placeholders' uses are their users' operands until the definition
+        # replaces them.
+        used = [
+            (index, tuple(use.operation for use in value.uses)) for index, value in forward.items()
+        ]
+        super()._register_ssa_definition(name, values, span)
+        first_use = self._first_forward_use.pop(name, None)
+        if first_use is None:
+            return
+        for index, users in used:
+            self._forward_uses.append(ForwardUse(name, first_use, values[index], users))
+
+    def _raise_undefined_value(self) -> None:
+        names = sorted(
+            (name for name in self.forward_ssa_references if name in self._first_forward_use),
+            key=lambda name: self._first_forward_use[name].start,
+        )
+        if not names:
+            return
+        others = ", ".join(f"%{name}" for name in names[1:])
+        self.raise_error(
+            f"%{names[0]} is used but never defined" + (f" (nor is {others})" if others else ""),
+            self._first_forward_use[names[0]],
+        )
+
+    def _check_forward_uses(self) -> None:
+        """A value used before its definition, in the same block or in an operation that
+        comes before it, is an error at its first use, as MLIR's dominance check says.
+        Only the module's body is a graph region, where order does not matter; uses in
+        other blocks of a multi-block region would need the control flow graph."""
+        for forward in self._forward_uses:
+            if not isinstance(forward.value, OpResult):
+                continue
+            definer = forward.value.op
+            block = definer.parent_block()
+            if block is None or isinstance(block.parent_op(), ModuleOp):
+                continue
+            if any(block.find_ancestor_op_in_block(user) is not None for user in forward.users):
+                where = format_location(definer)
+                self.raise_error(
+                    f"%{forward.name} is used before its definition"
+                    + (f" at {where}" if where is not None else "")
+                    + ": a value must be defined before the operations that use it",
+                    forward.first_use,
+                )
+
+    def parse_shape_dimension(self, allow_dynamic: bool = True) -> int:
+        span = self._current_token.span
+        dimension = super().parse_shape_dimension(allow_dynamic)
+        if dimension > MAX_DIMENSION:
+            self.raise_error(
+                f"dimension {dimension} does not fit in 64 bits (at most {MAX_DIMENSION})", span
+            )
+        return dimension
+
+    def parse_dimension_list(self) -> list[int]:
+        start = self.pos
+        dimensions = super().parse_dimension_list()
+        elements = math.prod(extent for extent in dimensions if extent != DYNAMIC_INDEX)
+        if elements > MAX_DIMENSION:
+            self.raise_error(
+                f"a shape of {elements} elements does not fit in 64 bits (at most {MAX_DIMENSION})",
+                start,
+                self.pos,
+            )
+        return dimensions
 
     def parse_operation(self) -> Operation:
         span = self._current_token.span
@@ -273,6 +398,136 @@ def requested_loads(args: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(known.load))
 
 
+class HeldOutput(io.StringIO):
+    """The ``-o`` output, held until the run has succeeded: xDSL closes the stream it
+    writes to, which would discard a plain ``StringIO``'s text."""
+
+    text = ""
+
+    def close(self) -> None:
+        self.text = self.getvalue()
+        super().close()
+
+
+def utf8_text(raw: bytes, source: str, first_line: int = 0) -> str:
+    """``raw`` decoded as UTF-8; otherwise a diagnostic at the first bad byte of ``source``
+    (whose first line is line ``first_line + 1``)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1 + first_line
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise DiagnosticException(
+            f"{source}:{line}:{column}: error: not UTF-8 text: byte 0x{raw[error.start]:02x} "
+            f"({error.reason})"
+        ) from error
+
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BARE_NUMBER = re.compile(rf"(?<=[=,])(\s*)({_NUMBER})(?=\s*[,}}]|\s)")
+
+
+def quote_numbers(pipeline: str) -> str:
+    """``pipeline`` with every bare number of an option value quoted: xDSL's lexer reads
+    ``1`` as an integer, ``0.5`` as a float and fails on ``.5``, so the value is converted
+    by the option's type instead (see :func:`option_value`)."""
+    pieces: list[str] = []
+    position = 0
+    for quoted in _QUOTED.finditer(pipeline):
+        pieces.append(_BARE_NUMBER.sub(r'\1"\2"', pipeline[position : quoted.start()]))
+        pieces.append(quoted.group())
+        position = quoted.end()
+    pieces.append(_BARE_NUMBER.sub(r'\1"\2"', pipeline[position:]))
+    return "".join(pieces)
+
+
+class PassOptionError(ValueError):
+    """A pass option whose value does not fit its type, or an option the pass lacks."""
+
+
+def _union_members(hint: Any) -> tuple[Any, ...]:
+    """The types ``hint`` allows: its members if it is a union, else itself."""
+    return get_args(hint) if get_origin(hint) in (UnionType, Union) else (hint,)
+
+
+def _describe_type(hint: Any) -> str:
+    members = _union_members(hint)
+    if len(members) > 1:
+        return " or ".join(
+            "nothing" if member is NoneType else _describe_type(member) for member in members
+        )
+    if get_origin(hint) is tuple:
+        return f"a list of {_describe_type(get_args(hint)[0]).split(' ', 1)[-1]}s"
+    names: dict[Any, str] = {
+        float: "a number",
+        int: "an integer",
+        bool: "true or false",
+        str: "a string",
+    }
+    return names.get(hint, str(hint))
+
+
+def _scalar_value(given: Any, hint: Any) -> Any:
+    """``given`` (a bare number arrives as a string: see :func:`quote_numbers`) as a
+    value of type ``hint`` where it spells one."""
+    if not isinstance(given, str):
+        return given
+    members = _union_members(hint)
+    if float in members and re.fullmatch(_NUMBER, given):
+        return float(given)
+    if int in members and re.fullmatch(r"[+-]?\d+", given):
+        return int(given)
+    return given
+
+
+def option_value(pass_name: str, option: str, values: tuple[Any, ...], hint: Any) -> Any:
+    """The value of ``option`` of pass ``pass_name`` given as ``values``, as the pass's
+    field of type ``hint`` holds it; a value of another type is a
+    :class:`PassOptionError` naming the pass and the option."""
+    if get_origin(hint) is tuple:
+        element = get_args(hint)[0]
+        converted: Any = tuple(_scalar_value(value, element) for value in values)
+        if isa(converted, hint):
+            return converted
+    elif len(values) == 1:
+        converted = _scalar_value(values[0], hint)
+        if isa(converted, hint):
+            return converted
+    elif not values and NoneType in _union_members(hint):
+        return None
+    given = ",".join(str(value) for value in values) or "nothing"
+    raise PassOptionError(
+        f"{pass_name}: option {option} expects {_describe_type(hint)}, got {given}"
+    )
+
+
+def build_pass(pass_class: type[ModulePass], spec: ArgSpec) -> ModulePass:
+    """The pass ``spec`` describes, each option's value converted to its field's type;
+    an option the pass lacks or requires, or a value that does not fit, names the pass
+    and the option."""
+    hints = get_type_hints(pass_class)
+    fields = [field for field in dataclasses.fields(pass_class) if field.init]
+    names = {field.name for field in fields}
+    options: dict[str, Any] = {}
+    for option, values in spec.parameters.items():
+        field_name = option.replace("-", "_")
+        if field_name not in names:
+            known = ", ".join(sorted(name.replace("_", "-") for name in names)) or "none"
+            raise PassOptionError(f"{spec.name}: no option {option}; its options are {known}")
+        options[field_name] = option_value(spec.name, option, values, hints[field_name])
+    for field in fields:
+        required = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        if required and field.name not in options:
+            raise PassOptionError(
+                f"{spec.name}: option {field.name.replace('_', '-')} is required "
+                f"({_describe_type(hints[field.name])})"
+            )
+    return pass_class(**options)
+
+
 Registered = TypeVar("Registered")
 
 
@@ -304,7 +559,44 @@ class T10OptMain(xDSLOptMain):
         # diagnostic to report: the remaining chunks of a split file still run.
         if self.args.verify_diagnostics:
             self.args.parsing_diagnostics = True
-        super().setup_pipeline()
+        # xDSL's pipeline parser takes an option's value by how it is spelled, not by the
+        # option's type: build the passes here, with xDSL's callback between them.
+        pipeline_text = self.args.passes
+        self.args.passes = ""
+        try:
+            super().setup_pipeline()
+        finally:
+            self.args.passes = pipeline_text
+        specs = list(parse_pipeline(quote_numbers(pipeline_text)))
+        unknown = [spec.name for spec in specs if spec.name not in self.available_passes]
+        if unknown:
+            raise ValueError(f"Unrecognized passes: {unknown}")
+        self.pipeline = PassPipeline(
+            tuple(build_pass(self.available_passes[spec.name](), spec) for spec in specs),
+            self.pipeline.callback,
+        )
+
+    def get_input_stream(self) -> tuple[IO[bytes], str]:
+        try:
+            return super().get_input_stream()
+        except OSError as error:
+            raise InputError(
+                f"{self.args.input_file}: cannot read: {error.strerror or error}"
+            ) from error
+
+    def prepare_output(self) -> IO[str]:
+        if self.args.output_file is None:
+            return super().prepare_output()
+        self.held_output = HeldOutput()
+        return self.held_output
+
+    def run(self):
+        self.held_output: HeldOutput | None = None
+        if self.args.output_file is not None:
+            check_output(Path(self.args.output_file), "-o")
+        super().run()
+        if self.held_output is not None:
+            write_file(Path(str(self.args.output_file)), self.held_output.text, "-o")
 
     def register_all_dialects(self):
         # xDSL's universe registers its own `linalg`; t10's extended dialect
@@ -332,9 +624,8 @@ class T10OptMain(xDSLOptMain):
     ) -> ModuleOp | None:
         if file_extension != "mlir":
             return super().parse_chunk(chunk, file_extension, start_offset)
-        parser = LocatingParser(
-            self.ctx, chunk.read(), self.get_input_name(), first_line=start_offset
-        )
+        text = utf8_text(chunk.read(), self.get_input_name(), start_offset)
+        parser = LocatingParser(self.ctx, text, self.get_input_name(), first_line=start_offset)
         return parser.parse_module(not self.args.no_implicit_module)
 
     def apply_passes(self, prog: ModuleOp):
@@ -345,15 +636,15 @@ class T10OptMain(xDSLOptMain):
 
 
 def main(args: Sequence[str] | None = None) -> int:
-    tool: T10OptMain | None = None
     try:
-        tool = T10OptMain(args=args)
-        tool.run()
+        T10OptMain(args=args).run()
     except (
         ParseError,
         DiagnosticException,
         ArgSpecParseError,
         LoadError,
+        InputError,
+        OutputFileError,
         ValueError,
         OSError,
     ) as error:
@@ -365,8 +656,6 @@ def main(args: Sequence[str] | None = None) -> int:
                 print(note, file=sys.stderr)
         else:
             print(f"t10-opt: error: {error}", file=sys.stderr)
-        if tool is not None and tool.args.output_file and os.path.exists(tool.args.output_file):
-            os.remove(tool.args.output_file)
         return 1
     return 0
 

@@ -57,19 +57,25 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, NoReturn, cast
 
 import click
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, TensorType
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    DictionaryAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Attribute
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
@@ -82,10 +88,11 @@ from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
 from t10.runtime.error_bound import Expected, reference_with_bounds
 from t10.runtime.error_bound import compare as compare_outputs
-from t10.runtime.linalg_numpy import Array, UnsupportedOpError, numpy_dtype
+from t10.runtime.linalg_numpy import Array, UnsupportedOpError, numpy_dtype, to_element_type
 from t10.runtime.reference import random_inputs
 from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
-from t10.runtime.trace import write_chrome_trace
+from t10.runtime.trace import chrome_trace
+from t10.tools.output_files import OutputFileError, check_outputs, write_file
 from t10.tools.t10_import import (
     ONNX_NAME_ATTR,
     ImportedModel,
@@ -94,7 +101,7 @@ from t10.tools.t10_import import (
     import_onnx_model,
     run_onnxruntime,
 )
-from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
+from t10.tools.t10_opt import LocatingParser, T10OptMain, utf8_text, with_location
 
 
 class RunError(Exception):
@@ -201,12 +208,10 @@ class RunReport:
 def read_module(ctx: Context, path: Path) -> ModuleOp:
     """The verified module in the MLIR file at ``path``, its ops located in that file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise RunError(f"{path}: cannot read: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise RunError(f"{path}: not UTF-8 text: {error.reason}") from error
-    return parse_module(ctx, text, str(path))
+    return parse_module(ctx, utf8_text(raw, str(path)), str(path))
 
 
 def parse_module(ctx: Context, text: str, source: str) -> ModuleOp:
@@ -238,9 +243,9 @@ def import_model(
     return parse_module(ctx, imported.mlir, f"{path} (as t10-import prints it)"), imported
 
 
-def select_function(module: ModuleOp, name: str | None) -> func.FuncOp:
+def select_function(module: ModuleOp, name: str | None, source: str = "the file") -> func.FuncOp:
     """The function of ``module`` named ``name``, or its only one; every argument and
-    result a tensor."""
+    result a tensor. ``source`` names the module in errors."""
     functions = [
         op for op in module.walk() if isinstance(op, func.FuncOp) and not op.is_declaration
     ]
@@ -248,16 +253,16 @@ def select_function(module: ModuleOp, name: str | None) -> func.FuncOp:
     if name is not None:
         chosen = [function for function in functions if function.sym_name.data == name]
         if not chosen:
-            raise RunError(f"no function @{name}; the file defines {names or 'none'}")
+            raise RunError(f"no function @{name}; {source} defines {names or 'none'}")
         function = chosen[0]
     elif len(functions) == 1:
         function = functions[0]
     elif functions:
         raise RunError(
-            f"the file defines {len(functions)} functions ({names}): pick one with --function"
+            f"{source} defines {len(functions)} functions ({names}): pick one with --function"
         )
     else:
-        raise RunError("the file defines no function")
+        raise RunError(f"{source} defines no function")
     for kind, types in (
         ("argument", function.function_type.inputs.data),
         ("result", function.function_type.outputs.data),
@@ -294,9 +299,13 @@ def _read_npz(path: Path, flag: str = "--inputs") -> dict[str, Array]:
         arrays: dict[str, Array] = {}
         for name in loaded.files:
             try:
-                arrays[name] = loaded[name]
-            except (ValueError, OSError, zipfile.BadZipFile) as error:
+                member = loaded[name]
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
                 raise RunError(f"{flag} {path}: cannot read '{name}': {error}") from error
+            # numpy hands back the raw bytes of a member that is no .npy file.
+            if not isinstance(member, np.ndarray):
+                raise RunError(f"{flag} {path}: member '{name}' is not an .npy array")
+            arrays[name] = member
         return arrays
 
 
@@ -312,25 +321,76 @@ def onnx_names(function: func.FuncOp) -> list[str | None]:
     return names
 
 
-def load_inputs(
-    function: func.FuncOp,
-    npz: Path | None,
-    seed: int,
-    weights: Mapping[str, Array] | None = None,
-) -> list[Array]:
-    """The function's inputs in argument order: those ``npz`` names (by argument name or,
-    for an imported ONNX model, by ONNX name), then those in ``weights`` (by argument
-    name), then the values constant arguments carry (``t10.value``, which
-    ``t10-canonicalize`` gives the constants it hoists), the others random."""
+BF16_MAX = (2 - 2**-7) * 2.0**127
+"""The largest finite bf16 (held in a float32, whose own largest is larger)."""
+
+
+def _first_index(mask: Array) -> list[int]:
+    return [int(index) for index in np.argwhere(mask)[0]]
+
+
+def _as_argument_type(array: Array, argument_type: TensorType[Attribute], what: str) -> Array:
+    """``array`` converted to the element type of ``argument_type``, if that keeps every
+    value: not for complex values, non-integers or out-of-range values for an integer
+    type, values beyond a float type's range (they would become infinite) or other
+    values than 0 and 1 for ``i1``. ``what`` names the array in the error."""
+    element_type = argument_type.get_element_type()
+    if array.dtype.kind == "c":
+        raise RunError(
+            f"{what} holds complex values ({array.dtype}), but {argument_type} holds "
+            f"{element_type}: the imaginary parts would be lost"
+        )
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise RunError(f"{what} holds {array.dtype}, not numbers")
+    dtype = numpy_dtype(element_type)
+    if dtype.kind in "biu" and array.dtype.kind == "f":
+        fractional = ~np.isfinite(array) | (np.trunc(array) != array)
+        if fractional.any():
+            where = _first_index(fractional)
+            raise RunError(
+                f"{what} holds {array[tuple(where)]} at {where}, but {argument_type} holds "
+                f"integers ({element_type})"
+            )
+    if dtype == np.bool_:
+        outside = (array != 0) & (array != 1)
+        if outside.any():
+            where = _first_index(outside)
+            raise RunError(
+                f"{what} holds {array[tuple(where)]} at {where}, but {argument_type} holds "
+                f"booleans (i1): 0 or 1"
+            )
+    elif dtype.kind in "iu" and array.size:
+        limits = np.iinfo(dtype.name)
+        outside = (array < limits.min) | (array > limits.max)
+        if outside.any():
+            where = _first_index(outside)
+            raise RunError(
+                f"{what} holds {array[tuple(where)]} at {where}, beyond the range of "
+                f"{element_type} [{limits.min}, {limits.max}]: it would wrap around"
+            )
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = to_element_type(array, element_type)
+    if dtype.kind == "f":
+        overflowing = np.isfinite(array) & ~np.isfinite(converted)
+        if overflowing.any():
+            where = _first_index(overflowing)
+            largest = (
+                BF16_MAX
+                if isinstance(element_type, BFloat16Type)
+                else float(np.finfo(converted.dtype).max)
+            )
+            raise RunError(
+                f"{what} holds {array[tuple(where)]} at {where}, beyond the range of "
+                f"{element_type} (±{largest:g}): it would become infinite"
+            )
+    return converted
+
+
+def given_inputs(function: func.FuncOp, npz: Path) -> dict[int, Array]:
+    """The inputs the .npz at ``npz`` gives, by argument index: named by argument name or,
+    for an imported ONNX model, by ONNX name; each of its argument's shape and converted
+    to its element type without changing a value (see :func:`_as_argument_type`)."""
     names = argument_names(function)
-    inputs = random_inputs(function, seed)
-    for index, value in constant_arguments(function).items():
-        inputs[index] = value
-    for index, name in enumerate(names):
-        if weights is not None and name in weights:
-            inputs[index] = weights[name]
-    if npz is None:
-        return inputs
     given = _read_npz(npz)
     index_of = {name: index for index, name in enumerate(names)}
     for index, onnx_name in enumerate(onnx_names(function)):
@@ -347,6 +407,7 @@ def load_inputs(
             f"{', '.join(repr(name) for name in unknown)}; its arguments are {', '.join(known)}"
         )
     given_for: dict[int, str] = {}
+    inputs: dict[int, Array] = {}
     for name, array in given.items():
         index = index_of[name]
         if index in given_for:
@@ -361,8 +422,30 @@ def load_inputs(
                 f"--inputs {npz}: '{name}' has shape ({', '.join(map(str, array.shape))}), "
                 f"but %{names[index]} is {argument_type}"
             )
-        if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-            raise RunError(f"--inputs {npz}: '{name}' holds {array.dtype}, not numbers")
+        inputs[index] = _as_argument_type(
+            array, cast(TensorType[Attribute], argument_type), f"--inputs {npz}: '{name}'"
+        )
+    return inputs
+
+
+def load_inputs(
+    function: func.FuncOp,
+    given: Mapping[int, Array],
+    seed: int,
+    weights: Mapping[str, Array] | None = None,
+) -> list[Array]:
+    """The function's inputs in argument order: those ``given`` by argument index (see
+    :func:`given_inputs`), then those in ``weights`` (by argument name), then the values
+    constant arguments carry (``t10.value``, which ``t10-canonicalize`` gives the
+    constants it hoists), the others random."""
+    names = argument_names(function)
+    inputs = random_inputs(function, seed)
+    for index, value in constant_arguments(function).items():
+        inputs[index] = value
+    for index, name in enumerate(names):
+        if weights is not None and name in weights:
+            inputs[index] = weights[name]
+    for index, array in given.items():
         inputs[index] = array
     return inputs
 
@@ -515,42 +598,21 @@ def read_expected(path: Path, function: func.FuncOp) -> list[Array]:
     return arrays
 
 
-def _write_npz(stream: BinaryIO, outputs: Sequence[Array]) -> None:
-    """``outputs`` as the members ``result0.npy``, ``result1.npy``, ... of an .npz, as
-    ``np.savez`` writes them."""
-    with zipfile.ZipFile(stream, "w") as archive:
+def npz_bytes(outputs: Sequence[Array]) -> bytes:
+    """``outputs`` as an .npz of the members ``result0.npy``, ``result1.npy``, ..., as
+    ``np.savez`` writes them (zip64, so that any size fits)."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as members:
         for index, output in enumerate(outputs):
-            with archive.open(f"result{index}.npy", "w", force_zip64=True) as member:
+            with members.open(f"result{index}.npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asarray(output), allow_pickle=False)
+    return archive.getvalue()
 
 
 def write_outputs(path: Path, outputs: Sequence[Array]) -> None:
-    """Write ``outputs`` to the .npz at ``path`` as ``result0``, ``result1``, ...: whole or
-    not at all, through a temporary file beside it, unless ``path`` exists and is not a
-    regular file (a pipe, ``/dev/null``): that is written in place, never replaced."""
-    try:
-        if path.exists() and not path.is_file():
-            # A zip archive seeks back over what it wrote, which a pipe or a device
-            # cannot: build it in memory.
-            archive = io.BytesIO()
-            _write_npz(archive, outputs)
-            with path.open("wb") as stream:
-                stream.write(archive.getvalue())
-            return
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as error:
-        raise RunError(f"--outputs {path}: cannot write: {error.strerror}") from error
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            _write_npz(stream, outputs)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise RunError(f"--outputs {path}: cannot write: {error.strerror}") from error
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    """Write ``outputs`` to the .npz at ``path`` as ``result0``, ``result1``, ..., whole or
+    not at all (see ``tools/output_files.py``)."""
+    write_file(path, npz_bytes(outputs), "--outputs")
 
 
 def phase_totals(result: SimulationResult) -> dict[str, PhaseTotals]:
@@ -562,22 +624,10 @@ def phase_totals(result: SimulationResult) -> dict[str, PhaseTotals]:
 
 
 def write_trace(path: Path, result: SimulationResult, chip: Chip) -> None:
-    """Write the Chrome trace of ``result`` to ``path`` whole or not at all."""
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-        os.close(descriptor)
-    except OSError as error:
-        raise RunError(f"--trace {path}: cannot write: {error.strerror}") from error
-    try:
-        write_chrome_trace(Path(temporary), result, chip, group_identical_cores=True)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise RunError(f"--trace {path}: cannot write: {error.strerror}") from error
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    """Write the Chrome trace of ``result`` to ``path``, cores with identical timelines
+    sharing a track, whole or not at all (see ``tools/output_files.py``)."""
+    document = chrome_trace(result, chip, group_identical_cores=True)
+    write_file(path, json.dumps(document, separators=(",", ":")), "--trace")
 
 
 def run(
@@ -617,16 +667,19 @@ def run(
         )
     else:
         module = read_module(ctx, path)
-    function = select_function(module, function_name)
+    function = select_function(module, function_name, str(path))
     if expected_npz is not None and reference_name != "numpy":
         raise RunError(
             f"--expected and --reference {reference_name} both give the expected outputs"
         )
     external = read_expected(expected_npz, function) if expected_npz is not None else None
-    inputs = load_inputs(function, npz, seed, imported.weights if imported else None)
+    given = given_inputs(function, npz) if npz is not None else {}
     reference_function = function.clone()
 
+    # Compiled first: a model the chip cannot hold gets its diagnostic before any
+    # input is made for it.
     compiled = compile_function(ctx, module, function, chip_name, memory_fraction, pipeline)
+    inputs = load_inputs(reference_function, given, seed, imported.weights if imported else None)
     operator_names = [operator.name for operator in compiled.operators]
     # t10-canonicalize appends the constants operators read as weight arguments that
     # carry their values (t10.value).
@@ -901,7 +954,13 @@ def _fail(message: str) -> NoReturn:
     help="An .npz of inputs by argument name (x for %x) or ONNX input name; the others "
     "are random (an ONNX model's weights are its own).",
 )
-@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the random inputs (a non-negative integer).",
+)
 @click.option(
     "--reference",
     type=click.Choice(REFERENCES),
@@ -953,6 +1012,10 @@ def main(
     predicted cycles and bytes per core, then the totals. Exit status: 0 if the
     outputs match, 1 if not, 2 on an error."""
     try:
+        check_outputs(
+            [("--trace", trace), ("--outputs", outputs_npz)],
+            [("", model), ("--inputs", npz), ("--expected", expected_npz), ("--chip", Path(chip))],
+        )
         report = run(
             model,
             chip,
@@ -977,6 +1040,7 @@ def main(
         DiagnosticException,
         SimulationError,
         UnsupportedOpError,
+        OutputFileError,
     ) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
