@@ -65,9 +65,9 @@ def check_output(path: Path, option: str) -> None:
     directory exists and it is not a directory itself."""
     target = _resolved(path)
     if target.is_dir() or str(path).endswith(os.sep):
-        raise _cannot_write(option, path, "it is a directory")
+        raise _cannot_write(option, path, os.strerror(errno.EISDIR))
     if not target.parent.is_dir():
-        raise _cannot_write(option, path, f"no directory {target.parent}")
+        raise _cannot_write(option, path, os.strerror(errno.ENOENT))
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -82,24 +82,23 @@ def check_outputs(
     outputs: Sequence[tuple[str, Path | None]],
     inputs: Sequence[tuple[str, Path | None]] = (),
 ) -> None:
-    """Check the ``(option, path)`` outputs of a command against each other and its
-    ``(option, path)`` inputs (a ``None`` path is an option not given): see the module
-    doc. An input is named by its option, or as ``the input`` for an empty option. Two
-    names for one device (``/dev/null`` twice) are fine."""
+    """Check the ``(option, path)`` outputs of a command against each other and against
+    its ``(description, path)`` inputs, e.g. ``("the input model", model)`` (a ``None``
+    path is an option not given): see the module doc. Two names for one device
+    (``/dev/null`` twice) are fine."""
     given = [(option, path) for option, path in outputs if path is not None]
     for option, path in given:
         check_output(path, option)
-        for input_option, input_path in inputs:
+        for description, input_path in inputs:
             if input_path is not None and _same_file(path, input_path):
-                what = f"the {input_option} file" if input_option else "the input"
-                raise OutputFileError(f"{option} {path} is {what} ({input_path}): write elsewhere")
+                raise OutputFileError(f"{option} {path} is {description}; write elsewhere")
     for index, (option, path) in enumerate(given):
         for other_option, other_path in given[index + 1 :]:
             same_name = _resolved(path) == _resolved(other_path)
             if (same_name and not _writes_in_place(_resolved(path))) or _same_file(
                 path, other_path
             ):
-                raise OutputFileError(f"{option} and {other_option} both write {path}")
+                raise OutputFileError(f"{option} and {other_option} name the same file {path}")
 
 
 def _write_all(descriptor: int, content: bytes) -> None:

@@ -31,9 +31,9 @@ two commands print, with two changes that t10 needs:
 Errors (a missing or invalid file, a model the checker, shape inference, importer
 or lowering rejects, the extra not installed) are one ``t10-import: error: ...``
 line on stderr, with the tool's own first error line and the ONNX node it names,
-and exit status 1. ``-o`` is written whole or not at all (a temporary file beside
-it, renamed over it); a target that is not a regular file (``/dev/null``, a pipe)
-is written in place.
+and exit status 1. ``-o`` and ``--weights`` are written whole or not at all, as
+every t10 output (``tools/output_files.py``): a temporary file beside the target,
+renamed over it; a device or a pipe written in place; neither may be the model.
 """
 
 from __future__ import annotations
@@ -44,8 +44,7 @@ import math
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -55,6 +54,7 @@ import numpy as np
 
 from t10.runtime.linalg_numpy import Array
 from t10.runtime.reference import WEIGHT_ATTR
+from t10.tools.output_files import OutputFileError, check_outputs, write_file
 
 ONNX_NAME_ATTR = "t10.onnx_name"
 """The argument attribute holding the ONNX name of an argument whose MLIR name differs."""
@@ -460,61 +460,11 @@ def run_onnxruntime(imported: ImportedModel, inputs: Sequence[Array]) -> list[Ar
     return [np.asarray(output) for output in outputs]
 
 
-def _new_file_mode(path: Path) -> int:
-    """The permissions ``path`` gets when replaced: its own if it exists, else those of a
-    file created under the umask (a temporary file's are the owner's only)."""
-    if path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_whole(path: Path, write: Callable[[Path], None], option: str) -> None:
-    """Run ``write`` on a temporary file beside ``path`` and rename it over ``path``; a
-    ``path`` that exists and is not a regular file (``/dev/null``, a pipe) is written in
-    place, never replaced."""
-    try:
-        if path.exists() and not path.is_file():
-            write(path)
-            return
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-        os.close(descriptor)
-    except OSError as error:
-        raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, _new_file_mode(path))
-        os.replace(temporary, path)
-    except OSError as error:
-        raise OnnxImportError(f"{option} {path}: cannot write: {error.strerror}") from error
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def write_text(path: Path, text: str, option: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (see :func:`_write_whole`)."""
-
-    def write(target: Path) -> None:
-        target.write_text(text, encoding="utf-8")
-
-    _write_whole(path, write, option)
-
-
-def write_npz(path: Path, arrays: Mapping[str, Array], option: str) -> None:
-    """Write ``arrays`` to ``path`` as an ``.npz`` by name, whole or not at all."""
-    # Built in memory: a zip archive seeks back to write its directory, which a device
-    # or a pipe written in place cannot do.
+def npz_bytes(arrays: Mapping[str, Array]) -> bytes:
+    """``arrays`` as an ``.npz`` by name."""
     archive = io.BytesIO()
     np.savez(archive, allow_pickle=False, **dict(arrays))
-
-    def write(target: Path) -> None:
-        target.write_bytes(archive.getvalue())
-
-    _write_whole(path, write, option)
+    return archive.getvalue()
 
 
 def _parse_dims(
@@ -543,14 +493,6 @@ dims_option = click.option(
 """The ``--dim NAME=SIZE`` option of the tools that import ONNX models."""
 
 
-def _same_file(first: Path, second: Path) -> bool:
-    """Whether ``first`` and ``second`` are one regular file (``/dev/null`` twice is fine)."""
-    try:
-        return first.is_file() and second.is_file() and first.samefile(second)
-    except OSError:
-        return False
-
-
 def _fail(message: str) -> NoReturn:
     click.echo(f"t10-import: error: {message}", err=True)
     click.get_current_context().exit(1)
@@ -577,20 +519,16 @@ def main(model: Path, output: Path | None, weights: Path | None, dims: dict[str,
     Arguments are named after the ONNX inputs and initializers; floating-point
     initializers (weights) are arguments marked {t10.weight}, their values
     written by --weights. Exit status: 0 on success, 1 on an error."""
-    for option, target in (("-o", output), ("--weights", weights)):
-        if target is not None and _same_file(target, model):
-            _fail(f"{option} {target} is the input model; write elsewhere")
-    if output is not None and weights is not None and _same_file(output, weights):
-        _fail(f"-o and --weights name the same file {output}")
     try:
+        check_outputs([("-o", output), ("--weights", weights)], [("the input model", model)])
         imported = import_onnx_model(model, dims)
         if output is None:
             click.echo(imported.mlir, nl=False)
         else:
-            write_text(output, imported.mlir, "-o")
+            write_file(output, imported.mlir, "-o")
         if weights is not None:
-            write_npz(weights, imported.weights, "--weights")
-    except OnnxImportError as error:
+            write_file(weights, npz_bytes(imported.weights), "--weights")
+    except (OnnxImportError, OutputFileError) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
         _fail(str(error))

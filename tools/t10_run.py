@@ -1014,7 +1014,12 @@ def main(
     try:
         check_outputs(
             [("--trace", trace), ("--outputs", outputs_npz)],
-            [("", model), ("--inputs", npz), ("--expected", expected_npz), ("--chip", Path(chip))],
+            [
+                ("the input model", model),
+                ("the --inputs file", npz),
+                ("the --expected file", expected_npz),
+                ("the chip file", Path(chip)),
+            ],
         )
         report = run(
             model,
