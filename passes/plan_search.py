@@ -79,6 +79,11 @@ orders."""
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
 
+MAX_ITERATION_POINTS = 1 << 53
+"""The most iteration points an operator may have: its costs (points, bytes, cycles) are
+computed in 64-bit integers and floats, exact up to here (the largest layers of today's
+models have about 2^44)."""
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -1112,6 +1117,17 @@ def _priced_plan(candidates: _Candidates, priced: dict[str, IntArray], index: in
 _cache: dict[tuple[object, ...], SearchResult] = {}
 
 
+def _check_size(space: IterationSpace) -> None:
+    """A PlanningError if ``space`` has more points than the cost model counts exactly."""
+    points = math.prod(space.loop_extents)
+    if points > MAX_ITERATION_POINTS:
+        extents = " x ".join(str(extent) for extent in space.loop_extents)
+        raise PlanningError(
+            f"its iteration space ({extents}) has {points} points, more than t10 plans "
+            f"(at most 2^53 = {MAX_ITERATION_POINTS}, where costs in 64 bits stay exact)"
+        )
+
+
 def _check_chip_supports(space: IterationSpace, chip: Chip) -> None:
     """A PlanningError if ``chip`` has no size for an element type the operator holds
     (a contraction on a type its matmul unit does not take runs on the vector units)."""
@@ -1130,6 +1146,7 @@ def search_plans(space: IterationSpace, chip: Chip, rotation: bool = True) -> Se
     if (cached := _cache.get(key)) is not None:
         return cached
     start = time.perf_counter()
+    _check_size(space)
     _check_chip_supports(space, chip)
     pruned = _promising_candidates(space, chip, rotation)
     candidates = pruned.candidates

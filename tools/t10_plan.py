@@ -30,6 +30,7 @@ with exit status 1 and no traceback.
 """
 
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,6 @@ import click
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc
 from xdsl.ir import Operation
-from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
@@ -48,7 +48,7 @@ from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import PlanningError
 from t10.passes.partition import plan_op, structured_ops
 from t10.passes.plan_search import Plan, SearchResult
-from t10.tools.t10_opt import LocatingParser, T10OptMain, with_location
+from t10.tools.t10_opt import MAX_DIMENSION, LocatingParser, T10OptMain, utf8_text, with_location
 
 
 class PlanCommandError(Exception):
@@ -164,8 +164,17 @@ def parse_dims(text: str, op: str) -> list[int]:
     for field in text.split(","):
         if not re.fullmatch(r"\s*\d+\s*", field) or int(field) == 0:
             raise PlanCommandError(f"--dims: '{field.strip()}' is not a positive integer")
+        if int(field) > MAX_DIMENSION:
+            raise PlanCommandError(
+                f"--dims: {int(field)} does not fit in 64 bits (at most {MAX_DIMENSION})"
+            )
         dims.append(int(field))
     expected = OPERATORS[op].dims
+    if expected is None and math.prod(dims) > MAX_DIMENSION:
+        raise PlanCommandError(
+            f"--dims: a tensor of {'x'.join(map(str, dims))} = {math.prod(dims)} elements does "
+            f"not fit in 64 bits (at most {MAX_DIMENSION})"
+        )
     if expected is not None and len(dims) != len(expected):
         raise PlanCommandError(
             f"--dims: {op} takes {len(expected)} dims {','.join(expected)}, got {len(dims)} "
@@ -218,7 +227,7 @@ def plan_named_operator(op: str, dims: str, dtype: str, chip: Chip) -> PlannedOp
     kind = OPERATORS[op]
     text = kind.build(parse_dims(dims, op), dtype)
     try:
-        module = Parser(_context(), text, f"<{op}>").parse_module()
+        module = LocatingParser(_context(), text, f"<{op}>").parse_module()
         module.verify()
     except (ParseError, DiagnosticException) as error:
         raise PlanCommandError(f"{op} of {dtype} cannot be written as linalg: {error}") from error
@@ -236,15 +245,15 @@ def _operator_name(op: Operation) -> str:
 def plan_file(path: Path, chip: Chip) -> list[PlannedOperator]:
     """The frontier of every structured operator in the MLIR file at ``path``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise PlanCommandError(f"{path}: cannot read: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise PlanCommandError(f"{path}: not UTF-8 text: {error.reason}") from error
     try:
-        module = LocatingParser(_context(), text, str(path)).parse_module()
+        module = LocatingParser(_context(), utf8_text(raw, str(path)), str(path)).parse_module()
     except ParseError as error:
         raise PlanCommandError(str(error).rstrip()) from error
+    except DiagnosticException as error:
+        raise PlanCommandError(str(error)) from error
     try:
         module.verify()
     except DiagnosticException as error:
