@@ -1,5 +1,5 @@
 """Upstream linalg's relayout ops (``linalg.pack``/``linalg.unpack``), the Winograd
-transforms and contractions on complex numbers.
+transforms, contractions on complex numbers and ``memref.transpose``.
 
 Each is parsed, printed in custom and generic form and reparsed; where ``iree-opt``
 (upstream mlir-opt, from the onnx extra) is installed it must read t10's printing;
@@ -58,6 +58,14 @@ func.func @f(%k: tensor<8x3x3x4xf32>, %kt: tensor<6x6x4x8xf32>, %k1: tensor<8x1x
   %3 = linalg.winograd_output_transform fmr(F_4_3) ins(%o : tensor<6x6x2x2x2x8xf32>) outs(%ot : tensor<2x8x8x8xf32>) -> tensor<2x8x8x8xf32>
   %4 = linalg.winograd_input_transform fmr(F_2_3) ins(%di : tensor<?x?x?x?xf32>) outs(%dit : tensor<4x4x?x?x?x?xf32>) -> tensor<4x4x?x?x?x?xf32>
   return %0, %1, %2, %3, %4 : tensor<6x6x4x8xf32>, tensor<1x6x4x8xf32>, tensor<6x6x2x2x2x4xf32>, tensor<2x8x8x8xf32>, tensor<4x4x?x?x?x?xf32>
+}
+""",  # noqa: E501
+    "memref-transpose": """
+func.func @f(%m: memref<4x5x6xf32>, %d: memref<?x?x?xf32, strided<[?, ?, 1]>>) {
+  %0 = memref.transpose %m (i, j, k) -> (k, i, j) : memref<4x5x6xf32> to memref<6x4x5xf32, strided<[1, 30, 6]>>
+  %1 = memref.transpose %d (i, j, k) -> (k, j, i) : memref<?x?x?xf32, strided<[?, ?, 1]>> to memref<?x?x?xf32, strided<[1, ?, ?]>>
+  %2 = memref.transpose %m (i, j, k) -> (i, j, k) : memref<4x5x6xf32> to memref<4x5x6xf32>
+  return
 }
 """,  # noqa: E501
     "complex-matmul": """
@@ -171,6 +179,13 @@ def winograd(kind: str, source: str, dest: str, fmr: str = "F_4_3") -> str:
     )
 
 
+def transpose(permutation: str, result: str) -> str:
+    return (
+        "func.func @f(%m: memref<4x5xf32>) {\n"
+        f"  %0 = memref.transpose %m {permutation} : memref<4x5xf32> to {result}\n  return\n}}"
+    )
+
+
 T = "tensor<32x64xf32>"
 P = "tensor<4x2x8x32xf32>"
 
@@ -265,6 +280,19 @@ P = "tensor<4x2x8x32xf32>"
             winograd("filter", "tensor<2x3x3x5xf32>", "tensor<6x6x5x2xf32>", "F_9_9"),
             "expected one of F_2_3, F_4_3, F_2_5 for 'fmr', got F_9_9",
         ),
+        (
+            transpose("(i, j) -> (j, j)", "memref<5x5xf32>"),
+            "expected a permutation map",
+        ),
+        (
+            transpose("(i, j, k) -> (k, j, i)", "memref<5x4xf32>"),
+            "expected a permutation map of same rank as the input",
+        ),
+        (
+            transpose("(i, j) -> (j, i)", "memref<5x4xf32>"),
+            r"result type memref<5x4xf32> is not equivalent to the canonical transposed input "
+            r"type memref<5x4xf32, strided<\[1, 5\]>>",
+        ),
     ],
     ids=[
         "pack-position-range",
@@ -289,6 +317,9 @@ P = "tensor<4x2x8x32xf32>"
         "winograd-output-output",
         "winograd-element-types",
         "winograd-fmr",
+        "transpose-not-a-permutation",
+        "transpose-rank",
+        "transpose-result-layout",
     ],
 )
 def test_upstream_rules_are_enforced_with_its_messages(text: str, message: str):

@@ -69,6 +69,7 @@ from xdsl.utils.mlir_lexer import MLIRTokenKind
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from t10.dialects.linalg_ext import LinalgExtended
+from t10.dialects.memref_ext import MemRefExtended
 from t10.passes.diagnostics import format_location
 from t10.tools.output_files import OutputFileError, check_output, write_file
 
@@ -599,10 +600,11 @@ class T10OptMain(xDSLOptMain):
             write_file(Path(str(self.args.output_file)), self.held_output.text, "-o")
 
     def register_all_dialects(self):
-        # xDSL's universe registers its own `linalg`; t10's extended dialect
-        # takes its place before anything is loaded into the context.
+        # xDSL's universe registers its own `linalg` and `memref`; t10's extended
+        # dialects take their place before anything is loaded into the context.
         super().register_all_dialects()
         self.ctx._registered_dialects["linalg"] = lambda: LinalgExtended  # pyright: ignore[reportPrivateUsage]
+        self.ctx._registered_dialects["memref"] = lambda: MemRefExtended  # pyright: ignore[reportPrivateUsage]
         for extension in self.extensions:
             for dialect_name, dialect in extension.dialects.items():
                 if dialect_name in self.ctx.registered_dialect_names:
