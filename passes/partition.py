@@ -45,6 +45,9 @@ LOOPS_ATTR = "t10.loops"
 OP_CLASS_ATTR = "t10.op_class"
 FRONTIER_ATTR = "t10.frontier"
 FRONTIER_COST_ATTR = "t10.frontier_cost"
+CHIP_ATTR = "t10.chip"
+"""The module attribute naming the chip (a preset or a chip file) it is planned for: every
+pass after t10-partition plans, lowers or prices for that chip, and only that one."""
 
 
 def is_structured(op: Operation) -> bool:
@@ -71,6 +74,25 @@ def spread_plans(frontier: Sequence[Plan], top_k: int) -> tuple[Plan, ...]:
     # Rounded positions i * last / (top_k - 1) advance by at least 1 when
     # top_k <= len(frontier), so no plan is taken twice.
     return tuple(frontier[(step * last + (top_k - 1) // 2) // (top_k - 1)] for step in range(top_k))
+
+
+def claim_module_chip(module: ModuleOp, chip_name: str, chip: Chip, pass_name: str) -> None:
+    """Record that ``module`` is planned for ``chip`` (``chip_name`` as the pass was
+    given it); a PassFailedException if it is already planned for another chip: plans,
+    schedules and programs made for one chip are wrong on another."""
+    claimed = module.attributes.get(CHIP_ATTR)
+    if isinstance(claimed, StringAttr) and claimed.data != chip_name:
+        try:
+            same = load_chip(claimed.data) == chip
+        except ChipFileError:
+            same = False
+        if not same:
+            raise PassFailedException(
+                f"{pass_name}: the module is planned for chip '{claimed.data}' ({CHIP_ATTR}), "
+                f"not '{chip_name}': one module is planned for one chip; start again from the "
+                "input IR to plan for another"
+            )
+    module.attributes[CHIP_ATTR] = StringAttr(chip_name)
 
 
 def plan_op(op: Operation, chip: Chip, rotation: bool = True) -> SearchResult:
@@ -120,6 +142,7 @@ class PartitionPass(ModulePass):
             chip = load_chip(self.chip)
         except ChipFileError as error:
             raise PassFailedException(str(error)) from error
+        claim_module_chip(op, self.chip, chip, self.name)
         for structured in structured_ops(op):
             try:
                 result = plan_op(structured, chip, self.rotation)

@@ -77,7 +77,7 @@ from t10.passes.model_graph import (
     pad_offset,
     source,
 )
-from t10.passes.partition import FRONTIER_ATTR
+from t10.passes.partition import CHIP_ATTR, FRONTIER_ATTR, claim_module_chip
 from t10.passes.plan_search import Plan, fill_cycles, price_plans
 from t10.passes.relayout import Placement, grid_placement, operand_placement, relayout_cycles
 
@@ -85,7 +85,6 @@ PLAN_ATTR = "t10.plan"
 LOOP_ORDER_ATTR = "t10.loop_order"
 PLAN_COST_ATTR = "t10.plan_cost"
 SELECTION_ATTR = "t10.selection"
-CHIP_ATTR = "t10.chip"
 
 FloatArray = NDArray[np.float64]
 
@@ -639,6 +638,7 @@ class SelectPlansPass(ModulePass):
             chip = load_chip(self.chip)
         except ChipFileError as error:
             raise PassFailedException(str(error)) from error
+        claim_module_chip(op, self.chip, chip, self.name)
         selections: list[tuple[FuncOp, Selection]] = []
         for function in op.walk():
             if not isinstance(function, FuncOp) or function.is_declaration:
