@@ -70,6 +70,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Attribute, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineDimExpr
+from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import snn
 from t10.hwmodel.work import structure
@@ -830,4 +831,10 @@ class _Backward:
 def read_training_step(function: func.FuncOp) -> SnnStep:
     """The network, form and constants of the training step ``function`` computes; raises
     :class:`SnnLoweringError` at the op that differs from one."""
-    return _Reader(function).read()
+    if not function.body.blocks:
+        _fail(function, f"@{function.sym_name.data} is a declaration: it has no training step")
+    try:
+        return _Reader(function).read()
+    except VerifyException as error:
+        # A type no op verified, as an argument's can be: not a spike list after all.
+        raise SnnLoweringError(str(error), function) from error

@@ -173,3 +173,15 @@ def test_a_step_that_computes_something_else_is_refused_where_it_differs(
     op = caught.value.op
     assert op is not None
     assert op.location.line.data == _line_of(text, refused)  # type: ignore[attr-defined]
+
+
+def test_inputs_that_are_no_spike_list_are_refused_at_the_function() -> None:
+    text = """\
+func.func @snn_train_step(%inputs: tensor<4x20xi32, #snn.spikes<10>>, %labels: tensor<2xi32>,
+                          %w1: tensor<10x3xf32>) {
+  func.return
+}
+"""
+    with pytest.raises(SnnLoweringError, match=r"spike list .* has rank 2") as caught:
+        read_training_step(_function(text))
+    assert caught.value.op is not None and caught.value.op.name == "func.func"
