@@ -52,6 +52,7 @@ dense training of issue 7's network): see :mod:`t10.tools.t10_bench_snn`.
 """
 
 import importlib.util
+import io
 import json
 import math
 import os
@@ -74,6 +75,7 @@ from t10.passes.partition import PartitionPass, is_structured, plan_op
 from t10.passes.plan_search import Plan
 from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.simulator import SimulationError
+from t10.tools.output_files import OutputFileError, write_file
 from t10.tools.t10_bench_snn import snn
 from t10.tools.t10_import import INSTALL_HINT, OnnxImportError, import_onnx
 from t10.tools.t10_opt import LocatingParser, T10OptMain
@@ -589,12 +591,15 @@ def write_plots(directory: Path, chip: Chip, result: ModelResult) -> None:
         ),
         strict=True,
     ):
+        image = io.BytesIO()
         try:
-            figure.savefig(path, dpi=100)
-        except OSError as error:
-            raise BenchError(f"--plots {directory}: cannot write {path.name}: {error}") from error
+            figure.savefig(image, format="png", dpi=100)
         finally:
             pyplot.close(figure)
+        try:
+            write_file(path, image.getvalue(), "--plots")
+        except OutputFileError as error:
+            raise BenchError(str(error)) from error
 
 
 def _frontier_figure(pyplot: Any, chip: Chip, model: Model, reports: Sequence[RunReport]) -> Any:
@@ -869,6 +874,15 @@ def _bench(
         if note is not None:
             lines.append(f"note: {note}")
         click.echo("\n".join(lines))
+    if not any(
+        outcome.report is not None for result in results for outcome in result.outcomes.values()
+    ):
+        # A table of nothing but failures to fit is no measurement: a script must not
+        # take it for one.
+        _fail(
+            f"nothing was measured: no pipeline ({', '.join(pipelines)}) fits "
+            f"{'any of the models' if len(results) > 1 else 'the model'} on {loaded_chip.name}"
+        )
     if any(
         outcome.report is not None and not outcome.report.match
         for result in results
