@@ -298,10 +298,11 @@ def element_type_of(value: SSAValue) -> Attribute:
 class UpstreamStructuredOperation(LinalgStructuredOperation, ABC):
     """A structured op written in upstream's named-op syntax.
 
-    ``linalg.<name> [head] [{attr-dict}] ins(...) outs(...) [-> types]``: the
-    head is op-specific (``<add>``, ``indexing_maps = [...]``) and the
-    dictionary holds every attribute and property the head does not, as
-    upstream's ``printNamedStructuredOp`` prints them.
+    ``linalg.<name> [head] [<{properties}>] [{attr-dict}] ins(...) outs(...)
+    [-> types]``: the head is op-specific (``<add>``, ``indexing_maps = [...]``)
+    and the dictionary holds every attribute and property the head does not, as
+    upstream's ``printNamedStructuredOp`` prints them; upstream also reads
+    properties written apart, in ``<{...}>``.
     """
 
     ELEMENT_TYPES_SHOWN: ClassVar[str] = "integers and floats"
@@ -353,14 +354,19 @@ class UpstreamStructuredOperation(LinalgStructuredOperation, ABC):
     def parse(cls, parser: Parser) -> Self:
         start = parser.pos
         head = cls.parse_head(parser)
+        written_properties = parser.parse_optional_properties_dict()
+        written_properties.pop("operandSegmentSizes", None)
         dictionary = parser.parse_optional_attr_dict()
         inputs = parse_operand_group(parser, "ins")
         outputs = parse_operand_group(parser, "outs")
         result_types = parse_result_types(parser)
         property_names = cls.get_irdl_definition().properties
+        for name in written_properties:
+            if name not in property_names:
+                parser.raise_error(f"'{cls.name}' has no property '{name}'", start, parser.pos)
         properties = cls.default_properties(inputs, outputs)
         properties |= {k: v for k, v in dictionary.items() if k in property_names}
-        properties |= head
+        properties |= written_properties | head
         attributes = {k: v for k, v in dictionary.items() if k not in property_names}
         input_count = cls.expected_input_count(properties)
         if len(inputs) != input_count or len(outputs) != 1:

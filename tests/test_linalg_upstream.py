@@ -192,6 +192,23 @@ def test_invalid_ops_are_rejected_with_a_diagnostic(text: str, message: str):
         parse(text)
 
 
+def test_named_op_properties_may_be_written_apart():
+    """``<{cast = ...}>`` is the same unsigned matmul as ``{cast = ...}``."""
+    operands = (
+        "ins(%a, %b : tensor<4x3xi8>, tensor<3x5xi8>) outs(%c : tensor<4x5xi32>) -> tensor<4x5xi32>"
+    )
+    function = (
+        "func.func @f(%a: tensor<4x3xi8>, %b: tensor<3x5xi8>, %c: tensor<4x5xi32>) {{\n"
+        "  %0 = linalg.matmul {} " + operands + "\n  return\n}}"
+    )
+    apart = parse(function.format("<{cast = #linalg.type_fn<cast_unsigned>}>"))
+    together = parse(function.format("{cast = #linalg.type_fn<cast_unsigned>}"))
+    assert printed(apart) == printed(together)
+    assert "arith.extui" in printed(apart, generic=True)
+    with pytest.raises(ParseError, match=r"'linalg\.matmul' has no property 'colour'"):
+        parse(function.format("<{colour = 1}>"))
+
+
 OWN_CHUNKS = """// a header chunk of comments only
 
 // -----
