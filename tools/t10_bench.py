@@ -775,7 +775,13 @@ def _progress(message: str) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Write PNG plots of every model into this directory.",
 )
-@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the random inputs (a non-negative integer).",
+)
 @click.option(
     "--memory-fraction",
     type=click.FloatRange(0.0, 1.0, min_open=True),

@@ -81,6 +81,10 @@ MAX_DIMENSION = (1 << 63) - 1
 in 64-bit signed integers, and so do t10's planner and simulator."""
 
 
+_OP_NAME = re.compile(r'(?:[%\w#:, ]*=\s*)?"?([\w.$-]+)')
+"""The name of an operation at the start of its text: past its results, if any."""
+
+
 class InputError(Exception):
     """An input file that cannot be read: ``model.mlir: cannot read: ...``."""
 
@@ -216,7 +220,18 @@ class LocatingParser(Parser):
     def parse_operation(self) -> Operation:
         span = self._current_token.span
         line, column = self._line_and_column(span.start)
-        op = super().parse_operation()
+        try:
+            op = super().parse_operation()
+        except AssertionError:
+            # xDSL's custom parsers of some ops (linalg's elementwise named ops on
+            # complex numbers) assert on operand types they cannot build a body for.
+            name = _OP_NAME.match(span.input.content, span.start)
+            self.raise_error(
+                f"cannot parse this {name.group(1) if name else 'operation'}: xDSL's parser "
+                "of it does not take its operand types (t10 computes on integers and floats)",
+                span.start,
+                self.pos,
+            )
         if isinstance(op.location, UnknownLoc):
             op.location = FileLineColLoc(
                 StringAttr(span.input.name),
@@ -234,7 +249,14 @@ class LocatingParser(Parser):
         # a diagnostic rather than filling the host's memory.
         start = self.pos
         self.parse_punctuation("<", " in dense attribute")
-        if self.parse_optional_str_literal() is not None or self._current_token.text == "[":
+        if self.parse_optional_str_literal() is not None:
+            self._resume_from(start)
+            try:
+                return super().parse_dense_int_or_fp_elements_attr(type)
+            except ParseError as error:
+                # xDSL reports a bad string literal after the type that follows it.
+                self.raise_error(error.msg, start, start + 1)
+        if self._current_token.text == "[":
             self._resume_from(start)
             return super().parse_dense_int_or_fp_elements_attr(type)
         if self.parse_optional_punctuation(">") is not None:

@@ -84,6 +84,7 @@ from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.passes.canonicalize_constants import constant_arguments
 from t10.passes.compile import PIPELINES, CompilePass
+from t10.passes.diagnostics import format_location
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
 from t10.runtime.error_bound import Expected, reference_with_bounds
@@ -494,6 +495,14 @@ def compile_function(
 ) -> Compiled:
     """Compile ``function`` of ``module`` (which loses its other functions) with
     ``pipeline``, reading each operator's plan and cost on the way."""
+    for call in function.walk():
+        if isinstance(call, func.CallOp):
+            where = format_location(call)
+            raise RunError(
+                f"{where + ': error: ' if where else ''}{call.name} calls "
+                f"@{call.callee.string_value()}: t10 compiles one function, "
+                f"@{function.sym_name.data}, and cannot follow calls; inline the callee first"
+            )
     for other in list(module.walk()):
         if isinstance(other, func.FuncOp) and other is not function:
             other.detach()
