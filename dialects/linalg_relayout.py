@@ -1,3 +1,4 @@
+# pyright: strict
 """Upstream linalg's ops that move data between layouts rather than compute over
 loops: ``linalg.pack``/``linalg.unpack`` (LinalgRelayoutOps.td) and the three
 Winograd convolution transforms.
@@ -46,6 +47,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
 
 Shape = Sequence[int]
 
@@ -147,9 +149,10 @@ class RelayoutOperation(IRDLOperation):
         unpacked, packed = self.unpacked_and_packed()
         if isinstance(self.source.type, TensorType) != isinstance(self.dest.type, TensorType):
             raise VerifyException("expected source and dest to be both tensors or both memrefs")
-        if isinstance(self.dest.type, TensorType):
-            if self.result is None or self.result.type != self.dest.type:
-                raise VerifyException(f"expected one result of the dest type {self.dest.type}")
+        dest_type: Attribute = self.dest.type
+        if isinstance(dest_type, TensorType):
+            if self.result is None or self.result.type != dest_type:
+                raise VerifyException(f"expected one result of the dest type {dest_type}")
         elif self.result is not None:
             raise VerifyException("expected no result when the dest is a memref")
         unpacked_shape = shape_of(unpacked)
@@ -249,7 +252,7 @@ class RelayoutOperation(IRDLOperation):
         ]
         return cls.build(
             operands=operands,
-            result_types=([dest_type] if isinstance(dest_type, TensorType) else [],),
+            result_types=([dest_type] if isa(dest_type, TensorType) else [],),
             properties=properties,
             attributes={k: v for k, v in attributes.items() if k != "operandSegmentSizes"},
         )

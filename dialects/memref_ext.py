@@ -1,3 +1,4 @@
+# pyright: strict
 """xDSL's ``memref`` dialect with the upstream op it lacks that linalg IR uses:
 ``memref.transpose``, a view of a memref with its dimensions permuted.
 
@@ -29,6 +30,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import NoMemoryEffect
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
 
 
 def permutation_of(affine_map: AffineMap) -> list[int] | None:
@@ -103,7 +105,7 @@ class TransposeOp(IRDLOperation):
     def verify_(self) -> None:
         source_type = self.source.type
         result_type = self.result.type
-        assert isinstance(source_type, MemRefType) and isinstance(result_type, MemRefType)
+        assert isa(source_type, MemRefType) and isa(result_type, MemRefType)
         permutation = permutation_of(self.permutation.data)
         if permutation is None:
             raise VerifyException("expected a permutation map")

@@ -1,3 +1,4 @@
+# pyright: strict
 """Upstream linalg's ops with a written body: ``linalg.generic`` (trait aliases,
 several results), ``linalg.map`` (short and long forms), ``linalg.reduce``
 (several inputs and inits) and ``linalg.index`` inside any of them.
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ from xdsl.dialects import arith, func, math
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg.ops import GenericOp as XdslGenericOp
 from xdsl.dialects.linalg.ops import IndexOp as XdslIndexOp
+from xdsl.ir import Operation
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
@@ -30,6 +33,7 @@ from t10.runtime.reference import run_reference
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 IREE_OPT = Path(sys.executable).parent / "iree-opt"
+OpT = TypeVar("OpT", bound=Operation)
 
 FORMS = {
     "generic-trait-alias": """
@@ -116,7 +120,7 @@ def anonymised(text: str) -> str:
     return re.sub(r"%[\w.$-]+", lambda name: names.setdefault(name[0], f"%v{len(names)}"), text)
 
 
-def only(module: ModuleOp, kind: type) -> list:  # pyright: ignore[reportMissingTypeArgument]
+def only(module: ModuleOp, kind: type[OpT]) -> list[OpT]:
     return [op for op in module.walk() if isinstance(op, kind)]
 
 

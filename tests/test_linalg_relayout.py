@@ -1,3 +1,4 @@
+# pyright: strict
 """Upstream linalg's relayout ops (``linalg.pack``/``linalg.unpack``), the Winograd
 transforms, contractions on complex numbers and ``memref.transpose``.
 
