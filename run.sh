@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up t10 in ./.venv (first run only) and run one of its jobs:
 #   bash run.sh main   compile and simulate the demo model on the default chip
-#   bash run.sh test   every test: ruff, pyright, pytest, lit + FileCheck
+#   bash run.sh test   every test: ruff, pyright, import layers, lit + FileCheck, pytest
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -27,6 +27,10 @@ test)
     ruff check .
     ruff format --check .
     pyright
+    # The layering of DESIGN §7 (pyproject's [tool.importlinter]), read from typecheck/
+    # where `t10` is the package's symlinked mirror: grimp does not follow the editable
+    # install's import hook.
+    (cd typecheck && lint-imports --config ../pyproject.toml --no-cache --no-logo)
     lit -sv filecheck
     pytest
     ;;

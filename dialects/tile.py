@@ -108,7 +108,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from t10.dialects.local_array import LocalArrayType
-from t10.hwmodel.work import structure
+from t10.dialects.structured import structure
 
 SRAM_ALIGNMENT_BYTES = 8
 """Every buffer starts on an 8-byte boundary of its core's SRAM: the widest load

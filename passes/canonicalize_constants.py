@@ -3,7 +3,7 @@ constants becoming weights.
 
 An operator all of whose inputs are constants (a batch norm's ``var + eps`` and
 ``rsqrt``, a transposed weight) is computed at compile time with the numpy
-semantics the reference uses (:func:`t10.runtime.linalg_numpy.evaluate`), unless
+semantics the reference uses (:func:`t10.semantics.linalg_numpy.evaluate`), unless
 its result would be larger than its inputs (a broadcast, which the consumers
 read through their maps instead).
 
@@ -47,7 +47,7 @@ from t10.passes.canonicalize_ir import (
     tensor_shape,
 )
 from t10.passes.partition import is_structured
-from t10.runtime.linalg_numpy import UnsupportedOpError, evaluate, numpy_dtype
+from t10.semantics.linalg_numpy import UnsupportedOpError, evaluate, numpy_dtype
 
 WEIGHT_ATTR = "t10.weight"
 VALUE_ATTR = "t10.value"

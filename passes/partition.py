@@ -35,8 +35,8 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
+from t10.dialects.structured import has_structure
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
-from t10.hwmodel.work import has_structure
 from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import PlanningError, iteration_space
 from t10.passes.plan_search import Plan, SearchResult, search_plans
@@ -53,7 +53,7 @@ pass after t10-partition plans, lowers or prices for that chip, and only that on
 def is_structured(op: Operation) -> bool:
     """Whether ``op`` is a structured operator whose loops the planner can read: it offers
     linalg's structured interface, or is a ``linalg.broadcast``/``linalg.reduce``
-    (``hwmodel.work.structure``)."""
+    (``dialects.structured.structure``)."""
     return has_structure(op)
 
 

@@ -73,7 +73,7 @@ from xdsl.ir.affine import AffineDimExpr
 from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import snn
-from t10.hwmodel.work import structure
+from t10.dialects.structured import structure
 from t10.passes.diagnostics import format_location
 from t10.passes.snn_plan import SnnNetwork
 

@@ -21,7 +21,7 @@ f32 2^-24, f64 2^-53; integer arithmetic is exact (``u = 0``). A correct
 implementation computes every scalar op of a body in, and rounds it to, its
 result type (``fl(x) = x (1 + d)``, ``|d| <= u``; transcendental functions within
 :data:`TRANSCENDENTAL_ULPS` units of the accumulator type); it accumulates
-reductions in :func:`~t10.runtime.linalg_numpy.accumulator_dtype` (f16 and bf16
+reductions in :func:`~t10.semantics.linalg_numpy.accumulator_dtype` (f16 and bf16
 in f32), in any order and blocking; and it rounds a running partial sum to the
 output type at most ``reduction_steps`` times along any chain of additions (a
 compute-shift schedule rounds once per compute step; partial sums of different
@@ -131,24 +131,24 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 
 from t10.dialects import linalg_ext
-from t10.runtime.linalg_numpy import (
-    _CASTS,  # pyright: ignore[reportPrivateUsage]
-    _CMPF_PREDICATES,  # pyright: ignore[reportPrivateUsage]
-    _COMBINERS,  # pyright: ignore[reportPrivateUsage]
-    _UNSIGNED_CASTS,  # pyright: ignore[reportPrivateUsage]
-    Array,
-    UnsupportedOpError,
-    _Body,  # pyright: ignore[reportPrivateUsage]
-    _contract,  # pyright: ignore[reportPrivateUsage]
-    _erf,  # pyright: ignore[reportPrivateUsage]
-    _from_loop_space,  # pyright: ignore[reportPrivateUsage]
-    _static_loop_extents,  # pyright: ignore[reportPrivateUsage]
-    _structure,  # pyright: ignore[reportPrivateUsage]
-    _to_loop_space,  # pyright: ignore[reportPrivateUsage]
-    accumulator_dtype,
-    element_type_of,
-)
 from t10.runtime.reference import bind_inputs, execute_ops
+from t10.semantics.linalg_numpy import (
+    CASTS,
+    CMPF_PREDICATES,
+    COMBINERS,
+    UNSIGNED_CASTS,
+    Array,
+    ScalarBody,
+    UnsupportedOpError,
+    accumulator_dtype,
+    contract,
+    element_type_of,
+    erf,
+    from_loop_space,
+    static_loop_extents,
+    structure_of,
+    to_loop_space,
+)
 
 LAMBDA = 8.0
 """How many scales the probabilistic bound allows: Hoeffding's tail
@@ -251,7 +251,7 @@ _MONOTONIC: dict[str, Callable[[Array], Array]] = {
     "math.rsqrt": lambda x: 1.0 / np.sqrt(x),
     "math.cbrt": np.cbrt,
     "math.tanh": np.tanh,
-    "math.erf": _erf,
+    "math.erf": erf,
     "math.sinh": np.sinh,
     "math.asin": np.arcsin,
     "math.acos": np.arccos,
@@ -321,11 +321,11 @@ def _is_flag(value: SSAValue) -> bool:
 
 
 class _BodyErrors:
-    """Errors of a structured op's body values, in loop space beside ``_Body``'s values
+    """Errors of a structured op's body values, in loop space beside ``ScalarBody``'s values
     (the reference's). An ``i1`` value's error is a flag: 1 where it may flip (worst)
     or likely may (scale)."""
 
-    def __init__(self, body: _Body, argument_errors: Mapping[SSAValue, Error]):
+    def __init__(self, body: ScalarBody, argument_errors: Mapping[SSAValue, Error]):
         self.body = body
         self.errors: dict[SSAValue, Error] = dict(argument_errors)
         self.arguments = tuple(argument_errors)
@@ -373,7 +373,7 @@ class _BodyErrors:
                 np.where(error.worst > 0, error.worst + 1.0, 0.0),
                 np.where(error.scale > 0, error.scale + 1.0 / LAMBDA, 0.0),
             )
-        if name in _CASTS | _UNSIGNED_CASTS or name in ("arith.negf", "math.absf", "math.absi"):
+        if name in CASTS | UNSIGNED_CASTS or name in ("arith.negf", "math.absf", "math.absi"):
             return errors[0]
         if name in _MONOTONIC or name in ("math.tan", "math.cosh", "math.sin", "math.cos"):
             return self._unary(name, operands[0], errors[0])
@@ -586,7 +586,7 @@ class _BodyErrors:
         predicate = op.properties["predicate"]
         assert isinstance(predicate, IntegerAttr)
         if op.name == "arith.cmpf" and (
-            _CMPF_PREDICATES[predicate.value.data] in _FLIP_FREE_PREDICATES
+            CMPF_PREDICATES[predicate.value.data] in _FLIP_FREE_PREDICATES
         ):
             return Error.exact()
         distance = np.abs(self.center(op.operands[0]) - self.center(op.operands[1]))
@@ -625,10 +625,10 @@ class _BodyErrors:
         (extent 1 on those loops, as ``result``, the reference's output, is)."""
         combined = yielded
         owner = combined.owner
-        while isinstance(owner, Operation) and owner.name in _CASTS:
+        while isinstance(owner, Operation) and owner.name in CASTS:
             combined = owner.operands[0]
             owner = combined.owner
-        if not isinstance(owner, Operation) or owner.name not in _COMBINERS:
+        if not isinstance(owner, Operation) or owner.name not in COMBINERS:
             return self._chosen_in_order(reduced)
         accumulated, contribution = owner.operands
         if self.body.depends_on_outputs(contribution):
@@ -705,20 +705,20 @@ class _BodyErrors:
         extents = self.body.loop_extents
         lhs_error, rhs_error = self.error(lhs), self.error(rhs)
         lhs_size, rhs_size = np.abs(self.center(lhs)), np.abs(self.center(rhs))
-        absolute = _contract(lhs_size, rhs_size, reduced, extents)
+        absolute = contract(lhs_size, rhs_size, reduced, extents)
         worst = np.zeros_like(absolute)
         squares = np.zeros_like(absolute)
         if rhs_error.any():
             full = np.broadcast_to(rhs_error.worst, rhs_size.shape)
-            worst = worst + _contract(lhs_size + lhs_error.worst, full, reduced, extents)
+            worst = worst + contract(lhs_size + lhs_error.worst, full, reduced, extents)
             scale = np.broadcast_to(rhs_error.scale, rhs_size.shape)
             likely_lhs = lhs_size + lhs_error.likely
-            squares = squares + _contract(likely_lhs**2, scale**2, reduced, extents)
+            squares = squares + contract(likely_lhs**2, scale**2, reduced, extents)
         if lhs_error.any():
             full = np.broadcast_to(lhs_error.worst, lhs_size.shape)
-            worst = worst + _contract(full, rhs_size, reduced, extents)
+            worst = worst + contract(full, rhs_size, reduced, extents)
             scale = np.broadcast_to(lhs_error.scale, lhs_size.shape)
-            squares = squares + _contract(scale**2, rhs_size**2, reduced, extents)
+            squares = squares + contract(scale**2, rhs_size**2, reduced, extents)
         # (x + y)^2 <= 2 x^2 + 2 y^2 for each term's two parts.
         return absolute, Error(worst, np.sqrt(2 * squares))
 
@@ -761,12 +761,12 @@ def _structured_errors(
     results: Sequence[Array],
     reduction_steps: int,
 ) -> list[Error]:
-    maps, block, num_outputs = _structure(op)
-    extents = _static_loop_extents(op, maps, [array.shape[1:] for array in values])
-    body = _Body(
+    maps, block, num_outputs = structure_of(op)
+    extents = static_loop_extents(op, maps, [array.shape[1:] for array in values])
+    body = ScalarBody(
         op,
         block,
-        [_to_loop_space(array, m, extents) for array, m in zip(values, maps, strict=True)],
+        [to_loop_space(array, m, extents) for array, m in zip(values, maps, strict=True)],
         extents,
         False,
         None,
@@ -774,7 +774,7 @@ def _structured_errors(
     body_errors = _BodyErrors(
         body,
         {
-            argument: error.apply(lambda array, m=m: _to_loop_space(array, m, extents))
+            argument: error.apply(lambda array, m=m: to_loop_space(array, m, extents))
             for argument, error, m in zip(block.args, errors, maps, strict=True)
         },
     )
@@ -786,7 +786,7 @@ def _structured_errors(
         output_map: AffineMap = maps[first_output + index]
         used = {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
         reduced = [loop for loop in range(len(extents)) if loop not in used]
-        result = _to_loop_space(results[index].astype(np.float64), output_map, extents)
+        result = to_loop_space(results[index].astype(np.float64), output_map, extents)
         if reduced:
             error = body_errors.reduced_output(yielded, result, reduced, reduction_steps)
         else:
@@ -800,7 +800,7 @@ def _structured_errors(
         shape = (1, *(size if loop in used else 1 for loop, size in enumerate(extents)))
 
         def to_output(array: Array, shape: tuple[int, ...] = shape, m: AffineMap = output_map):
-            return _from_loop_space(np.broadcast_to(array, shape), m, extents, op.name)
+            return from_loop_space(np.broadcast_to(array, shape), m, extents, op.name)
 
         output_errors.append(error.apply(to_output))
     return output_errors

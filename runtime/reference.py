@@ -3,7 +3,7 @@
 A simulated run is checked against :func:`run_reference` within
 :func:`tolerance` of the element type. :func:`execute_ops` is the walker both
 share: it runs ``func``-level and ``tile.compute``-level ops (linalg through
-:mod:`t10.runtime.linalg_numpy`, ``arith.constant``, ``tensor.empty``,
+:mod:`t10.semantics.linalg_numpy`, ``arith.constant``, ``tensor.empty``,
 ``tensor.expand_shape``/``collapse_shape``/``pad``) on arrays with a leading core
 axis, and the ops of a model with loops (the SNN training step of
 :mod:`t10.models.snn`): ``scf.for`` with ``iter_args``, ``arith.addi``/``subi`` on
@@ -40,7 +40,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 
 from t10.dialects import snn
 from t10.runtime import snn_ops
-from t10.runtime.linalg_numpy import (
+from t10.semantics.linalg_numpy import (
     Array,
     UnsupportedOpError,
     constant_value,

@@ -23,7 +23,7 @@ What each op does
   block held by several cores is read from the lowest-numbered one; a buffer on a
   core range numbers the layout's cores from its first). Host transfers are
   counted in ``host_bytes``, not in chip cycles.
-- ``tile.compute``: runs its body with :mod:`t10.runtime.linalg_numpy` (and
+- ``tile.compute``: runs its body with :mod:`t10.semantics.linalg_numpy` (and
   :func:`~t10.runtime.reference.execute_ops` for the other ops) on the buffers'
   batched arrays; with ``cores [first, count]`` on those cores' rows only.
   Cost, per core: each linalg op of the body priced as one compute step by
@@ -62,7 +62,7 @@ Keeping it fast
 ===============
 
 - ``f16`` buffers are held as ``float32`` rounded to half precision (``half_in_single``
-  in :mod:`t10.runtime.linalg_numpy`): the same values, without numpy's slow
+  in :mod:`t10.semantics.linalg_numpy`): the same values, without numpy's slow
   ``float16`` casts on every operand of every step.
 - What only depends on attributes (which cores hold which boxes of a place, how a
   relayout is priced, how a reduce-scatter groups its cores) is planned once and
@@ -94,8 +94,8 @@ from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, Mesh2D
 from t10.hwmodel.work import OperatorWork, operator_work
 from t10.runtime import snn_ops
-from t10.runtime.linalg_numpy import Array, evaluate, numpy_dtype, to_element_type
 from t10.runtime.reference import execute_ops
+from t10.semantics.linalg_numpy import Array, evaluate, numpy_dtype, to_element_type
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -771,7 +771,7 @@ def _execute_body(
     loop_offsets: Array | None = None,
 ):
     """:func:`~t10.runtime.reference.execute_ops` on the simulator's buffers, whose ``f16``
-    is held as ``float32`` (see ``half_in_single`` in :mod:`t10.runtime.linalg_numpy`);
+    is held as ``float32`` (see ``half_in_single`` in :mod:`t10.semantics.linalg_numpy`);
     ``loop_offsets`` (cores, loops): where each core's box of loops starts."""
     for op in ops:
         if isinstance(op, tile.YieldOp):

@@ -20,8 +20,8 @@ from xdsl.utils.exceptions import PassFailedException
 from t10.passes.canonicalize import CanonicalizePass
 from t10.passes.canonicalize_constants import constant_arguments
 from t10.passes.compile import CompilePass
-from t10.runtime.linalg_numpy import Array
 from t10.runtime.reference import random_inputs, run_reference
+from t10.semantics.linalg_numpy import Array
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CASES = Path(__file__).parent.parent / "filecheck" / "passes" / "t10-canonicalize"

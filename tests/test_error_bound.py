@@ -13,7 +13,7 @@ from t10.runtime.error_bound import (
     reference_with_bounds,
     unit_roundoff,
 )
-from t10.runtime.linalg_numpy import to_element_type
+from t10.semantics.linalg_numpy import to_element_type
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CTX = T10OptMain(args=[]).ctx

@@ -1,7 +1,13 @@
-"""typecheck/t10, the symlinked mirror of the `t10` package that pyright reads (and
-`lint-imports` will), is the installed package."""
+"""The layering of DESIGN §7 as `lint-imports` checks it (`bash run.sh test`): it reads the
+`t10` package through typecheck/t10, the symlinked mirror pyright reads too, which must
+be the installed package; a forbidden import planted in a copy of the tree breaks the
+contract, naming the import."""
 
 import importlib.util
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -29,3 +35,35 @@ def test_the_mirror_is_the_installed_package() -> None:
         assert installed == [folder.resolve()], name
     top_level = {path.name for path in MIRROR.iterdir() if path.name != "__init__.py"}
     assert top_level == {name.split(".")[1] for name in packages}
+
+
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = Path(sys.executable).parent / "lint-imports"
+    return subprocess.run(
+        [str(command), "--config", str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_planted_forbidden_import_breaks_the_layers(tmp_path: Path) -> None:
+    """The runtime importing a pass: a copy of the tree whose runtime holds one module more."""
+    package = tmp_path / "t10"
+    package.mkdir()
+    shutil.copy(ROOT / "t10" / "__init__.py", package / "__init__.py")
+    for name, folder in _package_folders().items():
+        if name.count(".") != 1:
+            continue
+        target = package / name.split(".")[1]
+        if name == "t10.runtime":
+            shutil.copytree(folder, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            os.symlink(folder, target)
+    (package / "runtime" / "planted.py").write_text("import t10.passes.partition\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "t10.runtime is not allowed to import t10.passes" in result.stdout
+    assert "t10.runtime.planted -> t10.passes.partition (l.1)" in result.stdout

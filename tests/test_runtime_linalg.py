@@ -1,4 +1,4 @@
-"""The numpy semantics of linalg (runtime/linalg_numpy.py) against plain numpy."""
+"""The numpy semantics of linalg (semantics/linalg_numpy.py) against plain numpy."""
 
 import warnings
 from collections.abc import Callable
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, f16, f32
 
-from t10.runtime.linalg_numpy import UnsupportedOpError, evaluate, round_to_half, to_element_type
 from t10.runtime.reference import run_reference, tolerance
+from t10.semantics.linalg_numpy import UnsupportedOpError, evaluate, round_to_half, to_element_type
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CTX = T10OptMain(args=[]).ctx

@@ -8,8 +8,8 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, bf16, f16, f32, f64, i8, i32
 from xdsl.ir import Attribute
 
-from t10.runtime.linalg_numpy import UnsupportedOpError, to_element_type
 from t10.runtime.reference import WEIGHT_STD, random_inputs, run_reference, tolerance
+from t10.semantics.linalg_numpy import UnsupportedOpError, to_element_type
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CTX = T10OptMain(args=[]).ctx

@@ -15,7 +15,6 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.printer import Printer
 
 from t10.models.snn import ISSUE_NETWORK, Form, main, snn_train_step
-from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.reference import execute_ops, run_reference
 from t10.runtime.snn_reference import (
     SnnConfig,
@@ -26,6 +25,7 @@ from t10.runtime.snn_reference import (
     train_step_dense,
     train_step_sparse,
 )
+from t10.semantics.linalg_numpy import UnsupportedOpError
 from t10.tools import t10_opt
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 

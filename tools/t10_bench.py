@@ -73,8 +73,8 @@ from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.partition import PartitionPass, is_structured, plan_op
 from t10.passes.plan_search import Plan
-from t10.runtime.linalg_numpy import UnsupportedOpError
 from t10.runtime.simulator import SimulationError
+from t10.semantics.linalg_numpy import UnsupportedOpError
 from t10.tools.output_files import OutputFileError, write_file
 from t10.tools.t10_bench_snn import snn
 from t10.tools.t10_import import INSTALL_HINT, OnnxImportError, import_onnx

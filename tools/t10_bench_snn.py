@@ -89,10 +89,10 @@ from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.models.snn import Form, check_learning_rate, snn_train_step
 from t10.passes.snn_lower import SnnLoweringError, input_slices, lower_training_step
 from t10.passes.snn_plan import NoSnnPlanError, SnnPlan
-from t10.runtime.linalg_numpy import Array
 from t10.runtime.reference import run_reference
 from t10.runtime.simulator import SimulationError, SimulationResult, simulate
 from t10.runtime.snn_reference import SnnConfig, compact_spikes, init_weights, rate_coded_inputs
+from t10.semantics.linalg_numpy import Array
 from t10.tools.t10_opt import T10OptMain
 
 DEFAULT_ACTIVITIES = (0.01, 0.025, 0.05, 0.1)

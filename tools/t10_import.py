@@ -52,8 +52,8 @@ from typing import Any, NoReturn
 import click
 import numpy as np
 
-from t10.runtime.linalg_numpy import Array
 from t10.runtime.reference import WEIGHT_ATTR
+from t10.semantics.linalg_numpy import Array
 from t10.tools.output_files import OutputFileError, check_outputs, write_file
 
 ONNX_NAME_ATTR = "t10.onnx_name"

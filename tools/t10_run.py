@@ -89,10 +89,10 @@ from t10.passes.lower_to_tile import LowerToTilePass
 from t10.passes.select_plans import PLAN_COST_ATTR, SELECTION_ATTR
 from t10.runtime.error_bound import Expected, reference_with_bounds
 from t10.runtime.error_bound import compare as compare_outputs
-from t10.runtime.linalg_numpy import Array, UnsupportedOpError, numpy_dtype, to_element_type
 from t10.runtime.reference import random_inputs
 from t10.runtime.simulator import Phase, SimulationError, SimulationResult, simulate
 from t10.runtime.trace import chrome_trace
+from t10.semantics.linalg_numpy import Array, UnsupportedOpError, numpy_dtype, to_element_type
 from t10.tools.output_files import OutputFileError, check_outputs, write_file
 from t10.tools.t10_import import (
     ONNX_NAME_ATTR,

@@ -210,7 +210,7 @@ def _shape_of(value: SSAValue) -> tuple[int, ...]:
 ################################################################################
 
 
-def _erf(x: Array) -> Array:
+def erf(x: Array) -> Array:
     """erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7): numpy has no erf."""
     wide = np.asarray(x, dtype=np.float64)
     t = 1.0 / (1.0 + 0.3275911 * np.abs(wide))
@@ -245,7 +245,7 @@ _UNARY: dict[str, Callable[[Array], Array]] = {
     "math.rsqrt": lambda x: np.reciprocal(np.sqrt(x)),
     "math.cbrt": np.cbrt,
     "math.tanh": np.tanh,
-    "math.erf": _erf,
+    "math.erf": erf,
     "math.sin": np.sin,
     "math.cos": np.cos,
     "math.tan": np.tan,
@@ -296,7 +296,7 @@ _BINARY: dict[str, Callable[[Array, Array], Array]] = {
     "math.copysign": np.copysign,
 }
 
-_CASTS = frozenset(
+CASTS = frozenset(
     {
         "arith.extf",
         "arith.truncf",
@@ -310,10 +310,10 @@ _CASTS = frozenset(
 )
 """Conversions whose operand is read as signed: numpy's own ``astype``."""
 
-_UNSIGNED_CASTS = frozenset({"arith.extui", "arith.uitofp", "arith.index_castui"})
+UNSIGNED_CASTS = frozenset({"arith.extui", "arith.uitofp", "arith.index_castui"})
 """Conversions whose operand is read as unsigned."""
 
-_COMBINERS: dict[str, np.ufunc] = {
+COMBINERS: dict[str, np.ufunc] = {
     "arith.addf": np.add,
     "arith.addi": np.add,
     "arith.mulf": np.multiply,
@@ -349,7 +349,7 @@ _RELATIONS: dict[str, Callable[[Array, Array], Array]] = {
     "le": np.less_equal,
     "ne": np.not_equal,
 }
-_CMPF_PREDICATES = (
+CMPF_PREDICATES = (
     *("false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord"),
     *("ueq", "ugt", "uge", "ult", "ule", "une", "uno", "true"),
 )
@@ -425,7 +425,7 @@ def _loop_indices(loop_extents: Sequence[int]) -> list[Array]:
     ]
 
 
-def _to_loop_space(array: Array, indexing_map: AffineMap, loop_extents: Sequence[int]) -> Array:
+def to_loop_space(array: Array, indexing_map: AffineMap, loop_extents: Sequence[int]) -> Array:
     """``array`` (leading core axis) read through ``indexing_map``: shape (cores, *loops),
     extent 1 on loops the map does not use."""
     rank = len(loop_extents)
@@ -445,7 +445,7 @@ def _to_loop_space(array: Array, indexing_map: AffineMap, loop_extents: Sequence
     return gathered.reshape(array.shape[0], *loop_shape)
 
 
-def _from_loop_space(
+def from_loop_space(
     values: Array, indexing_map: AffineMap, loop_extents: Sequence[int], op_name: str
 ) -> Array:
     """The output tensor (leading core axis) that ``indexing_map`` writes ``values`` to.
@@ -478,7 +478,7 @@ def _from_loop_space(
     return np.expand_dims(ordered, tuple(unit_dims)) if unit_dims else ordered
 
 
-def _contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequence[int]) -> Array:
+def contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequence[int]) -> Array:
     """Sum over the ``reduced`` loops of ``lhs * rhs``, both in loop space, as one batched
     matrix product; the result is in loop space with extent 1 on the reduced loops."""
     rank = len(loop_extents)
@@ -530,7 +530,7 @@ def _contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Sequ
 ################################################################################
 
 
-class _Body:
+class ScalarBody:
     """The scalar body of one structured op, evaluated once on loop-space arrays."""
 
     def __init__(
@@ -592,9 +592,9 @@ class _Body:
             computed = _UNARY[name](operands[0])
         elif name in _BINARY:
             computed = _BINARY[name](operands[0], operands[1])
-        elif name in _CASTS:
+        elif name in CASTS:
             computed = operands[0]
-        elif name in _UNSIGNED_CASTS:
+        elif name in UNSIGNED_CASTS:
             computed = _unsigned(operands[0])
         elif name in ("arith.divui", "arith.remui", "arith.maxui", "arith.minui", "arith.shrui"):
             unsigned = {
@@ -614,7 +614,7 @@ class _Body:
             predicate = op.properties["predicate"]
             assert isinstance(predicate, IntegerAttr)
             if name == "arith.cmpf":
-                computed = _cmpf(_CMPF_PREDICATES[predicate.value.data], *operands)
+                computed = _cmpf(CMPF_PREDICATES[predicate.value.data], *operands)
             else:
                 computed = _cmpi(_CMPI_PREDICATES[predicate.value.data], *operands)
         else:
@@ -628,10 +628,10 @@ class _Body:
         result_type = yielded.type
         combined = yielded
         owner = combined.owner
-        while isinstance(owner, Operation) and owner.name in _CASTS:
+        while isinstance(owner, Operation) and owner.name in CASTS:
             combined = owner.operands[0]
             owner = combined.owner
-        if not isinstance(owner, Operation) or owner.name not in _COMBINERS:
+        if not isinstance(owner, Operation) or owner.name not in COMBINERS:
             raise UnsupportedOpError(
                 f"{self.op.name} reduces loops {list(reduced)} but its body does not yield "
                 "combine(out, f(inputs)) with an add, mul, max, min, and, or or xor"
@@ -654,7 +654,7 @@ class _Body:
             lhs, rhs = (
                 self.value(operand).astype(accumulator, copy=False) for operand in product.operands
             )
-            total = _contract(lhs, rhs, reduced, self.loop_extents)
+            total = contract(lhs, rhs, reduced, self.loop_extents)
         else:
             terms = self.value(contribution).astype(accumulator, copy=False)
             full = np.broadcast_to(
@@ -666,23 +666,23 @@ class _Body:
             )
             reduce_over = _as_unsigned(full) if owner.name in _UNSIGNED_COMBINERS else full
             total = (
-                _COMBINERS[owner.name]
+                COMBINERS[owner.name]
                 .reduce(reduce_over, axis=tuple(1 + loop for loop in reduced), keepdims=True)
                 .view(full.dtype)
             )
         initial = self.value(accumulated).astype(accumulator, copy=False)
         if owner.name in _UNSIGNED_COMBINERS:
-            unsigned = _COMBINERS[owner.name](_as_unsigned(initial), _as_unsigned(total))
+            unsigned = COMBINERS[owner.name](_as_unsigned(initial), _as_unsigned(total))
             combined = unsigned.view(initial.dtype)
         else:
-            combined = _COMBINERS[owner.name](initial, total)
+            combined = COMBINERS[owner.name](initial, total)
         return to_element_type(combined, result_type, half_in_single=self.half_in_single)
 
     @staticmethod
     def _is_cast_of(value: SSAValue, argument: BlockArgument) -> bool:
         while value is not argument:
             owner = value.owner
-            if not isinstance(owner, Operation) or owner.name not in _CASTS | _UNSIGNED_CASTS:
+            if not isinstance(owner, Operation) or owner.name not in CASTS | UNSIGNED_CASTS:
                 return False
             value = owner.operands[0]
         return True
@@ -736,7 +736,7 @@ def _reduce_in_order(
             ]
             for array in loop_space[:first_output]
         ]
-        body = _Body(op, block, [*inputs, *outputs], step_extents, half_in_single, offsets)
+        body = ScalarBody(op, block, [*inputs, *outputs], step_extents, half_in_single, offsets)
         yielded = [body.value(value) for value in terminator.operands]
         outputs = [
             to_element_type(
@@ -760,7 +760,7 @@ def _run_structured(
     loop_offsets: Array | None,
 ) -> list[Array]:
     loop_space = [
-        _to_loop_space(operand, indexing_map, loop_extents)
+        to_loop_space(operand, indexing_map, loop_extents)
         for operand, indexing_map in zip(operands, maps, strict=True)
     ]
     terminator = block.last_op
@@ -788,7 +788,7 @@ def _run_structured(
             half_in_single,
             loop_offsets,
         )
-    body = _Body(op, block, loop_space, loop_extents, half_in_single, loop_offsets)
+    body = ScalarBody(op, block, loop_space, loop_extents, half_in_single, loop_offsets)
     results: list[Array] = []
     for index, yielded in enumerate(terminator.operands):
         output_map = maps[first_output + index]
@@ -798,7 +798,7 @@ def _run_structured(
             if sequential is not None
             else body.output(yielded, argument, reduced_per_output[index])
         )
-        output = _from_loop_space(values, output_map, loop_extents, op.name)
+        output = from_loop_space(values, output_map, loop_extents, op.name)
         element_type = element_type_of(op.operands[first_output + index])
         held = numpy_dtype(element_type, half_in_single=half_in_single)
         if yielded.type != element_type or output.dtype != held:
@@ -828,7 +828,7 @@ def _softmax(
     ]
 
 
-def _static_loop_extents(
+def static_loop_extents(
     op: Operation, maps: Sequence[AffineMap], shapes: Sequence[Sequence[int]]
 ) -> tuple[int, ...]:
     """Loop extents read off the operand ``shapes``: each loop bounded by a tensor
@@ -843,7 +843,7 @@ def _static_loop_extents(
     return tuple(extent for extent in extents if extent is not None)
 
 
-def _structure(op: Operation) -> tuple[list[AffineMap], Block, int]:
+def structure_of(op: Operation) -> tuple[list[AffineMap], Block, int]:
     """The indexing maps, scalar body and output count of a structured op."""
     if isinstance(op, xdsl_linalg.BroadcastOp):
         rank = len(_shape_of(op.init))
@@ -897,14 +897,14 @@ def evaluate(
     if isinstance(op, linalg_ext.SoftmaxOp):
         results = _softmax(op, arrays, half_in_single)
     else:
-        maps, block, num_outputs = _structure(op)
+        maps, block, num_outputs = structure_of(op)
         results = _run_structured(
             op,
             maps,
             block,
             arrays,
             num_outputs,
-            _static_loop_extents(op, maps, [array.shape[1:] for array in arrays]),
+            static_loop_extents(op, maps, [array.shape[1:] for array in arrays]),
             half_in_single,
             loop_offsets,
         )
