@@ -186,6 +186,13 @@ DYNAMIC = _add("?x4")
 EMPTY_DIMENSION = _add("0x4")
 HUGE = _add("1048576x1048576")
 COMPLEX = _add("4x4", "complex<f32>")
+FILL_WITHOUT_INS = f"""\
+func.func @f(%a: {T}) -> {T} {{
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.fill (%zero : f32) outs(%a : {T}) -> {T}
+  func.return %r : {T}
+}}
+"""
 COMPLEX_MATMUL = MATMUL.replace("xf32>", "xcomplex<f32>>")
 YIELD_I32_INTO_F32 = _generic("    %y = arith.constant 1 : i32\n", yielded="i32")
 USE_BEFORE_DEFINITION_IN_BODY = _generic(
@@ -253,6 +260,14 @@ BAD_AFFINE_MAP = _generic("    %y = arith.addf %x, %x : f32\n").replace(
 M = "{d}/model.mlir"
 
 MLIR_CASES = [
+    opt(
+        "fill without ins",
+        FILL_WITHOUT_INS,
+        [],
+        1,
+        f"{M}:3:3",
+        "cannot parse this linalg.fill: xDSL's parser of it finds fewer operands",
+    ),
     # t10-opt reads, verifies and passes; every located message names model.mlir:LINE:COL.
     opt("empty file is an empty module", "", [], 0, "builtin.module"),
     opt("comment-only file is an empty module", "// nothing here\n", [], 0, "builtin.module"),

@@ -222,13 +222,19 @@ class LocatingParser(Parser):
         line, column = self._line_and_column(span.start)
         try:
             op = super().parse_operation()
-        except AssertionError:
-            # xDSL's custom parsers of some ops (linalg's elementwise named ops on
-            # complex numbers) assert on operand types they cannot build a body for.
+        except (AssertionError, IndexError) as error:
+            # xDSL's custom parsers of some ops build their bodies without checking the
+            # operands first: linalg's elementwise named ops assert on complex numbers,
+            # a linalg.fill without `ins` indexes a missing operand.
             name = _OP_NAME.match(span.input.content, span.start)
+            reason = (
+                "does not take its operand types (t10 computes on integers and floats)"
+                if isinstance(error, AssertionError)
+                else "finds fewer operands than the op takes (is `ins` or `outs` missing?)"
+            )
             self.raise_error(
                 f"cannot parse this {name.group(1) if name else 'operation'}: xDSL's parser "
-                "of it does not take its operand types (t10 computes on integers and floats)",
+                f"of it {reason}",
                 span.start,
                 self.pos,
             )
