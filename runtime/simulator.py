@@ -653,6 +653,10 @@ class _Machine:
         plan = _placement_plan(place, image.shape, rows, buffer_shape)
         if plan.whole is None:
             array = np.zeros((rows, *buffer_shape), image.dtype)
+        elif not buffer_shape:
+            # A rank-0 tensor has no windows to slide: each core holding it holds its value.
+            array = np.full(rows, image, image.dtype)
+            array[plan.unfilled] = 0
         else:
             array = np.lib.stride_tricks.sliding_window_view(image, buffer_shape)[plan.whole]
             array[plan.unfilled] = 0
@@ -1006,7 +1010,9 @@ def _placement_plan(
     origin, _ = _tensor_boxes(place)
     origins = np.zeros((cores, len(shape)), np.int64)
     origins[: len(origin)] = origin
-    np.clip(origins, 0, np.asarray(shape) - np.asarray(buffer_shape), out=origins)
+    np.clip(
+        origins, 0, np.asarray(shape, np.int64) - np.asarray(buffer_shape, np.int64), out=origins
+    )
     filled = np.zeros(cores, bool)
     for group in full:
         filled[group.region[0]] = True

@@ -7,8 +7,8 @@ verified, simulated and compared with the numpy reference: fills read as data,
 multi-result generics (an arg-max, two elementwise outputs, a sum and a max),
 ``linalg.index``, integer/index/i1 types with compares, selects and casts,
 ``math`` ops, pooling, a reduction of several inputs, transpose/broadcast/copy as
-operators, results returned directly. What still cannot be planned fails with a
-located error naming the op.
+operators, results returned directly, rank-0 tensors read and written. What still
+cannot be planned fails with a located error naming the op.
 """
 
 from __future__ import annotations
@@ -341,6 +341,31 @@ func.func @direct(%a: tensor<32x64xf32>, %b: tensor<32x64xf32>)
 }
 """
 
+RANK_ZERO = """
+func.func @scaled_sum(%s: tensor<f32>, %x: tensor<64x32xf32>) -> (tensor<64x32xf32>, tensor<f32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x32xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> ()>,
+      affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%s, %x : tensor<f32>, tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  %e0 = tensor.empty() : tensor<f32>
+  %z = linalg.fill ins(%zero : f32) outs(%e0 : tensor<f32>) -> tensor<f32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+      affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%scaled : tensor<64x32xf32>) outs(%z : tensor<f32>) {
+  ^bb0(%b: f32, %o: f32):
+    %t = arith.addf %b, %o : f32
+    linalg.yield %t : f32
+  } -> tensor<f32>
+  func.return %scaled, %sum : tensor<64x32xf32>, tensor<f32>
+}
+"""
+
 PROGRAMS = {
     "fill read as data (MLP)": MLP_MAX,
     "fill read as data (conv)": CONV_MAX,
@@ -355,6 +380,7 @@ PROGRAMS = {
     "reduction of two inputs": TWO_INPUT_REDUCTION,
     "data movement": DATA_MOVEMENT,
     "direct results": DIRECT_RESULTS,
+    "rank-0 tensors": RANK_ZERO,
 }
 
 
