@@ -3,7 +3,9 @@
 # search every operator's plans, verify hand-written distributed plans at the
 # rtensor, shift and tile levels, compile a BERT-base encoder layer into
 # compute-shift schedules, then compile, simulate and check it and a small CNN
-# against numpy with t10-run (per-operator report; exit status 1 on a mismatch).
+# against numpy with t10-run (per-operator report; exit status 1 on a mismatch), run
+# an ONNX encoder layer through the front end against onnxruntime, and train a
+# spiking network one step.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -42,6 +44,11 @@ t10-run bert_base_layer.mlir --chip ipu-mk2
 
 step "A small CNN (conv, ReLU, max pooling, classifier; fp32) on the 16-core test chip"
 t10-run small_cnn.mlir --chip small-16
+
+step "An ONNX transformer encoder layer nobody here wrote as linalg: imported by torch-mlir, canonicalised, simulated, checked against onnxruntime"
+onnx_model="${TMPDIR:-/tmp}/t10-encoder.onnx"
+python -m t10.models.onnx_models encoder -o "$onnx_model"
+t10-run "$onnx_model" --chip small-16 --reference onnxruntime
 
 step "A spiking network's training step (forward, BPTT, SGD) compiled sparse and dense, simulated and checked"
 t10-bench snn --sizes 200,100,10 --timesteps 20 --batch 8 --activity 0.05,0.2 --chip small-16
