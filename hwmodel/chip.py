@@ -484,6 +484,13 @@ slips, and the planner's and simulator's arithmetic is 64-bit."""
 MAX_CORES = 1 << 20
 """The most cores a chip may have: the simulator holds one entry per core in its arrays
 (a wafer-scale chip has under a million)."""
+MAX_FIELD_CYCLES = 1e6
+"""The largest cycle count or rate (cycles per byte, element, launch, sync, hop) a chip
+file may give: a million times today's, so that a slip such as 1e300 is caught rather
+than overflowing the cost model's 64-bit cycle counts."""
+MIN_CLOCK_HZ = 1e3
+MAX_CLOCK_HZ = 1e12
+"""The clocks a chip file may give: 1 kHz to 1 THz."""
 MAX_SRAM_KIB_PER_CORE = 1 << 24
 """The most SRAM per core, in KiB (16 GiB), so that bytes per core on the whole chip stay
 within 64-bit arithmetic."""
@@ -496,6 +503,9 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
     if not name:
         top.fail("name", "a non-empty string", '""')
     cores = top.integer("cores", MAX_CORES)
+    clock_hz = top.number("clock_hz", maximum=MAX_CLOCK_HZ)
+    if clock_hz < MIN_CLOCK_HZ:
+        top.fail("clock_hz", f"at least {MIN_CLOCK_HZ:g}", _describe(clock_hz))
 
     element_bytes = top.table("element_bytes", fields=None)
     if not element_bytes.names():
@@ -507,7 +517,7 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
         description=top.string("description"),
         cores=cores,
         sram_kib_per_core=top.integer("sram_kib_per_core", MAX_SRAM_KIB_PER_CORE),
-        clock_hz=top.number("clock_hz"),
+        clock_hz=clock_hz,
         worker_threads=top.integer("worker_threads"),
         element_bytes=sizes,
         topology=_parse_topology(top.table("topology", ("kind", *_MESH_FIELDS)), cores),
@@ -713,8 +723,10 @@ class _Table:
             self.fail(key, f"at most {maximum}", _describe(value))
         return value
 
-    def number(self, key: str, minimum: float | None = None) -> float:
-        """A number above zero, or at least ``minimum`` when given."""
+    def number(
+        self, key: str, minimum: float | None = None, maximum: float = MAX_FIELD_CYCLES
+    ) -> float:
+        """A number above zero, or at least ``minimum`` when given; at most ``maximum``."""
         expected = "a positive number" if minimum is None else f"a number >= {minimum}"
         value = self._required(key, expected)
         if (
@@ -724,4 +736,6 @@ class _Table:
             or (value <= 0 if minimum is None else value < minimum)
         ):
             self.fail(key, expected, _describe(value))
+        if value > maximum:
+            self.fail(key, f"at most {maximum:g}", _describe(value))
         return float(value)

@@ -953,6 +953,26 @@ PLAN_OPTION_CASES = [
 
 CHIP_CASES = [
     chip_check(
+        "chip sync of 1e308 cycles",
+        _chip(cycles="cycles = 1e308"),
+        "sync.cycles: expected at most 1e+06, found 1e+308",
+    ),
+    chip_check(
+        "chip exchange of 1e300 cycles per byte",
+        SMALL_CHIP.replace("cycles_per_byte = 0.28", "cycles_per_byte = 1e300"),
+        "exchange.cycles_per_byte: expected at most 1e+06",
+    ),
+    chip_check(
+        "chip clock of 1e-300 Hz",
+        _chip(clock_hz="clock_hz = 1e-300"),
+        "clock_hz: expected at least 1000, found 1e-300",
+    ),
+    chip_check(
+        "chip clock of 1e15 Hz",
+        _chip(clock_hz="clock_hz = 1e15"),
+        "clock_hz: expected at most 1e+12, found 1e+15",
+    ),
+    chip_check(
         "chip 10^12 cores",
         _chip(cores="cores = 1000000000000"),
         "t10-chip: error: {d}/chip.toml: cores: expected at most 1048576, found 1000000000000",
