@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from fifo_reader import fifo
 
-from t10.tools import t10_bench, t10_chip, t10_import, t10_opt, t10_plan, t10_run
+from t10.tools import t10_bench, t10_bench_snn, t10_chip, t10_import, t10_opt, t10_plan, t10_run
 
 PRESETS = Path(__file__).parent.parent / "hwmodel" / "presets"
 SMALL_CHIP = (PRESETS / "small-16.toml").read_text()
@@ -35,6 +35,7 @@ CLICK_COMMANDS: dict[str, click.Command] = {
     "t10-plan": t10_plan.main,
     "t10-chip": t10_chip.main,
     "t10-bench": t10_bench.suite,
+    "t10-bench snn": t10_bench_snn.snn,
     "t10-import": t10_import.main,
 }
 
@@ -1161,6 +1162,27 @@ BENCH_CASES = [
     ),
 ]
 
+SNN_BENCH_CASES = [
+    case(
+        f"bench snn {' '.join(args)}",
+        "t10-bench snn",
+        [*args, "--chip", "small-16"],
+        status,
+        message,
+    )
+    for args, status, message in (
+        (["--seed", "-1"], 2, "Invalid value for '--seed': -1 is not in the range x>=0"),
+        (["--batch", "99999999999"], 2, "--batch 99999999999: at most 65536"),
+        (["--timesteps", "99999999999"], 2, "--timesteps 99999999999: at most 65536"),
+        (["--timesteps", "1"], 2, "--timesteps 1: need at least 2"),
+        (["--batch", "0"], 2, "--batch 0: need at least 1 sample"),
+        (["--activity", "nan"], 2, "--activity 'nan': nan is not in (0, 1]"),
+        (["--cap-factor", "inf"], 2, "--cap-factor inf: must be positive and finite"),
+        (["--learning-rate", "nan"], 2, "the learning rate must be finite and >= 0, got nan"),
+        (["--sizes", "0,4"], 2, "--sizes '0,4': layer 0 has 0 neurons"),
+    )
+]
+
 ONNX_CASES = [
     case(
         "import missing",
@@ -1281,6 +1303,7 @@ CASES = [
     *PLAN_OPTION_CASES,
     *CHIP_CASES,
     *BENCH_CASES,
+    *SNN_BENCH_CASES,
     *ONNX_CASES,
     *OUTPUT_CASES,
 ]
@@ -1337,7 +1360,15 @@ def test_bad_input(tool_case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_enough_cases_across_every_command():
     tools = {tool_case.tool for tool_case in CASES}
-    assert tools == {"t10-opt", "t10-run", "t10-plan", "t10-chip", "t10-bench", "t10-import"}
+    assert tools == {
+        "t10-opt",
+        "t10-run",
+        "t10-plan",
+        "t10-chip",
+        "t10-bench",
+        "t10-bench snn",
+        "t10-import",
+    }
     assert len(CASES) >= 150
 
 

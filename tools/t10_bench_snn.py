@@ -264,11 +264,20 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+MAX_STEPS_OR_SAMPLES = 1 << 16
+"""The most time steps, and the most samples, a bench run takes (today's runs take 100
+and 48)."""
+
+
 def check_numbers(timesteps: int, batch: int, cap_factor: float, learning_rate: float) -> None:
     if timesteps < 2:
         raise SnnBenchError(f"--timesteps {timesteps}: need at least 2 (the loops run T - 1 steps)")
     if batch < 1:
         raise SnnBenchError(f"--batch {batch}: need at least 1 sample")
+    # The inputs (batch x T x neurons spikes) are made on the host before anything runs.
+    for option, value in (("--timesteps", timesteps), ("--batch", batch)):
+        if value > MAX_STEPS_OR_SAMPLES:
+            raise SnnBenchError(f"{option} {value}: at most {MAX_STEPS_OR_SAMPLES}")
     if not (math.isfinite(cap_factor) and cap_factor > 0.0):
         raise SnnBenchError(f"--cap-factor {cap_factor}: must be positive and finite")
     try:
@@ -731,7 +740,11 @@ def _fail(message: str) -> NoReturn:
 )
 @click.option("--learning-rate", default=0.1, show_default=True, help="SGD step size.")
 @click.option(
-    "--seed", default=0, show_default=True, help="Seed of the inputs (weights: seed + 1)."
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the inputs (weights: seed + 1), a non-negative integer.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def snn(
