@@ -17,7 +17,12 @@ the ONNX model on the same inputs, rather than the numpy reference's.
    predicted cost (``t10.plan_cost``), ``t10-lower-to-tile`` its program.
 2. Simulates the ``tile.program`` on the chip, on inputs read by argument name
    from ``--inputs`` (``x`` for ``%x``), the others random
-   (``runtime.reference.random_inputs`` with ``--seed``).
+   (``runtime.reference.random_inputs`` with ``--seed``). Inputs are made only
+   once the function compiled, so a model the chip cannot hold costs no memory;
+   a given input must hold its argument's values exactly: complex values, a
+   fraction or an out-of-range value for an integer type, or a value beyond a
+   float type's range (which would become infinite) is an error naming the
+   first such element.
 3. Runs the numpy reference of the same function on the same inputs with a
    forward error analysis of every value (``runtime/error_bound.py``): from
    element types, reduction lengths, magnitudes and the program's most compute
@@ -30,9 +35,10 @@ the ONNX model on the same inputs, rather than the numpy reference's.
    correct run of this program.
 
 ``--outputs results.npz`` writes the simulated outputs as ``result0``,
-``result1``, ... whenever the simulation completes (like ``--trace``, and as
-atomically: a temporary file beside the target renamed over it; a target that
-is not a regular file, such as a pipe or ``/dev/null``, is written in place).
+``result1``, ... whenever the simulation completes (like ``--trace``). Both are
+written as every t10 output is (``tools/output_files.py``): whole or not at all,
+a device or a pipe in place, a symlink's target; they are checked before any
+work, and may be neither an input nor each other.
 
 The report gives, per operator (named by its result, ``h`` for ``%h``), its
 plan, the simulated cycles split into compute, shift (exchange phases) and
@@ -44,7 +50,7 @@ initialisation and relayout cycles charged to it: the figures compare one to
 one. ``--json`` prints the report as one JSON object instead (``null`` for a
 non-finite error). ``--trace`` writes the run's Chrome trace, cores with
 identical timelines sharing a track, whenever the simulation completes (a
-mismatching run's trace included), atomically: never a half-written file.
+mismatching run's trace included).
 
 Exit status: 0 when every output matches, 1 when one does not (the report is
 still printed), 2 for bad input or a model the pipeline cannot compile or the
