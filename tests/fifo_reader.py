@@ -1,3 +1,4 @@
+# pyright: strict
 """A named pipe with a reader, standing in for a device file in tests of output files:
 a tool that deleted or replaced its output would show it on a pipe without ever
 touching the machine's real ``/dev/null``."""
