@@ -6,7 +6,7 @@ touching the machine's real ``/dev/null``."""
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ class Fifo:
 
 
 @contextmanager
-def fifo(directory: Path, name: str = "pipe") -> Iterator[Fifo]:
+def fifo(directory: Path, name: str = "pipe") -> Generator[Fifo]:
     """A named pipe in ``directory`` read in the background until its writer closes it.
     If nothing opened it for writing, the reader is released on exit."""
     pipe = Fifo(directory / name)
