@@ -1,3 +1,4 @@
+# pyright: strict
 """A fuzzer of t10-opt and t10-compile: valid IR text, mutated as a slip of the hand or
 a broken generator would (truncated, a token deleted, a line moved or repeated, an
 element type, a value or a dimension swapped, an extent changed everywhere), must give a
