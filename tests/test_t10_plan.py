@@ -134,7 +134,7 @@ def test_one_plan_is_both_smallest_and_fastest():
         (["--op", "gemm", "--dims", "1,2,3"], "--op: unknown operator 'gemm'; operators are"),
         (["--op", "matmul", "--dims", "8,8,8", "--chip", "ipu-mk3"], "unknown chip preset"),
         (["--op", "matmul", "--dims", "8,8,8", "--dtype", "f64"], "no element type 'f64'"),
-        (["--op", "matmul", "--dims", "8,8,8", "--dtype", "i8"], "no matmul rate for 'i8'"),
+        (["--op", "matmul", "--dims", "8,8,8", "--dtype", "i4"], "no element type 'i4'"),
         (
             ["--op", "matmul", "--dims", "4096,4096,4096"],
             "cannot plan linalg.matmul: no plan fits: the smallest needs 8388608 bytes per core",
