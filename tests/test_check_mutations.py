@@ -77,7 +77,7 @@ def drop_second_step(text: str) -> str:
     return text[:start] + text[end:]
 
 
-SUBTRACT_ONE_STEP = replace_first(r"arith\.addf %4, %5 : ", "arith.subf %4, %5 : ")
+SUBTRACT_ONE_STEP = replace_first(r"arith\.addf (%\w+), (%\w+) : ", r"arith.subf \1, \2 : ")
 
 MUTATIONS: dict[str, dict[str, Callable[[str], str]]] = {
     # Half the SRAM: A rotates round rings of two along k, partial sums along n.
