@@ -136,6 +136,7 @@ from t10.semantics.linalg_numpy import (
     CASTS,
     CMPF_PREDICATES,
     COMBINERS,
+    UNARY,
     UNSIGNED_CASTS,
     Array,
     ScalarBody,
@@ -143,7 +144,6 @@ from t10.semantics.linalg_numpy import (
     accumulator_dtype,
     contract,
     element_type_of,
-    erf,
     from_loop_space,
     static_loop_extents,
     structure_of,
@@ -240,25 +240,28 @@ class Error:
 ################################################################################
 
 _MONOTONIC: dict[str, Callable[[Array], Array]] = {
-    "math.exp": np.exp,
-    "math.exp2": np.exp2,
-    "math.expm1": np.expm1,
-    "math.log": np.log,
-    "math.log2": np.log2,
-    "math.log10": np.log10,
-    "math.log1p": np.log1p,
-    "math.sqrt": np.sqrt,
-    "math.rsqrt": lambda x: 1.0 / np.sqrt(x),
-    "math.cbrt": np.cbrt,
-    "math.tanh": np.tanh,
-    "math.erf": erf,
-    "math.sinh": np.sinh,
-    "math.asin": np.arcsin,
-    "math.acos": np.arccos,
-    "math.atan": np.arctan,
-    "math.asinh": np.arcsinh,
-    "math.acosh": np.arccosh,
-    "math.atanh": np.arctanh,
+    name: UNARY[name]
+    for name in (
+        "math.exp",
+        "math.exp2",
+        "math.expm1",
+        "math.log",
+        "math.log2",
+        "math.log10",
+        "math.log1p",
+        "math.sqrt",
+        "math.rsqrt",
+        "math.cbrt",
+        "math.tanh",
+        "math.erf",
+        "math.sinh",
+        "math.asin",
+        "math.acos",
+        "math.atan",
+        "math.asinh",
+        "math.acosh",
+        "math.atanh",
+    )
 }
 """Unary functions monotonic over their domain: the ends of an interval bound its image."""
 

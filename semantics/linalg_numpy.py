@@ -230,7 +230,7 @@ def _divsi(lhs: Array, rhs: Array) -> Array:
     return np.where((lhs < 0) != (rhs < 0), -quotient, quotient)
 
 
-_UNARY: dict[str, Callable[[Array], Array]] = {
+UNARY: dict[str, Callable[[Array], Array]] = {
     "arith.negf": np.negative,
     "math.absf": np.abs,
     "math.absi": np.abs,
@@ -588,8 +588,8 @@ class ScalarBody:
             value.astype(np.float32) if value.dtype == np.float16 else value
             for value in (self.value(operand) for operand in op.operands)
         ]
-        if name in _UNARY:
-            computed = _UNARY[name](operands[0])
+        if name in UNARY:
+            computed = UNARY[name](operands[0])
         elif name in _BINARY:
             computed = _BINARY[name](operands[0], operands[1])
         elif name in CASTS:
