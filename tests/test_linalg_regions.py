@@ -11,28 +11,29 @@ reference runtime computes what the bodies say.
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
-from io import StringIO
-from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import pytest
+from linalg_forms import (
+    IREE_OPT,
+    anonymised,
+    assert_round_trips,
+    assert_upstream_parses,
+    parse,
+    printed,
+)
 from xdsl.dialects import arith, func, math
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg.ops import GenericOp as XdslGenericOp
 from xdsl.dialects.linalg.ops import IndexOp as XdslIndexOp
 from xdsl.ir import Operation
-from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.dialects.linalg_ext import GenericOp, MapOp, ReduceOp
 from t10.runtime.reference import run_reference
-from t10.tools.t10_opt import LocatingParser, T10OptMain
 
-IREE_OPT = Path(sys.executable).parent / "iree-opt"
 OpT = TypeVar("OpT", bound=Operation)
 
 FORMS = {
@@ -102,44 +103,20 @@ func.func @f(%x: tensor<4x6x5xf32>, %k: tensor<4x6x5xi32>, %s: tensor<4x5xf32>, 
 }
 
 
-def parse(text: str) -> ModuleOp:
-    module = LocatingParser(T10OptMain(args=[]).ctx, text, "test.mlir").parse_module()
-    module.verify()
-    return module
-
-
-def printed(module: ModuleOp, generic: bool = False) -> str:
-    stream = StringIO()
-    Printer(stream=stream, print_generic_format=generic).print_op(module)
-    return stream.getvalue()
-
-
-def anonymised(text: str) -> str:
-    """``text`` with its values renamed ``%v0``, ``%v1``, ... in order of appearance."""
-    names: dict[str, str] = {}
-    return re.sub(r"%[\w.$-]+", lambda name: names.setdefault(name[0], f"%v{len(names)}"), text)
-
-
 def only(module: ModuleOp, kind: type[OpT]) -> list[OpT]:
     return [op for op in module.walk() if isinstance(op, kind)]
 
 
 @pytest.mark.parametrize("form", FORMS)
 def test_custom_and_generic_forms_round_trip(form: str):
-    custom = printed(parse(FORMS[form]))
-    assert printed(parse(custom)) == custom
-    assert printed(parse(printed(parse(custom), generic=True))) == custom
+    assert_round_trips(FORMS[form])
 
 
 @pytest.mark.skipif(not IREE_OPT.is_file(), reason="iree-opt not installed (onnx extra)")
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
 def test_upstream_parses_t10_printing(form: str, generic: bool):
-    text = printed(parse(FORMS[form]), generic)
-    completed = subprocess.run(
-        [str(IREE_OPT), "-", "-o", "/dev/null"], input=text, capture_output=True, text=True
-    )
-    assert completed.returncode == 0, completed.stderr
+    assert_upstream_parses(FORMS[form], generic)
 
 
 @pytest.mark.skipif(not IREE_OPT.is_file(), reason="iree-opt not installed (onnx extra)")

@@ -10,24 +10,26 @@ cannot distribute with a located error naming them.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from linalg_forms import (
+    IREE_OPT,
+    anonymised,
+    assert_round_trips,
+    assert_upstream_parses,
+    parse,
+    printed,
+)
 from xdsl.dialects import complex
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.dialects.linalg_ext import MatmulOp
 from t10.dialects.linalg_relayout import PackOp, UnPackOp, WinogradInputTransformOp
-from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 BIN = Path(sys.executable).parent
-IREE_OPT = BIN / "iree-opt"
 
 FORMS = {
     "pack": """
@@ -78,40 +80,16 @@ func.func @f(%a: tensor<4x3xcomplex<f32>>, %b: tensor<3x5xcomplex<f32>>, %c: ten
 }
 
 
-def parse(text: str) -> ModuleOp:
-    module = LocatingParser(T10OptMain(args=[]).ctx, text, "test.mlir").parse_module()
-    module.verify()
-    return module
-
-
-def printed(module: ModuleOp, generic: bool = False) -> str:
-    stream = StringIO()
-    Printer(stream=stream, print_generic_format=generic).print_op(module)
-    return stream.getvalue()
-
-
-def anonymised(text: str) -> str:
-    """``text`` with its values renamed ``%v0``, ``%v1``, ... in order of appearance."""
-    names: dict[str, str] = {}
-    return re.sub(r"%[\w.$-]+", lambda name: names.setdefault(name[0], f"%v{len(names)}"), text)
-
-
 @pytest.mark.parametrize("form", FORMS)
 def test_custom_and_generic_forms_round_trip(form: str):
-    custom = printed(parse(FORMS[form]))
-    assert printed(parse(custom)) == custom
-    assert printed(parse(printed(parse(custom), generic=True))) == custom
+    assert_round_trips(FORMS[form])
 
 
 @pytest.mark.skipif(not IREE_OPT.is_file(), reason="iree-opt not installed (onnx extra)")
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
 def test_upstream_parses_t10_printing(form: str, generic: bool):
-    text = printed(parse(FORMS[form]), generic)
-    completed = subprocess.run(
-        [str(IREE_OPT), "-", "-o", "/dev/null"], input=text, capture_output=True, text=True
-    )
-    assert completed.returncode == 0, completed.stderr
+    assert_upstream_parses(FORMS[form], generic)
 
 
 @pytest.mark.skipif(not IREE_OPT.is_file(), reason="iree-opt not installed (onnx extra)")

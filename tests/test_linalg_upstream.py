@@ -11,19 +11,15 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.printer import Printer
+from linalg_forms import IREE_OPT, assert_round_trips, assert_upstream_parses, parse, printed
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from t10.dialects.linalg_ext import ContractOp, FillOp
 from t10.passes.iteration_space import iteration_space
-from t10.tools.t10_opt import LocatingParser, T10OptMain
 
-IREE_OPT = Path(sys.executable).parent / "iree-opt"
 BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "upstream_linalg.py"
 
 FAMILIES = {
@@ -84,34 +80,16 @@ func.func @f(%v: vector<2x4xf32>, %s: i8) -> (tensor<3xvector<2x4xf32>>, tensor<
 }
 
 
-def parse(text: str) -> ModuleOp:
-    module = LocatingParser(T10OptMain(args=[]).ctx, text, "test.mlir").parse_module()
-    module.verify()
-    return module
-
-
-def printed(module: ModuleOp, generic: bool = False) -> str:
-    stream = StringIO()
-    Printer(stream=stream, print_generic_format=generic).print_op(module)
-    return stream.getvalue()
-
-
 @pytest.mark.parametrize("family", FAMILIES)
 def test_custom_and_generic_forms_round_trip(family: str):
-    custom = printed(parse(FAMILIES[family]))
-    assert printed(parse(custom)) == custom
-    assert printed(parse(printed(parse(custom), generic=True))) == custom
+    assert_round_trips(FAMILIES[family])
 
 
 @pytest.mark.skipif(not IREE_OPT.is_file(), reason="iree-opt not installed (onnx extra)")
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
 def test_upstream_parses_t10_printing(family: str, generic: bool):
-    text = printed(parse(FAMILIES[family]), generic)
-    completed = subprocess.run(
-        [str(IREE_OPT), "-", "-o", "/dev/null"], input=text, capture_output=True, text=True
-    )
-    assert completed.returncode == 0, completed.stderr
+    assert_upstream_parses(FAMILIES[family], generic)
 
 
 def test_conv_maps_follow_strides_and_dilations():
