@@ -7,7 +7,7 @@ stays named unless a rule changes it). A rule returns whether it changed the IR.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
@@ -384,6 +384,26 @@ def split_data_init(op: Operation) -> bool:
     return True
 
 
+def _read_inputs_from(op: Operation, rewrites: Mapping[int, tuple[SSAValue, AffineMap]]) -> None:
+    """Replace ``op`` by a generic that reads each rewritten input from its new source
+    through its new map, and everything else as ``op`` does."""
+    generic = generalize(op)
+    assert generic is not None
+    inputs = inputs_of(generic)
+    maps = indexing_maps(generic)
+    for index, (source, new_map) in rewrites.items():
+        inputs[index] = source
+        maps[index] = new_map
+    replace_generic(
+        generic,
+        inputs,
+        outputs_of(generic),
+        maps,
+        iterator_types(generic),
+        list(range(len(generic.results))),
+    )
+
+
 def _copy_source(value: SSAValue) -> tuple[SSAValue, AffineMap] | None:
     """When ``value`` is a copy of another tensor (a transpose, a broadcast, a generic
     yielding its one input), that tensor and the map from ``value``'s indices to its
@@ -419,20 +439,13 @@ def compose_copies(op: Operation) -> bool:
     }
     if not sources:
         return False
-    generic = generalize(op)
-    assert generic is not None
-    maps = indexing_maps(generic)
-    new_inputs = list(inputs)
-    for index, (source, source_map) in sources.items():
-        new_inputs[index] = source
-        maps[index] = source_map.compose(maps[index])
-    replace_generic(
-        generic,
-        new_inputs,
-        outputs_of(generic),
-        maps,
-        iterator_types(generic),
-        list(range(len(generic.results))),
+    maps = indexing_maps(op)
+    _read_inputs_from(
+        op,
+        {
+            index: (source, source_map.compose(maps[index]))
+            for index, (source, source_map) in sources.items()
+        },
     )
     return True
 
@@ -544,21 +557,7 @@ def absorb_unit_reshapes(op: Operation) -> bool:
         rewrites[index] = (source, AffineMap(old.num_dims, 0, tuple(results)))
     if not rewrites:
         return False
-    generic = generalize(op)
-    assert generic is not None
-    maps = indexing_maps(generic)
-    new_inputs = list(inputs)
-    for index, (source, new_map) in rewrites.items():
-        new_inputs[index] = source
-        maps[index] = new_map
-    replace_generic(
-        generic,
-        new_inputs,
-        outputs_of(generic),
-        maps,
-        iterator_types(generic),
-        list(range(len(generic.results))),
-    )
+    _read_inputs_from(op, rewrites)
     return True
 
 
