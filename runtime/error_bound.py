@@ -135,13 +135,13 @@ from t10.runtime.reference import bind_inputs, execute_ops
 from t10.semantics.linalg_numpy import (
     CASTS,
     CMPF_PREDICATES,
-    COMBINERS,
     UNARY,
     UNSIGNED_CASTS,
     Array,
     ScalarBody,
     UnsupportedOpError,
     accumulator_dtype,
+    combining_op,
     contract,
     element_type_of,
     from_loop_space,
@@ -626,12 +626,8 @@ class _BodyErrors:
     ) -> Error:
         """The error of one output whose body reduces the ``reduced`` loops, in loop space
         (extent 1 on those loops, as ``result``, the reference's output, is)."""
-        combined = yielded
-        owner = combined.owner
-        while isinstance(owner, Operation) and owner.name in CASTS:
-            combined = owner.operands[0]
-            owner = combined.owner
-        if not isinstance(owner, Operation) or owner.name not in COMBINERS:
+        owner = combining_op(yielded)
+        if owner is None:
             return self._chosen_in_order(reduced)
         accumulated, contribution = owner.operands
         if self.body.depends_on_outputs(contribution):

@@ -530,6 +530,18 @@ def contract(lhs: Array, rhs: Array, reduced: Sequence[int], loop_extents: Seque
 ################################################################################
 
 
+def combining_op(yielded: SSAValue) -> Operation | None:
+    """The op that combines a reduction's partial results into ``yielded`` (an add, mul,
+    max, min, and, or or xor, seen through casts of its result), or None if ``yielded``
+    is not such a combination."""
+    owner = yielded.owner
+    while isinstance(owner, Operation) and owner.name in CASTS:
+        owner = owner.operands[0].owner
+    if isinstance(owner, Operation) and owner.name in COMBINERS:
+        return owner
+    return None
+
+
 class ScalarBody:
     """The scalar body of one structured op, evaluated once on loop-space arrays."""
 
@@ -626,12 +638,8 @@ class ScalarBody:
         if not reduced:
             return self.value(yielded)
         result_type = yielded.type
-        combined = yielded
-        owner = combined.owner
-        while isinstance(owner, Operation) and owner.name in CASTS:
-            combined = owner.operands[0]
-            owner = combined.owner
-        if not isinstance(owner, Operation) or owner.name not in COMBINERS:
+        owner = combining_op(yielded)
+        if owner is None:
             raise UnsupportedOpError(
                 f"{self.op.name} reduces loops {list(reduced)} but its body does not yield "
                 "combine(out, f(inputs)) with an add, mul, max, min, and, or or xor"
