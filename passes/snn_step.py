@@ -121,6 +121,23 @@ def _owner(value: SSAValue) -> Operation | None:
     return value.owner if isinstance(value, OpResult) else None
 
 
+def _is_one_row(
+    op: tensor.ExtractSliceOp | tensor.InsertSliceOp, history_shape: tuple[int, ...]
+) -> bool:
+    """Whether ``op`` slices one whole row of a history of ``history_shape``, at a row
+    given as a value (the loop's position) and offset 0 on every other dim."""
+    offsets = op.static_offsets.get_values()
+    return (
+        len(op.offsets) == 1
+        and offsets[0] == DYNAMIC_INDEX
+        and not any(offsets[1:])
+        and not op.sizes
+        and not op.strides
+        and tuple(op.static_sizes.get_values()) == (1, *history_shape[1:])
+        and all(stride == 1 for stride in op.static_strides.get_values())
+    )
+
+
 def _shape(value: SSAValue) -> tuple[int, ...]:
     type_ = value.type
     return tuple(type_.get_shape()) if isinstance(type_, TensorType) else ()
@@ -374,17 +391,7 @@ class _Reader:
         """The history of which ``value`` is row ``row + offset`` of ``loop``."""
         op = self.producer(value, tensor.ExtractSliceOp, user, what)
         source_shape = _shape(op.source)
-        offsets = op.static_offsets.get_values()
-        if (
-            len(op.offsets) != 1
-            or offsets[0] != DYNAMIC_INDEX
-            or any(offsets[1:])
-            or op.sizes
-            or op.strides
-            or tuple(op.static_sizes.get_values()) != (1, *source_shape[1:])
-            or any(stride != 1 for stride in op.static_strides.get_values())
-            or _shape(op.result) != source_shape[1:]
-        ):
+        if not _is_one_row(op, source_shape) or _shape(op.result) != source_shape[1:]:
             _fail(op, f"{what} must be one whole row of a history")
         shown = "t" if offset == 0 else f"t{offset:+d}"
         if not loop.at(op.offsets[0], offset):
@@ -402,17 +409,7 @@ class _Reader:
                 f"the forward loop's carried value {index} must be a history written a row "
                 "per step (tensor.insert_slice into it)",
             )
-        offsets = op.static_offsets.get_values()
-        if (
-            len(op.offsets) != 1
-            or offsets[0] != DYNAMIC_INDEX
-            or any(offsets[1:])
-            or op.sizes
-            or op.strides
-            or tuple(op.static_sizes.get_values()) != (1, *_shape(carried)[1:])
-            or any(stride != 1 for stride in op.static_strides.get_values())
-            or not loop.at(op.offsets[0], 0)
-        ):
+        if not _is_one_row(op, _shape(carried)) or not loop.at(op.offsets[0], 0):
             _fail(op, "a history must be written one whole row t per step")
         return op.source
 
