@@ -193,18 +193,34 @@ def _append_weight_argument(
     return argument
 
 
+class ConstantArgumentError(ValueError):
+    """An argument whose ``t10.value`` is not a value of the argument's own type."""
+
+
 def constant_arguments(function: func.FuncOp) -> dict[int, Array]:
     """The values of the function's arguments that carry ``t10.value``, by position, in
-    their element types (what a caller must pass for them)."""
+    their element types (what a caller must pass for them). A carried value must be
+    dense elements of the argument's type, in an element type this pass folds
+    (:class:`ConstantArgumentError` otherwise): a hand-edited one could be anything."""
     values: dict[int, Array] = {}
     if function.arg_attrs is None:
         return values
     for index, attributes in enumerate(function.arg_attrs.data):
         value = cast(DictionaryAttr, attributes).data.get(VALUE_ATTR)
-        if not isinstance(value, DenseIntOrFPElementsAttr):
+        if value is None:
             continue
-        constant = arith.ConstantOp(value)
-        dense = dense_constant(constant.result)
-        if dense is not None:
-            values[index] = np.array(dense.values)
+        argument = function.body.block.args[index]
+        where = f"@{function.sym_name.data}: argument %{argument.name_hint or index}"
+        if not isinstance(value, DenseIntOrFPElementsAttr) or value.type != argument.type:
+            raise ConstantArgumentError(
+                f"{where} carries {VALUE_ATTR} = {value}, which is not dense elements of "
+                f"its type {argument.type}"
+            )
+        dense = dense_constant(arith.ConstantOp(value).result)
+        if dense is None:
+            raise ConstantArgumentError(
+                f"{where} carries a {VALUE_ATTR} of {argument.type}, an element type t10 "
+                "does not read constants of"
+            )
+        values[index] = np.array(dense.values)
     return values

@@ -554,3 +554,16 @@ def test_an_argument_carrying_its_value_runs_with_that_value(tmp_path: Path):
     )
     with np.load(outputs) as saved:
         np.testing.assert_array_equal(saved["result0"], np.tile([8.0, 16.0], (4, 1)))
+
+
+@pytest.mark.parametrize(
+    "carried",
+    ["dense<1.0> : tensor<4xf32>", '"ones"', "dense<1.0> : tensor<8x2xf16>"],
+)
+def test_a_carried_value_of_another_type_is_an_error(tmp_path: Path, carried: str):
+    start = HOISTED.index("t10.value = ") + len("t10.value = ")
+    end = HOISTED.index("})\n")
+    path = write(tmp_path, HOISTED[:start] + carried + HOISTED[end:])
+    message = error_of(path, "--chip", "small-16")
+    assert message.startswith("@f: argument %c carries t10.value = "), message
+    assert "which is not dense elements of its type tensor<8x2xf32>" in message

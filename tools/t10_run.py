@@ -88,7 +88,7 @@ from xdsl.utils.exceptions import DiagnosticException, ParseError
 from t10.dialects import shift, tile
 from t10.dialects.rtensor import OpPlanAttr
 from t10.hwmodel.chip import Chip, ChipFileError, load_chip
-from t10.passes.canonicalize_constants import constant_arguments
+from t10.passes.canonicalize_constants import ConstantArgumentError, constant_arguments
 from t10.passes.compile import PIPELINES, CompilePass
 from t10.passes.diagnostics import format_location
 from t10.passes.lower_to_tile import LowerToTilePass
@@ -447,7 +447,11 @@ def load_inputs(
     constants it hoists), the others random."""
     names = argument_names(function)
     inputs = random_inputs(function, seed)
-    for index, value in constant_arguments(function).items():
+    try:
+        carried = constant_arguments(function)
+    except ConstantArgumentError as error:
+        raise RunError(str(error)) from error
+    for index, value in carried.items():
         inputs[index] = value
     for index, name in enumerate(names):
         if weights is not None and name in weights:
