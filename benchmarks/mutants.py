@@ -499,12 +499,13 @@ def _select(mutants: list[Mutant], names: Sequence[str] | None) -> list[Mutant]:
 
 def _print_list(mutants: list[Mutant]) -> int:
     status = 0
+    width = max((len(mutant.name) for mutant in mutants), default=10)
     for mutant in mutants:
         problem = snippet_problem(REPOSITORY, mutant)
         if problem is not None:
             status = 2
-        print(f"{mutant.name:34} {mutant.file:30} {problem or 'ok'}")
-        print(f"{'':34} {mutant.why}")
+        print(f"{mutant.name:{width}}  {mutant.file:30} {problem or 'ok'}")
+        print(f"{'':{width}}  {mutant.why}")
     return status
 
 
