@@ -21,11 +21,11 @@ prices the plans in which one operand alone rotates, then the completions of
 the most promising partial combinations of operand options (a probe that
 usually lands near the frontier), and drops every partial combination, then
 every candidate, that one of those real plans beats strictly on both its bytes
-and a lower bound of its cycles. The
-bounds are exact lower bounds of the cost model (bytes add up per operand; a
-tensor cut into ``w`` pieces rotates at least ``w - 1`` times; compute is
-bounded per group of loops, ``_compute_lower_bound``), so the frontier, and the
-plan standing for each of its points, is that of pricing every candidate
+and a lower bound of its cycles. The bounds are exact lower bounds of the
+cost model (bytes add up per operand; a tensor cut into ``w`` pieces rotates
+at least ``w - 1`` times; compute is bounded through the cost model's own
+functions, ``_compute_lower_bound``), so the frontier, and the plan standing
+for each of its points, is that of pricing every candidate
 (``enumerate_candidates``); the tests compare the two. The count of candidates
 is still exact: the options of the last operand that keep the divisibility
 chains are counted as bitmasks, not built.
@@ -61,7 +61,7 @@ from xdsl.utils.exceptions import VerifyException
 from t10.dialects.rtensor import OpPlanAttr, check_plan
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip
-from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError
+from t10.passes.iteration_space import IterationSpace, PlanningError
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -458,8 +458,12 @@ def enumerate_candidates(space: IterationSpace, cores: int, rotation: bool = Tru
     for operand in range(len(options)):
         partial = _extend(partial, options, operand, range(operand))
     if len(partial.row_index) == 0:
-        raise PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
+        raise _no_split(space, cores)
     return _Candidates(op_factor_rows, partial.row_index, partial.temporal)
+
+
+def _no_split(space: IterationSpace, cores: int) -> PlanningError:
+    return PlanningError(f"no plan splits loops {list(space.loop_extents)} over {cores} cores")
 
 
 def _prod(array: IntArray, loops: Sequence[int]) -> IntArray:
@@ -520,63 +524,58 @@ def _compute_lower_bound(
     """
     A lower bound on ``_compute_cycles`` of every plan with the per-core
     extents of F_op ``rows`` that takes at least ``least_steps`` steps on each
-    loop. The cost
-    formulas multiply, per group of loops, steps by a per-step count (elements,
-    or blocks of them); steps times the per-step count is at least the count
-    over the whole per-core extent, and at least the steps when it counts blocks.
-    Both bounds only grow with the steps, so the bound holds for every plan that
-    extends a partial choice of temporal factors.
+    loop, priced by the cost model's own functions (``cost.step_compute_cycles``,
+    ``cost.matmul_call_cycles``), so it follows any chip and any change to them.
+
+    A plan of ``S`` steps costs ``S f(w)``: ``f`` the cycles of one step, ``w``
+    its work, and ``S w`` at least the work ``W`` of the whole per-core extent.
+    Every rate of the cost model is a nondecreasing concave ``f`` with
+    ``f(0) >= 0`` (so much per unit plus a fixed launch), for which
+    ``S f(w) >= S f(W / S) >= f(W) + (S - 1) f(0)``, which only grows with
+    ``S``: ``f(W) + (s - 1) f(0)`` bounds every plan of at least ``s`` steps,
+    so every plan that extends a partial choice of temporal factors.
+    A matmul call is priced per whole block of each role (m, k, n) and is
+    affine in each role's block count; the bound above applies role by role,
+    with ``W`` the fewest blocks the role's steps hold (its per-core extent in
+    whole blocks, and at least one block per step) and ``f(0)`` the call with
+    none of that role: a sum over the eight corners of (each role whole or
+    empty), each weighted by ``s - 1`` of the roles left empty.
     """
 
-    def extent(loops: Sequence[int]) -> FloatArray:
-        return np.prod(per_core_rows[:, list(loops)], axis=1).astype(np.float64)[rows]
+    def extent(loops: Sequence[int]) -> IntArray:
+        return _prod(per_core_rows, loops)[rows]
 
-    def steps(loops: Sequence[int]) -> FloatArray:
-        return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64).astype(np.float64)
+    def steps(loops: Sequence[int]) -> IntArray:
+        return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64)
 
     matmul_loops = space.matmul_loops
     if matmul_loops is not None and chip.has_matmul_rate(space.element_type):
         rate = chip.matmul_rate(space.element_type)
-        overhead = rate.call_overhead
-        batch, m, n, k = matmul_loops.batch, matmul_loops.m, matmul_loops.n, matmul_loops.k
+        role_loops = {"m": matmul_loops.m, "k": matmul_loops.k, "n": matmul_loops.n}
+        empty = np.zeros(len(rows), dtype=np.int64)
 
-        role_steps = {"m": steps(m), "n": steps(n), "k": steps(k)}
-        role_extents = {"m": extent(m), "n": extent(n), "k": extent(k)}
-
-        def blocks(role: str, block: int) -> FloatArray:
-            return np.maximum(np.ceil(role_extents[role] / block), role_steps[role])
+        def role_corners(role: str, block: int) -> tuple[tuple[IntArray, IntArray], ...]:
+            """(size, weight) of the role whole and empty in the sum over corners."""
+            role_steps = steps(role_loops[role])
+            least_blocks = np.maximum(-(-extent(role_loops[role]) // block), role_steps)
+            return ((least_blocks * block, np.ones_like(role_steps)), (empty, role_steps - 1))
 
         def orientation(row_role: str, column_role: str) -> FloatArray:
-            row_steps = role_steps[row_role]
-            inner_blocks = blocks("k", rate.block.k)
-            column_blocks = blocks(column_role, rate.block.n)
-            return (
-                blocks(row_role, rate.block.m) * inner_blocks * column_blocks * rate.block_cycles
-                + row_steps * inner_blocks * column_blocks * overhead.cycles_per_kn_block
-                + row_steps * role_steps["k"] * column_blocks * overhead.cycles_per_n_block
-                + row_steps * role_steps["k"] * role_steps[column_role] * overhead.cycles
-            )
+            bound = np.zeros(len(rows))
+            for (m, m_weight), (k, k_weight), (n, n_weight) in itertools.product(
+                role_corners(row_role, rate.block.m),
+                role_corners("k", rate.block.k),
+                role_corners(column_role, rate.block.n),
+            ):
+                bound += m_weight * k_weight * n_weight * cost.matmul_call_cycles(rate, m, k, n)
+            return bound
 
-        return extent(batch) * np.minimum(orientation("m", "n"), orientation("n", "m"))
-    all_loops = range(space.num_loops)
-    if space.op_class == OpClass.DATA_MOVEMENT:
-        written = space.written_loops
-        copy = chip.compute.data_movement
-        unwritten = [loop for loop in all_loops if loop not in written]
-        output = next(access for access in space.operands if access.is_output)
-        return copy.cycles_per_byte * chip.bytes_per_element(output.element_type) * extent(
-            written
-        ) * steps(unwritten) + copy.launch_cycles * steps(all_loops)
-    vector_reduction = (chip.compute.elementwise, chip.compute.reduction)
-    streams = {
-        OpClass.REDUCTION: (chip.compute.reduction,),
-        OpClass.ELEMENTWISE_REDUCTION: vector_reduction,
-        OpClass.CONTRACTION: vector_reduction,
-        OpClass.CONVOLUTION: vector_reduction,
-    }.get(space.op_class, (chip.compute.elementwise,))
-    cycles_per_element = sum(stream.cycles_per_element for stream in streams)
-    launch_cycles = sum(stream.launch_cycles for stream in streams)
-    return cycles_per_element * extent(all_loops) + launch_cycles * steps(all_loops)
+        # The cost model takes the cheaper of C = A B and C^T = B^T A^T per call.
+        calls = extent(matmul_loops.batch).astype(np.float64)
+        return calls * np.minimum(orientation("m", "n"), orientation("n", "m"))
+    whole = cost.step_compute_cycles(chip, space, per_core_rows)[rows]
+    nothing = cost.step_compute_cycles(chip, space, np.zeros((1, space.num_loops), np.int64))
+    return whole + (steps(range(space.num_loops)) - 1) * nothing
 
 
 @dataclass(frozen=True)
@@ -1021,6 +1020,8 @@ def _promising_candidates(space: IterationSpace, chip: Chip, rotation: bool) -> 
     exhaustive enumeration.
     """
     op_factor_rows = enumerate_op_factors(space, chip.cores)
+    if len(op_factor_rows) == 0:
+        raise _no_split(space, chip.cores)
     options = _operand_options(space, op_factor_rows, rotation)
     extents = np.asarray(space.loop_extents, dtype=np.int64)
     per_core_rows = -(-extents // op_factor_rows)
@@ -1038,6 +1039,8 @@ def _promising_candidates(space: IterationSpace, chip: Chip, rotation: bool) -> 
         partial = _extend(partial, options, operand, chosen[:position])
     masks = _completion_masks(options, last, partial, chosen)
     completions = np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
+    if not completions.any():
+        raise _no_split(space, chip.cores)
 
     rows = partial.row_index
     partial_bytes = np.zeros(len(rows), dtype=np.int64)
@@ -1150,6 +1153,14 @@ def search_plans(space: IterationSpace, chip: Chip, rotation: bool = True) -> Se
     _check_chip_supports(space, chip)
     pruned = _promising_candidates(space, chip, rotation)
     candidates = pruned.candidates
+    if len(candidates.row_index) == 0:
+        # The reference plans are candidates, and a bound no higher than their price
+        # keeps the best of them: only a bound above a price drops them all.
+        raise PlanningError(
+            f"the plan search ruled out all {pruned.enumerated} candidate plans on "
+            f"{chip.name}: a bound of their compute cycles exceeded their price (the cost "
+            "model's compute cycles must grow with a step's work, at most in proportion)"
+        )
     priced = evaluate(space, chip, candidates)
     fits = np.flatnonzero(priced["bytes_per_core"] <= chip.sram_bytes)
     if len(fits) == 0:

@@ -1,6 +1,7 @@
 """The plan search: frontier equals a brute-force Pareto set, plans verify, known figures;
 price_plans re-prices given plans as the search does."""
 
+import dataclasses
 import itertools
 import math
 
@@ -13,7 +14,7 @@ from xdsl.utils.exceptions import VerifyException
 from t10.dialects.linalg_ext import SoftmaxOp
 from t10.dialects.rtensor import OpPlanAttr, check_plan
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, load_chip
+from t10.hwmodel.chip import Chip, CopyRate, MatmulCallOverhead, StreamRate, load_chip
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.plan_search import (
     MIN_CORE_FRACTION,
@@ -595,3 +596,95 @@ def test_compute_lower_bound_never_exceeds_the_compute_it_bounds(space: Iteratio
     assert unstepped.any()
     bound = _compute_lower_bound(space, chip, per_core_rows, rows, steps)
     assert np.mean(bound[unstepped] / compute[unstepped]) > 0.5
+
+
+def with_rates(
+    name: str,
+    elementwise: StreamRate,
+    reduction: StreamRate,
+    data_movement: CopyRate,
+    matmul_overhead: MatmulCallOverhead | None = None,
+) -> Chip:
+    """small-16 with other compute rates (and, given ``matmul_overhead``, other matmul call
+    overheads): the search's bounds must hold for any chip, not only the presets."""
+    chip = load_chip("small-16")
+    matmul_rates = chip.compute.matmul
+    if matmul_overhead is not None:
+        matmul_rates = tuple(
+            dataclasses.replace(rate, call_overhead=matmul_overhead) for rate in matmul_rates
+        )
+    compute = dataclasses.replace(
+        chip.compute,
+        matmul=matmul_rates,
+        elementwise=elementwise,
+        reduction=reduction,
+        data_movement=data_movement,
+    )
+    return dataclasses.replace(chip, name=name, compute=compute)
+
+
+UNPRESET_CHIPS = [
+    # A reduction 200x cheaper per element than elementwise work.
+    with_rates(
+        "cheap-reduction", StreamRate(2.0, 300), StreamRate(0.01, 300), CopyRate(0.125, 300)
+    ),
+    # Nothing costs a fixed launch: only the work counts, however many steps.
+    with_rates(
+        "no-launch",
+        StreamRate(0.5, 0),
+        StreamRate(0.25, 0),
+        CopyRate(0.125, 0),
+        MatmulCallOverhead(cycles_per_kn_block=0, cycles_per_n_block=0, cycles=0),
+    ),
+    # Launches dominate: a step's work is almost free.
+    with_rates(
+        "launch-bound",
+        StreamRate(0.001, 5000),
+        StreamRate(0.0, 2000),
+        CopyRate(0.0, 4000),
+        MatmulCallOverhead(cycles_per_kn_block=0, cycles_per_n_block=0, cycles=9000),
+    ),
+]
+
+SPACES_OF_EVERY_CLASS = {
+    "variance": variance(32, 48),
+    "softmax": softmax(32, 48),
+    "add": add(64, 80),
+    "transpose": transpose(48, 64),
+    "matmul": matmul(128, 64, 96),
+    "integer-matmul": matmul(48, 32, 40, "i32"),
+    "batch_matmul": batch_matmul(4, 64, 32, 48),
+    "conv": conv(2, 8, 12, 16, 3),
+}
+
+
+@pytest.mark.parametrize("chip", UNPRESET_CHIPS, ids=[chip.name for chip in UNPRESET_CHIPS])
+@pytest.mark.parametrize("space", SPACES_OF_EVERY_CLASS.values(), ids=SPACES_OF_EVERY_CLASS.keys())
+def test_search_on_chips_unlike_the_presets(space: IterationSpace, chip: Chip):
+    """The bounds hold whatever the rates: the pruned search finds the exhaustive frontier,
+    and no compute bound, from any number of steps it may assume, exceeds a plan's compute."""
+    frontier = search_plans(space, chip).frontier
+    assert frontier
+    assert frontier == exhaustive_frontier(space, chip)
+    candidates = enumerate_candidates(space, chip.cores)
+    per_core_rows = -(-np.asarray(space.loop_extents) // candidates.op_factor_rows)
+    rows = candidates.row_index
+    steps = candidates.temporal.max(axis=1).astype(np.int64)
+    compute = _compute_cycles(space, chip, per_core_rows[rows], steps)
+    for least_steps in (steps, np.maximum(steps // 2, 1), np.ones_like(steps)):
+        bound = _compute_lower_bound(space, chip, per_core_rows, rows, least_steps)
+        assert np.all(bound <= compute * (1 + 1e-12))
+
+
+def test_a_search_that_rules_out_every_plan_says_why(monkeypatch: pytest.MonkeyPatch):
+    """A cost model whose step cost grows faster than the step's work (here its square) breaks
+    the compute bound, which then rules out every plan: a planning error, not a numpy one.
+    (An integer matmul: priced per step on the vector units, and faster the more it rotates.)"""
+
+    def squared_work(chip: Chip, work: object, step_extents: np.ndarray) -> np.ndarray:
+        return np.prod(step_extents, axis=1).astype(np.float64) ** 2
+
+    monkeypatch.setattr(cost, "step_compute_cycles", squared_work)
+    chip = dataclasses.replace(load_chip("small-16"), name="squared-work")
+    with pytest.raises(PlanningError, match=r"ruled out all \d+ candidate plans on squared-work"):
+        search_plans(matmul(48, 32, 40, "i32"), chip)
