@@ -175,6 +175,16 @@ def _exchange(chip: Chip, senders: IntArray, byte_count: IntArray) -> FloatArray
     return np.where(byte_count > 0, received, 0.0)
 
 
+def _summed_pieces(chip: Chip, pieces: IntArray, elements: IntArray) -> FloatArray:
+    """Summing ``pieces`` received pieces of ``elements`` each, as the lowering does: a
+    zero fill of the sum and one reduction over every piece; one piece is only a
+    reshape."""
+    summed = cost.elementwise_cycles(chip, elements) + cost.reduction_cycles(
+        chip, pieces * elements
+    )
+    return np.where(pieces > 1, summed, 0.0)
+
+
 @dataclass(frozen=True)
 class _LayerCosts:
     """Per-core cycles and bytes of one layer, per candidate; a time step runs phase A
@@ -368,20 +378,23 @@ def _layer_costs(
         c = c + (
             cost.spike_row_cycles(chip, listed, 1)
             if last
-            else cost.elementwise_cycles(chip, gradient_elements)
+            else _summed_pieces(chip, gradient_senders, listed)
         )
         d = cost.spike_row_cycles(chip, listed_in, n)
         if layer > 1:
             d = d + cost.spike_row_cycles(chip, listed_in, n)
         history = steps * (state + b * (own.capacity + 2))
     else:
-        a = cost.contraction_cycles(chip, "f32", ones, b, held * previous.owned, n)
+        # The matmul accumulates into a zero fill of the currents.
+        a = cost.contraction_cycles(
+            chip, "f32", ones, b, held * previous.owned, n
+        ) + cost.elementwise_cycles(chip, b * n)
         b_phase = 2 * cost.elementwise_cycles(chip, state)
         piece_words = b * previous.owned
         gradient_elements = gradient_senders * state
         c = cost.elementwise_cycles(chip, state)
         if not last:
-            c = c + cost.elementwise_cycles(chip, gradient_elements)
+            c = c + _summed_pieces(chip, gradient_senders, state)
         d = cost.contraction_cycles(chip, "f32", ones, held * previous.owned, b, n)
         if layer > 1:
             d = d + cost.contraction_cycles(chip, "f32", ones, b, n, held * previous.owned)
