@@ -47,10 +47,12 @@ operators (outside every operator's ops, e.g. gathering the outputs); then the
 totals. An operator's simulated cycles include the relayouts and fills that
 bring its operands in, so its predicted cycles are the plan's cycles plus the
 initialisation and relayout cycles charged to it: the figures compare one to
-one. ``--json`` prints the report as one JSON object instead (``null`` for a
-non-finite error). ``--trace`` writes the run's Chrome trace, cores with
-identical timelines sharing a track, whenever the simulation completes (a
-mismatching run's trace included).
+one. Each output's line gives its largest error over its bound, and that error
+and bound where it is reached; near 1 the three figures take as many digits as
+show on which side of the bound the error lies. ``--json`` prints the report as
+one JSON object instead (``null`` for a non-finite error). ``--trace`` writes
+the run's Chrome trace, cores with identical timelines sharing a track, whenever
+the simulation completes (a mismatching run's trace included).
 
 Exit status: 0 when every output matches, 1 when one does not (the report is
 still printed), 2 for bad input or a model the pipeline cannot compile or the
@@ -876,8 +878,25 @@ def _cycle_cells(totals: PhaseTotals) -> list[str]:
     ]
 
 
-def _error_text(error: float) -> str:
-    return f"{error:.3g}"
+def _error_text(error: float, digits: int = 3) -> str:
+    return f"{error:.{digits}g}"
+
+
+def _side_of_one(value: float) -> int:
+    return (value > 1.0) - (value < 1.0)
+
+
+def _ratio_digits(ratio: float) -> int:
+    """Significant digits that print ``ratio`` (an error over its bound) on its side of 1:
+    three, or more near the edge, where three would show a mismatch of 1.0004 and a
+    match of 0.9996 both as 1."""
+    digits = 3
+    # Seventeen digits print any double exactly, so the loop ends.
+    while math.isfinite(ratio) and _side_of_one(float(_error_text(ratio, digits))) != (
+        _side_of_one(ratio)
+    ):
+        digits += 1
+    return digits
 
 
 def report_lines(report: RunReport) -> list[str]:
@@ -920,18 +939,20 @@ def report_lines(report: RunReport) -> list[str]:
         f"peak bytes per core: {result.peak_bytes_per_core} of {chip.sram_bytes}",
         f"match: {'yes' if report.match else 'no'} "
         f"(max abs error {_error_text(report.max_abs_error)}, "
-        f"{_error_text(report.max_error_ratio)} of the error bound at most; "
+        f"{_error_text(report.max_error_ratio, _ratio_digits(report.max_error_ratio))} "
+        "of the error bound at most; "
         f"{report.reduction_steps} rounding step{'s' if report.reduction_steps > 1 else ''} "
         "per reduction)",
     ]
-    lines += [
-        f"  output {index} ({output.element_type}): {'yes' if output.match else 'no'}, "
-        f"max abs error {_error_text(output.max_abs_error)}, "
-        f"worst {_error_text(output.max_error_ratio)} of the bound "
-        f"({_error_text(output.worst_error)} against {_error_text(output.worst_bound)} "
-        f"at {list(output.worst_index)})"
-        for index, output in enumerate(report.outputs)
-    ]
+    for index, output in enumerate(report.outputs):
+        digits = _ratio_digits(output.max_error_ratio)
+        lines.append(
+            f"  output {index} ({output.element_type}): {'yes' if output.match else 'no'}, "
+            f"max abs error {_error_text(output.max_abs_error)}, "
+            f"worst {_error_text(output.max_error_ratio, digits)} of the bound "
+            f"({_error_text(output.worst_error, digits)} against "
+            f"{_error_text(output.worst_bound, digits)} at {list(output.worst_index)})"
+        )
     if report.reference == "onnxruntime":
         lines.append(f"reference: {report.reference} (the ONNX model on the same inputs)")
     elif report.reference != "numpy":
