@@ -62,6 +62,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -133,7 +134,7 @@ class Check:
 
     @property
     def title(self) -> str:
-        return " && ".join(command.text for command in self.run_commands) or (
+        return "; ".join(command.text for command in self.run_commands) or (
             self.commands[0].text if self.commands else "(no command)"
         )
 
@@ -535,6 +536,31 @@ def _run_shell(text: str, directory: Path, timeout: float) -> tuple[str, int | N
     return output.decode(errors="replace"), process.returncode
 
 
+@dataclass
+class _Shared:
+    """A prose check's command, run once for every check that runs it after the same setup."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    result: tuple[str, int | None] | None = None
+
+
+_shared_lock = threading.Lock()
+_shared: dict[tuple[str, str], _Shared] = {}
+
+
+def _shared_run(
+    setup: str, command: str, directory: Path, timeout: float
+) -> tuple[str, int | None]:
+    """:func:`_run_shell` of ``command``, or its output for an earlier check with the same
+    setup (prose checks quote the same run in several places)."""
+    with _shared_lock:
+        entry = _shared.setdefault((setup, command), _Shared())
+    with entry.lock:
+        if entry.result is None:
+            entry.result = _run_shell(command, directory, timeout)
+        return entry.result
+
+
 def run_check(check: Check, root: Path = ROOT) -> Outcome:
     """Run ``check``'s commands in a directory of their own and compare."""
     missing = [path for path in check.needs if not Path(path).exists()]
@@ -542,6 +568,7 @@ def run_check(check: Check, root: Path = ROOT) -> Outcome:
         return Outcome(check, [], 0.0, skipped=f"needs {', '.join(missing)}")
     start = time.perf_counter()
     timeout = check.timeout or TIMEOUTS[check.kind]
+    commands = check.run_commands
     with tempfile.TemporaryDirectory(prefix="t10-readme-") as name:
         directory = Path(name)
         for entry in root.iterdir():
@@ -555,16 +582,22 @@ def run_check(check: Check, root: Path = ROOT) -> Outcome:
                     [f"README.md:{check.line}: the setup failed (status {status}):\n{output}"],
                     time.perf_counter() - start,
                 )
-        commands = check.run_commands
-        output, status = _run_shell(script(commands), directory, timeout)
+        if check.prose:
+            runs = [_shared_run(check.setup, c.text, directory, timeout) for c in commands]
+            finished = all(status is not None for _, status in runs)
+            outputs = [output.splitlines() for output, _ in runs]
+        else:
+            output, status = _run_shell(script(commands), directory, timeout)
+            finished = status is not None
+            outputs = split_outputs(output, len(commands))
     seconds = time.perf_counter() - start
-    if status is None:
+    if not finished:
         return Outcome(check, [f"README.md:{check.line}: stopped after {timeout:g} s"], seconds)
     problems: list[str] = []
-    for command, printed in zip(commands, split_outputs(output, len(commands)), strict=True):
+    for command, printed in zip(commands, outputs, strict=True):
         if check.prose:
             for figure in command.figures:
-                problems.extend(_figure_problems(figure, command, _trim(printed)))
+                problems.extend(_figure_problems(figure, command, printed))
         else:
             problems.extend(compare(command, printed, check.varies))
     return Outcome(check, problems, seconds)
