@@ -60,7 +60,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects.rtensor import OpPlanAttr, check_plan
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip
+from t10.hwmodel.chip import Chip, MatmulRate
 from t10.passes.iteration_space import IterationSpace, PlanningError
 
 IntArray = NDArray[np.int64]
@@ -514,6 +514,67 @@ def _compute_cycles(
     return np.prod(steps_per_loop, axis=1) * cost.step_compute_cycles(chip, space, step_extents)
 
 
+CALL_ROLES: tuple[str, ...] = ("m", "k", "n")
+"""A matmul call's roles, in ``cost.matmul_call_cycles``'s order."""
+
+PROBE_BLOCKS = ((2, 3, 5), (7, 1, 4), (13, 11, 17), (1, 64, 9))
+"""Block counts (m, k, n) at which a call's polynomial is checked against the cost model."""
+
+
+@cache
+def matmul_call_polynomial(rate: MatmulRate) -> tuple[tuple[frozenset[str], float], ...]:
+    """
+    One matmul call's cycles as a polynomial in its block counts per role,
+    ``sum of coefficient x product of the counts of its roles``, read off
+    ``cost.matmul_call_cycles`` at zero and one block per role (a Moebius
+    inversion over those eight corners); terms with a zero coefficient are
+    left out. The compute bound needs the coefficients not negative and the
+    call linear in each role's blocks: a PlanningError if the cost model's
+    call is not (checked at ``PROBE_BLOCKS``).
+    """
+
+    def call(blocks: Sequence[int]) -> float:
+        sizes = [
+            np.asarray([count * size], dtype=np.int64)
+            for count, size in zip(blocks, (rate.block.m, rate.block.k, rate.block.n), strict=True)
+        ]
+        return float(cost.matmul_call_cycles(rate, *sizes)[0])
+
+    corners = {
+        frozenset(role for role, whole in zip(CALL_ROLES, corner, strict=True) if whole): call(
+            corner
+        )
+        for corner in itertools.product((0, 1), repeat=len(CALL_ROLES))
+    }
+    terms = tuple(
+        (roles, coefficient)
+        for roles in corners
+        if (
+            coefficient := sum(
+                (-1) ** len(roles - subset) * value
+                for subset, value in corners.items()
+                if subset <= roles
+            )
+        )
+        != 0
+    )
+    for blocks in PROBE_BLOCKS:
+        counts = dict(zip(CALL_ROLES, blocks, strict=True))
+        polynomial = sum(
+            coefficient * math.prod(counts[role] for role in roles) for roles, coefficient in terms
+        )
+        if any(coefficient < 0 for _, coefficient in terms) or not math.isclose(
+            polynomial, call(blocks), rel_tol=ROUNDING
+        ):
+            raise PlanningError(
+                f"the plan search bounds a {rate.dtype} matmul call's cycles by a polynomial in "
+                "its block counts with no negative coefficient, linear in each count; "
+                f"cost.matmul_call_cycles is not one (at {blocks} blocks: {call(blocks)} "
+                f"cycles, the polynomial through 0 and 1 blocks gives {polynomial})"
+            )
+    return terms
+
+
 def _compute_lower_bound(
     space: IterationSpace,
     chip: Chip,
@@ -524,54 +585,60 @@ def _compute_lower_bound(
     """
     A lower bound on ``_compute_cycles`` of every plan with the per-core
     extents of F_op ``rows`` that takes at least ``least_steps`` steps on each
-    loop, priced by the cost model's own functions (``cost.step_compute_cycles``,
-    ``cost.matmul_call_cycles``), so it follows any chip and any change to them.
+    loop, priced by the cost model's own functions, so it follows any chip
+    and any change to them.
 
-    A plan of ``S`` steps costs ``S f(w)``: ``f`` the cycles of one step, ``w``
-    its work, and ``S w`` at least the work ``W`` of the whole per-core extent.
-    Every rate of the cost model is a nondecreasing concave ``f`` with
-    ``f(0) >= 0`` (so much per unit plus a fixed launch), for which
-    ``S f(w) >= S f(W / S) >= f(W) + (S - 1) f(0)``, which only grows with
-    ``S``: ``f(W) + (s - 1) f(0)`` bounds every plan of at least ``s`` steps,
-    so every plan that extends a partial choice of temporal factors.
-    A matmul call is priced per whole block of each role (m, k, n) and is
-    affine in each role's block count; the bound above applies role by role,
-    with ``W`` the fewest blocks the role's steps hold (its per-core extent in
-    whole blocks, and at least one block per step) and ``f(0)`` the call with
-    none of that role: a sum over the eight corners of (each role whole or
-    empty), each weighted by ``s - 1`` of the roles left empty.
+    A plan of ``S`` steps costs ``S f(w)``: ``f`` the cycles of one step,
+    ``w`` its work, and ``S w`` at least the work ``W`` of the whole per-core
+    extent. An elementwise, reduction or copy rate (``cost.step_compute_cycles``)
+    is a nondecreasing concave ``f`` with ``f(0) >= 0`` (so much per unit
+    plus a fixed launch), for which ``S f(w) >= S f(W / S) >= f(W) + (S - 1)
+    f(0)``, which only grows with ``S``: ``f(W) + (s - 1) f(0)`` bounds every
+    plan of at least ``s`` steps, so every plan that extends a partial choice
+    of temporal factors.
+
+    A matmul call's cycles are a polynomial in its block counts per role
+    (``matmul_call_polynomial``); each term, times the steps, is the product of
+    its roles' blocks over all steps and the steps of the other roles, at
+    least the role's per-core extent in whole blocks (and at least one block
+    per step) and at least ``s`` steps.
     """
 
-    def extent(loops: Sequence[int]) -> IntArray:
-        return _prod(per_core_rows, loops)[rows]
-
-    def steps(loops: Sequence[int]) -> IntArray:
-        return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64)
+    def steps(loops: Sequence[int]) -> FloatArray:
+        return np.prod(least_steps[:, list(loops)], axis=1, dtype=np.int64).astype(np.float64)
 
     matmul_loops = space.matmul_loops
     if matmul_loops is not None and chip.has_matmul_rate(space.element_type):
         rate = chip.matmul_rate(space.element_type)
-        role_loops = {"m": matmul_loops.m, "k": matmul_loops.k, "n": matmul_loops.n}
-        empty = np.zeros(len(rows), dtype=np.int64)
+        role_loops: dict[str, tuple[int, ...]] = {
+            "m": matmul_loops.m,
+            "k": matmul_loops.k,
+            "n": matmul_loops.n,
+        }
+        role_steps = {role: steps(loops) for role, loops in role_loops.items()}
 
-        def role_corners(role: str, block: int) -> tuple[tuple[IntArray, IntArray], ...]:
-            """(size, weight) of the role whole and empty in the sum over corners."""
-            role_steps = steps(role_loops[role])
-            least_blocks = np.maximum(-(-extent(role_loops[role]) // block), role_steps)
-            return ((least_blocks * block, np.ones_like(role_steps)), (empty, role_steps - 1))
+        def least_blocks(role: str, block: int) -> FloatArray:
+            # Per F_op row first: there are far fewer rows than partial plans.
+            whole_blocks = np.ceil(_prod(per_core_rows, role_loops[role]) / block)
+            return np.maximum(whole_blocks[rows], role_steps[role])
 
         def orientation(row_role: str, column_role: str) -> FloatArray:
+            call_roles: dict[str, str] = {"m": row_role, "k": "k", "n": column_role}
+            blocks = {
+                "m": least_blocks(row_role, rate.block.m),
+                "k": least_blocks("k", rate.block.k),
+                "n": least_blocks(column_role, rate.block.n),
+            }
             bound = np.zeros(len(rows))
-            for (m, m_weight), (k, k_weight), (n, n_weight) in itertools.product(
-                role_corners(row_role, rate.block.m),
-                role_corners("k", rate.block.k),
-                role_corners(column_role, rate.block.n),
-            ):
-                bound += m_weight * k_weight * n_weight * cost.matmul_call_cycles(rate, m, k, n)
+            for roles, coefficient in matmul_call_polynomial(rate):
+                term = np.full(len(rows), coefficient)
+                for role in CALL_ROLES:
+                    term *= blocks[role] if role in roles else role_steps[call_roles[role]]
+                bound += term
             return bound
 
         # The cost model takes the cheaper of C = A B and C^T = B^T A^T per call.
-        calls = extent(matmul_loops.batch).astype(np.float64)
+        calls = _prod(per_core_rows, matmul_loops.batch).astype(np.float64)[rows]
         return calls * np.minimum(orientation("m", "n"), orientation("n", "m"))
     whole = cost.step_compute_cycles(chip, space, per_core_rows)[rows]
     nothing = cost.step_compute_cycles(chip, space, np.zeros((1, space.num_loops), np.int64))

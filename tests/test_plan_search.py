@@ -14,7 +14,14 @@ from xdsl.utils.exceptions import VerifyException
 from t10.dialects.linalg_ext import SoftmaxOp
 from t10.dialects.rtensor import OpPlanAttr, check_plan
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, CopyRate, MatmulCallOverhead, StreamRate, load_chip
+from t10.hwmodel.chip import (
+    Chip,
+    CopyRate,
+    MatmulCallOverhead,
+    MatmulRate,
+    StreamRate,
+    load_chip,
+)
 from t10.passes.iteration_space import IterationSpace, OpClass, PlanningError, iteration_space
 from t10.passes.plan_search import (
     MIN_CORE_FRACTION,
@@ -25,6 +32,7 @@ from t10.passes.plan_search import (
     _priced_plan,  # pyright: ignore[reportPrivateUsage]
     enumerate_candidates,
     evaluate,
+    matmul_call_polynomial,
     pareto_indices,
     price_plans,
     search_plans,
@@ -688,3 +696,32 @@ def test_a_search_that_rules_out_every_plan_says_why(monkeypatch: pytest.MonkeyP
     chip = dataclasses.replace(load_chip("small-16"), name="squared-work")
     with pytest.raises(PlanningError, match=r"ruled out all \d+ candidate plans on squared-work"):
         search_plans(matmul(48, 32, 40, "i32"), chip)
+
+
+def test_a_matmul_call_is_read_as_a_polynomial_in_its_blocks():
+    """ipu-mk2's f16 call, from its chip file: 6*16*16 MACs / 64 per cycle = 24 cycles a block,
+    514 per (k, n) block pair, 113 per n block, 173 per call."""
+    terms = dict(matmul_call_polynomial(load_chip("ipu-mk2").matmul_rate("f16")))
+    assert terms == {
+        frozenset("mkn"): 6 * 16 * 16 / 64,
+        frozenset("kn"): 514,
+        frozenset("n"): 113,
+        frozenset(): 173,
+    }
+
+
+def test_a_matmul_call_the_bound_cannot_follow_is_a_planning_error(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The compute bound needs a call linear in each role's blocks: one quadratic in m's
+    blocks is refused, naming where it leaves the polynomial."""
+    real_call = cost.matmul_call_cycles
+
+    def quadratic_in_m(rate: MatmulRate, m: np.ndarray, k: np.ndarray, n: np.ndarray):
+        return real_call(rate, m, k, n) + (m // rate.block.m) ** 2
+
+    monkeypatch.setattr(cost, "matmul_call_cycles", quadratic_in_m)
+    # Not a preset's rate: the polynomial of those is cached.
+    rate = dataclasses.replace(load_chip("small-16").matmul_rate("f16"), macs_per_cycle=32)
+    with pytest.raises(PlanningError, match=r"not one \(at \(2, 3, 5\) blocks: .* gives"):
+        matmul_call_polynomial(rate)
