@@ -23,6 +23,9 @@ exchange phase. Every data movement (``tile.exchange``, ``tile.fanin``, ``tile.h
 ``tile.host_read``, ``tile.host_gather``, ``tile.relayout``,
 ``tile.reduce_scatter``) must be separated from the latest ``tile.compute``
 before it in execution order (loop back-edges included) by a ``tile.sync``; a
+``tile.reduce_scatter`` counts as a compute too, since it ends combining what
+its last round received. A ``tile.relayout`` in which no core receives from
+another (each core rearranges what it holds) is on-core work and needs no sync. A
 compute may directly follow an exchange, whose end is itself global. A simulator
 may therefore treat every maximal run of exchanges as one phase that reads the state
 left by the preceding sync.
@@ -1238,6 +1241,39 @@ def first_unheld(places: Sequence[PlaceAttr], shape: Sequence[int]) -> tuple[int
     return tuple(int(index) for index in unheld[0]) if len(unheld) else None
 
 
+def received_elements(
+    source_places: Sequence[PlaceAttr], dest_places: Sequence[PlaceAttr]
+) -> tuple[npt.NDArray[np.int64], ...]:
+    """Per destination place, per core of it: the valid elements of the core's box that
+    none of the core's own source boxes holds, which a ``tile.relayout`` brings in from
+    other cores. A core's buffers of one tensor hold disjoint slices, so what it holds of
+    a box is the sum of the box's overlaps with them."""
+    sources = [place.tensor_boxes() for place in source_places]
+    received: list[npt.NDArray[np.int64]] = []
+    for place in dest_places:
+        origin, extents = place.tensor_boxes()
+        count = len(origin)
+        held = np.zeros(count, dtype=np.int64)
+        for source_origin, source_extents in sources:
+            common = min(count, len(source_origin))
+            low = np.maximum(origin[:common], source_origin[:common])
+            high = np.minimum(
+                (origin + extents)[:common], (source_origin + source_extents)[:common]
+            )
+            held[:common] += np.prod(np.maximum(high - low, 0), axis=1)
+        received.append(np.maximum(np.prod(extents, axis=1) - held, 0))
+    return tuple(received)
+
+
+def moves_between_cores(relayout: RelayoutOp) -> bool:
+    """Whether some core receives an element from another in ``relayout`` (if not, every
+    core rearranges what it holds: on-core work, no exchange)."""
+    return any(
+        bool(missing.any())
+        for missing in received_elements(relayout.source_places.data, relayout.dest_places.data)
+    )
+
+
 def lacking_destinations(
     places: Sequence[PlaceAttr], shape: Sequence[int], dest_places: Sequence[PlaceAttr]
 ) -> tuple[int, ...]:
@@ -1486,7 +1522,7 @@ class ProgramOp(IRDLOperation):
                 )
         self._verify_tile_ops(self.body.block)
         self._verify_sram_reuse()
-        self._verify_bsp_order(self.body.block, computed_since_sync=False)
+        self._verify_bsp_order(self.body.block, unsynced=None)
 
     @classmethod
     def _verify_tile_ops(cls, block: Block) -> None:
@@ -1529,24 +1565,30 @@ class ProgramOp(IRDLOperation):
             live = np.append(live, second)
 
     @classmethod
-    def _verify_bsp_order(cls, block: Block, computed_since_sync: bool) -> bool:
-        """Check the sync rule over `block`; return whether it ends after an unsynced compute."""
+    def _verify_bsp_order(cls, block: Block, unsynced: str | None) -> str | None:
+        """Check the sync rule over `block`, entered after the unsynced on-core work named
+        `unsynced` (None: none); return what it ends after."""
         for op in block.ops:
-            if isinstance(op, ComputeOp):
-                computed_since_sync = True
-            elif isinstance(op, SyncOp):
-                computed_since_sync = False
-            elif isinstance(op, DATA_MOVEMENT_OPS) and computed_since_sync:
+            if isinstance(op, SyncOp):
+                unsynced = None
+            elif (
+                isinstance(op, DATA_MOVEMENT_OPS)
+                and unsynced is not None
+                and (not isinstance(op, RelayoutOp) or moves_between_cores(op))
+            ):
                 raise VerifyException(
-                    f"bulk-synchronous order: {op.name} follows a tile.compute "
+                    f"bulk-synchronous order: {op.name} follows a {unsynced} "
                     "with no tile.sync in between"
                 )
+            # A reduce-scatter ends combining what its last round received, on every core.
+            if isinstance(op, ComputeOp | ReduceScatterOp):
+                unsynced = op.name
             elif isinstance(op, RepeatOp):
                 body = op.body.block
-                computed_since_sync = cls._verify_bsp_order(body, computed_since_sync)
+                unsynced = cls._verify_bsp_order(body, unsynced)
                 if op.count.value.data > 1:
-                    computed_since_sync = cls._verify_bsp_order(body, computed_since_sync)
-        return computed_since_sync
+                    unsynced = cls._verify_bsp_order(body, unsynced)
+        return unsynced
 
 
 @irdl_op_definition

@@ -34,8 +34,12 @@ call it. The formulas, per op class:
 - **snn ops** (:func:`spike_op_cycles`): a kernel that follows a spike list is
   priced by the spikes each core actually lists, so cores seeing more spikes
   take longer (MIMD: the compute phase lasts as long as the busiest core).
-- **relayout**: one exchange phase in which the core receiving the most bytes
-  sets the time (one sender at a time), then one global sync.
+- **relayout**: one exchange phase in which each core receives its bytes one
+  sender at a time, so the core receiving the most sets the time; the plan
+  search prices it with its estimate of that core's bytes, the simulated chip
+  with every core's exact bytes. The global sync in front of an operator's
+  relayouts is the BSP barrier after the previous compute, one per operator
+  (``t10-select-plans`` charges it), not one per relayout.
 """
 
 from __future__ import annotations
@@ -148,14 +152,12 @@ def sync_cycles(chip: Chip, rotations: IntArray | FloatArray) -> FloatArray:
     return chip.sync.cycles * chip.sync.syncs_per_shift * np.asarray(rotations, dtype=np.float64)
 
 
-def relayout_cycles(chip: Chip, max_received_bytes: FloatArray) -> FloatArray:
+def relayout_cycles(chip: Chip, received_bytes: IntArray | FloatArray) -> FloatArray:
     """
-    Cycles of one exchange in which the busiest core receives
-    ``max_received_bytes`` (receivers are served one sender at a time), plus its
-    sync; nothing to move costs nothing.
+    Cycles of one relayout's exchange on a core receiving ``received_bytes``
+    (one sender at a time); nothing to receive costs nothing.
     """
-    received = np.asarray(max_received_bytes, dtype=np.float64)
-    return np.where(received > 0, shift_cycles(chip, received) + chip.sync.cycles, 0.0)
+    return shift_cycles(chip, received_bytes)
 
 
 def spike_row_cycles(chip: Chip, spikes: IntArray | FloatArray, row: IntArray | int) -> FloatArray:

@@ -38,7 +38,15 @@ from math import prod
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, tensor
-from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, ModuleOp, StringAttr, TensorType
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    DictionaryAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    i64,
+)
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
@@ -51,7 +59,15 @@ from t10.hwmodel.chip import ChipFileError, load_chip
 from t10.passes.diagnostics import format_location
 from t10.passes.iteration_space import iteration_space
 from t10.passes.model_graph import ModelGraph, Use, idle_type
-from t10.passes.select_plans import CHIP_ATTR, LOOP_ORDER_ATTR, PLAN_ATTR, PLAN_COST_ATTR
+from t10.passes.select_plans import (
+    CHIP_ATTR,
+    LOOP_ORDER_ATTR,
+    OPERAND_RELAYOUTS_ATTR,
+    PARKING_ATTR,
+    PLAN_ATTR,
+    PLAN_COST_ATTR,
+    PREDICTED_CYCLES_ATTR,
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,14 @@ def _padding_value(pad: tensor.PadOp) -> SSAValue:
     yielded = pad.region.block.last_op
     assert yielded is not None and yielded.operands
     return yielded.operands[0]
+
+
+def _predict(moving: Operation, operator: Operation, prices_attr: str, index: int) -> None:
+    """Put on ``moving`` the price t10-select-plans gave it: entry ``index`` of the
+    operator's ``prices_attr``, if the operator has one."""
+    prices = operator.attributes.get(prices_attr)
+    if isinstance(prices, DenseArrayBase) and index < len(prices):
+        moving.attributes[PREDICTED_CYCLES_ATTR] = IntegerAttr(prices.get_values()[index], i64)
 
 
 def _constant(value: SSAValue) -> arith.ConstantOp | None:
@@ -397,6 +421,7 @@ class _FunctionRewriter:
         key = (reader, value, wanted)
         if key not in self.per_reader:
             relayout = rtensor.RelayoutOp(base, wanted)
+            _predict(relayout, self.graph.operators[reader], OPERAND_RELAYOUTS_ATTR, operand)
             Rewriter.insert_op(relayout, anchor)
             self.per_reader[key] = relayout.result
         return self.per_reader[key]
@@ -435,6 +460,7 @@ class _FunctionRewriter:
                 _padding_value(pad),
                 wanted,
             )
+            _predict(padded, self.graph.operators[reader], OPERAND_RELAYOUTS_ATTR, operand)
             self._insert(
                 padded, InsertPoint.before(self.graph.operators[reader]), pad.result, "dist"
             )
@@ -482,6 +508,7 @@ class _FunctionRewriter:
                 self.idle[original] = result
                 continue
             relayout = rtensor.RelayoutOp(result, parked_type)
+            _predict(relayout, op, PARKING_ATTR, result.index)
             self._insert(relayout, InsertPoint.after(after), original, "idle")
             self.idle[original] = relayout.result
             after = relayout

@@ -31,8 +31,13 @@ What each op becomes
   written again for each schedule that reads it, so no copy of it waits on the
   chip between its readers (plan selection counts none; host writes take no
   cycles).
-- ``rtensor.relayout``: a ``tile.sync`` and a ``tile.relayout`` between the
-  producer's placement and the reader's (a core receives only what it lacks).
+- ``rtensor.relayout``: a ``tile.relayout`` between the producer's placement
+  and the reader's (a core receives only what it lacks), carrying the price
+  ``t10-select-plans`` gave it (``t10.predicted_cycles``); a parked result's
+  is charged to (``t10.op``) the operator that made it. A ``tile.sync`` goes
+  before it if some core receives from another and anything was computed since
+  the last sync: the data moved between two operators' computes follows one
+  barrier, as the planner prices it.
 - ``shift.schedule``: its loop nest unrolled: per step one ``tile.compute`` on
   the step slices, masked to each core's valid box of loops (padding is never
   computed); per rotation of a tensor ``sync``, one ``tile.exchange`` per
@@ -89,7 +94,7 @@ from t10.hwmodel.chip import ChipFileError, load_chip
 from t10.hwmodel.work import combiner_of
 from t10.passes.diagnostics import format_location
 from t10.passes.model_graph import is_weight
-from t10.passes.select_plans import CHIP_ATTR
+from t10.passes.select_plans import CHIP_ATTR, PREDICTED_CYCLES_ATTR
 from t10.passes.sram_packing import live_bytes_peak, pack
 
 OPERATOR_ATTR = "t10.op"
@@ -374,7 +379,8 @@ class _FunctionLowering:
         if self.operator:
             op.attributes[OPERATOR_ATTR] = StringAttr(self.operator)
         self.program_block.add_op(op)
-        if isinstance(op, tile.ComputeOp):
+        # A reduce-scatter ends combining what its last round received: on-core work too.
+        if isinstance(op, tile.ComputeOp | tile.ReduceScatterOp):
             self.computed_since_sync = True
         elif isinstance(op, tile.SyncOp):
             self.computed_since_sync = False
@@ -427,19 +433,21 @@ class _FunctionLowering:
         elif isinstance(source, _Padded):
             self.sync()
             parts = self.natural(source.pad.source)
-            self.emit(_padding_relayout(source.pad, parts, buffers, places))
+            self.emit(_predicted(source.pad, _padding_relayout(source.pad, parts, buffers, places)))
         elif isinstance(source, _Moved | _Placed):
             parts = self.natural(value if isinstance(source, _Placed) else source.source)
-            self.sync()
-            self.emit(
-                tile.RelayoutOp(
-                    [buffer for buffer, _ in parts],
-                    [place for _, place in parts],
-                    buffers,
-                    places,
-                    value_type.get_shape(),
-                )
+            relayout = tile.RelayoutOp(
+                [buffer for buffer, _ in parts],
+                [place for _, place in parts],
+                buffers,
+                places,
+                value_type.get_shape(),
             )
+            if isinstance(source, _Moved) and isinstance(value.owner, Operation):
+                _predicted(value.owner, relayout)
+            if tile.moves_between_cores(relayout):
+                self.sync()
+            self.emit(relayout)
         placed = _Placed(list(zip(buffers, places, strict=True)))
         if not fresh:
             self.placed.setdefault(value, []).append(placed)
@@ -503,7 +511,12 @@ class _FunctionLowering:
         elif isinstance(op, rtensor.RelayoutOp):
             self.values[op.result] = _Moved(op.source)
             if any(not isinstance(use.operation, shift.ScheduleOp) for use in op.result.uses):
+                # Parking a result in its idle layout is the work of the operator that made it.
+                producer = op.source.owner
+                if isinstance(producer, shift.ScheduleOp):
+                    self.operator = _name(producer.results[0])
                 self.natural(op.result)
+                self.operator = ""
         elif isinstance(op, rtensor.CollectOp):
             parts = self.natural(op.source)
             self.sync()
@@ -531,6 +544,14 @@ class _FunctionLowering:
         writes take no cycles), so none may stay live from one reader to the next."""
         for value in self.activation_inputs:
             self.placed.pop(value, None)
+
+
+def _predicted(made_from: Operation, relayout: tile.RelayoutOp) -> tile.RelayoutOp:
+    """``relayout`` carrying the price t10-select-plans gave the op it was made from."""
+    price = made_from.attributes.get(PREDICTED_CYCLES_ATTR)
+    if price is not None:
+        relayout.attributes[PREDICTED_CYCLES_ATTR] = price
+    return relayout
 
 
 def _padding_relayout(

@@ -16,8 +16,9 @@ a block a core holds is the one the relayout's skew gives it, so the local
 share is estimated as the overlap of the two blocks divided by the larger
 piece count (exact when both placements cut the same blocks the same way:
 then nothing moves). Receivers are served one sender at a time (DESIGN §3),
-so the exchange takes as long as the core receiving the most bytes, plus one
-sync; a relayout that moves nothing costs nothing.
+so the exchange takes as long as the core receiving the most bytes; a
+relayout that moves nothing costs nothing. (The sync in front of an
+operator's relayouts is charged once per operator by ``t10-select-plans``.)
 """
 
 from __future__ import annotations

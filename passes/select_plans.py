@@ -8,6 +8,11 @@ price, the function the whole choice, the module the chip it was made for:
   stepped loops, outermost first, as ``t10-insert-shifts`` nests them) and
   ``t10.plan_cost = {bytes_per_core, cycles, compute_cycles, shift_cycles,
   sync_cycles, reduce_cycles, relayout_cycles, budget_bytes}`` on every operator;
+- ``t10.operand_relayout_cycles = array<i64: ...>`` (per operand, the price of
+  relayouting it into the plan's layout) and ``t10.parking_cycles = array<i64:
+  ...>`` (per result, of parking it in its idle layout) on every operator:
+  ``t10-insert-shifts`` puts each on the relayout it makes, so the price of
+  every data movement can be compared with the simulated one;
 - ``t10.selection = {cycles, operator_cycles, relayout_cycles, fastest_cycles,
   peak_bytes_per_core}`` on the function (``fastest_cycles``: every operator at
   its fastest plan with unlimited memory and free relayouts, a lower bound);
@@ -28,7 +33,9 @@ relayout: on each producer -> consumer edge, from the producer's result
 placement to the consumer's operand placement (``relayout``), and between
 parked values' idle copies and the operators that write or read them. A
 relayout between placements that agree costs nothing, so neighbours that can
-share a layout are pulled towards doing so. Choosing one plan per operator to
+share a layout are pulled towards doing so. The data moved between two
+operators' computes follows one global sync (BSP), charged to the later
+operator when anything moves. Choosing one plan per operator to
 minimise this sum is a min-sum problem over the operator graph: it is solved
 exactly by dynamic programming on a spanning forest (each operator linked to
 its latest producer), then every edge is brought back by coordinate descent
@@ -60,7 +67,7 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.dialects.func import FuncOp
-from xdsl.ir import Operation, OpResult, SSAValue
+from xdsl.ir import BlockArgument, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
@@ -85,6 +92,10 @@ PLAN_ATTR = "t10.plan"
 LOOP_ORDER_ATTR = "t10.loop_order"
 PLAN_COST_ATTR = "t10.plan_cost"
 SELECTION_ATTR = "t10.selection"
+OPERAND_RELAYOUTS_ATTR = "t10.operand_relayout_cycles"
+PARKING_ATTR = "t10.parking_cycles"
+PREDICTED_CYCLES_ATTR = "t10.predicted_cycles"
+"""On a data movement (``rtensor.relayout``/``pad``, ``tile.relayout``): its price."""
 
 FloatArray = NDArray[np.float64]
 
@@ -125,6 +136,23 @@ class Problem:
     pairwise: dict[tuple[int, int], FloatArray] = field(
         default_factory=lambda: dict[tuple[int, int], FloatArray]()
     )
+    operand_relayouts: dict[tuple[int, int], tuple[int | None, FloatArray]] = field(
+        default_factory=lambda: dict[tuple[int, int], tuple[int | None, FloatArray]]()
+    )
+    """Per (operator, operand) relayouted into the operator's layout: the producer whose
+    plan the price also depends on (None: an idle copy), and the price (per pair of
+    plans, or per plan of the operator)."""
+    parking: dict[tuple[int, int], FloatArray] = field(
+        default_factory=lambda: dict[tuple[int, int], FloatArray]()
+    )
+    """Per (operator, result) parked in its idle layout: the price per plan."""
+
+    def operand_relayout(self, chosen: Sequence[int], position: int, operand: int) -> float:
+        """Cycles of relayouting operand ``operand`` of operator ``position``, as chosen."""
+        producer, prices = self.operand_relayouts[(position, operand)]
+        if producer is None:
+            return float(prices[chosen[position]])
+        return float(prices[chosen[producer], chosen[position]])
 
     def total(self, chosen: Sequence[int]) -> float:
         return float(
@@ -194,9 +222,24 @@ class Selection:
     """Plan cycles plus initialisation cycles, over all operators."""
     initialisation_cycles: list[int]
     """Per operator, the cycles of filling its outputs' initial values where it keeps them."""
-    relayout_cycles: list[int]
-    """Per operator, the cycles of the relayouts into and out of it."""
+    operand_relayout_cycles: list[list[int]]
+    """Per operator and operand, the cycles of relayouting it into the plan's layout (0:
+    nothing moves, or nothing to relayout: an initial value, a host argument)."""
+    parking_cycles: list[list[int]]
+    """Per operator and result, the cycles of parking it in its idle layout (0: not parked)."""
+    sync_cycles: list[int]
+    """Per operator, the sync in front of the data moved before it runs, if any moves."""
     fastest_cycles: int
+
+    @property
+    def relayout_cycles(self) -> list[int]:
+        """Per operator, the cycles of the relayouts into and out of it, and its sync."""
+        return [
+            sum(operands) + sum(results) + sync
+            for operands, results, sync in zip(
+                self.operand_relayout_cycles, self.parking_cycles, self.sync_cycles, strict=True
+            )
+        ]
 
     @property
     def plans(self) -> list[Plan]:
@@ -347,6 +390,13 @@ def _shifted(placements: Sequence[Placement], offset: tuple[int, ...]) -> Sequen
     return [Placement(placement.blocks + moved, placement.pieces) for placement in placements]
 
 
+def _pads_an_argument(value: SSAValue) -> bool:
+    """Whether ``value`` pads a function argument: the program writes the argument into its
+    idle layout and relayouts that copy into the padded tensor's layout."""
+    unpadded = source(value)
+    return unpadded is not value and isinstance(unpadded, BlockArgument)
+
+
 def _shape(value: SSAValue) -> tuple[int, ...]:
     """The static shape of a tensor value; empty for a scalar."""
     if isinstance(value.type, TensorType):
@@ -451,10 +501,12 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
                 filling = pricer.initialisation(operator, operand)
                 problem.unary[position] += filling
                 problem.initialisation[position] += filling
-            elif graph.reads_idle_copy(value, use):
-                problem.unary[position] += pricer.from_idle(
+            elif graph.reads_idle_copy(value, use) or _pads_an_argument(value):
+                expanding = pricer.from_idle(
                     _shape(source(value)), operator, operand, pad_offset(value)
                 )
+                problem.unary[position] += expanding
+                problem.operand_relayouts[(position, operand)] = (None, expanding)
             elif producer is not None:
                 produced = source(value)
                 assert isinstance(produced, OpResult)
@@ -463,9 +515,12 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
                 )
                 key = (producer, position)
                 problem.pairwise[key] = problem.pairwise.get(key, 0) + matrix
+                problem.operand_relayouts[(position, operand)] = (producer, matrix)
         for result, value in enumerate(operator.op.results):
             if graph.is_parked(value):
-                problem.unary[position] += pricer.to_idle(operator, result, _shape(value))
+                parking = pricer.to_idle(operator, result, _shape(value))
+                problem.unary[position] += parking
+                problem.parking[(position, result)] = parking
     return problem
 
 
@@ -506,20 +561,42 @@ def select(
         math.ceil(problem.initialisation[position][choice])
         for position, choice in enumerate(chosen)
     ]
-    relayouts = [
-        problem.unary[position][choice] - plan_cycles[position] - initialisation[position]
-        for position, choice in enumerate(chosen)
-    ]
-    for (producer, consumer), matrix in problem.pairwise.items():
-        relayouts[consumer] += matrix[chosen[producer], chosen[consumer]]
+    operand_relayouts = [[0] * len(operator.op.operands) for operator in operators]
+    for position, operand in problem.operand_relayouts:
+        price = problem.operand_relayout(chosen, position, operand)
+        operand_relayouts[position][operand] = math.ceil(price)
+    parking = [[0] * len(operator.op.results) for operator in operators]
+    for (position, result), prices in problem.parking.items():
+        parking[position][result] = math.ceil(prices[chosen[position]])
     return Selection(
         operators=operators,
         chosen=chosen,
         operator_cycles=sum(plan_cycles) + sum(initialisation),
         initialisation_cycles=initialisation,
-        relayout_cycles=[math.ceil(cycles) for cycles in relayouts],
+        operand_relayout_cycles=operand_relayouts,
+        parking_cycles=parking,
+        sync_cycles=_gap_syncs(chip, operand_relayouts, parking),
         fastest_cycles=sum(operator.plans[-1].cycles for operator in operators),
     )
+
+
+def _gap_syncs(
+    chip: Chip, operand_relayouts: list[list[int]], parking: list[list[int]]
+) -> list[int]:
+    """
+    Per operator, the global sync in front of the data that moves between the previous
+    operator's compute and its own: the previous operator's parked results and its own
+    relayouted operands, one exchange phase after one barrier. Nothing computed before
+    the first operator, and a gap where nothing moves, needs none. Whether a gap moves
+    anything depends on the plans on both sides, so the choice above is made without it:
+    one sync per operator is almost always paid, and a constant per operator changes no
+    choice.
+    """
+    syncs = [0] * len(operand_relayouts)
+    for position in range(1, len(operand_relayouts)):
+        if any(operand_relayouts[position]) or any(parking[position - 1]):
+            syncs[position] = math.ceil(chip.sync.cycles)
+    return syncs
 
 
 def _i64_dict(entries: dict[str, int]) -> DictionaryAttr:
@@ -528,14 +605,20 @@ def _i64_dict(entries: dict[str, int]) -> DictionaryAttr:
 
 def annotate(selection: Selection) -> None:
     """Record the choice on the operators and their function."""
-    for operator, plan, relayout, initialisation in zip(
+    for operator, plan, relayout, initialisation, operand_relayouts, parking in zip(
         selection.operators,
         selection.plans,
         selection.relayout_cycles,
         selection.initialisation_cycles,
+        selection.operand_relayout_cycles,
+        selection.parking_cycles,
         strict=True,
     ):
         operator.op.attributes[PLAN_ATTR] = plan.to_attr()
+        operator.op.attributes[OPERAND_RELAYOUTS_ATTR] = DenseArrayBase.from_list(
+            i64, operand_relayouts
+        )
+        operator.op.attributes[PARKING_ATTR] = DenseArrayBase.from_list(i64, parking)
         operator.op.attributes[LOOP_ORDER_ATTR] = DenseArrayBase.from_list(i64, plan.loop_order)
         operator.op.attributes[PLAN_COST_ATTR] = _i64_dict(
             {

@@ -723,7 +723,7 @@ class _Machine:
                 tuple(_buffer_type(dest) for dest in op.dests),
                 self.cores,
             )
-            self.exchange_cost[op] = np.asarray(cost.shift_cycles(self.chip, received))
+            self.exchange_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received))
         return self.exchange_cost[op]
 
     def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
@@ -1029,27 +1029,13 @@ def _relayout_bytes(
     dest_types: tuple[tile.BufferType, ...],
     cores: int,
 ) -> FloatArray:
-    """
-    Per core: bytes of the valid destination elements that no source buffer on the
-    core holds. A core's buffers of one tensor hold disjoint slices, so what it holds
-    of a destination box is the sum of the box's overlaps with them.
-    """
-    sources = [_tensor_boxes(place) for place in source_places]
+    """Per core: bytes of the valid destination elements that no source buffer on the
+    core holds (``tile.received_elements``)."""
     received = np.zeros(cores)
-    for place, dest_type in zip(dest_places, dest_types, strict=True):
-        origin, extents = _tensor_boxes(place)
-        count = len(origin)
-        wanted = np.prod(extents, axis=1).astype(np.float64)
-        held = np.zeros(count)
-        for source_origin, source_extents in sources:
-            common = min(count, len(source_origin))
-            low = np.maximum(origin[:common], source_origin[:common])
-            high = np.minimum(
-                (origin + extents)[:common], (source_origin + source_extents)[:common]
-            )
-            held[:common] += np.prod(np.maximum(high - low, 0), axis=1)
+    missing = tile.received_elements(source_places, dest_places)
+    for elements, dest_type in zip(missing, dest_types, strict=True):
         element_bytes = dest_type.byte_size() / max(1, prod(dest_type.get_shape()))
-        received[:count] += np.maximum(wanted - held, 0) * element_bytes
+        received[: len(elements)] += elements * element_bytes
     return _frozen(received)
 
 

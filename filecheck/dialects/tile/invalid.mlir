@@ -276,6 +276,19 @@ tile.program @p() cores 4 sram_bytes 1024 {
 
 // -----
 
+// A reduce-scatter ends combining on every core: the data movement after it waits for a sync.
+tile.program @p() cores 4 sram_bytes 1024 {
+  %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
+  %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
+  %c = tile.alloc offset 96 : !tile.buffer<8x1xf32>
+  tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.relayout %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] to %c by [#tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 4], grid = [1, 4]>] of [8, 4] : !tile.buffer<2x4xf32> to !tile.buffer<8x1xf32>
+  tile.return
+}
+// CHECK: bulk-synchronous order: tile.relayout follows a tile.reduce_scatter with no tile.sync in between
+
+// -----
+
 // The compute and the reduce_scatter are in different iterations of the loop.
 tile.program @p() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>

@@ -64,6 +64,7 @@ tile.program @placed(%x: tensor<8x6xf32>, %w: tensor<8x4xf32>) -> (tensor<8x6xf3
   tile.host_write %w to %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> : tensor<8x4xf32> to !tile.buffer<4x4xf32>
   %chunk = tile.alloc offset 304 : !tile.buffer<2x4xf32>
   tile.reduce_scatter %partial by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+  tile.sync
   %s = tile.host_gather %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] : !tile.buffer<2x4xf32> to tensor<8x4xf32>
   tile.return %y, %z, %s : tensor<8x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>
 }
@@ -93,6 +94,7 @@ tile.program @placed(%x: tensor<8x6xf32>, %w: tensor<8x4xf32>) -> (tensor<8x6xf3
 // CHECK-NEXT:   tile.host_write %w to %partial by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> : tensor<8x4xf32> to !tile.buffer<4x4xf32>
 // CHECK-NEXT:   %chunk = tile.alloc offset 304 : !tile.buffer<2x4xf32>
 // CHECK-NEXT:   tile.reduce_scatter %partial by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "max" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
+// CHECK-NEXT:   tile.sync
 // CHECK-NEXT:   %s = tile.host_gather %chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] : !tile.buffer<2x4xf32> to tensor<8x4xf32>
 // CHECK-NEXT:   tile.return %y, %z, %s : tensor<8x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>
 // CHECK-NEXT: }

@@ -12,7 +12,7 @@
 // CHECK-NEXT:   %w2_idle = rtensor.distribute %w2
 // CHECK-NEXT:   %zero = arith.constant
 // CHECK-NEXT:   %x_dist = rtensor.distribute %x
-// CHECK-NEXT:   rtensor.relayout %w1_idle
+// CHECK-NEXT:   rtensor.relayout %w1_idle {t10.predicted_cycles = {{[1-9][0-9]*}} : i64}
 // CHECK-NEXT:   %acc1_dist = rtensor.fill %zero
 // CHECK-NEXT:   %h = shift.schedule
 // CHECK-SAME:     attributes {t10.plan_cost = {bytes_per_core = {{[0-9]+}} : i64, cycles = {{[0-9]+}} : i64

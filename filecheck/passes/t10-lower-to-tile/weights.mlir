@@ -21,6 +21,7 @@ func.func @two_layers(%x: tensor<16x32xf32>, %w1: tensor<32x32xf32> {t10.weight}
 // CHECK-NEXT:   tile.host_write %w2 to %w2_idle
 // CHECK-NEXT:   %x_dist = tile.alloc offset 512 {t10.op = "h"} : !tile.buffer<16x16xf32>
 // CHECK:        tile.relayout %w1_idle by
+// CHECK-SAME:     {t10.predicted_cycles = {{[1-9][0-9]*}} : i64, t10.op = "h"}
 // The first layer's input is dead once its partial sums are reduce-scattered: its bytes
 // are reused, the weights' are not.
 // CHECK:        %c_dist_chunk = tile.alloc offset 512 {t10.op = "h"}
