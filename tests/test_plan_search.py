@@ -7,6 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from preset_rates import (
+    ELEMENTWISE_CYCLES_PER_ELEMENT,
+    ELEMENTWISE_LAUNCH_CYCLES,
+    F16_MACS_PER_CYCLE,
+)
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import VerifyException
@@ -390,17 +395,26 @@ def test_max_pooling_is_a_reduction_of_its_input():
 
 
 def test_variance_is_priced_as_elementwise_work_then_a_reduction():
-    chip = load_chip("ipu-mk2")
-    space = variance(128, 768)
-    # One core holds a row: 768 points combined, then reduced; never the matmul unit.
-    (frontier_plan,) = [
-        plan for plan in search_plans(space, chip).frontier if plan.op_factors == (128, 1)
-    ]
-    points = np.asarray([768])
-    assert frontier_plan.cycles == pytest.approx(
-        float(cost.elementwise_cycles(chip, points)[0] + cost.reduction_cycles(chip, points)[0]),
-        abs=1,
+    """On ipu-mk2 with a reduction (0.25 cycles a element + 100) cheaper than its elementwise
+    work (0.5 + 300), so that the two are told apart."""
+    ipu = load_chip("ipu-mk2")
+    chip = dataclasses.replace(
+        ipu,
+        name="ipu-mk2-cheap-reduction",
+        compute=dataclasses.replace(ipu.compute, reduction=StreamRate(0.25, 100)),
     )
+    (frontier_plan,) = [
+        plan
+        for plan in search_plans(variance(128, 768), chip).frontier
+        if plan.op_factors == (128, 1)
+    ]
+    # One core holds a row: its 768 points combined elementwise, then reduced, never on the
+    # matmul unit: (0.5 x 768 + 300) + (0.25 x 768 + 100) = 684 + 292.
+    elementwise = ELEMENTWISE_CYCLES_PER_ELEMENT * 768 + ELEMENTWISE_LAUNCH_CYCLES
+    reduction = 0.25 * 768 + 100
+    assert (elementwise, reduction) == (684, 292)
+    assert frontier_plan.compute_steps == 1
+    assert frontier_plan.cycles == frontier_plan.compute_cycles == elementwise + reduction
 
 
 def test_conv_window_loops_are_never_split():
@@ -421,10 +435,23 @@ def test_nothing_fits_is_a_planning_error():
 
 
 def test_published_matmul_bar_on_ipu_mk2():
-    """T10's frontier for 128x5120x15360: 111.6 KiB .. 482.3 KiB, fastest 157,968 cycles."""
-    result = search_plans(matmul(128, 5120, 15360), load_chip("ipu-mk2"))
+    """T10's frontier for 128x5120x15360: 111.6 KiB .. 482.3 KiB, fastest 157,968 cycles;
+    and no plan beats what the chip can do at all."""
+    m, k, n = 128, 5120, 15360
+    result = search_plans(matmul(m, k, n), load_chip("ipu-mk2"))
     assert result.fastest.cycles <= 1.05 * 157_968
     assert result.smallest.bytes_per_core <= 1.05 * 111.6 * 1024
+    # Every MAC at the peak on every core: 10,066,329,600 MACs / (1472 x 64 a cycle)
+    # = 106,852.2 cycles.
+    cores = 1472
+    peak_cycles = m * k * n / (cores * F16_MACS_PER_CYCLE)
+    assert 106_852 < peak_cycles < 106_853
+    assert result.fastest.cycles >= peak_cycles
+    # Every element of A, B and C held once somewhere, 2 bytes each:
+    # (655,360 + 78,643,200 + 1,966,080) x 2 / 1472 = 110,413.9 bytes a core.
+    least_bytes = (m * k + k * n + m * n) * 2 / cores
+    assert 110_413 < least_bytes < 110_414
+    assert result.smallest.bytes_per_core >= least_bytes
 
 
 @pytest.mark.parametrize(

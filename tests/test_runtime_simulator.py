@@ -7,12 +7,33 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from preset_rates import (
+    CALL_CYCLES,
+    CALL_CYCLES_PER_KN_BLOCK,
+    CALL_CYCLES_PER_N_BLOCK,
+    COPY_CYCLES_PER_BYTE,
+    COPY_LAUNCH_CYCLES,
+    CYCLES_PER_SPIKE,
+    ELEMENTWISE_CYCLES_PER_ELEMENT,
+    ELEMENTWISE_LAUNCH_CYCLES,
+    EXCHANGE_CYCLES_PER_BYTE,
+    F16_BLOCK_CYCLES,
+    F16_MACS_PER_CYCLE,
+    F32_MACS_PER_CYCLE,
+    MATMUL_BLOCK_K,
+    MATMUL_BLOCK_M,
+    MATMUL_BLOCK_N,
+    MESH_HOP_LATENCY_CYCLES,
+    REDUCTION_CYCLES_PER_ELEMENT,
+    REDUCTION_LAUNCH_CYCLES,
+    SYNC_CYCLES,
+    SYNCS_PER_SHIFT,
+)
 from xdsl.dialects.builtin import ModuleOp, f16
 from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import tile
-from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, load_chip
+from t10.hwmodel.chip import Chip, CopyRate, StreamRate, load_chip
 from t10.runtime.reference import tolerance
 from t10.runtime.simulator import SimulationError, simulate
 from t10.runtime.trace import chrome_trace, write_chrome_trace
@@ -68,18 +89,31 @@ def test_memory_over_time_follows_the_buffers_live_ranges():
     assert max(live for _, live in result.memory) == result.peak_bytes_per_core
 
 
-def test_matmul_example_cycles_are_the_cost_model_s():
+def test_matmul_example_cycles_from_the_chip_s_rates():
+    """Each core zero-fills its 16x48 f16 partial sum, multiplies 16x32 by 32x48 twice, and
+    receives a 16x32 piece of A and a 16x48 partial sum, then another partial sum."""
     result = simulate(matmul_example(), SMALL, matmul_inputs())
-    as_int = np.array
-    fill = cost.copy_cycles(SMALL, as_int(16 * 48 * 2))
-    # 16x32 by 32x48 per core; the cost model takes the cheaper orientation.
-    matmul = cost.contraction_cycles(SMALL, "f16", as_int(1), as_int(16), as_int(32), as_int(48))
-    a_piece, c_piece = 16 * 32 * 2, 16 * 48 * 2
-    first_exchange = cost.shift_cycles(SMALL, as_int(a_piece + c_piece))
-    second_exchange = cost.shift_cycles(SMALL, as_int(c_piece))
-    assert result.compute_cycles == pytest.approx(float(fill + 2 * matmul))
-    assert result.exchange_cycles == pytest.approx(float(first_exchange + second_exchange))
-    assert result.sync_cycles == 2 * SMALL.sync.cycles
+    c_piece_bytes = 16 * 48 * 2
+    a_piece_bytes = 16 * 32 * 2
+    # A copy writing the 1536 bytes: 0.125 x 1536 + 300 = 492.
+    fill = COPY_CYCLES_PER_BYTE * c_piece_bytes + COPY_LAUNCH_CYCLES
+    # 16x32 by 32x48 in the cheaper orientation, C^T = B^T A^T: 48x32 by 32x16 is
+    # 8 m blocks (of 6) x 2 k blocks x 1 n block: 16 x 24 + 514 x 2 + 113 + 173 = 1698
+    # (as written, 3 x 2 x 3 blocks: 18 x 24 + 514 x 6 + 113 x 3 + 173 = 4028).
+    matmul = (
+        8 * 2 * 1 * F16_BLOCK_CYCLES
+        + CALL_CYCLES_PER_KN_BLOCK * 2 * 1
+        + CALL_CYCLES_PER_N_BLOCK * 1
+        + CALL_CYCLES
+    )
+    assert (fill, matmul) == (492, 1698)
+    assert result.compute_cycles == pytest.approx(fill + 2 * matmul)
+    # One sender at a time: 0.28 x (1024 + 1536) = 716.8, then 0.28 x 1536 = 430.08.
+    assert result.exchange_cycles == pytest.approx(
+        EXCHANGE_CYCLES_PER_BYTE * (a_piece_bytes + c_piece_bytes)
+        + EXCHANGE_CYCLES_PER_BYTE * c_piece_bytes
+    )
+    assert result.sync_cycles == 2 * SYNC_CYCLES
     assert result.cycles == pytest.approx(
         result.compute_cycles + result.exchange_cycles + result.sync_cycles
     )
@@ -164,7 +198,7 @@ tile.program @gather(%a: tensor<4x8xf16>) -> (tensor<4x8xf16>, tensor<4x8xf16>)
 def test_a_receiver_is_served_one_sender_at_a_time():
     tensor = np.arange(32, dtype=np.float16).reshape(4, 8)
     result = simulate(two_senders_program(), SMALL, [tensor])
-    one_transfer = float(cost.shift_cycles(SMALL, np.array(16)))
+    one_transfer = EXCHANGE_CYCLES_PER_BYTE * 8 * 2  # a row of 8 f16: 0.28 x 16 = 4.48
     assert result.exchange_cycles == pytest.approx(2 * one_transfer)
     (phase,) = [phase for phase in result.trace if phase.kind == "exchange"]
     assert phase.core_cycles is not None
@@ -184,8 +218,10 @@ def test_mesh_transfers_pay_per_hop():
     mesh = load_chip("mesh-64")
     tensor = np.zeros((4, 8), np.float16)
     result = simulate(two_senders_program(), mesh, [tensor])
-    hop_latency = mesh.topology.latency_cycles(0, 2) + mesh.topology.latency_cycles(1, 2)
-    one_transfer = float(cost.shift_cycles(mesh, np.array(16)))
+    # Cores 0, 1 and 2 sit on the mesh's first row: core 0 sends 2 hops, core 1 one hop.
+    hop_latency = (2 + 1) * MESH_HOP_LATENCY_CYCLES
+    one_transfer = EXCHANGE_CYCLES_PER_BYTE * 8 * 2
+    # 2 x 4.48 + 6 = 14.96
     assert result.exchange_cycles == pytest.approx(2 * one_transfer + hop_latency)
 
 
@@ -291,18 +327,21 @@ def test_repeated_ring_reduction_computes_the_product():
         result.outputs[0].astype(np.float64), lhs.astype(np.float64) @ rhs, rtol=rtol, atol=atol
     )
     assert result.supersteps == 4
-    add = float(cost.elementwise_cycles(SMALL, np.array(16 * 12)))
-    rotation = float(cost.shift_cycles(SMALL, np.array(16 * 12 * 2)))
+    # Per core: a 16x12 f16 accumulator (192 elements, 384 bytes) that rotates 3 times.
+    add = ELEMENTWISE_CYCLES_PER_ELEMENT * 192 + ELEMENTWISE_LAUNCH_CYCLES  # 396
+    rotation = EXCHANGE_CYCLES_PER_BYTE * 384  # 107.52
     assert result.exchange_cycles == pytest.approx(3 * rotation)
-    assert result.compute_cycles == pytest.approx(
-        float(
-            cost.copy_cycles(SMALL, np.array(16 * 12 * 2))
-            + cost.contraction_cycles(
-                SMALL, "f16", np.array(1), np.array(16), np.array(16), np.array(12)
-            )
-        )
-        + 3 * add
+    fill = COPY_CYCLES_PER_BYTE * 384 + COPY_LAUNCH_CYCLES  # 348
+    # 16x16 by 16x12, cheaper as C^T = B^T A^T (12x16 by 16x16): 2 x 1 x 1 blocks,
+    # 2 x 24 + 514 + 113 + 173 = 848 (as written, 3 x 1 x 1 blocks: 872).
+    matmul = (
+        2 * 1 * 1 * F16_BLOCK_CYCLES
+        + CALL_CYCLES_PER_KN_BLOCK * 1 * 1
+        + CALL_CYCLES_PER_N_BLOCK * 1
+        + CALL_CYCLES
     )
+    assert (add, fill, matmul) == (396, 348, 848)
+    assert result.compute_cycles == pytest.approx(fill + matmul + 3 * add)
 
 
 VARIANCE = """
@@ -341,21 +380,25 @@ tile.program @variance(%x: tensor<8x6xf32>, %m: tensor<8xf32>) -> tensor<8xf32>
 
 
 def test_a_variance_is_priced_as_elementwise_work_then_a_reduction():
+    """On a chip whose reduction is cheaper than its elementwise work, so that the two
+    rates (equal on the presets) are told apart."""
+    cheap_reduction = replace(
+        SMALL, compute=replace(SMALL.compute, reduction=StreamRate(0.25, 100))
+    )
     generator = np.random.default_rng(5)
     values = generator.standard_normal((8, 6)).astype(np.float32)
     means = values.mean(axis=1)
-    result = simulate(parse_program(VARIANCE), SMALL, [values, means])
+    result = simulate(parse_program(VARIANCE), cheap_reduction, [values, means])
     np.testing.assert_allclose(
         result.outputs[0], ((values - means[:, None]) ** 2).sum(axis=1), rtol=1e-5
     )
-    points = np.array(4 * 6)
-    assert result.compute_cycles == pytest.approx(
-        float(
-            cost.copy_cycles(SMALL, np.array(4 * 4))
-            + cost.elementwise_cycles(SMALL, points)
-            + cost.reduction_cycles(SMALL, points)
-        )
-    )
+    # Per core, 4 rows of 6: a zero fill of 4 f32 (16 bytes), then 24 points combined
+    # elementwise and reduced: (0.125 x 16 + 300) + (0.5 x 24 + 300) + (0.25 x 24 + 100).
+    fill = COPY_CYCLES_PER_BYTE * 16 + COPY_LAUNCH_CYCLES
+    elementwise = ELEMENTWISE_CYCLES_PER_ELEMENT * 24 + ELEMENTWISE_LAUNCH_CYCLES
+    reduction = 0.25 * 24 + 100
+    assert (fill, elementwise, reduction) == (302, 312, 106)
+    assert result.compute_cycles == pytest.approx(fill + elementwise + reduction)
 
 
 RUNS_ONLY_WHAT_VERIFIES = {
@@ -404,3 +447,31 @@ def test_the_simulator_rejects_a_structure_for_the_verifier_s_reason(case: str):
         program.verify()
     with pytest.raises(SimulationError, match=re.escape(reason)):
         simulate(program, load_chip("small-16"), [])
+
+
+@pytest.mark.parametrize("name", ["ipu-mk2", "small-16", "mesh-64"])
+def test_the_presets_hold_the_rates_cost_tests_are_written_from(name: str):
+    chip = load_chip(name)
+    for dtype, macs_per_cycle in (("f16", F16_MACS_PER_CYCLE), ("f32", F32_MACS_PER_CYCLE)):
+        rate = chip.matmul_rate(dtype)
+        assert rate.macs_per_cycle == macs_per_cycle
+        assert (rate.block.m, rate.block.k, rate.block.n) == (
+            MATMUL_BLOCK_M,
+            MATMUL_BLOCK_K,
+            MATMUL_BLOCK_N,
+        )
+        overhead = rate.call_overhead
+        assert (overhead.cycles_per_kn_block, overhead.cycles_per_n_block, overhead.cycles) == (
+            CALL_CYCLES_PER_KN_BLOCK,
+            CALL_CYCLES_PER_N_BLOCK,
+            CALL_CYCLES,
+        )
+    compute = chip.compute
+    assert compute.elementwise == StreamRate(
+        ELEMENTWISE_CYCLES_PER_ELEMENT, ELEMENTWISE_LAUNCH_CYCLES
+    )
+    assert compute.reduction == StreamRate(REDUCTION_CYCLES_PER_ELEMENT, REDUCTION_LAUNCH_CYCLES)
+    assert compute.data_movement == CopyRate(COPY_CYCLES_PER_BYTE, COPY_LAUNCH_CYCLES)
+    assert compute.spikes.cycles_per_spike == CYCLES_PER_SPIKE
+    assert chip.exchange.cycles_per_byte == EXCHANGE_CYCLES_PER_BYTE
+    assert (chip.sync.cycles, chip.sync.syncs_per_shift) == (SYNC_CYCLES, SYNCS_PER_SHIFT)

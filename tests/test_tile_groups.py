@@ -1,14 +1,24 @@
 """Core groups, `tile.fanin` and data-dependent compute cycles (dialects/tile.py, the simulator)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+from preset_rates import (
+    COPY_CYCLES_PER_BYTE,
+    COPY_LAUNCH_CYCLES,
+    CYCLES_PER_SPIKE,
+    ELEMENTWISE_CYCLES_PER_ELEMENT,
+    ELEMENTWISE_LAUNCH_CYCLES,
+    EXCHANGE_CYCLES_PER_BYTE,
+)
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir.affine import AffineMap
 from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import snn, tile
 from t10.hwmodel import cost
-from t10.hwmodel.chip import load_chip
+from t10.hwmodel.chip import StreamRate, load_chip
 from t10.runtime import snn_ops
 from t10.runtime.simulator import SimulationError, simulate
 from t10.tools.t10_opt import LocatingParser, T10OptMain
@@ -84,7 +94,8 @@ def parse_program(text: str, verify: bool = True) -> tile.ProgramOp:
 
 
 def shift(byte_count: int) -> float:
-    return float(cost.shift_cycles(SMALL, np.array(byte_count)))
+    """Cycles for a core to receive ``byte_count`` bytes from one sender: 0.28 a byte."""
+    return EXCHANGE_CYCLES_PER_BYTE * byte_count
 
 
 def test_two_groups_compute_and_fan_in_as_numpy_does():
@@ -110,11 +121,13 @@ def test_group_phases_last_as_long_as_their_busiest_core():
     kinds = [phase.kind for phase in result.trace]
     assert kinds == ["compute", "sync", "exchange", "compute", "sync"]
     first, _, exchange, second, _ = result.trace
-    add_a = float(cost.elementwise_cycles(SMALL, np.array(6)))
+    # Group A adds 2x3 pieces, group B 4x3: 0.5 x 6 + 300 and 0.5 x 12 + 300.
+    add_a = ELEMENTWISE_CYCLES_PER_ELEMENT * 6 + ELEMENTWISE_LAUNCH_CYCLES
     assert first.cycles == add_a
     assert first.core_cycles is not None
     np.testing.assert_array_equal(first.core_cycles, [add_a] * 4 + [0.0] * 12)
-    add_b = float(cost.elementwise_cycles(SMALL, np.array(12)))
+    add_b = ELEMENTWISE_CYCLES_PER_ELEMENT * 12 + ELEMENTWISE_LAUNCH_CYCLES
+    assert (add_a, add_b) == (303, 306)
     assert second.core_cycles is not None
     np.testing.assert_array_equal(second.core_cycles, [0.0] * 4 + [add_b] * 8 + [0.0] * 4)
     # Receiver r of group B: 4 whole pieces, 4 rows, 4 whole pieces, then min(r + 1, 4)
@@ -148,7 +161,8 @@ def test_a_core_fanning_in_from_itself_pays_a_local_copy():
         y.reshape(4, 2, 2), np.stack([x[[r, (r + 1) % 4]] for r in range(4)])
     )
     (exchange,) = [phase for phase in result.trace if phase.kind == "exchange"]
-    local = float(cost.copy_cycles(SMALL, np.array(8)))
+    # The slot a core sends itself is copied in place: 8 bytes at 0.125 a byte, + 300.
+    local = COPY_CYCLES_PER_BYTE * 8 + COPY_LAUNCH_CYCLES
     assert exchange.core_cycles is not None
     np.testing.assert_allclose(exchange.core_cycles, [local + shift(8)] * 4)
 
@@ -168,10 +182,15 @@ def test_gather_add_cycles_follow_each_core_s_spikes():
     )
     np.testing.assert_allclose(current, expected, rtol=1e-6)
     compute = result.trace[0]
-    listed = snn_ops.listed_per_core(ids.reshape(8, 2, 1, 4))
-    spike_cycles = cost.spike_row_cycles(SMALL, listed, 5)
-    assert len(set(spike_cycles.tolist())) > 1
-    other = float(cost.elementwise_cycles(SMALL, np.array(10)))
+    # Core 4 + k holds samples 2k and 2k + 1, each listing min(k, 4) spikes; each spike
+    # costs 4 cycles and streams a row of 5 at 0.5 a element, after a launch of 300.
+    listed = np.asarray([2 * min(k, 4) for k in range(8)])
+    np.testing.assert_array_equal(snn_ops.listed_per_core(ids.reshape(8, 2, 1, 4)), listed)
+    spike_cycles = (
+        listed * (CYCLES_PER_SPIKE + ELEMENTWISE_CYCLES_PER_ELEMENT * 5) + ELEMENTWISE_LAUNCH_CYCLES
+    )
+    np.testing.assert_array_equal(spike_cycles, [300, 313, 326, 339, 352, 352, 352, 352])
+    other = ELEMENTWISE_CYCLES_PER_ELEMENT * 10 + ELEMENTWISE_LAUNCH_CYCLES  # 2x5 added: 305
     assert compute.core_cycles is not None
     np.testing.assert_allclose(compute.core_cycles, [other] * 4 + list(spike_cycles) + [0.0] * 4)
     assert compute.cycles == pytest.approx(max(other, float(spike_cycles.max())))
@@ -191,27 +210,37 @@ SPIKE_OPS = """
 
 
 def test_spike_op_cycles_by_op():
+    """Three cores listing 0, 3 and 7 spikes, 16 neurons each, weight rows of 5, on a chip
+    whose reduction (0.25 a element + 100) is cheaper than its elementwise work (0.5 + 300),
+    so that the two are told apart."""
+    chip = replace(SMALL, compute=replace(SMALL.compute, reduction=StreamRate(0.25, 100)))
     module = LocatingParser(CTX, SPIKE_OPS, "ops.mlir").parse_module()
     ops = {
         op.name + ("/dense" if isinstance(op, snn.LifGradOp) and op.ids is None else ""): op
         for op in module.ops
     }
     listed = np.array([0, 3, 7])
-    points = np.full(3, 16)
+    per_element, launch = ELEMENTWISE_CYCLES_PER_ELEMENT, ELEMENTWISE_LAUNCH_CYCLES
+    dense = per_element * 16 + launch  # one pass over 16 neurons: 308
     expected = {
-        "snn.gather_add": cost.spike_row_cycles(SMALL, listed, 5),
-        "snn.threshold_compact": cost.compaction_cycles(SMALL, points, listed),
-        "snn.lif_grad": cost.compaction_cycles(SMALL, points, listed),
-        "snn.lif_grad/dense": cost.elementwise_cycles(SMALL, points),
-        "snn.lif": cost.elementwise_cycles(SMALL, points),
-        "snn.pick": cost.spike_row_cycles(SMALL, listed, 1),
-        "snn.cross_entropy": cost.elementwise_cycles(SMALL, points)
-        + cost.reduction_cycles(SMALL, points),
+        # Each listed spike: 4 cycles, then its row of 5 streamed: 300 + 6.5 per spike.
+        "snn.gather_add": (listed * (CYCLES_PER_SPIKE + per_element * 5) + launch, 5),
+        # A pass over the neurons that also lists (or visits) the spikes: 308 + 4 per spike.
+        "snn.threshold_compact": (dense + CYCLES_PER_SPIKE * listed, 1),
+        "snn.lif_grad": (dense + CYCLES_PER_SPIKE * listed, 1),
+        "snn.lif_grad/dense": (np.full(3, dense), 1),
+        "snn.lif": (np.full(3, dense), 1),
+        # One element per spike: 300 + 4.5 per spike.
+        "snn.pick": (listed * (CYCLES_PER_SPIKE + per_element * 1) + launch, 1),
+        # A softmax: the elementwise pass, then a reduction: 308 + (0.25 x 16 + 100).
+        "snn.cross_entropy": (np.full(3, dense + 0.25 * 16 + 100), 1),
     }
-    for name, cycles in expected.items():
-        row = 5 if name == "snn.gather_add" else 1
+    np.testing.assert_array_equal(expected["snn.gather_add"][0], [300, 319.5, 345.5])
+    np.testing.assert_array_equal(expected["snn.pick"][0], [300, 313.5, 331.5])
+    assert expected["snn.cross_entropy"][0][0] == 412
+    for name, (cycles, row) in expected.items():
         np.testing.assert_array_equal(
-            cost.spike_op_cycles(SMALL, ops[name], 16, listed, row), cycles, err_msg=name
+            cost.spike_op_cycles(chip, ops[name], 16, listed, row), cycles, err_msg=name
         )
 
 
