@@ -264,6 +264,7 @@ class _Writer:
         sender: str,
         source_slot: str | None = None,
         slot_axis: int = 0,
+        valid: str | None = None,
     ) -> None:
         layer = dest.layer
         assert layer is not None
@@ -273,6 +274,8 @@ class _Writer:
         )
         if source_slot is not None:
             pattern += f", source_slot = (d0, d1) -> ({source_slot})"
+        if valid is not None:
+            pattern += f", valid = (d0, d1) -> ({valid})"
         if slot_axis:
             pattern += f", slot_axis = {slot_axis}"
         pattern += ">"
@@ -363,6 +366,8 @@ class _Writer:
         self.dropped: dict[int, _Buffer] = {}
         self.partials: dict[int, _Buffer] = {}
         self.partial_sums: dict[int, _Buffer] = {}
+        self.slot_order: dict[int, _Buffer] = {}
+        self.own_slot: dict[int, _Buffer] = {}
         self.potential_grads: dict[int, _Buffer] = {}
         self.current_grads: dict[int, _Buffer] = {}
         self.gathered_grads: dict[int, _Buffer] = {}
@@ -384,16 +389,18 @@ class _Writer:
                 self.send[layer] = self.alloc(f"send{layer}", self.send_shape(layer), value, layer)
             if self.split(layer):
                 groups = self.layout(layer).input_groups
-                shape = (b, width) if self.last(layer) else (groups, b, width)
+                shape = (b, width) if self.last(layer) else (b, groups, width)
                 self.partials[layer] = self.alloc(f"part{layer}", shape, "f32", layer)
                 self.partial_sums[layer] = self.alloc(
-                    f"part_sums{layer}", (groups, b, width), "f32", layer
+                    f"part_sums{layer}", (b, groups, width), "f32", layer
                 )
+                self.slot_order[layer] = self.alloc(f"slot{layer}_order", (groups, 1), "i32", layer)
+                self.own_slot[layer] = self.alloc(f"slot{layer}", (1, 1), "i32", layer)
             self.potential_grads[layer] = self.alloc(f"dv{layer}", (b, width), "f32", layer)
             self.current_grads[layer] = self.alloc(f"dcur{layer}", (b, width), "f32", layer)
             if self.split(layer) and not self.last(layer):
                 self.gathered_grads[layer] = self.alloc(
-                    f"dcur_all{layer}", (self.layout(layer).input_groups, b, width), "f32", layer
+                    f"dcur_all{layer}", (b, self.layout(layer).input_groups, width), "f32", layer
                 )
             if not self.last(layer):
                 senders = self.layout(layer + 1).neuron_groups // self.ring(layer + 1)
@@ -619,24 +626,48 @@ class _Writer:
                 self.fill(layer, self.id_history[layer], "-1")
                 self.fill(layer, self.dropped[layer], "0")
         for layer in self.ringed():
-            self.write_ring_order(layer)
+            rows = self.chunk_rows(layer)
+            self.write_column(
+                layer, self.ring_order[layer], [chunk * rows for chunk in range(self.ring(layer))]
+            )
+        for layer, order in self.slot_order.items():
+            self.write_column(layer, order, list(range(self.layout(layer).input_groups)))
         self.copy_step(0, None, 0)
         self.sync()
         self.deliver_spikes(1)
         for layer in self.ringed():
             self.place_on_ring(layer)
+        for layer in self.own_slot:
+            self.take_own_slot(layer)
 
-    def write_ring_order(self, layer: int) -> None:
-        """Row ``c`` of the ring order: the weight row where chunk ``c`` of the input slice
-        starts."""
-        rows = self.chunk_rows(layer)
-        order = self.ring_order[layer]
-        rows_text = ", ".join(f"[{chunk * rows}]" for chunk in range(order.shape[0]))
+    def write_column(self, layer: int, buffer: _Buffer, values: Sequence[int]) -> None:
+        """``buffer``, a column, holds ``values`` on every core of ``layer``: a table each
+        core takes its own entries of (the ring order: row ``c`` the weight row where chunk
+        ``c`` of the input slice starts; the slot order: row ``k`` input slice ``k``'s slot)."""
+        rows_text = ", ".join(f"[{value}]" for value in values)
 
         def build(body: _Body, _: str) -> list[str]:
-            return [body.value(f"arith.constant dense<[{rows_text}]> : {order.tensor}")]
+            return [body.value(f"arith.constant dense<[{rows_text}]> : {buffer.tensor}")]
 
-        self.compute(layer, [], [order], build)
+        self.compute(layer, [], [buffer], build)
+
+    def neighbour(self, layer: int) -> str:
+        """The next core of ``layer``'s range after receiver ``d0``, round the range: every
+        core holds the same tables, and a table entry from another core costs a transfer of
+        its bytes where one from the receiver itself would be a local copy (a kernel launch)."""
+        return f"(d0 + 1) mod {self.count(layer)} + {self.bases[layer]}"
+
+    def take_own_slot(self, layer: int) -> None:
+        """Every core of a split column block takes the slot of its own input slice, where
+        its own partial current (and current gradient) joins those the others send."""
+        self.fanin(
+            self.slot_order[layer],
+            self.own_slot[layer],
+            self.count(layer),
+            1,
+            self.neighbour(layer),
+            f"d0 mod {self.layout(layer).input_groups}",
+        )
 
     def ring_position(self, layer: int) -> str:
         """A receiver's place on its ring, from its index ``d0`` among the layer's cores."""
@@ -651,7 +682,7 @@ class _Writer:
             self.ring_chunks[layer],
             self.count(layer),
             ring,
-            f"d0 + {self.bases[layer]}",
+            self.neighbour(layer),
             f"({self.ring_position(layer)} + {ring} - d1) mod {ring}",
         )
 
@@ -916,17 +947,17 @@ class _Writer:
         )
 
     def partial_current(self, body: _Body, current: str, layer: int) -> str:
-        """A split column block's current as the slots its input groups sum."""
+        """A split column block's current as the slots its input groups sum, samples
+        first (a reshape: the fan-in takes the slots along axis 1)."""
         if self.last(layer):
             return current
         groups = self.layout(layer).input_groups
         width = self.width(layer)
-        sliced = body.value(
+        return body.value(
             f"tensor.expand_shape {current} [[0], [1, 2]] output_shape [{self.b}, {groups}, "
             f"{width}] : {_tensor((self.b, groups * width), 'f32')} into "
             f"{_tensor((self.b, groups, width), 'f32')}"
         )
-        return _permuted(body, sliced, (self.b, groups, width), "f32", (1, 0, 2))
 
     def write_partial_current(self, layer: int) -> None:
         def build(body: _Body, recv: str, weights: str, _: str) -> list[str]:
@@ -963,29 +994,77 @@ class _Writer:
 
         self.compute(layer, inputs, outputs, build)
 
+    def gather_from_block(self, layer: int, source: _Buffer, dest: _Buffer, sliced: bool) -> None:
+        """Every core of a split column block takes, into slot k of ``dest`` (axis 1), what
+        the block's core of input slice k holds in ``source`` (its slice of it, at the
+        receiver's own slot, when ``sliced``); its own slot is left for it to fill."""
+        groups = self.layout(layer).input_groups
+        self.fanin(
+            source,
+            dest,
+            self.count(layer),
+            groups,
+            f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}",
+            f"d0 mod {groups}" if sliced else None,
+            slot_axis=1,
+            valid=f"((d1 + {groups} - d0 mod {groups}) mod {groups}) - 1",
+        )
+
     def sum_partials(self, layer: int) -> None:
         """Every core of a column block takes its slice of the others' partial currents
         (the output layer: their whole partial currents)."""
-        groups = self.layout(layer).input_groups
-        sender = f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}"
-        source_slot = None if self.last(layer) else f"d0 mod {groups}"
-        self.fanin(
-            self.partials[layer],
-            self.partial_sums[layer],
-            self.count(layer),
-            groups,
-            sender,
-            source_slot,
+        self.gather_from_block(
+            layer, self.partials[layer], self.partial_sums[layer], not self.last(layer)
+        )
+
+    def with_own_slot(
+        self,
+        body: _Body,
+        gathered: _Buffer,
+        value: str,
+        own: str,
+        own_shape: Sequence[int],
+        slot: str,
+        layer: int,
+    ) -> str:
+        """``value`` (the pieces of a split column block that ``gathered`` received, samples
+        first) with the core's own piece at its own slot: ``own`` when ``own_shape`` is
+        ``b x width``, else (``b x slots x width``) its slice at that slot."""
+        index = _own_slot(body, slot)
+        width = self.width(layer)
+        piece = _tensor((self.b, 1, width), "f32")
+        if len(own_shape) == 2:
+            own_piece = body.value(
+                f"tensor.expand_shape {own} [[0], [1, 2]] output_shape [{self.b}, 1, {width}] "
+                f": {_tensor(own_shape, 'f32')} into {piece}"
+            )
+        else:
+            own_piece = body.value(
+                f"tensor.extract_slice {own}[0, {index}, 0] [{self.b}, 1, {width}] [1, 1, 1] : "
+                f"{_tensor(own_shape, 'f32')} to {piece}"
+            )
+        return body.value(
+            f"tensor.insert_slice {own_piece} into {value}[0, {index}, 0] "
+            f"[{self.b}, 1, {width}] [1, 1, 1] : {piece} into {gathered.tensor}"
         )
 
     def write_summed_step(self, layer: int, counter: _Buffer) -> None:
         sums = self.partial_sums[layer]
+        partials = self.partials[layer]
 
-        def build(body: _Body, partials: str, step: str, *history: str) -> list[str]:
-            current = _summed_slots(body, partials, sums.shape, "f32")
+        def build(
+            body: _Body, received: str, computed: str, slot: str, step: str, *history: str
+        ) -> list[str]:
+            whole = self.with_own_slot(body, sums, received, computed, partials.shape, slot, layer)
+            current = _summed_slots(body, whole, sums.shape, "f32", axis=1)
             return self.update_neurons(body, layer, current, history, step)
 
-        self.compute(layer, [sums, counter], self.state_buffers(layer), build)
+        self.compute(
+            layer,
+            [sums, partials, self.own_slot[layer], counter],
+            self.state_buffers(layer),
+            build,
+        )
 
     # Loss ---------------------------------------------------------------------
 
@@ -1084,13 +1163,8 @@ class _Writer:
             for layer in layers:
                 self.deliver_spikes(layer)
                 if layer in self.gathered_grads:
-                    groups = self.layout(layer).input_groups
-                    self.fanin(
-                        self.current_grads[layer],
-                        self.gathered_grads[layer],
-                        self.count(layer),
-                        groups,
-                        f"(d0 floordiv {groups}) * {groups} + d1 + {self.bases[layer]}",
+                    self.gather_from_block(
+                        layer, self.current_grads[layer], self.gathered_grads[layer], False
                     )
             for step in range(self.turns()):
                 if step > 0:
@@ -1196,7 +1270,6 @@ class _Writer:
         """The weight gradient from the inputs a core holds at sub-step ``step`` (all of its
         slice without a ring), and the partial input gradients at those inputs."""
         columns = self.layout(layer).columns
-        width = self.width(layer)
         ringed = self.ring(layer) > 1
         gathered = self.gathered_grads.get(layer)
         inputs = [
@@ -1206,6 +1279,8 @@ class _Writer:
         ]
         if ringed:
             inputs.append(self.ring_chunks[layer])
+        if gathered is not None:
+            inputs += [self.current_grads[layer], self.own_slot[layer]]
         outputs = [self.weight_grads[layer]]
         if layer in self.spike_grad_parts:
             outputs.append(self.gradient_buffer(layer, step))
@@ -1218,11 +1293,12 @@ class _Writer:
             recv, weights, grads = arguments[:3]
             weight_grad = arguments[len(inputs)]
             if gathered is not None:
-                groups = gathered.shape[0]
-                samples_first = _permuted(body, grads, gathered.shape, "f32", (1, 0, 2))
+                own, slot = arguments[len(inputs) - 2 : len(inputs)]
+                whole = self.with_own_slot(
+                    body, gathered, grads, own, self.current_grads[layer].shape, slot, layer
+                )
                 current_grad = body.value(
-                    f"tensor.collapse_shape {samples_first} [[0], [1, 2]] : "
-                    f"{_tensor((self.b, groups, width), 'f32')} into {block}"
+                    f"tensor.collapse_shape {whole} [[0], [1, 2]] : {gathered.tensor} into {block}"
                 )
             else:
                 current_grad = grads
@@ -1461,6 +1537,13 @@ def _index(body: _Body, value: int) -> str:
     return body.value(f"arith.constant {value} : index")
 
 
+def _own_slot(body: _Body, slot: str) -> str:
+    """The slot a core's own input slice takes, read from its ``1 x 1`` slot buffer."""
+    zero = _index(body, 0)
+    value = body.value(f"tensor.extract {slot}[{zero}, {zero}] : tensor<1x1xi32>")
+    return body.value(f"arith.index_cast {value} : i32 to index")
+
+
 def _ring_offset(body: _Body, chunks: str, buffer: _Buffer, step: int) -> str:
     """The weight row where the chunk a ring holds at sub-step ``step`` starts."""
     row, column = _index(body, step), _index(body, 0)
@@ -1523,43 +1606,13 @@ def _filled(body: _Body, shape: Sequence[int], element: str, value: str) -> str:
     return body.value(f"linalg.fill ins({constant} : {element}) outs({empty} : {type_}) -> {type_}")
 
 
-def _permuted(
-    body: _Body, value: str, shape: Sequence[int], element: str, order: Sequence[int]
-) -> str:
-    """``value`` with its dims in ``order`` (result dim i is source dim ``order[i]``); a
-    reshape when only dims of extent 1 move (no kernel runs)."""
-    result_shape = [shape[axis] for axis in order]
-    result_type = _tensor(result_shape, element)
-    moved = [axis for axis in order if shape[axis] != 1]
-    if moved == sorted(moved):
-        flat = _tensor((math.prod(shape),), element)
-        every = f"[[{', '.join(str(axis) for axis in range(len(shape)))}]]"
-        line = body.value(
-            f"tensor.collapse_shape {value} {every} : {_tensor(shape, element)} into {flat}"
-        )
-        return body.value(
-            f"tensor.expand_shape {line} {every} output_shape "
-            f"[{', '.join(map(str, result_shape))}] : {flat} into {result_type}"
-        )
-    empty = body.value(f"tensor.empty() : {result_type}")
-    rank = len(shape)
-    source = ", ".join(f"d{order.index(axis)}" for axis in range(rank))
-    return _generic(
-        body,
-        [(value, _tensor(shape, element))],
-        (empty, result_type),
-        _maps(f"({_dims(rank)}) -> ({source})", f"({_dims(rank)}) -> ({_dims(rank)})"),
-        _iterators(*["parallel"] * rank),
-        [f"%a: {element}", f"%b: {element}"],
-        [],
-        f"%a : {element}",
-    )
-
-
 def _summed_slots(
     body: _Body, value: str, shape: Sequence[int], element: str, axis: int = 0
 ) -> str:
-    """The sum over the slot dim ``axis`` of ``value``; one slot is only a reshape."""
+    """The sum over the slot dim ``axis`` of ``value``; one slot is only a reshape. The sum
+    starts from a zero fill, not from the first slot: a reduction adds its terms' total
+    to where it starts, and with three slots or more that total would group them in
+    another order than the references sum them (a0 + (a1 + a2) against (a0 + a1) + a2)."""
     rank = len(shape)
     kept = [dim for dim in range(rank) if dim != axis]
     result = _tensor([shape[dim] for dim in kept], element)
