@@ -220,25 +220,26 @@ def test_spike_op_cycles_by_op():
         for op in module.ops
     }
     listed = np.array([0, 3, 7])
+    row = 5
     per_element, launch = ELEMENTWISE_CYCLES_PER_ELEMENT, ELEMENTWISE_LAUNCH_CYCLES
     dense = per_element * 16 + launch  # one pass over 16 neurons: 308
     expected = {
         # Each listed spike: 4 cycles, then its row of 5 streamed: 300 + 6.5 per spike.
-        "snn.gather_add": (listed * (CYCLES_PER_SPIKE + per_element * 5) + launch, 5),
+        "snn.gather_add": listed * (CYCLES_PER_SPIKE + per_element * row) + launch,
         # A pass over the neurons that also lists (or visits) the spikes: 308 + 4 per spike.
-        "snn.threshold_compact": (dense + CYCLES_PER_SPIKE * listed, 1),
-        "snn.lif_grad": (dense + CYCLES_PER_SPIKE * listed, 1),
-        "snn.lif_grad/dense": (np.full(3, dense), 1),
-        "snn.lif": (np.full(3, dense), 1),
-        # One element per spike: 300 + 4.5 per spike.
-        "snn.pick": (listed * (CYCLES_PER_SPIKE + per_element * 1) + launch, 1),
+        "snn.threshold_compact": dense + CYCLES_PER_SPIKE * listed,
+        "snn.lif_grad": dense + CYCLES_PER_SPIKE * listed,
+        "snn.lif_grad/dense": np.full(3, dense),
+        "snn.lif": np.full(3, dense),
+        # One element per spike, whatever the row: 300 + 4.5 per spike.
+        "snn.pick": listed * (CYCLES_PER_SPIKE + per_element * 1) + launch,
         # A softmax: the elementwise pass, then a reduction: 308 + (0.25 x 16 + 100).
-        "snn.cross_entropy": (np.full(3, dense + 0.25 * 16 + 100), 1),
+        "snn.cross_entropy": np.full(3, dense + 0.25 * 16 + 100),
     }
-    np.testing.assert_array_equal(expected["snn.gather_add"][0], [300, 319.5, 345.5])
-    np.testing.assert_array_equal(expected["snn.pick"][0], [300, 313.5, 331.5])
-    assert expected["snn.cross_entropy"][0][0] == 412
-    for name, (cycles, row) in expected.items():
+    np.testing.assert_array_equal(expected["snn.gather_add"], [300, 319.5, 345.5])
+    np.testing.assert_array_equal(expected["snn.pick"], [300, 313.5, 331.5])
+    assert expected["snn.cross_entropy"][0] == 412
+    for name, cycles in expected.items():
         np.testing.assert_array_equal(
             cost.spike_op_cycles(chip, ops[name], 16, listed, row), cycles, err_msg=name
         )
