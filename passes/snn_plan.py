@@ -137,10 +137,13 @@ class SnnPlan:
     """Every layer's layout, the input holders first."""
     forward_step: StepCost
     backward_step: StepCost
-    update_cycles: float
-    """The loss and the weight update, once per training step."""
+    rest: StepCost
+    """Everything outside the time steps, once per training step: the zero states and
+    the first delivery before the forward steps; the loss, its gathers and the zero
+    gradients between them and the backward steps; then the sum over the batch groups'
+    replicas and the update."""
     cycles: float
-    """The whole training step: T-1 forward and T-1 backward steps, loss and update."""
+    """The whole training step: T-1 forward and T-1 backward steps and the rest."""
     peak_bytes_per_core: int
 
     @property
@@ -175,14 +178,29 @@ def _exchange(chip: Chip, senders: IntArray, byte_count: IntArray) -> FloatArray
     return np.where(byte_count > 0, received, 0.0)
 
 
+def _fill(chip: Chip, elements: IntArray | int) -> FloatArray:
+    """A zero fill of ``elements`` words: data movement, priced by the bytes it writes."""
+    return cost.copy_cycles(chip, np.asarray(elements, dtype=np.int64) * WORD_BYTES)
+
+
 def _summed_pieces(chip: Chip, pieces: IntArray, elements: IntArray) -> FloatArray:
     """Summing ``pieces`` received pieces of ``elements`` each, as the lowering does: a
     zero fill of the sum and one reduction over every piece; one piece is only a
     reshape."""
-    summed = cost.elementwise_cycles(chip, elements) + cost.reduction_cycles(
-        chip, pieces * elements
-    )
+    summed = _fill(chip, elements) + cost.reduction_cycles(chip, pieces * elements)
     return np.where(pieces > 1, summed, 0.0)
+
+
+def _total(chip: Chip, elements: IntArray | int) -> FloatArray:
+    """Summing ``elements`` words into one: a zero fill of the one, then a reduction."""
+    return _fill(chip, 1) + cost.reduction_cycles(chip, np.asarray(elements, dtype=np.int64))
+
+
+def _gathered_words(chip: Chip, senders: IntArray, words: IntArray | int) -> FloatArray:
+    """One receiver taking a piece of ``words`` from each of ``senders`` cores, one of
+    them itself (a local copy, not a transfer)."""
+    piece = np.asarray(words, dtype=np.int64) * WORD_BYTES
+    return cost.copy_cycles(chip, piece) + _exchange(chip, senders - 1, (senders - 1) * piece)
 
 
 @dataclass(frozen=True)
@@ -217,7 +235,22 @@ class _LayerCosts:
     """The exchange of one rotation of the ring forward (0 without one)."""
     backward_rotation: FloatArray
     """The same backward: the chunk and the input gradients summed so far."""
+    setup: FloatArray
+    """Before the forward steps: zero potentials, inputs, lists and dropped counts."""
+    setup_exchange: FloatArray
+    """The first delivery of spikes (layer 1), and the tables of rings and split blocks."""
+    loss: FloatArray
+    """After the forward steps: the loss (output layer) and the dropped-spike counts."""
+    loss_exchange: FloatArray
+    """The gathers of the loss and dropped-count parts."""
+    gradient_setup: FloatArray
+    """Their totals, and zero gradients before the backward steps."""
+    replica_sum: FloatArray
+    """Summing a chunk of the weight gradient over the batch groups' replicas (0 for one)."""
+    replica_exchange: FloatArray
+    """Taking a chunk of every replica's weight gradient (and again their sums)."""
     update: FloatArray
+    """The SGD step on the weight block."""
     bytes: IntArray
     received_bytes: IntArray
     """Bytes of the inputs a core holds in one step: what a ring can shrink."""
@@ -386,18 +419,22 @@ def _layer_costs(
         history = steps * (state + b * (own.capacity + 2))
     else:
         # The matmul accumulates into a zero fill of the currents.
-        a = cost.contraction_cycles(
-            chip, "f32", ones, b, held * previous.owned, n
-        ) + cost.elementwise_cycles(chip, b * n)
+        a = cost.contraction_cycles(chip, "f32", ones, b, held * previous.owned, n) + _fill(
+            chip, b * n
+        )
         b_phase = 2 * cost.elementwise_cycles(chip, state)
         piece_words = b * previous.owned
         gradient_elements = gradient_senders * state
         c = cost.elementwise_cycles(chip, state)
         if not last:
+            # The summed spike gradient, and the spikes of the step before as 0/1 again.
             c = c + _summed_pieces(chip, gradient_senders, state)
+            c = c + cost.elementwise_cycles(chip, state)
         d = cost.contraction_cycles(chip, "f32", ones, held * previous.owned, b, n)
         if layer > 1:
+            # The input gradient accumulates into a zero fill.
             d = d + cost.contraction_cycles(chip, "f32", ones, b, n, held * previous.owned)
+            d = d + _fill(chip, b * held * previous.owned)
         history = steps * state
     # A ring holds its chunk and the one arriving, sums the currents of its sub-steps and
     # keeps where each chunk came from; its partial input gradients, like its chunks,
@@ -407,32 +444,63 @@ def _layer_costs(
     if layer > 1:
         received = received + pieces * piece_words
     spikes_bytes = held * piece_words * WORD_BYTES
-    b_phase = b_phase + np.where(split, cost.elementwise_cycles(chip, partials * state), 0.0)
-    buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state
+    # A split block sums its slots' partial currents (its own among them) before the update.
+    b_phase = b_phase + _summed_pieces(chip, own.input_groups, state)
+    # A split block's cores keep the slot order and their own slot.
+    tables = np.where(split, own.input_groups + 1, 0)
+    buffers = received + gradient_elements + b * n * 2 + partials * state + 4 * state + tables
     if last:
         buffers = buffers + 2 * b * size
     weights = 2 * inputs * n
-    update = cost.elementwise_cycles(chip, inputs * n)
-    if last:
-        update = update + 2 * cost.elementwise_cycles(chip, b * size)
     # The batch groups' replicas sum their weight gradients: each takes a chunk of every
     # replica's, sums it and sends the sum to every replica (in one round when it fits;
     # the lowering takes more rounds when SRAM is short, with the same bytes).
     replicated = batch_groups > 1
     chunk = _ceil_div(inputs, batch_groups) * n
-    reduce_bytes = (batch_groups - 1) * chunk * WORD_BYTES
-    update = update + np.where(
-        replicated,
-        2 * _exchange(chip, batch_groups - 1, reduce_bytes)
-        + 2 * chip.sync.cycles
-        + cost.elementwise_cycles(chip, batch_groups * chunk)
-        + cost.copy_cycles(chip, batch_groups * chunk * WORD_BYTES),
-        0.0,
-    )
     # The sums of one chunk of rows from every replica, the chunk, and the gradient's
     # rows rounded up to whole chunks.
     buffers = buffers + np.where(replicated, (2 * batch_groups + 1) * n, 0)
     delivery = _exchange(chip, held, spikes_bytes)
+    # Outside the time steps: zero states, the received spikes, lists and dropped counts.
+    setup = _fill(chip, steps * state) + _fill(chip, held * piece_words)
+    if network.sparse:
+        setup = setup + _fill(chip, steps * b * own.capacity) + _fill(chip, steps * b)
+    # Layer 1's first spikes; a ring's or a split block's cores take their table entries.
+    setup_exchange = (delivery if layer == 1 else 0.0) + np.where(
+        ringed, _exchange(chip, ring, ring * WORD_BYTES), 0.0
+    )
+    setup_exchange = setup_exchange + np.where(split, _exchange(chip, ones, ones * WORD_BYTES), 0.0)
+    # The loss of each batch group (the spike counts, a softmax, the loss and its gradient
+    # scaled by the group's share) on the output layer, and every layer's dropped spikes,
+    # gathered and summed on every core: each core holds its own part.
+    counters = batch_groups * own.neuron_groups * own.input_groups
+    if last:
+        counters = batch_groups
+        scores = b * size
+        counts = (
+            cost.spike_row_cycles(chip, steps * b * own.capacity, 1)
+            if network.sparse
+            else _fill(chip, scores) + cost.reduction_cycles(chip, steps * scores)
+        )
+        loss = (
+            counts
+            + cost.elementwise_cycles(chip, scores)
+            + cost.reduction_cycles(chip, scores)
+            + cost.elementwise_cycles(chip, ones)
+            + cost.elementwise_cycles(chip, scores)
+        )
+        loss_exchange = _gathered_words(chip, batch_groups, 1) * (2 if network.sparse else 1)
+        gradient_setup = _total(chip, batch_groups)
+    else:
+        loss = np.zeros_like(setup)
+        loss_exchange = (
+            _gathered_words(chip, counters, 1) if network.sparse else np.zeros_like(setup)
+        )
+        gradient_setup = _fill(chip, gradient_elements)
+    if network.sparse:
+        loss = loss + _total(chip, steps * b)
+        gradient_setup = gradient_setup + _total(chip, counters)
+    gradient_setup = gradient_setup + _fill(chip, state) + _fill(chip, batch_groups * chunk)
     return _LayerCosts(
         ring=ring,
         a=a,
@@ -450,7 +518,14 @@ def _layer_costs(
         ),
         rotation=np.where(ringed, delivery, 0.0),
         backward_rotation=np.where(ringed, delivery * (2 if layer > 1 else 1), 0.0),
-        update=update,
+        setup=setup,
+        setup_exchange=setup_exchange,
+        loss=loss,
+        loss_exchange=loss_exchange,
+        gradient_setup=gradient_setup,
+        replica_sum=np.where(replicated, _summed_pieces(chip, batch_groups, chunk), 0.0),
+        replica_exchange=np.where(replicated, _gathered_words(chip, batch_groups, chunk), 0.0),
+        update=cost.elementwise_cycles(chip, inputs * n),
         bytes=(weights + history + buffers) * WORD_BYTES,
         received_bytes=pieces * piece_words * WORD_BYTES * (2 if layer > 1 else 1),
     )
@@ -552,7 +627,8 @@ class _Priced:
     forward: tuple[FloatArray, FloatArray, FloatArray]
     """Compute, sync and exchange cycles of a forward step."""
     backward: tuple[FloatArray, FloatArray, FloatArray]
-    update: FloatArray
+    rest: tuple[FloatArray, FloatArray, FloatArray]
+    """Compute, sync and exchange cycles outside the time steps."""
     total: FloatArray
     """Cycles of the training step, infinite where the layout does not fit."""
     peak: IntArray
@@ -686,27 +762,37 @@ def _price(
     placeable = aligned & whole_rings & (holders > 0) & (cores <= chip.cores)
     feasible = placeable & (peak <= usable)
     sync = chip.sync.cycles
-    split = np.any([layout.input_groups > 1 for layout in layouts[1:]], axis=0)
+    layer_split = [layout.input_groups > 1 for layout in layouts[1:]]
+    split = np.any(layer_split, axis=0)
 
     def most(field: str) -> FloatArray:
         return np.max([getattr(costs, field) for costs in per_layer], axis=0)
 
     ring = np.max([costs.ring for costs in per_layer], axis=0)
+    # A layer whose inputs are whole updates its neurons in the phase that computes its
+    # currents; a split one once its partial currents are summed, in a phase of its own.
+    tails = [np.where(cut, 0.0, costs.b) for costs, cut in zip(per_layer, layer_split, strict=True)]
+    summed = np.max(
+        [np.where(cut, costs.b, 0.0) for costs, cut in zip(per_layer, layer_split, strict=True)],
+        axis=0,
+    )
     # Without rings, phase A is one sub-step and phase D one.
-    whole = np.max([costs.a + costs.b for costs in per_layer], axis=0)
-    phase_a = np.where(split, most("a") + most("b"), whole)
+    phase_a = np.max([costs.a + tail for costs, tail in zip(per_layer, tails, strict=True)], axis=0)
     phase_d = most("d")
-    rotations = np.zeros_like(whole)
-    backward_rotations = np.zeros_like(whole)
+    rotations = np.zeros_like(phase_a)
+    backward_rotations = np.zeros_like(phase_a)
     ringed = np.flatnonzero(ring > 1)
     if ringed.size:
-        on_rings = _ring_phases([_take_costs(costs, ringed) for costs in per_layer], split[ringed])
+        on_rings = _ring_phases(
+            [_take_costs(costs, ringed) for costs in per_layer], [tail[ringed] for tail in tails]
+        )
         (
             phase_a[ringed],
             phase_d[ringed],
             rotations[ringed],
             backward_rotations[ringed],
         ) = on_rings
+    phase_a = phase_a + summed
     rotation_syncs = (ring - 1) * sync
     forward = (
         phase_a,
@@ -718,9 +804,21 @@ def _price(
         2 * sync + rotation_syncs,
         most("c_exchange") + most("d_exchange") + backward_rotations,
     )
-    update = most("update")
+    # Outside the steps: set-up, a sync, the first delivery; the loss, a sync, its gathers,
+    # the zero gradients; the replicas' sum (a sync, a gather, the sums, a sync, a gather);
+    # the update and a last sync.
+    replicated = groups > 1
+    rest = (
+        most("setup")
+        + most("loss")
+        + most("gradient_setup")
+        + most("replica_sum")
+        + most("update"),
+        np.where(replicated, 5.0, 3.0) * sync,
+        most("setup_exchange") + most("loss_exchange") + 2 * most("replica_exchange"),
+    )
     steps = network.timesteps - 1
-    total = steps * (sum(forward) + sum(backward)) + update
+    total = steps * (sum(forward) + sum(backward)) + sum(rest)
     return _Priced(
         candidates,
         b,
@@ -728,7 +826,7 @@ def _price(
         tuple(costs.ring for costs in per_layer),
         forward,
         backward,
-        update,
+        rest,
         np.where(feasible, total, np.inf),
         peak,
         placeable,
@@ -736,11 +834,12 @@ def _price(
 
 
 def _ring_phases(
-    per_layer: Sequence[_LayerCosts], split: BoolArray
+    per_layer: Sequence[_LayerCosts], tails: Sequence[FloatArray]
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Phases A (with phase B when no layer is ``split``) and D, and the rotations'
-    exchanges forward and backward, of candidates with rings: every sub-step lasts as
-    long as its busiest layer, a layer without a ring doing all its work in the first."""
+    """Phases A (each layer's last sub-step also running its ``tails``: the neurons'
+    update of a layer whose inputs are whole) and D, and the rotations' exchanges forward
+    and backward, of candidates with rings: every sub-step lasts as long as its busiest
+    layer, a layer without a ring doing all its work in the first."""
     substeps = range(int(np.max([costs.ring for costs in per_layer])))
 
     def busiest(step: int, field: str) -> FloatArray:
@@ -751,11 +850,14 @@ def _ring_phases(
 
     phase_a = np.sum(
         [
-            np.max([costs.work(step, np.where(split, 0.0, costs.b)) for costs in per_layer], axis=0)
+            np.max(
+                [costs.work(step, tail) for costs, tail in zip(per_layer, tails, strict=True)],
+                axis=0,
+            )
             for step in substeps
         ],
         axis=0,
-    ) + np.where(split, np.max([costs.b for costs in per_layer], axis=0), 0.0)
+    )
     phase_d = np.sum(
         [np.max([costs.gradient_work(step) for costs in per_layer], axis=0) for step in substeps],
         axis=0,
@@ -898,7 +1000,7 @@ def _plan(
         ),
         forward_step=StepCost(*(float(part[0]) for part in final.forward)),
         backward_step=StepCost(*(float(part[0]) for part in final.backward)),
-        update_cycles=float(final.update[0]),
+        rest=StepCost(*(float(part[0]) for part in final.rest)),
         cycles=float(final.total[0]),
         peak_bytes_per_core=int(final.peak[0]),
     )
