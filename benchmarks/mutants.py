@@ -291,9 +291,11 @@ def run_pytest(
     deselected: Sequence[str],
     timeout: float,
     collect_only: bool = False,
+    stop_first: bool = True,
 ) -> Run:
     basetemp = tempfile.mkdtemp(prefix="pytest-", dir=tree.parent)
-    command = [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", f"--basetemp={basetemp}"]
+    command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", f"--basetemp={basetemp}"]
+    command += ["-x"] if stop_first else []
     command += ["--collect-only"] if collect_only else []
     command += [f"--deselect={test}" for test in deselected]
     status, output = _run([*command, *files], tree, timeout)
@@ -363,21 +365,26 @@ class Unmutated:
     def passes_unmutated(self, test: str) -> bool:
         with self._lock:
             if test not in self.passes:
-                self.passes[test] = self._passes(test)
-                if not self.passes[test]:
-                    self.broken.append(test)
+                for failing in self._failing(test):
+                    self.passes[failing] = False
+                    self.broken.append(failing)
+                self.passes.setdefault(test, True)
             return self.passes[test]
 
-    def _passes(self, test: str) -> bool:
+    def _failing(self, test: str) -> list[str]:
+        """The tests that fail unmutated among ``test`` and, for one case of a
+        parametrised test, its other cases (they tend to fail together: setting them all
+        aside at once spares a run of the suite per case)."""
         if test.startswith("lit: "):
             path = test.removeprefix("lit: ")
             run = run_lit(self.tree, ["filecheck"], [], path, self.timeout)
         elif "::" in test:
-            run = run_pytest(self.tree, [test], [], self.timeout)
+            function = test.split("[", 1)[0]
+            run = run_pytest(self.tree, [function], [], self.timeout, stop_first=False)
         else:
             # A file that failed to collect (an import error): collecting it suffices.
             run = run_pytest(self.tree, [test], [], self.timeout, collect_only=True)
-        return not run.failed and not run.timed_out
+        return [test] if run.timed_out else run.failed
 
 
 ################################################################################
@@ -441,8 +448,12 @@ def run_mutant(
                 if killers:
                     outcome.status, outcome.killed_by, outcome.stage = "killed", killers[0], stage
                     return outcome
-                # Every failure also fails unmutated: run again without them.
+                # Every failure also fails unmutated: run again without them, from the
+                # file that failed (pytest ran the files before it whole, and they passed).
                 outcome.set_aside += run.failed
+                failed_file = run.failed[0].split("::")[0]
+                if tool == "pytest" and failed_file in paths:
+                    paths = paths[paths.index(failed_file) :]
     except MachineryError as error:
         return Outcome(mutant.name, "error", detail=str(error))
     finally:
