@@ -591,7 +591,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             # A full list takes hours: say each outcome as soon as it is known.
             print(
-                f"mutant {outcome.name}: {outcome.status} {outcome.killed_by or outcome.detail}",
+                f"mutants: {outcome.name}: {outcome.status} after {outcome.seconds:.0f} s"
+                + (
+                    f": {outcome.killed_by or outcome.detail}"
+                    if outcome.status != "survived"
+                    else ""
+                ),
                 file=sys.stderr,
                 flush=True,
             )
