@@ -218,9 +218,10 @@ class _LayerCosts:
 
     ring: IntArray
     a: FloatArray
-    """One sub-step of phase A (all of it without a ring)."""
-    accumulate: FloatArray
-    """Adding a later sub-step's currents to the ones summed so far."""
+    """The first sub-step of phase A (all of it without a ring)."""
+    a_later: FloatArray
+    """A later sub-step of phase A: the currents of the chunk held, added to the ones
+    summed so far."""
     a_exchange: FloatArray
     b: FloatArray
     b_exchange: FloatArray
@@ -262,7 +263,7 @@ class _LayerCosts:
 
     def work(self, substep: int, tail: FloatArray | float) -> FloatArray:
         """Phase A's cycles in sub-step ``substep``, the last sub-step also running ``tail``."""
-        taken = self.a + (self.accumulate if substep > 0 else 0.0)
+        taken = self.a_later if substep > 0 else self.a
         taken = taken + np.where(substep == self.ring - 1, tail, 0.0)
         return np.where(substep < self.ring, taken, 0.0)
 
@@ -404,6 +405,8 @@ def _layer_costs(
         listed_in = b * held * capacity_in
         listed = b * own.capacity
         a = cost.spike_row_cycles(chip, listed_in, n)
+        # Lists add a later sub-step's currents to the sums.
+        a_later = a + cost.elementwise_cycles(chip, b * n)
         b_phase = cost.elementwise_cycles(chip, state) + cost.compaction_cycles(chip, state, listed)
         piece_words = b * capacity_in
         gradient_elements = gradient_senders * listed
@@ -418,10 +421,10 @@ def _layer_costs(
             d = d + cost.spike_row_cycles(chip, listed_in, n)
         history = steps * (state + b * (own.capacity + 2))
     else:
-        # The matmul accumulates into a zero fill of the currents.
-        a = cost.contraction_cycles(chip, "f32", ones, b, held * previous.owned, n) + _fill(
-            chip, b * n
-        )
+        # The matmul accumulates into a zero fill of the currents, a later sub-step's
+        # into the currents summed so far.
+        a_later = cost.contraction_cycles(chip, "f32", ones, b, held * previous.owned, n)
+        a = a_later + _fill(chip, b * n)
         b_phase = 2 * cost.elementwise_cycles(chip, state)
         piece_words = b * previous.owned
         gradient_elements = gradient_senders * state
@@ -477,8 +480,9 @@ def _layer_costs(
     if last:
         counters = batch_groups
         scores = b * size
+        # Step 0's row of the list history is the empty initial state.
         counts = (
-            cost.spike_row_cycles(chip, steps * b * own.capacity, 1)
+            cost.spike_row_cycles(chip, (steps - 1) * b * own.capacity, 1)
             if network.sparse
             else _fill(chip, scores) + cost.reduction_cycles(chip, steps * scores)
         )
@@ -504,8 +508,7 @@ def _layer_costs(
     return _LayerCosts(
         ring=ring,
         a=a,
-        # Dense sub-steps accumulate in the matmul's output; lists add their sums.
-        accumulate=np.where(ringed & network.sparse, cost.elementwise_cycles(chip, b * n), 0.0),
+        a_later=a_later,
         a_exchange=_exchange(chip, partials, partial_bytes),
         b=b_phase,
         b_exchange=delivery,
