@@ -4,8 +4,7 @@ Every model here goes from linalg to a ``tile.program``, runs on the simulated
 chip and must give what the reference execution of the input linalg gives,
 within ``tolerance``: per op class on every chip preset it fits, for random
 shapes with random plans of the operators' Pareto frontiers (rotating ones
-included), and through the SRAM allocator. Tests marked ``xfail(strict=True)``
-pin known bugs: they fail today and will flag their fix.
+included), and through the SRAM allocator.
 """
 
 import math
@@ -542,18 +541,31 @@ def test_function_declarations_are_left_alone():
 
 
 def test_compute_on_a_qualified_place_parses():
-    parse(
+    """The placement after `on` is the compute's steps, and prints back as it was written."""
+    module = parse(
         """
 tile.program @p() cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x3xf32>
   tile.compute outs(%a : !tile.buffer<4x3xf32>)
       on #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]> {
   ^bb0(%out: tensor<4x3xf32>):
-    tile.yield %out : tensor<4x3xf32>
+    %zero = arith.constant 0.000000e+00 : f32
+    %zeros = linalg.fill ins(%zero : f32) outs(%out : tensor<4x3xf32>) -> tensor<4x3xf32>
+    tile.yield %zeros : tensor<4x3xf32>
   }
   tile.return
 }"""
     )
+    module.verify()
+    (compute,) = [op for op in module.walk() if isinstance(op, tile.ComputeOp)]
+    assert compute.steps is not None and compute.cores is None
+    assert compute.steps.loop_extents() == (8, 6)
+    assert compute.steps.grid_shape() == (2, 2)
+    assert compute.steps.step_counts() == (1, 1)
+    assert str(compute.steps.map.data) == "(d0, d1) -> (d0, d1)"
+    printed = str(module)
+    assert "on #tile.place<map = (d0, d1) -> (d0, d1), extents = [8, 6], grid = [2, 2]" in printed
+    assert str(parse(printed)) == printed
 
 
 def test_relayout_shape_reads_as_integers():
