@@ -1,3 +1,4 @@
+# pyright: strict
 """The per-core rates of the chip presets, written out from ``hwmodel/presets/*.toml``.
 
 Cost tests compute their expected cycles by hand from these numbers, never by
