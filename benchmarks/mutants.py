@@ -13,7 +13,9 @@ working tree (or of a commit, ``--rev``), and the test suite runs against that c
 The first failing test kills the mutant; a mutant no test fails survives (and costs
 a full run of the suite). A failing test only counts once it has passed on an
 unmutated copy of the same tree: a test that fails without the mutant is set aside
-(deselected from every later run) and the mutant's run goes on without it.
+(deselected from every later run, with its parametrised cases that fail too) and the
+mutant's run goes on without it, from the file it was in. A run whose tests hang past
+``--timeout`` is reported as ``timeout``, neither killed nor survived.
 
 The copy's code is what the tests import: the project is installed editable from the
 repository, with a finder that ``sys.meta_path`` consults after the path, so the copy
@@ -26,6 +28,11 @@ mutants (an import of a core module raising) must be killed, one through pytest 
 one through lit, or the run fails.
 
     .venv/bin/python benchmarks/mutants.py [--only NAME ...] [--list] [--jobs N] [--json]
+    .venv/bin/python benchmarks/mutants.py --unmutated [--full] [--only NAME ...]
+
+``--list`` checks every snippet against the working tree without running anything;
+``--unmutated`` plants nothing and runs the selected mutants' named tests (the whole
+suite with ``--full``) on the copy, which must pass them.
 
 Exit status: 0 when every mutant run was killed, 1 when some survived or timed out,
 2 when the list is wrong (a snippet not found or found twice), a sanity mutant
