@@ -264,6 +264,8 @@ class Run:
     failed: list[str]
     """Failing tests, in the order reported."""
     timed_out: bool = False
+    crashed: str = ""
+    """Why the run failed when it names no failing test (a crash)."""
     output: str = ""
 
 
@@ -287,7 +289,7 @@ def _run(command: list[str], tree: Path, timeout: float) -> tuple[int | None, st
     return process.returncode, output
 
 
-_PYTEST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
+_PYTEST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", re.MULTILINE)
 _LIT_FAILURE = re.compile(r"^\s*(?:FAIL|XPASS|UNRESOLVED|TIMEOUT): \S+ :: (\S+)", re.MULTILINE)
 _LIT_LISTED = re.compile(r"^\s+\S+ :: (\S+)$", re.MULTILINE)
 
@@ -308,12 +310,16 @@ def run_pytest(
     status, output = _run([*command, *files], tree, timeout)
     if status is None:
         return Run([], timed_out=True, output=output)
-    if status in (0, 5) and not _PYTEST_FAILURE.search(output):
-        return Run([], output=output)
-    if status not in (1, 2):
-        raise MachineryError(f"pytest exited {status} in {tree}:\n{output[-3000:]}")
     failed = _PYTEST_FAILURE.findall(output)
-    return Run(failed or [" ".join(files)], output=output)
+    if status in (0, 5) and not failed:
+        return Run([], output=output)
+    if status == 4:
+        raise MachineryError(f"pytest exited {status} in {tree}:\n{output[-3000:]}")
+    if failed:
+        return Run(failed, output=output)
+    # Killed by a signal (a crash in numpy) or an internal error: no test to name.
+    last = next((line for line in reversed(output.splitlines()) if line.strip()), "")
+    return Run([], crashed=f"pytest exited {status} naming no test: {last.strip()}", output=output)
 
 
 def _lit_path(test: str) -> str:
@@ -391,7 +397,7 @@ class Unmutated:
         else:
             # A file that failed to collect (an import error): collecting it suffices.
             run = run_pytest(self.tree, [test], [], self.timeout, collect_only=True)
-        return [test] if run.timed_out else run.failed
+        return [test] if run.timed_out or run.crashed else run.failed
 
 
 ################################################################################
@@ -449,6 +455,9 @@ def run_mutant(
                     outcome.status, outcome.stage = "timeout", stage
                     outcome.detail = f"{tool} {' '.join(paths[:3])} ran over {timeout:.0f} s"
                     return outcome
+                if run.crashed:
+                    outcome.status, outcome.killed_by, outcome.stage = "killed", run.crashed, stage
+                    return outcome
                 if not run.failed:
                     break
                 killers = [test for test in run.failed if unmutated.passes_unmutated(test)]
@@ -486,6 +495,8 @@ def run_unmutated(tree: Path, mutants: Sequence[Mutant], full: bool, timeout: fl
         run = run_pytest(tree, pytest_files, [t for t in failures if "::" in t], timeout)
         if run.timed_out:
             return [*failures, f"pytest over {timeout:.0f} s"]
+        if run.crashed:
+            return [*failures, run.crashed]
         if not run.failed or set(run.failed) <= set(failures):
             break
         failures += [test for test in run.failed if test not in failures]
