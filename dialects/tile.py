@@ -22,8 +22,9 @@ Bulk-synchronous order, as on the IPU: compute phase, then ``tile.sync``, then
 exchange phase. Every data movement (``tile.exchange``, ``tile.fanin``, ``tile.host_write``,
 ``tile.host_read``, ``tile.host_gather``, ``tile.relayout``,
 ``tile.reduce_scatter``) must be separated from the latest ``tile.compute``
-before it in execution order (loop back-edges included) by a ``tile.sync``; a
-``tile.reduce_scatter`` counts as a compute too, since it ends combining what
+before it in execution order (loop back-edges included) by a ``tile.sync``,
+except a ``tile.reduce_scatter``, which starts every round with a global sync of
+its own; it counts as a compute for what follows, since it ends combining what
 its last round received. A ``tile.relayout`` in which no core receives from
 another (each core rearranges what it holds) is on-core work and needs no sync. A
 compute may directly follow an exchange, whose end is itself global. A simulator
@@ -2516,10 +2517,10 @@ DATA_MOVEMENT_OPS = (
     HostReadOp,
     HostGatherOp,
     RelayoutOp,
-    ReduceScatterOp,
 )
 """Ops that move data between cores or to and from the host: each reads buffers other
-cores may still be computing, so a `tile.sync` must separate it from any compute before it."""
+cores may still be computing, so a `tile.sync` must separate it from any compute before
+it (a `tile.reduce_scatter` moves data too, but syncs every round itself)."""
 
 PROGRAM_OPS = (
     AllocOp,
@@ -2527,6 +2528,7 @@ PROGRAM_OPS = (
     SyncOp,
     RepeatOp,
     ReturnOp,
+    ReduceScatterOp,
     *DATA_MOVEMENT_OPS,
 )
 """The ops a `tile.program`'s body (and its loops' bodies) may hold."""

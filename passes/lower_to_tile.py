@@ -814,7 +814,6 @@ class _ScheduleLowering:
         combiner = _combiner_name(self.combining_op(operand))
         assert combiner is not None
         element_type = self.types[operand].get_element_type()
-        self.function.sync()
         sources: list[SSAValue] = []
         source_places: list[tile.PlaceAttr] = []
         chunks: list[SSAValue] = []

@@ -575,26 +575,41 @@ def select(
         initialisation_cycles=initialisation,
         operand_relayout_cycles=operand_relayouts,
         parking_cycles=parking,
-        sync_cycles=_gap_syncs(chip, operand_relayouts, parking),
+        sync_cycles=_gap_syncs(chip, operand_relayouts, parking, _host_written(graph, operators)),
         fastest_cycles=sum(operator.plans[-1].cycles for operator in operators),
     )
 
 
+def _host_written(graph: ModelGraph, operators: Sequence[Operator]) -> list[bool]:
+    """Per operator, whether the host writes one of its operands into its layout (an
+    activation argument read as it is: written anew for each reader)."""
+    return [
+        any(
+            isinstance(value, BlockArgument) and bool(_shape(value)) and not graph.is_weight(value)
+            for value in operator.op.operands
+        )
+        for operator in operators
+    ]
+
+
 def _gap_syncs(
-    chip: Chip, operand_relayouts: list[list[int]], parking: list[list[int]]
+    chip: Chip,
+    operand_relayouts: list[list[int]],
+    parking: list[list[int]],
+    host_written: list[bool],
 ) -> list[int]:
     """
     Per operator, the global sync in front of the data that moves between the previous
     operator's compute and its own: the previous operator's parked results and its own
-    relayouted operands, one exchange phase after one barrier. Nothing computed before
-    the first operator, and a gap where nothing moves, needs none. Whether a gap moves
-    anything depends on the plans on both sides, so the choice above is made without it:
-    one sync per operator is almost always paid, and a constant per operator changes no
-    choice.
+    relayouted or host-written operands, one exchange phase after one barrier. Nothing
+    computed before the first operator, and a gap where nothing moves, needs none.
+    Whether a gap moves anything depends on the plans on both sides, so the choice above
+    is made without it: one sync per operator is almost always paid, and a constant per
+    operator changes no choice.
     """
     syncs = [0] * len(operand_relayouts)
     for position in range(1, len(operand_relayouts)):
-        if any(operand_relayouts[position]) or any(parking[position - 1]):
+        if any(operand_relayouts[position]) or any(parking[position - 1]) or host_written[position]:
             syncs[position] = math.ceil(chip.sync.cycles)
     return syncs
 

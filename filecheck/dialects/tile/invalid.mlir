@@ -289,20 +289,18 @@ tile.program @p() cores 4 sram_bytes 1024 {
 
 // -----
 
-// The compute and the reduce_scatter are in different iterations of the loop.
-tile.program @p() cores 4 sram_bytes 1024 {
+// A reduce-scatter syncs every round itself, but the host write at the top of the loop
+// follows the combining of the previous iteration's reduce-scatter.
+tile.program @p(%w: tensor<8x4xf32>) cores 4 sram_bytes 1024 {
   %a = tile.alloc offset 0 : !tile.buffer<4x4xf32>
   %b = tile.alloc offset 64 : !tile.buffer<2x4xf32>
   tile.repeat 2 {
+    tile.host_write %w to %a by #tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]> : tensor<8x4xf32> to !tile.buffer<4x4xf32>
     tile.reduce_scatter %a by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2]>] to %b by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [8, 4, 6], grid = [2, 1, 2], chunks = [2, 1, 1]>] combine "add" : !tile.buffer<4x4xf32> to !tile.buffer<2x4xf32>
-    tile.compute outs(%a : !tile.buffer<4x4xf32>) {
-    ^bb0(%x: tensor<4x4xf32>):
-      tile.yield %x : tensor<4x4xf32>
-    }
   }
   tile.return
 }
-// CHECK: bulk-synchronous order: tile.reduce_scatter follows a tile.compute with no tile.sync in between
+// CHECK: bulk-synchronous order: tile.host_write follows a tile.reduce_scatter with no tile.sync in between
 
 // -----
 

@@ -68,7 +68,6 @@ builtin.module attributes {t10.chip = "small-16"} {
 // CHECK-NEXT:     %0 = linalg.matmul ins(%a_step, %b_step : tensor<8x16xf32>, tensor<16x4xf32>) outs(%c_step : tensor<8x4xf32>) -> tensor<8x4xf32>
 // CHECK-NEXT:     tile.yield %0 : tensor<8x4xf32>
 // CHECK-NEXT:   }
-// CHECK-NEXT:   tile.sync {t10.op = "r"}
 // CHECK-NEXT:   %c_dist_next_chunk = tile.alloc offset 0 {t10.op = "r"} : !tile.buffer<4x4xf32>
 // CHECK-NEXT:   tile.reduce_scatter %c_dist_next by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], skew = (d0, d1, d2) -> (0, d2, 0)>] to %c_dist_next_chunk by [#tile.place<map = (d0, d1, d2) -> (d0, d1), extents = [16, 16, 64], grid = [2, 2, 4], steps = [1, 2, 1], at = [0, 1, 0], chunks = [2, 1, 1], skew = (d0, d1, d2) -> (0, d2, 0)>] combine "add" {t10.op = "r"} : !tile.buffer<8x4xf32> to !tile.buffer<4x4xf32>
 // CHECK-NEXT:   tile.sync
