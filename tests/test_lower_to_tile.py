@@ -508,6 +508,26 @@ def test_plans_rotating_one_operand_on_two_loops_lower():
     compile_and_check(matmul(32, 64, 48), "small-16", memory_fraction=0.035)
 
 
+def test_operands_rotating_on_one_loop_with_different_factors_meet_slice_for_slice():
+    """On k, A is cut into 4 pieces and B into 2 (a divisibility chain): the schedule takes
+    4 steps, B holds 2 consecutive step slices and rotates by 2 slices a time round rings
+    of 2 (stride 2), A by 1 round rings of 4; every step must bring matching slices
+    together, or the product is wrong."""
+    text = matmul(16, 64, 16)
+    module = parse(text)
+    run = Run(module)
+    PartitionPass(chip="small-16").apply(CTX, module)
+    SelectPlansPass(chip="small-16").apply(CTX, module)
+    plan = OpPlanAttr([4, 4, 1], [[1, 1, 4], [1, 1, 2], [1, 1, 1]])
+    force_plans(module, lambda op, plans: (plan, [2]))
+    InsertShiftsPass().apply(CTX, module)
+    LowerToTilePass().apply(CTX, module)
+    program = program_of(module)
+    steps = [op.steps for op in program.walk() if isinstance(op, tile.ComputeOp) and op.steps]
+    assert [place.step_offsets()[2] for place in steps] == [0, 1, 2, 3]
+    run.check(program, "small-16")
+
+
 def test_conv_ring_across_two_grid_axes_lowers():
     compile_and_check(conv(2, 4, 8, 10, 3), "small-16", memory_fraction=0.0135)
 
