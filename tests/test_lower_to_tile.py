@@ -212,9 +212,16 @@ def test_split_reduction_is_reduce_scattered():
     assert reduce_scatter.copies() == 2
 
 
-def test_split_max_reduction_combines_by_max():
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["any-rows", "negative-rows"])
+def test_split_max_reduction_combines_by_max(sign: float):
+    """Rows of negative values too: every copy of a partial max must start below them
+    (at -inf), not at 0."""
     module = parse(reduce_rows(24, 40, "max"))
     run = Run(module)
+    if sign < 0:
+        run.inputs = [-np.abs(array) - 1.0 for array in run.inputs]
+        run.expected = run_reference(function_of(module), run.inputs)
+        assert all((expected < 0).all() for expected in run.expected)
     PartitionPass(chip="small-16").apply(CTX, module)
     SelectPlansPass(chip="small-16").apply(CTX, module)
 
