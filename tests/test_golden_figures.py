@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from op_models import matmul
 from xdsl.utils.exceptions import DiagnosticException
 
 from t10.hwmodel.chip import load_chip
@@ -40,16 +41,7 @@ Figures = dict[str, int | str]
 
 # The README's one matmul under a tight budget (filecheck/passes/t10-compile/replicate.mlir):
 # with 5 % of small-16's SRAM t10 fits it only by rotating A and C; replicate cannot.
-SMALL_MATMUL = """\
-func.func @matmul(%a: tensor<32x64xf32>, %b: tensor<64x48xf32>) -> tensor<32x48xf32> {
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<32x48xf32>
-  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<32x48xf32>) -> tensor<32x48xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<32x64xf32>, tensor<64x48xf32>)
-                     outs(%c : tensor<32x48xf32>) -> tensor<32x48xf32>
-  func.return %r : tensor<32x48xf32>
-}
-"""
+SMALL_MATMUL = matmul(32, 64, 48)
 
 # A matmul whose plans on ipu-mk2 and mesh-64 split its contraction 8 ways, so that partial
 # sums rotate round rings of cores.
