@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 from preset_rates import (
     ELEMENTWISE_CYCLES_PER_ELEMENT,
     ELEMENTWISE_LAUNCH_CYCLES,
@@ -602,6 +603,23 @@ def test_search_without_rotation_is_the_frontier_of_plans_rotating_nothing(space
         )
 
 
+def check_compute_bounds(
+    space: IterationSpace, chip: Chip
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Check that no compute bound, from a candidate's steps or fewer (as a partial choice
+    knows them), exceeds the candidate's compute; return the bounds from the full steps,
+    the compute and the steps per loop of every candidate."""
+    candidates = enumerate_candidates(space, chip.cores)
+    per_core_rows = -(-np.asarray(space.loop_extents) // candidates.op_factor_rows)
+    rows = candidates.row_index
+    steps = candidates.temporal.max(axis=1).astype(np.int64)
+    compute = _compute_cycles(space, chip, per_core_rows[rows], steps)
+    for least_steps in (np.maximum(steps // 2, 1), np.ones_like(steps), steps):
+        bound = _compute_lower_bound(space, chip, per_core_rows, rows, least_steps)
+        assert np.all(bound <= compute * (1 + 1e-12))
+    return bound, compute, steps
+
+
 @pytest.mark.parametrize(
     "space",
     [
@@ -616,20 +634,10 @@ def test_search_without_rotation_is_the_frontier_of_plans_rotating_nothing(space
     ids=["conv", "matmul", "batch_matmul", "add", "softmax", "transpose", "variance"],
 )
 def test_compute_lower_bound_never_exceeds_the_compute_it_bounds(space: IterationSpace):
-    chip = load_chip("mesh-64")
-    candidates = enumerate_candidates(space, chip.cores)
-    per_core_rows = -(-np.asarray(space.loop_extents) // candidates.op_factor_rows)
-    rows = candidates.row_index
-    steps = candidates.temporal.max(axis=1).astype(np.int64)
-    compute = _compute_cycles(space, chip, per_core_rows[rows], steps)
-    # Bounds from the full steps, and from fewer steps (as a partial choice knows them).
-    for least_steps in (steps, np.maximum(steps // 2, 1), np.ones_like(steps)):
-        bound = _compute_lower_bound(space, chip, per_core_rows, rows, least_steps)
-        assert np.all(bound <= compute * (1 + 1e-12))
+    bound, compute, steps = check_compute_bounds(space, load_chip("mesh-64"))
     # Tight where nothing is cut in time: a plan's compute is then one known call.
     unstepped = (steps == 1).all(axis=1)
     assert unstepped.any()
-    bound = _compute_lower_bound(space, chip, per_core_rows, rows, steps)
     assert np.mean(bound[unstepped] / compute[unstepped]) > 0.5
 
 
@@ -701,14 +709,7 @@ def test_search_on_chips_unlike_the_presets(space: IterationSpace, chip: Chip):
     frontier = search_plans(space, chip).frontier
     assert frontier
     assert frontier == exhaustive_frontier(space, chip)
-    candidates = enumerate_candidates(space, chip.cores)
-    per_core_rows = -(-np.asarray(space.loop_extents) // candidates.op_factor_rows)
-    rows = candidates.row_index
-    steps = candidates.temporal.max(axis=1).astype(np.int64)
-    compute = _compute_cycles(space, chip, per_core_rows[rows], steps)
-    for least_steps in (steps, np.maximum(steps // 2, 1), np.ones_like(steps)):
-        bound = _compute_lower_bound(space, chip, per_core_rows, rows, least_steps)
-        assert np.all(bound <= compute * (1 + 1e-12))
+    check_compute_bounds(space, chip)
 
 
 def test_a_search_that_rules_out_every_plan_says_why(monkeypatch: pytest.MonkeyPatch):
