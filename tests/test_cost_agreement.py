@@ -39,7 +39,7 @@ from t10.hwmodel.chip import load_chip
 from t10.passes.compile import CompilePass
 from t10.passes.lower_to_tile import LowerToTilePass
 from t10.runtime.reference import random_inputs
-from t10.runtime.simulator import SimulationResult, simulate
+from t10.runtime.simulator import Phase, SimulationResult, simulate
 from t10.tools.t10_opt import LocatingParser, T10OptMain
 
 CTX = T10OptMain(args=[]).ctx
@@ -90,15 +90,15 @@ def _compiled(model: str, chip: str) -> Compiled:
     return Compiled(plan_costs, relayouts, result)
 
 
-def _is_relayout(phase_index: int, result: SimulationResult) -> bool:
-    return result.trace[phase_index].label.startswith("relayout")
+def _is_relayout(phase: Phase) -> bool:
+    return phase.label.startswith("relayout")
 
 
 def _next_operator(phase_index: int, result: SimulationResult) -> str:
     """The operator of the first compute or rotation after ``phase_index``, relayouts and
     syncs skipped: the operator whose computing the data moved there waits for."""
     for later in result.trace[phase_index + 1 :]:
-        if not later.label.startswith("relayout") and later.kind != "sync":
+        if not _is_relayout(later) and later.kind != "sync":
             return later.operator
     return ""
 
@@ -119,7 +119,10 @@ def _gap_sync_operator(phase_index: int, result: SimulationResult) -> str | None
 
 def _moves_in(phase_index: int, result: SimulationResult) -> bool:
     """A relayout, or the sync in front of the data moved between two operators."""
-    return _is_relayout(phase_index, result) or _gap_sync_operator(phase_index, result) is not None
+    return (
+        _is_relayout(result.trace[phase_index])
+        or _gap_sync_operator(phase_index, result) is not None
+    )
 
 
 EXAMPLE_CHIPS = [
@@ -152,7 +155,7 @@ def _agrees(predicted: float, simulated: float) -> bool:
 @pytest.mark.parametrize(("model", "chip"), EXAMPLE_CHIPS)
 def test_every_relayout_s_price_agrees_with_its_simulated_exchange(model: str, chip: str):
     compiled = _compiled(model, chip)
-    phases = [phase for phase in compiled.result.trace if phase.label.startswith("relayout")]
+    phases = [phase for phase in compiled.result.trace if _is_relayout(phase)]
     assert len(phases) == len(compiled.relayouts)
     assert sum(phase.cycles for phase in phases) > 0
     for (operator, predicted), phase in zip(compiled.relayouts, phases, strict=True):
@@ -173,7 +176,7 @@ def test_each_operator_s_relayouts_and_their_sync_agree_with_its_relayout_price(
     simulated: defaultdict[str, float] = defaultdict(float)
     gap_syncs: Counter[str] = Counter()
     for index, phase in enumerate(result.trace):
-        if _is_relayout(index, result):
+        if _is_relayout(phase):
             simulated[phase.operator] += phase.cycles
         elif (operator := _gap_sync_operator(index, result)) is not None:
             simulated[operator] += phase.cycles
