@@ -1242,13 +1242,15 @@ def first_unheld(places: Sequence[PlaceAttr], shape: Sequence[int]) -> tuple[int
     return tuple(int(index) for index in unheld[0]) if len(unheld) else None
 
 
+@lru_cache(maxsize=256)
 def received_elements(
-    source_places: Sequence[PlaceAttr], dest_places: Sequence[PlaceAttr]
+    source_places: tuple[PlaceAttr, ...], dest_places: tuple[PlaceAttr, ...]
 ) -> tuple[npt.NDArray[np.int64], ...]:
     """Per destination place, per core of it: the valid elements of the core's box that
     none of the core's own source boxes holds, which a ``tile.relayout`` brings in from
     other cores. A core's buffers of one tensor hold disjoint slices, so what it holds of
-    a box is the sum of the box's overlaps with them."""
+    a box is the sum of the box's overlaps with them. Cached: the lowering, the verifier
+    and the simulator all ask it of the same relayouts."""
     sources = [place.tensor_boxes() for place in source_places]
     received: list[npt.NDArray[np.int64]] = []
     for place in dest_places:
@@ -1262,7 +1264,9 @@ def received_elements(
                 (origin + extents)[:common], (source_origin + source_extents)[:common]
             )
             held[:common] += np.prod(np.maximum(high - low, 0), axis=1)
-        received.append(np.maximum(np.prod(extents, axis=1) - held, 0))
+        missing = np.maximum(np.prod(extents, axis=1) - held, 0)
+        missing.flags.writeable = False
+        received.append(missing)
     return tuple(received)
 
 
