@@ -49,6 +49,8 @@ cannot compile or run for another reason than memory: one ``t10-bench: error:
 
 ``t10-bench snn [...]`` runs the spiking-network bench instead (sparse against
 dense training of issue 7's network): see :mod:`t10.tools.t10_bench_snn`.
+``t10-bench capacity [...]`` finds the largest batch each pipeline fits and its best
+throughput: see :mod:`t10.tools.t10_bench_capacity`.
 """
 
 import importlib.util
@@ -899,10 +901,16 @@ def _bench(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``t10-bench``'s entry point: ``t10-bench snn ...`` runs the spiking-network bench
-    (:func:`t10.tools.t10_bench_snn.snn`) on the rest of the arguments, anything else
-    the model suite (:func:`suite`). Exits with the command's status."""
+    (:func:`t10.tools.t10_bench_snn.snn`) on the rest of the arguments, ``t10-bench
+    capacity ...`` the capacity bench (:func:`t10.tools.t10_bench_capacity.capacity`),
+    anything else the model suite (:func:`suite`). Exits with the command's status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["snn"]:
         snn.main(arguments[1:], prog_name="t10-bench snn")
+    elif arguments[:1] == ["capacity"]:
+        # Imported here: the capacity bench imports this module.
+        from t10.tools.t10_bench_capacity import capacity
+
+        capacity.main(arguments[1:], prog_name="t10-bench capacity")
     else:
         suite.main(arguments, prog_name="t10-bench")
