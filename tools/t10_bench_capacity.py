@@ -83,7 +83,7 @@ from t10.models.gpt import GPT2_SMALL, OPT_1_3B, GptConfig, gpt_decoder
 from t10.models.nerf import NERF, nerf_mlp
 from t10.models.resnet import ResNetConfig, resnet
 from t10.models.vit import VitConfig, vit
-from t10.tools.output_files import OutputFileError, write_file
+from t10.tools.output_files import OutputFileError, check_outputs, write_file
 from t10.tools.t10_bench import (
     BASELINES,
     BenchError,
@@ -556,7 +556,7 @@ def write_plots(directory: Path, chip: Chip, results: Sequence[PointResult]) -> 
     from matplotlib import pyplot
 
     images = {
-        directory / f"{result.family.name}.capacity.png": _capacity_png(pyplot, chip, result)
+        plot_path(directory, result.family): _capacity_png(pyplot, chip, result)
         for result in results
     }
     for path, image in images.items():
@@ -603,12 +603,20 @@ def _capacity_png(pyplot: Any, chip: Chip, result: PointResult) -> bytes:
     return image.getvalue()
 
 
-def check_plots_directory(path: Path) -> None:
-    """Create the ``--plots`` directory and check that files can be made in it, before any
-    run: a slip must not cost the whole search."""
-    make_directory(path)
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise BenchError(f"--plots {path}: cannot write: Permission denied")
+def check_plots(directory: Path, families: Sequence[Family]) -> None:
+    """Create the ``--plots`` directory and check every plot can be written there, before
+    any run: a slip must not cost the whole search."""
+    make_directory(directory)
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise BenchError(f"--plots {directory}: cannot write: Permission denied")
+    try:
+        check_outputs([("--plots", plot_path(directory, family)) for family in families])
+    except OutputFileError as error:
+        raise BenchError(str(error)) from error
+
+
+def plot_path(directory: Path, family: Family) -> Path:
+    return directory / f"{family.name}.capacity.png"
 
 
 def _fail(message: str) -> NoReturn:
@@ -657,7 +665,7 @@ def capacity(
         loaded_chip = load_chip(chip)
         families = select_families(models, sizes)
         if plots is not None:
-            check_plots_directory(plots)
+            check_plots(plots, families)
         results: list[PointResult] = []
         with tempfile.TemporaryDirectory(prefix="t10-bench-capacity-") as directory:
             for family in families:
