@@ -151,6 +151,12 @@ def test_json_schema(suite_run: tuple[dict[str, Any], Path, Result]) -> None:
     )
     assert summary["best_speedup_over_best_baseline"] == max(best)
     assert summary["models_compared_over_best_baseline"] == 2
+    ratio, name, baseline = min(
+        (model["speedup"][baseline], model["name"], baseline)
+        for model in document["models"]
+        for baseline in ("replicate", "vgm")
+    )
+    assert summary["worst_never_slower"] == {"ratio": ratio, "model": name, "baseline": baseline}
 
 
 def test_plots_written(suite_run: tuple[dict[str, Any], Path, Result]) -> None:
@@ -185,6 +191,12 @@ def test_table(tmp_path: Path) -> None:
     assert "vgm" not in result.stdout
     assert lines[3].split()[:2] == ["mlp", "0.101"]
     assert "t10 over the better baseline: geometric mean" in result.stdout
+    (never_slower,) = [line for line in lines if line.startswith("never slower: ")]
+    ratio = float(never_slower.split()[5])
+    assert never_slower.endswith(
+        "(mlp against replicate), over every model t10 and a baseline both fit"
+    )
+    assert f"{ratio:.2f}x" == lines[3].split()[-3], "the row's speedup over replicate"
     assert "replicate seconds over 1 run: compile" in result.stdout
 
 

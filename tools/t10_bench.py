@@ -30,7 +30,9 @@ fraction of peak is those FLOPs over the simulated time times the chip's peak
 
 The speedup of t10 over a baseline is the baseline's simulated time over t10's;
 over the better baseline, the faster of the baselines that fit. The summary
-gives their geometric mean over the models and the best case.
+gives their geometric mean over the models and the best case, and the worst
+"never slower" case: the smallest speedup over either baseline, with its model
+and baseline (below 1 where t10 was slower).
 
 Output: a table, one row per model, or with ``--json`` one object
 ``{"chip", "models": [{"name", "flops", "element_type", "pipelines": {...},
@@ -383,7 +385,25 @@ def summary_json(results: Sequence[ModelResult]) -> dict[str, Any]:
         summary[f"best_speedup_over_{key}"] = by_model[best_model] if best_model else None
         summary[f"best_model_over_{key}"] = best_model
         summary[f"models_compared_over_{key}"] = len(by_model)
+    summary["worst_never_slower"] = worst_never_slower(results)
     return summary
+
+
+def worst_never_slower(results: Sequence[ModelResult]) -> dict[str, Any] | None:
+    """The smallest of each baseline's simulated time over t10's, over the models where
+    both fit, with the model and baseline it came from (``{"ratio", "model",
+    "baseline"}``); below 1 where t10 was slower. ``None`` if t10 and a baseline never
+    both fit."""
+    cases = [
+        (speedup, result.model.name, baseline)
+        for result in results
+        for baseline in BASELINES
+        if (speedup := result.speedups().get(baseline)) is not None
+    ]
+    if not cases:
+        return None
+    ratio, model, baseline = min(cases)
+    return {"ratio": ratio, "model": model, "baseline": baseline}
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -524,6 +544,12 @@ def report_lines(
                 else ""
             )
         )
+        worst = summary["worst_never_slower"]
+        if worst is not None:
+            lines.append(
+                f"never slower: worst baseline/t10 time {worst['ratio']:.4f} ({worst['model']} "
+                f"against {worst['baseline']}), over every model t10 and a baseline both fit"
+            )
     references = "/".join(sorted({result.model.reference for result in results}) or ["numpy"])
     for pipeline in pipelines:
         reports = [
