@@ -846,7 +846,8 @@ def suite(
     baselines. A model is an .mlir file, an .onnx file or onnx:NAME, a model of the
     ONNX suite (mlp, cnn, encoder, decoder); by default the suite in examples/ and
     the ONNX suite. `t10-bench snn --help`: the spiking-network bench (sparse
-    against dense training).
+    against dense training); `t10-bench capacity --help`: the largest batch each
+    pipeline fits and its best throughput.
 
     Exit status: 0 if every output matches, 1 if one does not, 2 on an error."""
     with tempfile.TemporaryDirectory(prefix="t10-bench-") as directory:

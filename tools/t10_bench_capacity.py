@@ -640,7 +640,7 @@ def _fail(message: str) -> NoReturn:
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_BATCH,
     show_default=True,
-    help="Largest batch searched, in steps of batch (1 sample; NeRF: 1024 points).",
+    help="Largest batch searched, in steps (1 sample; NeRF: 1024 points, 64 if small).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
