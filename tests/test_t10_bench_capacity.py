@@ -250,6 +250,16 @@ def test_only_t10_fits_is_said() -> None:
     assert result.largest_over_baselines() is None
 
 
+def test_capped_search_gives_no_batch_ratio() -> None:
+    (family,) = select_families(["nerf"], "real")
+    result = _made_up_result(family, {"t10": 8, "replicate": 4, "vgm": 2})
+    result.searches["t10"].capped = True
+    assert result.largest_over_baselines() is None
+    assert result.rate_over_baselines(load_chip("ipu-mk2")) is not None
+    row = report_lines(load_chip("ipu-mk2"), "real", [result])[3].split()
+    assert row[2:6] == [">=8", "4", "2", "capped"]
+
+
 def test_families_at_real_widths() -> None:
     """The issue's families, at the real models' widths."""
     assert FAMILY_NAMES == (

@@ -49,12 +49,14 @@ Output: a table, one row per family, with each pipeline's largest batch and best
 per second and t10's ratio to the better baseline on both; or with ``--json`` one object
 ``{"chip", "sizes", "points": [{"model", "seq", "unit", "largest_batch": {"t10", "vgm",
 "replicate"}, "best_samples_per_s": {...}, "best_batch": {...}, "capped": {...},
-"largest_batch_over_best_baseline", "samples_per_s_over_best_baseline", "curve":
-{pipeline: [{"batch", "fits", "cycles", "samples_per_s", "match", "peak_bytes_per_core",
-"diagnostic"}]}}], "summary": {"worst_never_slower": {...}}}`` (``null`` where a pipeline
-fits no batch; the ratios are ``null`` when no baseline fits). ``--plots DIR`` writes one
-PNG per family, ``<family>.capacity.png``: samples per second against the batch for each
-pipeline, up to its largest batch, the first batch that does not fit marked.
+"largest_batch_over_best_baseline", "samples_per_s_over_best_baseline", "never_slower",
+"curve": {pipeline: [{"batch", "fits", "cycles", "samples_per_s", "match",
+"peak_bytes_per_core", "diagnostic"}]}}], "summary": {"worst_never_slower": {...}}}``
+(``null`` where a pipeline fits no batch; the ratios are ``null`` when no baseline fits,
+and the batch ratio also when t10's or the better baseline's search stopped at
+``--max-batch``). ``--plots DIR`` writes one PNG per family, ``<family>.capacity.png``:
+samples per second against the batch for each pipeline, up to its largest batch, the
+first batch that does not fit marked.
 
 Exit status as ``t10-bench``'s: 0 when every simulated run matches, 1 when one does not,
 2 for bad input (an unknown family, a bad chip file, a plots directory that cannot be
@@ -313,8 +315,17 @@ class PointResult:
 
     def largest_over_baselines(self) -> float | None:
         """t10's largest batch over the better baseline's; ``None`` if t10 or no baseline
-        fits a batch."""
-        return _over_baselines(self.largest)
+        fits a batch, or if t10's or the better baseline's search stopped at the cap (the
+        ratio is then unknown)."""
+        return None if self.ratio_capped() else _over_baselines(self.largest)
+
+    def ratio_capped(self) -> bool:
+        """Whether t10's or the better baseline's search stopped at the cap."""
+        fitting = [name for name in BASELINES if self.largest(name) is not None]
+        if self.largest("t10") is None or not fitting:
+            return False
+        better = max(fitting, key=lambda name: self.largest(name) or 0)
+        return self.searches["t10"].capped or self.searches[better].capped
 
     def rate_over_baselines(self, chip: Chip) -> float | None:
         """t10's best samples per second over the better baseline's; ``None`` if t10 or no
@@ -493,7 +504,11 @@ def report_lines(chip: Chip, sizes: str, results: Sequence[PointResult]) -> list
         t10_fits = result.largest("t10") is not None
         row = [result.family.name, "-" if result.family.seq is None else str(result.family.seq)]
         row += [_batch_cell(result, pipeline) for pipeline in PIPELINES]
-        row.append(_ratio_cell(result.largest_over_baselines(), t10_fits))
+        row.append(
+            "capped"
+            if result.ratio_capped()
+            else _ratio_cell(result.largest_over_baselines(), t10_fits)
+        )
         row += [_rate_cell(result.best_rate(pipeline, chip)) for pipeline in PIPELINES]
         row.append(_ratio_cell(result.rate_over_baselines(chip), t10_fits))
         rows.append(row)
