@@ -1279,6 +1279,118 @@ def moves_between_cores(relayout: RelayoutOp) -> bool:
     )
 
 
+_CORES_PER_CHUNK = 256
+
+
+@lru_cache(maxsize=4096)
+def relayout_messages(
+    source_places: tuple[PlaceAttr, ...], dest_places: tuple[PlaceAttr, ...], cores: int
+) -> npt.NDArray[np.int64]:
+    """Per core, the messages a ``tile.relayout`` brings it: one from each distinct source
+    box (copies of one box held by several cores are one message) that overlaps one of
+    its destination boxes and that it does not hold itself. Cached: the lowering and the
+    simulator both ask it."""
+    held_boxes = [place.tensor_boxes() for place in source_places]
+    messages = np.zeros(cores, dtype=np.int64)
+    if not held_boxes:
+        return messages
+    origin_all = np.concatenate([origin for origin, _ in held_boxes])
+    extents_all = np.concatenate([extents for _, extents in held_boxes])
+    holder = np.concatenate([np.arange(len(origin)) for origin, _ in held_boxes])
+    nonempty = (extents_all > 0).all(axis=1)
+    boxes = np.unique(np.concatenate([origin_all, extents_all], axis=1)[nonempty], axis=0)
+    dims = origin_all.shape[1]
+    # Block layouts hold every combination of per-dim intervals: the boxes overlapping a
+    # destination box are then the product of the intervals overlapping it along each dim.
+    intervals = [np.unique(boxes[:, [dim, dims + dim]], axis=0) for dim in range(dims)]
+    if len(boxes) != prod(len(spans) for spans in intervals):
+        return _relayout_messages_by_box(boxes, holder, origin_all, extents_all, dest_places, cores)
+    for place in dest_places:
+        origin, extents = place.tensor_boxes()
+        count = np.ones(len(origin), dtype=np.int64)
+        for dim, spans in enumerate(intervals):
+            low = np.maximum(origin[:, dim, None], spans[None, :, 0])
+            high = np.minimum((origin + extents)[:, dim, None], (spans[:, 0] + spans[:, 1])[None])
+            count *= (high > low).sum(axis=1)
+        count[(extents == 0).any(axis=1)] = 0
+        # Less the distinct boxes the core holds itself that overlap this destination box.
+        own = np.zeros(len(origin), dtype=np.int64)
+        seen: list[npt.NDArray[np.int64]] = []
+        for held_origin, held_extents in held_boxes:
+            common = min(len(origin), len(held_origin))
+            low = np.maximum(origin[:common], held_origin[:common])
+            high = np.minimum((origin + extents)[:common], (held_origin + held_extents)[:common])
+            overlapping = (high > low).all(axis=1) & (held_extents[:common] > 0).all(axis=1)
+            box = np.concatenate([held_origin[:common], held_extents[:common]], axis=1)
+            repeated = np.zeros(common, dtype=bool)
+            for earlier in seen:
+                repeated |= (earlier[:common] == box).all(axis=1)
+            own[:common] += overlapping & ~repeated
+            seen.append(box)
+        messages[: len(origin)] += count - own
+    messages.flags.writeable = False
+    return messages
+
+
+def _relayout_messages_by_box(
+    boxes: npt.NDArray[np.int64],
+    holder: npt.NDArray[np.int64],
+    origin_all: npt.NDArray[np.int64],
+    extents_all: npt.NDArray[np.int64],
+    dest_places: tuple[PlaceAttr, ...],
+    cores: int,
+) -> npt.NDArray[np.int64]:
+    """:func:`relayout_messages` for source boxes of any shape: every destination box
+    against every distinct source box."""
+    dims = origin_all.shape[1]
+    box_origin, box_end = boxes[:, :dims], boxes[:, :dims] + boxes[:, dims:]
+    owned = np.zeros((cores, len(boxes)), dtype=bool)
+    keyed = np.concatenate([origin_all, extents_all], axis=1)
+    kept = (extents_all > 0).all(axis=1) & (holder < cores)
+    positions = {tuple(row): index for index, row in enumerate(boxes.tolist())}
+    for row, core in zip(keyed[kept].tolist(), holder[kept].tolist(), strict=True):
+        owned[core, positions[tuple(row)]] = True
+    messages = np.zeros(cores, dtype=np.int64)
+    for place in dest_places:
+        origin, extents = place.tensor_boxes()
+        # A few hundred destination cores at a time bound the (cores, boxes, dims) arrays.
+        for start in range(0, len(origin), _CORES_PER_CHUNK):
+            chunk = slice(start, start + _CORES_PER_CHUNK)
+            low = np.maximum(origin[chunk, None, :], box_origin[None])
+            high = np.minimum((origin + extents)[chunk, None, :], box_end[None])
+            needed = (high > low).all(axis=2) & ~owned[start : start + len(low)]
+            needed[(extents[chunk] == 0).any(axis=1)] = False
+            messages[start : start + len(low)] += needed.sum(axis=1)
+    messages.flags.writeable = False
+    return messages
+
+
+def exchange_messages(program: ProgramOp) -> npt.NDArray[np.int64]:
+    """Per core, the messages it receives over every op of ``program`` that moves data
+    between cores, each op counted once where it stands (a loop body once, however often
+    it runs): what its exchange code holds, one instruction per message."""
+    cores = program.cores.value.data
+    messages = np.zeros(cores, dtype=np.int64)
+    for op in program.body.walk():
+        if isinstance(op, ExchangeOp):
+            pairs = op.transfers()
+            moved = pairs[pairs[:, 0] != pairs[:, 1]]
+            np.add.at(messages, moved[:, 1], 1)
+        elif isinstance(op, FanInOp):
+            transfers = op.pattern.transfers()
+            first, _ = op.pattern.receiver_range()
+            receivers = transfers.receivers + first
+            np.add.at(messages, receivers[transfers.senders != receivers], 1)
+        elif isinstance(op, RelayoutOp):
+            messages += relayout_messages(
+                tuple(op.source_places.data), tuple(op.dest_places.data), cores
+            )
+        elif isinstance(op, ReduceScatterOp):
+            for _, source_place, _, _ in op.pairs():
+                messages[: source_place.core_count()] += op.copies() - 1
+    return messages
+
+
 def lacking_destinations(
     places: Sequence[PlaceAttr], shape: Sequence[int], dest_places: Sequence[PlaceAttr]
 ) -> tuple[int, ...]:

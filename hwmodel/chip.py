@@ -40,12 +40,31 @@ handles, keyed by the type's MLIR spelling (``f16 = 2``, ``f32 = 4``,
     cycles_per_byte     = 0.28          # positive number: cycles to send one byte
     receiver_serialised = true          # boolean: a core receiving from several
                                         # senders is served one sender at a time
+    sender_serialised   = true          # optional boolean (false): a core sending
+                                        # different data to several cores sends one
+                                        # after another (the same data goes once)
+    phase_overhead_cycles = 100         # optional non-negative number (0): fixed
+                                        # cycles of every exchange phase that moves
+                                        # data between cores
+    code_bytes_per_message = 4          # optional non-negative integer (0): SRAM
+                                        # bytes of exchange code per message a core
+                                        # receives, resident for the whole program
+    supertile_cores     = 2             # optional positive integer (1): cores sharing
+                                        # one exchange bus; a supertile's cores
+                                        # receiving the same message from one sender
+                                        # take it together, at that many times the rate
 
 ``[sync]`` -- global barrier between the compute and exchange phases::
 
     cycles          = 118               # positive number: cycles per global sync
     syncs_per_shift = 2                 # positive integer: syncs each rotating
                                         # tensor pays per shift step
+
+``[program]`` -- optional: program control on every core::
+
+    loop_iteration_cycles = 10          # optional non-negative number (0): cycles of
+                                        # one iteration of a counted loop's control
+                                        # (``tile.repeat``: the SNN time loop)
 
 ``[compute.matmul.<dtype>]`` -- matmul-like work (a contraction) on one core,
 one table per supported element type; ``<dtype>`` must be a key of
@@ -195,6 +214,23 @@ class Exchange:
     """Cycles one core spends sending one byte to another core."""
     receiver_serialised: bool
     """Whether a core receiving from several senders is served one sender at a time."""
+    sender_serialised: bool = False
+    """Whether a core sending different data to several cores sends one after another."""
+    phase_overhead_cycles: float = 0.0
+    """Fixed cycles of one exchange phase in which some core receives from another."""
+    code_bytes_per_message: int = 0
+    """SRAM bytes of exchange code per message a core receives (resident all program)."""
+    supertile_cores: int = 1
+    """Cores sharing one exchange bus (numbered consecutively from a multiple of it):
+    those receiving the same message from one sender take it at this many times the rate."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """Program control on every core, outside any compute or exchange."""
+
+    loop_iteration_cycles: float = 0.0
+    """Cycles of one iteration of a counted loop's control (test, branch, counter)."""
 
 
 @dataclass(frozen=True)
@@ -301,6 +337,7 @@ class Chip:
     exchange: Exchange
     sync: Sync
     compute: Compute
+    program: Program = Program()
 
     @property
     def sram_bytes(self) -> int:
@@ -372,7 +409,12 @@ class Chip:
             "exchange": {
                 "cycles_per_byte": self.exchange.cycles_per_byte,
                 "receiver_serialised": self.exchange.receiver_serialised,
+                "sender_serialised": self.exchange.sender_serialised,
+                "phase_overhead_cycles": self.exchange.phase_overhead_cycles,
+                "code_bytes_per_message": self.exchange.code_bytes_per_message,
+                "supertile_cores": self.exchange.supertile_cores,
             },
+            "program": {"loop_iteration_cycles": self.program.loop_iteration_cycles},
             "sync": {
                 "cycles": self.sync.cycles,
                 "syncs_per_shift": self.sync.syncs_per_shift,
@@ -474,6 +516,7 @@ _TOP_LEVEL_FIELDS = (
     "topology",
     "exchange",
     "sync",
+    "program",
     "compute",
 )
 _MESH_FIELDS = ("rows", "cols", "hop_latency_cycles")
@@ -521,8 +564,9 @@ def parse_chip(document: Mapping[str, Any], source: str) -> Chip:
         worker_threads=top.integer("worker_threads"),
         element_bytes=sizes,
         topology=_parse_topology(top.table("topology", ("kind", *_MESH_FIELDS)), cores),
-        exchange=_parse_exchange(top.table("exchange", ("cycles_per_byte", "receiver_serialised"))),
+        exchange=_parse_exchange(top.table("exchange", _EXCHANGE_FIELDS)),
         sync=_parse_sync(top.table("sync", ("cycles", "syncs_per_shift"))),
+        program=_parse_program(top.optional_table("program", ("loop_iteration_cycles",))),
         compute=_parse_compute(
             top.table("compute", ("matmul", "elementwise", "reduction", "data_movement", "spikes")),
             [dtype for dtype, _ in sizes],
@@ -554,10 +598,30 @@ def _parse_topology(table: _Table, cores: int) -> Topology:
     )
 
 
+_EXCHANGE_FIELDS = (
+    "cycles_per_byte",
+    "receiver_serialised",
+    "sender_serialised",
+    "phase_overhead_cycles",
+    "code_bytes_per_message",
+    "supertile_cores",
+)
+
+
 def _parse_exchange(table: _Table) -> Exchange:
     return Exchange(
         cycles_per_byte=table.number("cycles_per_byte"),
         receiver_serialised=table.boolean("receiver_serialised"),
+        sender_serialised=table.boolean("sender_serialised", default=False),
+        phase_overhead_cycles=table.number("phase_overhead_cycles", minimum=0, default=0.0),
+        code_bytes_per_message=table.count("code_bytes_per_message", default=0),
+        supertile_cores=table.integer("supertile_cores", default=1),
+    )
+
+
+def _parse_program(table: _Table) -> Program:
+    return Program(
+        loop_iteration_cycles=table.number("loop_iteration_cycles", minimum=0, default=0.0)
     )
 
 
@@ -680,15 +744,23 @@ class _Table:
         field = self.path if key is None else self.dotted(key)
         raise ChipFileError(f"{self.source}: {field}: expected {expected}, found {found}")
 
-    def _required(self, key: str, expected: str) -> object:
+    def _required(self, key: str, expected: str, default: object = None) -> object:
+        if key not in self.content and default is not None:
+            return default
         if key not in self.content:
             raise ChipFileError(
                 f"{self.source}: {self.dotted(key)}: missing required field (expected {expected})"
             )
         return self.content[key]
 
-    def table(self, key: str, fields: Collection[str] | None) -> _Table:
-        value = self._required(key, "a table")
+    def optional_table(self, key: str, fields: Collection[str]) -> _Table:
+        """Table ``key``, empty when the file leaves it out."""
+        return self.table(key, fields, default={})
+
+    def table(
+        self, key: str, fields: Collection[str] | None, default: dict[str, Any] | None = None
+    ) -> _Table:
+        value = self._required(key, "a table", default)
         if not isinstance(value, dict):
             self.fail(key, "a table", _describe(value))
         return _Table(self.source, self.dotted(key), value, fields)
@@ -707,28 +779,44 @@ class _Table:
             self.fail(key, expected + suggestion, _describe(value))
         return value
 
-    def boolean(self, key: str) -> bool:
-        value = self._required(key, "true or false")
+    def boolean(self, key: str, default: bool | None = None) -> bool:
+        value = self._required(key, "true or false", default)
         if not isinstance(value, bool):
             self.fail(key, "true or false", _describe(value))
         return value
 
-    def integer(self, key: str, maximum: int = MAX_FIELD_INTEGER) -> int:
+    def integer(
+        self, key: str, maximum: int = MAX_FIELD_INTEGER, default: int | None = None
+    ) -> int:
         """A positive integer, at most ``maximum``."""
         expected = "a positive integer"
-        value = self._required(key, expected)
+        value = self._required(key, expected, default)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             self.fail(key, expected, _describe(value))
         if value > maximum:
             self.fail(key, f"at most {maximum}", _describe(value))
         return value
 
+    def count(self, key: str, default: int | None = None) -> int:
+        """A non-negative integer, at most :data:`MAX_FIELD_INTEGER`."""
+        expected = "a non-negative integer"
+        value = self._required(key, expected, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(key, expected, _describe(value))
+        if value > MAX_FIELD_INTEGER:
+            self.fail(key, f"at most {MAX_FIELD_INTEGER}", _describe(value))
+        return value
+
     def number(
-        self, key: str, minimum: float | None = None, maximum: float = MAX_FIELD_CYCLES
+        self,
+        key: str,
+        minimum: float | None = None,
+        maximum: float = MAX_FIELD_CYCLES,
+        default: float | None = None,
     ) -> float:
         """A number above zero, or at least ``minimum`` when given; at most ``maximum``."""
         expected = "a positive number" if minimum is None else f"a number >= {minimum}"
-        value = self._required(key, expected)
+        value = self._required(key, expected, default)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)

@@ -27,19 +27,35 @@ call it. The formulas, per op class:
 - **shift**: ``bytes x exchange.cycles_per_byte`` per rotation of a piece; a core
   receiving pieces of several tensors in one step is served one sender at a
   time, so their bytes add up; each rotation of each tensor pays
-  ``sync.syncs_per_shift`` global syncs.
+  ``sync.syncs_per_shift`` global syncs and one exchange phase's fixed
+  ``exchange.phase_overhead_cycles`` (:func:`exchange_phases_cycles`).
+- **exchange phase** (:func:`exchange_core_cycles`): a core's time in a phase is
+  what it receives (one sender at a time, ``receiver_serialised``) and, on a chip
+  whose senders are serialised, at least what it sends: each distinct message
+  once, however many cores take it. Two cores of one supertile
+  (``exchange.supertile_cores``) taking the same message from one sender take it
+  together, at that many times the rate. A phase in which anything moves between
+  cores also pays the fixed ``exchange.phase_overhead_cycles``.
+- **exchange code** (:func:`exchange_code_bytes`): every message a core receives
+  is an exchange instruction in its SRAM, ``exchange.code_bytes_per_message``
+  bytes, resident for the whole program (a loop body's once).
 - **spike lists**: every listed spike a kernel visits costs
   ``compute.spikes.cycles_per_spike``, plus the row it touches at the elementwise
   rate; a compaction is an elementwise pass plus the per-spike cost of each listed id.
 - **snn ops** (:func:`spike_op_cycles`): a kernel that follows a spike list is
   priced by the spikes each core actually lists, so cores seeing more spikes
   take longer (MIMD: the compute phase lasts as long as the busiest core).
-- **relayout**: one exchange phase in which each core receives its bytes one
-  sender at a time, so the core receiving the most sets the time; the plan
-  search prices it with its estimate of that core's bytes, the simulated chip
-  with every core's exact bytes. The global sync in front of an operator's
-  relayouts is the BSP barrier after the previous compute, one per operator
-  (``t10-select-plans`` charges it), not one per relayout.
+- **relayout** (:func:`relayout_cycles`): one exchange phase in which each core
+  receives its missing bytes one sender at a time, then copies what it already
+  holds into its new buffers (on-tile rearrangement, at the copy rate); the core
+  with the most to do sets the time, plus the phase overhead if anything moved
+  between cores. The plan search prices it with its estimate of every core's
+  bytes, the simulated chip with every core's exact bytes. The global sync in
+  front of an operator's relayouts is the BSP barrier after the previous
+  compute, one per operator (``t10-select-plans`` charges it), not one per
+  relayout.
+- **loop control** (:func:`loop_cycles`): ``program.loop_iteration_cycles`` per
+  iteration of a counted loop (``tile.repeat``).
 """
 
 from __future__ import annotations
@@ -94,7 +110,7 @@ def reduction_cycles(chip: Chip, elements: IntArray) -> FloatArray:
     return rate.cycles_per_element * np.asarray(elements, dtype=np.float64) + rate.launch_cycles
 
 
-def copy_cycles(chip: Chip, byte_count: IntArray) -> FloatArray:
+def copy_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:
     rate = chip.compute.data_movement
     return rate.cycles_per_byte * np.asarray(byte_count, dtype=np.float64) + rate.launch_cycles
 
@@ -147,17 +163,56 @@ def shift_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:
     return chip.exchange.cycles_per_byte * np.asarray(byte_count, dtype=np.float64)
 
 
+def exchange_phases_cycles(chip: Chip, phases: IntArray | FloatArray | int) -> FloatArray:
+    """Fixed cycles of ``phases`` exchange phases that move data between cores."""
+    return chip.exchange.phase_overhead_cycles * np.asarray(phases, dtype=np.float64)
+
+
+def exchange_core_cycles(
+    chip: Chip, receive_cycles: FloatArray, sent_bytes: FloatArray, moved: bool
+) -> FloatArray:
+    """
+    Per core, its cycles in one exchange phase: ``receive_cycles`` (its messages,
+    one sender at a time where receivers are serialised, what a supertile takes
+    together already shared) or, on a chip whose senders are serialised, the time
+    to send ``sent_bytes`` (each distinct message once), whichever is longer;
+    plus the phase overhead when anything ``moved`` between cores.
+    """
+    busy = np.asarray(receive_cycles, dtype=np.float64)
+    if chip.exchange.sender_serialised:
+        busy = np.maximum(busy, shift_cycles(chip, sent_bytes))
+    return busy + (chip.exchange.phase_overhead_cycles if moved else 0.0)
+
+
+def exchange_code_bytes(chip: Chip, messages: IntArray | int) -> IntArray:
+    """SRAM bytes of exchange code for ``messages`` messages a core receives."""
+    return chip.exchange.code_bytes_per_message * np.asarray(messages, dtype=np.int64)
+
+
+def loop_cycles(chip: Chip, iterations: IntArray | int) -> FloatArray:
+    """Cycles of the control of ``iterations`` iterations of a counted loop."""
+    return chip.program.loop_iteration_cycles * np.asarray(iterations, dtype=np.float64)
+
+
 def sync_cycles(chip: Chip, rotations: IntArray | FloatArray) -> FloatArray:
     """Cycles of the global syncs that ``rotations`` rotations of one tensor each pay."""
     return chip.sync.cycles * chip.sync.syncs_per_shift * np.asarray(rotations, dtype=np.float64)
 
 
-def relayout_cycles(chip: Chip, received_bytes: IntArray | FloatArray) -> FloatArray:
+def relayout_cycles(
+    chip: Chip, received_bytes: IntArray | FloatArray, copied_bytes: IntArray | FloatArray
+) -> FloatArray:
     """
-    Cycles of one relayout's exchange on a core receiving ``received_bytes``
-    (one sender at a time); nothing to receive costs nothing.
+    Per core (the last axis), cycles of one relayout: receiving ``received_bytes``
+    one sender at a time, then copying the ``copied_bytes`` it already holds into
+    its new buffers; plus the phase overhead on every core when any core of the
+    relayout receives anything. A core with nothing to do costs nothing.
     """
-    return shift_cycles(chip, received_bytes)
+    received = np.asarray(received_bytes, dtype=np.float64)
+    copied = np.asarray(copied_bytes, dtype=np.float64)
+    copying = np.where(copied > 0, copy_cycles(chip, copied), 0.0)
+    moved = (received > 0).any(axis=-1, keepdims=True).astype(np.int64)
+    return shift_cycles(chip, received) + copying + exchange_phases_cycles(chip, moved)
 
 
 def spike_row_cycles(chip: Chip, spikes: IntArray | FloatArray, row: IntArray | int) -> FloatArray:

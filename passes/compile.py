@@ -19,7 +19,7 @@ cores in its idle layout; each operator loads the pieces it needs into its
 plan's layout, computes without rotating anything, and stores its result back.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -28,7 +28,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from t10.passes.canonicalize import CanonicalizePass
 from t10.passes.insert_shifts import InsertShiftsPass
-from t10.passes.lower_to_tile import LowerToTilePass
+from t10.passes.lower_to_tile import ExchangeCodeCrowdsBuffers, LowerToTilePass
 from t10.passes.partition import PartitionPass
 from t10.passes.select_plans import SelectPlansPass
 
@@ -81,7 +81,49 @@ class CompilePass(ModulePass):
         )
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for stage in self.stages():
+        stages = self.stages()
+        selecting = next(i for i, stage in enumerate(stages) if isinstance(stage, SelectPlansPass))
+        self._run(ctx, op, stages[:selecting])
+        planned = op.clone()
+        select = stages[selecting]
+        assert isinstance(select, SelectPlansPass)
+        for _ in range(MAX_REPLANS):
+            try:
+                self._run(ctx, op, stages[selecting:])
+                return
+            except ExchangeCodeCrowdsBuffers as crowded:
+                # The exchange code takes SRAM the plans counted on: plan again without it.
+                reserved = select.reserved_bytes
+                more = (
+                    crowded.code_bytes
+                    if crowded.code_bytes > reserved
+                    else reserved + crowded.code_bytes
+                )
+                if more >= crowded.sram_bytes:
+                    raise
+                select = replace(select, reserved_bytes=more)
+                _restore(op, planned.clone())
+                stages = (*stages[:selecting], select, *stages[selecting + 1 :])
+        self._run(ctx, op, stages[selecting:])
+
+    @staticmethod
+    def _run(ctx: Context, op: ModuleOp, stages: tuple[ModulePass, ...]) -> None:
+        for stage in stages:
             stage.apply(ctx, op)
             # Caught here, a stage's malformed output is blamed on that stage.
             op.verify()
+
+
+MAX_REPLANS = 3
+"""How many times ``t10-compile`` plans again with more SRAM kept for exchange code."""
+
+
+def _restore(op: ModuleOp, saved: ModuleOp) -> None:
+    """Put ``saved``'s body and attributes in ``op`` (a module pass rewrites in place)."""
+    op.attributes.clear()
+    op.attributes.update(saved.attributes)
+    for inner in list(op.body.block.ops):
+        op.body.block.erase_op(inner, safe_erase=False)
+    for inner in list(saved.body.block.ops):
+        inner.detach()
+        op.body.block.add_op(inner)

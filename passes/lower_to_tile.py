@@ -90,7 +90,8 @@ from xdsl.utils.comparisons import signed_value_range
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.dialects import rtensor, shift, tile
-from t10.hwmodel.chip import ChipFileError, load_chip
+from t10.hwmodel import cost
+from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.hwmodel.work import combiner_of
 from t10.passes.diagnostics import format_location
 from t10.passes.model_graph import is_weight
@@ -355,10 +356,11 @@ _Source = _Host | _Fill | _Undefined | _Moved | _Padded | _Placed
 class _FunctionLowering:
     """Lowers one function to a ``tile.program``."""
 
-    def __init__(self, function: func.FuncOp, cores: int, sram_bytes: int):
+    def __init__(self, function: func.FuncOp, chip: Chip):
         self.function = function
-        self.cores = cores
-        self.sram_bytes = sram_bytes
+        self.chip = chip
+        self.cores = chip.cores
+        self.sram_bytes = chip.sram_bytes
         function_type = function.function_type
         self.program_block = Block(arg_types=function_type.inputs.data)
         for old, new in zip(function.body.block.args, self.program_block.args, strict=True):
@@ -487,7 +489,7 @@ class _FunctionLowering:
             self.sram_bytes,
             Region(self.program_block),
         )
-        _assign_offsets(program)
+        _assign_offsets(program, self.chip)
         return program
 
     def lower(self, op: Operation) -> None:
@@ -961,10 +963,28 @@ def _check_rotation(
         )
 
 
-def _assign_offsets(program: tile.ProgramOp) -> None:
+class ExchangeCodeCrowdsBuffers(PassFailedException):
+    """The buffers would fit the SRAM on their own but not beside the program's exchange
+    code: planning again with ``code_bytes`` kept out of the plans' memory can fix it."""
+
+    def __init__(self, message: str, code_bytes: int, sram_bytes: int):
+        super().__init__(message)
+        self.code_bytes = code_bytes
+        self.sram_bytes = sram_bytes
+
+
+def _assign_offsets(program: tile.ProgramOp, chip: Chip) -> None:
     """SRAM offsets for every buffer of ``program`` such that buffers live at once never
-    share a byte (``sram_packing``); an error names what does not fit."""
-    sram_bytes = program.sram_bytes.value.data
+    share a byte (``sram_packing``), below the exchange code at the top of every core's
+    SRAM; an error names what does not fit."""
+    code_bytes = int(cost.exchange_code_bytes(chip, tile.exchange_messages(program)).max())
+    full = program.sram_bytes.value.data
+    sram_bytes = full - code_bytes
+    room = f"SRAM holds {sram_bytes}"
+    if code_bytes >= full:
+        room = f"the exchange code alone takes {code_bytes} bytes of the {full} of SRAM"
+    elif code_bytes:
+        room = f"SRAM holds {sram_bytes} beside {code_bytes} bytes of exchange code"
     ranges = tile.buffer_live_ranges(program)
     sizes = np.array([_aligned_bytes(live.alloc) for live in ranges], dtype=np.int64)
     firsts = np.array([live.first for live in ranges], dtype=np.int64)
@@ -973,23 +993,39 @@ def _assign_offsets(program: tile.ProgramOp) -> None:
     if live_bytes.peak > sram_bytes:
         alloc = ranges[live_bytes.at_buffer].alloc
         size = int(sizes[live_bytes.at_buffer])
-        raise PassFailedException(
+        raise _no_room(
+            code_bytes,
+            full,
+            live_bytes.peak <= full,
             f"error: buffer %{alloc.buffer.name_hint}{_for_operator(alloc)} ({size} bytes) does "
             f"not fit: {live_bytes.peak - size} bytes of other buffers are live on each core "
-            f"and SRAM holds {sram_bytes}"
+            f"and {room}",
         )
     packing = pack(sizes, firsts, lasts, sram_bytes)
     if packing.span > sram_bytes:
         highest = int(np.argmax(packing.offsets + sizes))
         alloc = ranges[highest].alloc
-        raise PassFailedException(
+        raise _no_room(
+            code_bytes,
+            full,
+            pack(sizes, firsts, lasts, full).span <= full,
             f"error: the buffers do not pack into SRAM: at most {live_bytes.peak} bytes are live "
-            f"on each core at once and SRAM holds {sram_bytes}, but the tightest packing found "
-            f"spans {packing.span} (holes between buffers of other lifetimes); it ends with "
-            f"%{alloc.buffer.name_hint}{_for_operator(alloc)}"
+            f"on each core at once and {room}, but the tightest "
+            f"packing found spans {packing.span} (holes between buffers of other lifetimes); "
+            f"it ends with %{alloc.buffer.name_hint}{_for_operator(alloc)}",
         )
     for live, offset in zip(ranges, packing.offsets.tolist(), strict=True):
         live.alloc.properties["offset"] = IntegerAttr(offset, i64)
+
+
+def _no_room(
+    code_bytes: int, full: int, fits_without_code: bool, message: str
+) -> PassFailedException:
+    """The error for buffers that do not fit in ``full`` bytes of SRAM: one planning again
+    can fix if only the exchange code stood in the way."""
+    if code_bytes and fits_without_code:
+        return ExchangeCodeCrowdsBuffers(message, code_bytes, full)
+    return PassFailedException(message)
 
 
 def _aligned_bytes(alloc: tile.AllocOp) -> int:
@@ -1026,9 +1062,7 @@ class LowerToTilePass(ModulePass):
             for inner in op.body.block.ops
             if isinstance(inner, func.FuncOp) and inner.body.blocks
         ]
-        programs = [
-            _FunctionLowering(function, chip.cores, chip.sram_bytes).run() for function in defined
-        ]
+        programs = [_FunctionLowering(function, chip).run() for function in defined]
         for function, program in zip(defined, programs, strict=True):
             op.body.block.insert_op_before(program, function)
             op.body.block.erase_op(function)

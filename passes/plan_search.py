@@ -680,10 +680,22 @@ def _operand_cost(
         chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
         reduce_steps = partials - 1
         reduce = reduce_steps * (
-            cost.shift_cycles(chip, chunk * element_bytes) + cost.elementwise_cycles(chip, chunk)
+            cost.shift_cycles(chip, chunk * element_bytes)
+            + cost.exchange_phases_cycles(chip, 1)
+            + cost.elementwise_cycles(chip, chunk)
         ) + cost.sync_cycles(chip, reduce_steps)
         bytes_per_core = bytes_per_core + np.where(partials > 1, chunk * element_bytes, 0)
     return _OperandCost(rotating * element_bytes, bytes_per_core, reduce)
+
+
+def _per_rotation_cycles(chip: Chip, rotating_bytes: IntArray) -> FloatArray:
+    """Cycles of one rotation of pieces of ``rotating_bytes``: the exchange, its phase
+    overhead and its syncs."""
+    return (
+        cost.shift_cycles(chip, rotating_bytes)
+        + cost.exchange_phases_cycles(chip, 1)
+        + cost.sync_cycles(chip, np.ones(1))
+    )
 
 
 def fill_cycles(
@@ -740,7 +752,8 @@ def _rotation_cost(
         outer = outer * steps
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
     return (
-        cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1)),
+        cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
+        + cost.exchange_phases_cycles(chip, rotations.sum(axis=1)),
         cost.sync_cycles(chip, rotations.sum(axis=1)),
     )
 
@@ -784,7 +797,7 @@ def evaluate(
     # bound on a candidate's cycles; rotating each tensor only prod(f_t) - 1
     # times, a lower one. A candidate whose lower bound exceeds the upper bound
     # of one holding no more bytes is dominated whatever its order.
-    per_rotation = cost.shift_cycles(chip, rotating_bytes) + cost.sync_cycles(chip, np.ones(1))
+    per_rotation = _per_rotation_cycles(chip, rotating_bytes)
     lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
     stepped = np.flatnonzero((steps_per_loop > 1).any(axis=0))
     in_loop_order = np.broadcast_to(stepped, (num_plans, len(stepped)))
@@ -833,7 +846,7 @@ def _heaviest_first(
     its extra steps, W_d / (X_d - 1), largest outermost: the order an exchange
     argument shows optimal when every tensor rotates along one loop.
     """
-    per_rotation = cost.shift_cycles(chip, rotating_bytes) + cost.sync_cycles(chip, np.ones(1))
+    per_rotation = _per_rotation_cycles(chip, rotating_bytes)
     columns = np.asarray(loops, dtype=np.int64)
     factors = temporal[:, :, columns]
     weight = (np.where(factors > 1, factors, 0) * per_rotation[:, :, None]).sum(axis=1)
@@ -930,9 +943,7 @@ def _option_bounds(
         operand_cost = _operand_cost(
             space, chip, operand, op_factor_rows, operand_options.option_rows, temporal
         )
-        per_rotation = cost.shift_cycles(chip, operand_cost.rotating_bytes) + cost.sync_cycles(
-            chip, np.ones(1)
-        )
+        per_rotation = _per_rotation_cycles(chip, operand_cost.rotating_bytes)
         split_ways = np.prod(temporal, axis=1, dtype=np.int64)
         option_bytes.append(operand_cost.bytes_per_core)
         option_cycles.append((split_ways - 1) * per_rotation + operand_cost.reduce_cycles)

@@ -16,9 +16,10 @@ a block a core holds is the one the relayout's skew gives it, so the local
 share is estimated as the overlap of the two blocks divided by the larger
 piece count (exact when both placements cut the same blocks the same way:
 then nothing moves). Receivers are served one sender at a time (DESIGN §3),
-so the exchange takes as long as the core receiving the most bytes; a
-relayout that moves nothing costs nothing. (The sync in front of an
-operator's relayouts is charged once per operator by ``t10-select-plans``.)
+and each core then copies the share it already held into its new buffers
+(``cost.relayout_cycles``), so the relayout takes as long as the core with the
+most to do; between equal placements there is no relayout. (The sync in front
+of an operator's relayouts is charged once per operator by ``t10-select-plans``.)
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def relayout_cycles(
     destination_blocks = np.stack([placement.blocks for placement in destinations])
     destination_pieces = np.asarray([placement.pieces for placement in destinations], np.float64)
     needed = np.stack([placement.held_elements() for placement in destinations])
-    received = np.zeros((len(sources), len(destinations)))
+    cycles = np.zeros((len(sources), len(destinations)))
     per_source = destination_blocks.size
     chunk = max(1, _PAIRS_PER_CHUNK // per_source)
     for begin in range(0, len(sources), chunk):
@@ -135,6 +136,14 @@ def relayout_cycles(
         pieces = np.maximum(source_pieces[:, None], destination_pieces[None, :])
         local = np.minimum(overlap / pieces[:, :, None], needed[None, :, :])
         # Whole elements: a relayout between equal placements must move nothing.
-        missing = np.ceil(needed[None, :, :] - local - 1e-9)
-        received[begin : begin + len(group)] = np.maximum(missing, 0).max(axis=2)
-    return cost.relayout_cycles(chip, received * element_bytes)
+        missing = np.maximum(np.ceil(needed[None, :, :] - local - 1e-9), 0)
+        # Which piece a core holds when the two cut its block differently depends on skews
+        # this estimate does not see: count a local copy only where they cut it alike.
+        copied = np.floor(needed[None, :, :] - missing + 1e-9)
+        core_cycles = cost.relayout_cycles(chip, missing * element_bytes, copied * element_bytes)
+        # Equal placements need no relayout at all: nothing to receive or to copy.
+        same = (source_blocks[:, None] == destination_blocks[None]).all(axis=(2, 3, 4)) & (
+            source_pieces[:, None] == destination_pieces[None, :]
+        )
+        cycles[begin : begin + len(group)] = np.where(same, 0.0, core_cycles.max(axis=2))
+    return cycles

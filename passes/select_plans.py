@@ -456,16 +456,21 @@ def _operators(
 
 
 def _check_fits(
-    operators: Sequence[Operator], chip: Chip, usable_bytes: int, operator_bytes: int
+    operators: Sequence[Operator],
+    chip: Chip,
+    usable_bytes: int,
+    operator_bytes: int,
+    reserved_bytes: int = 0,
 ) -> None:
     too_big = [operator for operator in operators if operator.feasible == 0]
     if not too_big:
         return
     capped = f", at most {operator_bytes} per operator" if operator_bytes < usable_bytes else ""
+    kept = f", {reserved_bytes} of them kept for exchange code" if reserved_bytes else ""
     lines = [
         f"error: the model does not fit {chip.name}: {len(too_big)} of {len(operators)} "
         f"operators need more than the {usable_bytes} bytes per core available "
-        f"({chip.sram_bytes} bytes of SRAM per core{capped})"
+        f"({chip.sram_bytes} bytes of SRAM per core{kept}{capped})"
     ]
     for operator in too_big:
         smallest = operator.plans[0].bytes_per_core
@@ -525,13 +530,20 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
 
 
 def build_problem(
-    graph: ModelGraph, chip: Chip, memory_fraction: float, operator_fraction: float = 1.0
+    graph: ModelGraph,
+    chip: Chip,
+    memory_fraction: float,
+    operator_fraction: float = 1.0,
+    reserved_bytes: int = 0,
 ) -> tuple[list[Operator], Problem]:
-    """Every operator's options under the memory rule, and the min-sum problem over them."""
-    usable_bytes = math.floor(chip.sram_bytes * memory_fraction)
+    """Every operator's options under the memory rule (with ``reserved_bytes`` of SRAM
+    kept out), and the min-sum problem over them."""
+    usable_bytes = min(
+        math.floor(chip.sram_bytes * memory_fraction), chip.sram_bytes - reserved_bytes
+    )
     operator_bytes = math.floor(chip.sram_bytes * operator_fraction)
     operators = _operators(graph, chip, usable_bytes, operator_bytes)
-    _check_fits(operators, chip, usable_bytes, operator_bytes)
+    _check_fits(operators, chip, usable_bytes, operator_bytes, reserved_bytes)
     return operators, _problem(graph, operators, _RelayoutPricer(chip))
 
 
@@ -541,11 +553,14 @@ def select(
     memory_fraction: float,
     operator_fraction: float = 1.0,
     each_alone: bool = False,
+    reserved_bytes: int = 0,
 ) -> Selection:
     """The plans of ``graph``'s operators that fit ``chip`` with the fewest total cycles;
     with ``each_alone``, every operator's fastest plan that fits, blind to the relayouts
     its neighbours' choices cost (as a library planning one call at a time chooses)."""
-    operators, problem = build_problem(graph, chip, memory_fraction, operator_fraction)
+    operators, problem = build_problem(
+        graph, chip, memory_fraction, operator_fraction, reserved_bytes
+    )
     fastest_fitting = [operator.feasible - 1 for operator in operators]
     if each_alone:
         chosen = fastest_fitting
@@ -705,7 +720,9 @@ class SelectPlansPass(ModulePass):
     """
     Choose one plan per operator from its frontier so that every core's memory
     holds at every moment and the function's cycles, relayouts included, are
-    fewest. ``memory_fraction`` is the share of each core's SRAM plans may use;
+    fewest. ``memory_fraction`` is the share of each core's SRAM plans may use, and
+    ``reserved_bytes`` bytes of it are kept out of the plans (the program's exchange code:
+    ``t10-compile`` plans again with it reserved when the code crowds the buffers out);
     ``operator_fraction`` the share one operator's plan may use (the vendor
     library's ``availableMemoryProportion``); ``each_alone`` takes every
     operator's fastest plan that fits instead, blind to relayouts (a library
@@ -722,6 +739,7 @@ class SelectPlansPass(ModulePass):
     each_alone: bool = False
     park_all: bool = False
     summary: bool = False
+    reserved_bytes: int = 0
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for option, fraction in (
@@ -736,6 +754,11 @@ class SelectPlansPass(ModulePass):
             chip = load_chip(self.chip)
         except ChipFileError as error:
             raise PassFailedException(str(error)) from error
+        if not 0 <= self.reserved_bytes < chip.sram_bytes:
+            raise PassFailedException(
+                f"t10-select-plans: reserved-bytes must be in [0, {chip.sram_bytes}), "
+                f"got {self.reserved_bytes}"
+            )
         claim_module_chip(op, self.chip, chip, self.name)
         selections: list[tuple[FuncOp, Selection]] = []
         for function in op.walk():
@@ -748,6 +771,7 @@ class SelectPlansPass(ModulePass):
                     self.memory_fraction,
                     self.operator_fraction,
                     self.each_alone,
+                    self.reserved_bytes,
                 )
                 selections.append((function, selection))
             except SelectionError as error:

@@ -178,6 +178,14 @@ def _exchange(chip: Chip, senders: IntArray, byte_count: IntArray) -> FloatArray
     return np.where(byte_count > 0, received, 0.0)
 
 
+def _busiest(chip: Chip, receive: FloatArray, sent_bytes: IntArray) -> FloatArray:
+    """A core's time in an exchange phase: receiving (``receive`` cycles) or, where
+    senders are serialised, sending ``sent_bytes`` of different data, the longer."""
+    if not chip.exchange.sender_serialised:
+        return receive
+    return np.maximum(receive, cost.shift_cycles(chip, sent_bytes))
+
+
 def _fill(chip: Chip, elements: IntArray | int) -> FloatArray:
     """A zero fill of ``elements`` words: data movement, priced by the bytes it writes."""
     return cost.copy_cycles(chip, np.asarray(elements, dtype=np.int64) * WORD_BYTES)
@@ -464,12 +472,33 @@ def _layer_costs(
     # rows rounded up to whole chunks.
     buffers = buffers + np.where(replicated, (2 * batch_groups + 1) * n, 0)
     delivery = _exchange(chip, held, spikes_bytes)
+    # A batch group's column blocks of whole inputs are consecutive cores that take the
+    # same segments (on a ring, each holds a different chunk): the cores of a supertile
+    # take each segment together when every supertile lies within one group.
+    supertile = chip.exchange.supertile_cores
+    base = sum(
+        batch_groups * earlier.neuron_groups * earlier.input_groups for earlier in layouts[:layer]
+    )
+    together = (
+        (own.input_groups == 1)
+        & ~ringed
+        & (own.neuron_groups % supertile == 0)
+        & (base % supertile == 0)
+    )
+    broadcast = np.where(together, delivery / supertile, delivery)
+    # A column block's cores are consecutive: in the all-gather of current gradients a
+    # core takes its supertile mates' slices alone and every other slice together with
+    # them, when the block's supertiles lie within it.
+    gathered = _exchange(chip, partials, current_gradient_bytes)
+    aligned_block = split & (own.input_groups % supertile == 0) & (base % supertile == 0)
+    shared_slices = (supertile - 1) + (own.input_groups - supertile) / supertile
+    gathered = np.where(aligned_block, gathered * shared_slices / np.maximum(partials, 1), gathered)
     # Outside the time steps: zero states, the received spikes, lists and dropped counts.
     setup = _fill(chip, steps * state) + _fill(chip, held * piece_words)
     if network.sparse:
         setup = setup + _fill(chip, steps * b * own.capacity) + _fill(chip, steps * b)
     # Layer 1's first spikes; a ring's or a split block's cores take their table entries.
-    setup_exchange = (delivery if layer == 1 else 0.0) + np.where(
+    setup_exchange = (broadcast if layer == 1 else 0.0) + np.where(
         ringed, _exchange(chip, ring, ring * WORD_BYTES), 0.0
     )
     setup_exchange = setup_exchange + np.where(split, _exchange(chip, ones, ones * WORD_BYTES), 0.0)
@@ -511,11 +540,16 @@ def _layer_costs(
         a_later=a_later,
         a_exchange=_exchange(chip, partials, partial_bytes),
         b=b_phase,
-        b_exchange=delivery,
+        b_exchange=broadcast,
         c=c,
-        c_exchange=delivery + _exchange(chip, partials, current_gradient_bytes),
+        c_exchange=broadcast + gathered,
         d=d,
-        d_exchange=_exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+        d_exchange=_busiest(
+            chip,
+            _exchange(chip, gradient_senders, gradient_elements * WORD_BYTES),
+            # Each owner of the inputs it read gets its own piece of their gradient.
+            np.where(layer > 1, held * piece_words * WORD_BYTES, 0),
+        ),
         d_accumulate=np.where(
             ringed & (layer > 1), cost.elementwise_cycles(chip, held * piece_words), 0.0
         ),
@@ -796,29 +830,51 @@ def _price(
             backward_rotations[ringed],
         ) = on_rings
     phase_a = phase_a + summed
-    rotation_syncs = (ring - 1) * sync
+    # Every sync of a step opens an exchange phase, with its fixed overhead; each step
+    # is one iteration of its loop, with its control.
+    forward_syncs = np.where(split, 2.0, 1.0) + (ring - 1)
+    backward_syncs = 2.0 + (ring - 1)
+    control = cost.loop_cycles(chip, 1)
     forward = (
-        phase_a,
-        np.where(split, 2.0, 1.0) * sync + rotation_syncs,
-        np.where(split, most("a_exchange"), 0.0) + most("b_exchange") + rotations,
+        phase_a + control,
+        forward_syncs * sync,
+        np.where(split, most("a_exchange"), 0.0)
+        + most("b_exchange")
+        + rotations
+        + cost.exchange_phases_cycles(chip, forward_syncs),
     )
     backward = (
-        most("c") + phase_d,
-        2 * sync + rotation_syncs,
-        most("c_exchange") + most("d_exchange") + backward_rotations,
+        most("c") + phase_d + control,
+        backward_syncs * sync,
+        most("c_exchange")
+        + most("d_exchange")
+        + backward_rotations
+        + cost.exchange_phases_cycles(chip, backward_syncs),
     )
     # Outside the steps: set-up, a sync, the first delivery; the loss, a sync, its gathers,
     # the zero gradients; the replicas' sum (a sync, a gather, the sums, a sync, a gather);
     # the update and a last sync.
     replicated = groups > 1
+    rest_syncs = np.where(replicated, 5.0, 3.0)
+    # The loss's gathers move data when they gather from several cores: batch groups, the
+    # output layer's cores, or with lists the hidden layers' cores counting dropped
+    # spikes; the first delivery always moves data.
+    counted = layouts[1:] if network.sparse else layouts[-1:]
+    loss_moves = replicated | np.any(
+        [layout.neuron_groups * layout.input_groups > 1 for layout in counted], axis=0
+    )
+    rest_exchanges = 1 + loss_moves + 2 * replicated
     rest = (
         most("setup")
         + most("loss")
         + most("gradient_setup")
         + most("replica_sum")
         + most("update"),
-        np.where(replicated, 5.0, 3.0) * sync,
-        most("setup_exchange") + most("loss_exchange") + 2 * most("replica_exchange"),
+        rest_syncs * sync,
+        most("setup_exchange")
+        + most("loss_exchange")
+        + 2 * most("replica_exchange")
+        + cost.exchange_phases_cycles(chip, rest_exchanges),
     )
     steps = network.timesteps - 1
     total = steps * (sum(forward) + sum(backward)) + sum(rest)

@@ -14,7 +14,9 @@ What each op does
 
 - ``tile.alloc``: places the buffer, filled with NaN (0 for integers) so that
   reading it before writing shows. Enforces the chip's SRAM: a buffer ending
-  beyond ``chip.sram_bytes`` or overlapping a buffer whose live range (alloc
+  beyond ``chip.sram_bytes`` less the core's exchange code (``cost.exchange_code_bytes``
+  of ``tile.exchange_messages``: resident at the top of SRAM, and counted in the
+  memory figures from the start) or overlapping a buffer whose live range (alloc
   to last use, a use in a ``tile.repeat`` keeping it live to the loop's end)
   meets its own on a shared core (buffers of disjoint core ranges may share
   addresses) raises :class:`SimulationError` naming both buffers.
@@ -44,16 +46,25 @@ What each op does
   slot]`` over its valid (receiver, slot) pairs, the maps evaluated once per
   attribute, the slot (and the source slice) taken along the pattern's slot
   axis. A maximal run of exchanges and fan-ins is one phase reading the state
-  left by the preceding sync. Cost per receiving core: for each transfer
-  it receives, ``cost.shift_cycles`` of the bytes (a fan-in's: one slot) plus
-  the topology's latency between the two cores (a core sending to itself pays
-  ``cost.copy_cycles`` instead, and nothing on the network); summed over the
-  phase when the chip serves a receiver one sender at a time
-  (``receiver_serialised``), else their max.
-  The phase lasts as long as the busiest receiver.
+  left by the preceding sync. Cost per core (``cost.exchange_core_cycles``): for
+  each transfer it receives, ``cost.shift_cycles`` of the bytes (a fan-in's: one
+  slot), divided among the cores of one supertile taking the same message from
+  one sender, plus the topology's latency between the two cores (a core sending
+  to itself pays ``cost.copy_cycles`` instead, and nothing on the network);
+  summed over the phase when the chip serves a receiver one sender at a time
+  (``receiver_serialised``), else their max; at least the time to send its
+  distinct messages (a buffer, or a fan-in source slot, to any number of cores
+  is one) where senders are serialised; plus the phase overhead when anything
+  moves between cores. The phase lasts as long as the busiest core.
+- ``tile.relayout``: one phase; per core, ``cost.relayout_cycles`` of the bytes
+  it receives (``tile.received_elements``) and of those it already held and
+  copies into its new buffers.
+- ``tile.reduce_scatter``: per round, ``sync.syncs_per_shift`` syncs, an
+  exchange of one chunk (plus the phase overhead) and the combine.
 - ``tile.sync``: ``chip.sync.cycles``; it closes a superstep.
 - ``tile.repeat``: runs its body ``count`` times, its counter buffer (if any) set
-  to each iteration's step first, at no cost. ``tile.return``: the outputs.
+  to each iteration's step first; each iteration's loop control costs
+  ``cost.loop_cycles`` (a compute phase of its own). ``tile.return``: the outputs.
 
 Total cycles are the sum of the phases' cycles (bulk-synchronous phases do not
 overlap).
@@ -160,6 +171,9 @@ class SimulationResult:
     cores: int
     """Cores the program runs on."""
     trace: list[Phase] = field(repr=False)
+    exchange_code_bytes: int = 0
+    """Most bytes of exchange code on a core (``cost.exchange_code_bytes`` of the messages
+    it receives): resident all run, counted in ``peak_bytes_per_core``."""
     """Every phase in execution order."""
 
 
@@ -206,8 +220,11 @@ class _Machine:
         """Buffers whose last user has run: their arrays are dropped at the next flush."""
         self.placements = self._placements()
         self.placed: list[_Placement] = []
-        self.live_bytes = np.zeros(self.cores, dtype=np.int64)
-        """Per core, the bytes of its buffers allocated and not dead yet."""
+        self.code_bytes = cost.exchange_code_bytes(chip, tile.exchange_messages(program))
+        """Per core, the bytes of its exchange code, at the top of its SRAM all run."""
+        self.live_bytes = self.code_bytes.copy()
+        """Per core, its exchange code and the bytes of its buffers allocated and not dead
+        yet."""
         self.peak_bytes = 0
         self.memory: list[tuple[float, int]] = []
         """(cycle, bytes live on the fullest core) after each change."""
@@ -223,6 +240,7 @@ class _Machine:
         self.pending_exchanges: list[tile.ExchangeOp | tile.FanInOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
         self.exchange_cost: dict[Operation, FloatArray] = {}
+        self.transfer_cost: dict[Operation, _ExchangeCost] = {}
         self.fanin_rows: dict[tile.FanInOp, _FanInRows] = {}
         self.masks: dict[tile.ComputeOp, _MaskPlan] = {}
         self.works: dict[Operation, OperatorWork] = {}
@@ -316,10 +334,14 @@ class _Machine:
                     _local_rows(transfers[:, 0], op.source)
                 ]
             self.buffers[op.dest] = dest
-        per_op = np.stack([self._exchange_cycles(op) for op in exchanges])
-        core_cycles = (
-            per_op.sum(axis=0) if self.chip.exchange.receiver_serialised else per_op.max(axis=0)
+        costs = [self._exchange_cycles(op) for op in exchanges]
+        receive = np.stack([op_cost.receive_cycles for op_cost in costs])
+        receive_cycles = (
+            receive.sum(axis=0) if self.chip.exchange.receiver_serialised else receive.max(axis=0)
         )
+        sent_bytes = np.sum([op_cost.sent_bytes for op_cost in costs], axis=0)
+        moved = any(op_cost.moved for op_cost in costs)
+        core_cycles = cost.exchange_core_cycles(self.chip, receive_cycles, sent_bytes, moved)
         label = ", ".join(f"{self._name(op.source)} -> {self._name(op.dest)}" for op in exchanges)
         self.phase("exchange", label, float(core_cycles.max()), core_cycles)
 
@@ -336,44 +358,69 @@ class _Machine:
             )
         return self.fanin_rows[op]
 
-    def _exchange_cycles(self, op: tile.ExchangeOp | tile.FanInOp) -> FloatArray:
-        """Cycles each core spends receiving this op's transfers."""
-        if op not in self.exchange_cost:
+    def _exchange_cycles(self, op: tile.ExchangeOp | tile.FanInOp) -> _ExchangeCost:
+        """What each core spends receiving and sending this op's transfers."""
+        if op not in self.transfer_cost:
             if isinstance(op, tile.FanInOp):
                 transfers = op.pattern.transfers()
                 first, _ = op.pattern.receiver_range()
                 senders, receivers = transfers.senders, transfers.receivers + first
+                # A sender's slots are different messages; one slot to several cores is one.
+                messages = (
+                    senders
+                    if transfers.source_slots is None
+                    else senders * (int(transfers.source_slots.max(initial=0)) + 1)
+                    + transfers.source_slots
+                )
                 byte_count = op.piece_bytes()
             else:
                 pairs = op.transfers()
                 senders, receivers = pairs[:, 0], pairs[:, 1]
+                messages = senders
                 byte_count = op.bytes_per_core()
-            self.exchange_cost[op] = self._receive_cycles(senders, receivers, byte_count)
-        return self.exchange_cost[op]
+            self.transfer_cost[op] = self._transfer_cost(senders, receivers, messages, byte_count)
+        return self.transfer_cost[op]
 
-    def _receive_cycles(
-        self, senders: IntArray, receivers: IntArray, byte_count: int
-    ) -> FloatArray:
-        """Per core, the cycles to receive ``byte_count`` bytes from ``senders[i]`` at
-        ``receivers[i]`` for every i: the exchange rate plus the topology's latency (a
+    def _transfer_cost(
+        self, senders: IntArray, receivers: IntArray, messages: IntArray, byte_count: int
+    ) -> _ExchangeCost:
+        """Per core, the cycles to receive ``byte_count`` bytes of message ``messages[i]``
+        from ``senders[i]`` at ``receivers[i]`` for every i (the exchange rate, shared by
+        the cores of a supertile taking the same message, plus the topology's latency; a
         local copy for a core sending to itself), one sender at a time where the chip
-        serialises receivers, else the slowest transfer."""
+        serialises receivers, else the slowest transfer; and the bytes each core sends,
+        each distinct message once."""
         byte_array = np.array(byte_count)
-        per_transfer = np.full(len(senders), float(cost.shift_cycles(self.chip, byte_array)))
+        local = senders == receivers
+        supertile_cores = self.chip.exchange.supertile_cores
+        # Cores of a supertile taking one message together (over the network: a core's copy
+        # to itself is no part of it) take it at their combined rate.
+        _, group, sharing = np.unique(
+            np.stack([messages, receivers // supertile_cores, local], axis=1),
+            axis=0,
+            return_inverse=True,
+            return_counts=True,
+        )
+        sharing = sharing.reshape(-1)[group.reshape(-1)]
+        per_transfer = float(cost.shift_cycles(self.chip, byte_array)) / sharing
         topology = self.chip.topology
         if isinstance(topology, Mesh2D):
             # Priced once per exchange op and cached: not part of a step.
             per_transfer += np.vectorize(topology.latency_cycles, otypes=[float])(
                 senders, receivers
             )
-        local = senders == receivers
         per_transfer[local] = float(cost.copy_cycles(self.chip, byte_array))
-        core_cycles = np.zeros(self.cores)
+        receive_cycles = np.zeros(self.cores)
         if self.chip.exchange.receiver_serialised:
-            np.add.at(core_cycles, receivers, per_transfer)
+            np.add.at(receive_cycles, receivers, per_transfer)
         else:
-            np.maximum.at(core_cycles, receivers, per_transfer)
-        return core_cycles
+            np.maximum.at(receive_cycles, receivers, per_transfer)
+        sent = np.unique(np.stack([senders[~local], messages[~local]], axis=1), axis=0)
+        sent_bytes = np.zeros(self.cores)
+        np.add.at(sent_bytes, sent[:, 0], float(byte_count))
+        return _ExchangeCost(
+            _frozen(receive_cycles), _frozen(sent_bytes), moved=bool((~local).any())
+        )
 
     # Ops --------------------------------------------------------------------
 
@@ -447,14 +494,18 @@ class _Machine:
                 self.buffers[counter] = np.full(
                     (self.buffers.rows(counter), 1), start + iteration * step, np.int32
                 )
+            self.flush()
+            self.phase("compute", "tile.repeat", float(cost.loop_cycles(self.chip, 1)))
             self.run_block(op.body.block)
 
     def alloc(self, op: tile.AllocOp) -> None:
         placement = self.placements[op]
-        if placement.end > self.chip.sram_bytes:
+        code = int(self.code_bytes[_core_rows(placement.cores)].max(initial=0))
+        if placement.end > self.chip.sram_bytes - code:
+            beside = f" beside {code} bytes of exchange code" if code else ""
             raise SimulationError(
                 f"{placement.describe()} ends beyond the {self.chip.sram_bytes} bytes of SRAM "
-                f"per core of chip '{self.chip.name}'"
+                f"per core of chip '{self.chip.name}'{beside}"
             )
         live = [
             other
@@ -715,15 +766,16 @@ class _Machine:
 
     def _relayout_cycles(self, op: tile.RelayoutOp) -> FloatArray:
         """Per core: cycles to receive the bytes :func:`_relayout_bytes` counts, one sender
-        at a time."""
+        at a time, and to copy what it already held into its new buffers."""
         if op not in self.exchange_cost:
-            received = _relayout_bytes(
+            received, copied = _relayout_bytes(
                 tuple(op.source_places.data),
+                tuple(_buffer_type(source) for source in op.sources),
                 tuple(op.dest_places.data),
                 tuple(_buffer_type(dest) for dest in op.dests),
                 self.cores,
             )
-            self.exchange_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received))
+            self.exchange_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received, copied))
         return self.exchange_cost[op]
 
     def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
@@ -759,7 +811,10 @@ class _Machine:
             self.phase(
                 "exchange",
                 f"reduce_scatter {name}",
-                float(cost.shift_cycles(self.chip, np.array(chunk_bytes))),
+                float(
+                    cost.shift_cycles(self.chip, np.array(chunk_bytes))
+                    + cost.exchange_phases_cycles(self.chip, 1)
+                ),
             )
             self.phase(
                 "compute",
@@ -1022,21 +1077,53 @@ def _placement_plan(
     )
 
 
+@dataclass(frozen=True)
+class _ExchangeCost:
+    """One exchange op's share of its phase, per core."""
+
+    receive_cycles: FloatArray
+    """Cycles receiving its messages (a local copy for a core sending to itself)."""
+    sent_bytes: FloatArray
+    """Bytes it sends to other cores, each distinct message once."""
+    moved: bool
+    """Whether any core receives from another."""
+
+
 @lru_cache(maxsize=_PLANS)
 def _relayout_bytes(
     source_places: tuple[tile.PlaceAttr, ...],
+    source_types: tuple[tile.BufferType, ...],
     dest_places: tuple[tile.PlaceAttr, ...],
     dest_types: tuple[tile.BufferType, ...],
     cores: int,
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
     """Per core: bytes of the valid destination elements that no source buffer on the
-    core holds (``tile.received_elements``)."""
+    core holds (``tile.received_elements``), and bytes of those it holds and copies. A
+    destination buffer that is one of the core's source buffers as it stands (the same
+    box, the same shape) is not copied: the program can use the source's bytes."""
     received = np.zeros(cores)
+    copied = np.zeros(cores)
     missing = tile.received_elements(source_places, dest_places)
-    for elements, dest_type in zip(missing, dest_types, strict=True):
+    sources = [
+        (*place.tensor_boxes(), tuple(buffer_type.get_shape()))
+        for place, buffer_type in zip(source_places, source_types, strict=True)
+    ]
+    for elements, dest_type, place in zip(missing, dest_types, dest_places, strict=True):
         element_bytes = dest_type.byte_size() / max(1, prod(dest_type.get_shape()))
-        received[: len(elements)] += elements * element_bytes
-    return _frozen(received)
+        origin, extents = place.tensor_boxes()
+        count = len(elements)
+        in_place = np.zeros(count, dtype=bool)
+        for source_origin, source_extents, source_shape in sources:
+            if source_shape != tuple(dest_type.get_shape()):
+                continue
+            common = min(count, len(source_origin))
+            in_place[:common] |= (origin[:common] == source_origin[:common]).all(axis=1) & (
+                extents[:common] == source_extents[:common]
+            ).all(axis=1)
+        held = np.where(in_place, 0, np.prod(extents, axis=1) - elements)
+        received[:count] += elements * element_bytes
+        copied[:count] += held * element_bytes
+    return _frozen(received), _frozen(copied)
 
 
 @lru_cache(maxsize=_PLANS)
@@ -1240,4 +1327,5 @@ def simulate(
         host_bytes=machine.host_bytes,
         cores=cores,
         trace=machine.trace,
+        exchange_code_bytes=int(machine.code_bytes.max(initial=0)),
     )

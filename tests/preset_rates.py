@@ -33,6 +33,12 @@ CYCLES_PER_SPIKE = 4
 EXCHANGE_CYCLES_PER_BYTE = 0.28
 SYNC_CYCLES = 118
 SYNCS_PER_SHIFT = 2
+PHASE_OVERHEAD_CYCLES = 100
+"""Fixed cycles of an exchange phase that moves data between cores."""
+CODE_BYTES_PER_MESSAGE = 4
+SUPERTILE_CORES = 2
+"""ipu-mk2 and small-16: cores 2i and 2i + 1 share an exchange bus (mesh-64: none)."""
+LOOP_ITERATION_CYCLES = 12
 
 MESH_HOP_LATENCY_CYCLES = 2
 """mesh-64 only: cycles per hop on its 8 x 8 grid (core ``c`` at row ``c // 8``, column

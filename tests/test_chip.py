@@ -353,3 +353,62 @@ def test_spike_kernels_pay_per_listed_spike_and_per_row_element() -> None:
     assert float(spike_row_cycles(chip, np.array(10), 8)) == 380.0
     # A 100-element pass listing 3 spikes: 0.5 * 100 + 300 + 3 * 4.
     assert float(compaction_cycles(chip, np.array(100), np.array(3))) == 362.0
+
+
+def test_ipu_mk2_has_poplibs_fixed_costs():
+    """The vendor planner's fixed costs, from the PopLibs sources the chip file cites."""
+    chip = load_chip("ipu-mk2")
+    assert chip.exchange.phase_overhead_cycles == 100
+    assert chip.exchange.code_bytes_per_message == 4
+    assert chip.exchange.supertile_cores == 2
+    assert chip.exchange.sender_serialised
+    assert chip.program.loop_iteration_cycles == 12
+    text = (PRESETS_DIR / "ipu-mk2.toml").read_text()
+    for source in (
+        "popnn/CTCLossPlan.cpp",
+        "popops/DynamicSlice.cpp",
+        "poplin/ExchangeEstimator.hpp",
+        "popops/PerformanceEstimation.cpp",
+    ):
+        assert source in text
+
+
+def test_fixed_costs_are_optional_and_default_to_none(tmp_path: Path):
+    text = SMALL_16_TEXT
+    for line in (
+        "sender_serialised = true      # as ipu-mk2\n",
+        "phase_overhead_cycles = 100   # as ipu-mk2\n",
+        "code_bytes_per_message = 4    # as ipu-mk2\n",
+        "supertile_cores = 2           # as ipu-mk2\n",
+        "[program]\nloop_iteration_cycles = 12    # as ipu-mk2\n",
+    ):
+        assert line in text
+        text = text.replace(line, "")
+    path = tmp_path / "bare.toml"
+    path.write_text(text)
+    chip = load_chip_file(path)
+    assert not chip.exchange.sender_serialised
+    assert chip.exchange.phase_overhead_cycles == 0
+    assert chip.exchange.code_bytes_per_message == 0
+    assert chip.exchange.supertile_cores == 1
+    assert chip.program.loop_iteration_cycles == 0
+    assert parse_chip(chip.to_dict(), "round trip") == chip
+
+
+def test_bad_fixed_costs_name_their_field(tmp_path: Path):
+    message = chip_file_error(
+        tmp_path, "phase_overhead_cycles = 100", "phase_overhead_cycles = -100"
+    )
+    assert message.startswith(": exchange.phase_overhead_cycles: expected a number >= 0")
+    message = chip_file_error(
+        tmp_path, "code_bytes_per_message = 4", "code_bytes_per_message = 4.5"
+    )
+    assert message == (
+        ": exchange.code_bytes_per_message: expected a non-negative integer, found 4.5"
+    )
+    message = chip_file_error(tmp_path, "supertile_cores = 2", "supertile_cores = 0")
+    assert message == ": exchange.supertile_cores: expected a positive integer, found 0"
+    message = chip_file_error(tmp_path, "loop_iteration_cycles = 12", "loop_iteration = 12")
+    assert message.startswith(
+        ": program.loop_iteration: unknown field (did you mean 'loop_iteration_cycles'?)"
+    )

@@ -13,18 +13,25 @@ Measured worst cases (2026-12-07): -5.7 % (the intermediate projection) and
 (mesh-64), within 2 cycles on the MLP (ipu-mk2) and the small CNN (small-16).
 
 **Relayouts.** Every ``tile.relayout`` carries the price t10-select-plans gave
-it (``t10.predicted_cycles``: the planner's estimate of the bytes the busiest
-core receives), and its simulated exchange phase counts every core's exact
-bytes: they agree within 2 % plus 3 cycles. The planner estimates the share of
-a block a core already holds as the overlap of the two blocks divided by the
-larger piece count; measured (2026-12-07) it is exact up to rounding on every
-relayout of the MLP, BERT-base, ViT-B/16 and the small CNN, and off by at most
-3 cycles on NeRF's narrow outputs (2 against 0). Per operator, its relayouts
-plus the global sync in front of the data moved before it (one per gap between
-two operators' computes, if anything moves) agree with ``t10.plan_cost``'s
-``relayout_cycles`` within the same bound.
+it (``t10.predicted_cycles``: the planner's estimate of the busiest core's
+bytes to receive and to copy, plus the exchange phase's overhead), and its
+simulated phase counts every core's exact bytes: they agree within 2 % plus 3
+cycles. The planner estimates the share of a block a core already holds (and
+copies into its new buffers) as the overlap of the two blocks divided by the
+larger piece count. Where the source and the destination cut their blocks into
+different numbers of pieces, which piece a core holds depends on skews the plan
+search does not see, so whether a core copies anything at all (and pays a copy's
+launch) is a guess: those relayouts may differ by one copy launch more.
+Measured (2026-12-08): every relayout of the MLP (ipu-mk2, mesh-64) within
+rounding; on BERT-base one (the intermediate projection's result, estimated to
+copy, copying nothing: 540 against 250 cycles) and on the small CNN one (1,109
+against 1,060) use the allowance. Per operator, its relayouts plus the global
+sync in front of the data moved before it (one per gap between two operators'
+computes, if anything moves) agree with ``t10.plan_cost``'s ``relayout_cycles``
+within the same bounds.
 """
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -52,9 +59,12 @@ class Compiled:
 
     plan_costs: dict[str, dict[str, int]]
     """Per operator, ``t10.plan_cost``."""
-    relayouts: list[tuple[str, int]]
-    """Per ``tile.relayout`` in program order, its operator and predicted cycles."""
+    relayouts: list[tuple[str, int, bool]]
+    """Per ``tile.relayout`` in program order, its operator, predicted cycles and whether
+    its source and destination cut their blocks into different numbers of pieces."""
     result: SimulationResult
+    copy_launch: float
+    """The chip's launch cycles of an on-core copy."""
 
 
 def _int(attribute: object) -> int:
@@ -78,16 +88,22 @@ def _compiled(model: str, chip: str) -> Compiled:
             plan_costs[name] = {key: _int(value) for key, value in plan_cost.data.items()}
     LowerToTilePass().apply(CTX, module)
     program = next(op for op in module.walk() if isinstance(op, tile.ProgramOp))
-    relayouts: list[tuple[str, int]] = []
+    relayouts: list[tuple[str, int, bool]] = []
     for op in program.walk():
         if isinstance(op, tile.RelayoutOp):
             operator = op.attributes.get("t10.op")
             assert isinstance(operator, StringAttr), f"a relayout for no operator: {op}"
             predicted = op.attributes.get("t10.predicted_cycles")
             assert predicted is not None, f"a relayout t10-select-plans did not price: {op}"
-            relayouts.append((operator.data, _int(predicted)))
-    result = simulate(program, load_chip(chip), random_inputs(function, 0))
-    return Compiled(plan_costs, relayouts, result)
+            pieces = {
+                tuple(place.step_counts()) + tuple(place.chunk_counts())
+                for place in (*op.source_places.data, *op.dest_places.data)
+            }
+            cut_alike = len({math.prod(cuts) for cuts in pieces}) == 1
+            relayouts.append((operator.data, _int(predicted), not cut_alike))
+    target = load_chip(chip)
+    result = simulate(program, target, random_inputs(function, 0))
+    return Compiled(plan_costs, relayouts, result, target.compute.data_movement.launch_cycles)
 
 
 def _is_relayout(phase: Phase) -> bool:
@@ -148,8 +164,8 @@ def test_simulated_operator_cycles_agree_with_the_cost_model(model: str, chip: s
         )
 
 
-def _agrees(predicted: float, simulated: float) -> bool:
-    return abs(predicted - simulated) <= 0.02 * simulated + 3
+def _agrees(predicted: float, simulated: float, allowance: float = 0.0) -> bool:
+    return abs(predicted - simulated) <= 0.02 * simulated + 3 + allowance
 
 
 @pytest.mark.parametrize(("model", "chip"), EXAMPLE_CHIPS)
@@ -158,9 +174,10 @@ def test_every_relayout_s_price_agrees_with_its_simulated_exchange(model: str, c
     phases = [phase for phase in compiled.result.trace if _is_relayout(phase)]
     assert len(phases) == len(compiled.relayouts)
     assert sum(phase.cycles for phase in phases) > 0
-    for (operator, predicted), phase in zip(compiled.relayouts, phases, strict=True):
+    for (operator, predicted, blind), phase in zip(compiled.relayouts, phases, strict=True):
         assert phase.operator == operator
-        assert _agrees(predicted, phase.cycles), (
+        allowance = compiled.copy_launch if blind else 0.0
+        assert _agrees(predicted, phase.cycles, allowance), (
             f"{operator}: {phase.label}: priced {predicted} cycles, simulated {phase.cycles:.1f}"
         )
 
@@ -187,11 +204,11 @@ def test_each_operator_s_relayouts_and_their_sync_agree_with_its_relayout_price(
     assert sum(gap_syncs.values()) >= len(compiled.plan_costs) // 2
     for name, plan_cost in compiled.plan_costs.items():
         predicted = plan_cost["relayout_cycles"]
-        priced_relayouts = sum(
-            cycles for operator, cycles in compiled.relayouts if operator == name
-        )
+        own = [(cycles, blind) for op, cycles, blind in compiled.relayouts if op == name]
+        priced_relayouts = sum(cycles for cycles, _ in own)
         assert predicted - priced_relayouts in (0, sync), f"{name}: the priced gap sync"
-        assert _agrees(predicted, simulated[name]), (
+        allowance = compiled.copy_launch * sum(blind for _, blind in own)
+        assert _agrees(predicted, simulated[name], allowance), (
             f"{name}: relayouts priced {predicted} cycles, simulated {simulated[name]:.1f} "
             f"with {gap_syncs[name]} sync(s)"
         )

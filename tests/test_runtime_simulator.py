@@ -11,6 +11,7 @@ from preset_rates import (
     CALL_CYCLES,
     CALL_CYCLES_PER_KN_BLOCK,
     CALL_CYCLES_PER_N_BLOCK,
+    CODE_BYTES_PER_MESSAGE,
     COPY_CYCLES_PER_BYTE,
     COPY_LAUNCH_CYCLES,
     CYCLES_PER_SPIKE,
@@ -20,12 +21,15 @@ from preset_rates import (
     F16_BLOCK_CYCLES,
     F16_MACS_PER_CYCLE,
     F32_MACS_PER_CYCLE,
+    LOOP_ITERATION_CYCLES,
     MATMUL_BLOCK_K,
     MATMUL_BLOCK_M,
     MATMUL_BLOCK_N,
     MESH_HOP_LATENCY_CYCLES,
+    PHASE_OVERHEAD_CYCLES,
     REDUCTION_CYCLES_PER_ELEMENT,
     REDUCTION_LAUNCH_CYCLES,
+    SUPERTILE_CORES,
     SYNC_CYCLES,
     SYNCS_PER_SHIFT,
 )
@@ -79,12 +83,14 @@ def test_memory_over_time_follows_the_buffers_live_ranges():
     ends = [phase.start_cycle + phase.cycles for phase in result.trace]
     first_exchange, second_compute, last_exchange = ends[2], ends[3], ends[5]
     # All five buffers from the start; %a0 dies with the exchange that last reads it,
-    # %a1 and %b0 with the second matmul, %c1 and %c0 once the result is read back.
+    # %a1 and %b0 with the second matmul, %c1 and %c0 once the result is read back. The
+    # exchange code of the three messages each core receives stays all run.
+    code = 3 * CODE_BYTES_PER_MESSAGE
     assert result.memory == [
-        (0.0, 2 * 1024 + 3072 + 2 * 1536),
-        (pytest.approx(first_exchange), 1024 + 3072 + 2 * 1536),
-        (pytest.approx(second_compute), 2 * 1536),
-        (pytest.approx(last_exchange), 0),
+        (0.0, code + 2 * 1024 + 3072 + 2 * 1536),
+        (pytest.approx(first_exchange), code + 1024 + 3072 + 2 * 1536),
+        (pytest.approx(second_compute), code + 2 * 1536),
+        (pytest.approx(last_exchange), code),
     ]
     assert max(live for _, live in result.memory) == result.peak_bytes_per_core
 
@@ -108,17 +114,20 @@ def test_matmul_example_cycles_from_the_chip_s_rates():
     )
     assert (fill, matmul) == (492, 1698)
     assert result.compute_cycles == pytest.approx(fill + 2 * matmul)
-    # One sender at a time: 0.28 x (1024 + 1536) = 716.8, then 0.28 x 1536 = 430.08.
+    # One sender at a time: 0.28 x (1024 + 1536) = 716.8, then 0.28 x 1536 = 430.08, each
+    # phase with its fixed overhead.
     assert result.exchange_cycles == pytest.approx(
         EXCHANGE_CYCLES_PER_BYTE * (a_piece_bytes + c_piece_bytes)
         + EXCHANGE_CYCLES_PER_BYTE * c_piece_bytes
+        + 2 * PHASE_OVERHEAD_CYCLES
     )
     assert result.sync_cycles == 2 * SYNC_CYCLES
     assert result.cycles == pytest.approx(
         result.compute_cycles + result.exchange_cycles + result.sync_cycles
     )
     assert result.supersteps == 2
-    assert result.peak_bytes_per_core == 2 * 1024 + 3072 + 2 * 1536
+    assert result.exchange_code_bytes == 3 * CODE_BYTES_PER_MESSAGE
+    assert result.peak_bytes_per_core == 3 * CODE_BYTES_PER_MESSAGE + 2 * 1024 + 3072 + 2 * 1536
     assert [phase.kind for phase in result.trace] == [
         "compute",
         "sync",
@@ -140,8 +149,18 @@ def test_progress_reports_every_phase():
 
 def test_sram_overflow_names_the_buffer():
     tiny = replace(SMALL, sram_kib_per_core=2)
-    with pytest.raises(SimulationError, match=r"buffer %b0 at bytes \[2048, 5120\) ends beyond"):
+    # The exchange code (three messages) takes the top 12 bytes: %a1 ends where it starts.
+    with pytest.raises(
+        SimulationError,
+        match=r"buffer %a1 at bytes \[1024, 2048\) ends beyond the 2048 bytes of SRAM per core "
+        r"of chip 'small-16' beside 12 bytes of exchange code",
+    ):
         simulate(matmul_example(), tiny, matmul_inputs())
+    codeless = replace(tiny, exchange=replace(tiny.exchange, code_bytes_per_message=0))
+    with pytest.raises(
+        SimulationError, match=r"buffer %b0 at bytes \[2048, 5120\) ends beyond the 2048 bytes"
+    ):
+        simulate(matmul_example(), codeless, matmul_inputs())
 
 
 OVERLAPPING = """
@@ -199,10 +218,14 @@ def test_a_receiver_is_served_one_sender_at_a_time():
     tensor = np.arange(32, dtype=np.float16).reshape(4, 8)
     result = simulate(two_senders_program(), SMALL, [tensor])
     one_transfer = EXCHANGE_CYCLES_PER_BYTE * 8 * 2  # a row of 8 f16: 0.28 x 16 = 4.48
-    assert result.exchange_cycles == pytest.approx(2 * one_transfer)
+    assert result.exchange_cycles == pytest.approx(2 * one_transfer + PHASE_OVERHEAD_CYCLES)
     (phase,) = [phase for phase in result.trace if phase.kind == "exchange"]
     assert phase.core_cycles is not None
-    np.testing.assert_allclose(phase.core_cycles, [0, 0, 2 * one_transfer, 0])
+    # Cores 0 and 1 each send a row; every core's phase carries the fixed overhead.
+    np.testing.assert_allclose(
+        phase.core_cycles,
+        np.array([one_transfer, one_transfer, 2 * one_transfer, 0]) + PHASE_OVERHEAD_CYCLES,
+    )
     # Both exchanges read the state before the phase: %x at core 2 gets core 1's old %y.
     received, overwritten = result.outputs
     np.testing.assert_array_equal(received[2], tensor[0])
@@ -210,7 +233,7 @@ def test_a_receiver_is_served_one_sender_at_a_time():
 
     parallel = replace(SMALL, exchange=replace(SMALL.exchange, receiver_serialised=False))
     assert simulate(two_senders_program(), parallel, [tensor]).exchange_cycles == pytest.approx(
-        one_transfer
+        one_transfer + PHASE_OVERHEAD_CYCLES
     )
 
 
@@ -221,8 +244,10 @@ def test_mesh_transfers_pay_per_hop():
     # Cores 0, 1 and 2 sit on the mesh's first row: core 0 sends 2 hops, core 1 one hop.
     hop_latency = (2 + 1) * MESH_HOP_LATENCY_CYCLES
     one_transfer = EXCHANGE_CYCLES_PER_BYTE * 8 * 2
-    # 2 x 4.48 + 6 = 14.96
-    assert result.exchange_cycles == pytest.approx(2 * one_transfer + hop_latency)
+    # 2 x 4.48 + 6 + 100 = 114.96
+    assert result.exchange_cycles == pytest.approx(
+        2 * one_transfer + hop_latency + PHASE_OVERHEAD_CYCLES
+    )
 
 
 def test_too_many_cores_for_the_chip():
@@ -252,9 +277,10 @@ def test_grouped_trace_merges_identical_cores():
     result = simulate(two_senders_program(), SMALL, [tensor])
     document = chrome_trace(result, SMALL, group_identical_cores=True)
     names = [e["args"]["name"] for e in document["traceEvents"] if e["name"] == "thread_name"]
-    assert names == ["cores 0-1, 3", "core 2"]
+    # Cores 0 and 1 send a row each, core 2 receives both, core 3 only waits.
+    assert names == ["cores 0-1", "core 2", "core 3"]
     exchange = [e for e in document["traceEvents"] if e.get("cat") == "exchange"]
-    assert [event["tid"] for event in exchange] == [1]
+    assert [event["tid"] for event in exchange] == [0, 1, 2]
 
 
 def ring_allreduce_matmul(m: int, n: int, k: int, grid: tuple[int, int, int], chip: Chip) -> str:
@@ -329,7 +355,7 @@ def test_repeated_ring_reduction_computes_the_product():
     assert result.supersteps == 4
     # Per core: a 16x12 f16 accumulator (192 elements, 384 bytes) that rotates 3 times.
     add = ELEMENTWISE_CYCLES_PER_ELEMENT * 192 + ELEMENTWISE_LAUNCH_CYCLES  # 396
-    rotation = EXCHANGE_CYCLES_PER_BYTE * 384  # 107.52
+    rotation = EXCHANGE_CYCLES_PER_BYTE * 384 + PHASE_OVERHEAD_CYCLES  # 207.52
     assert result.exchange_cycles == pytest.approx(3 * rotation)
     fill = COPY_CYCLES_PER_BYTE * 384 + COPY_LAUNCH_CYCLES  # 348
     # 16x16 by 16x12, cheaper as C^T = B^T A^T (12x16 by 16x16): 2 x 1 x 1 blocks,
@@ -341,7 +367,10 @@ def test_repeated_ring_reduction_computes_the_product():
         + CALL_CYCLES
     )
     assert (add, fill, matmul) == (396, 348, 848)
-    assert result.compute_cycles == pytest.approx(fill + matmul + 3 * add)
+    # Each of the loop's 3 iterations pays its control.
+    assert result.compute_cycles == pytest.approx(
+        fill + matmul + 3 * add + 3 * LOOP_ITERATION_CYCLES
+    )
 
 
 VARIANCE = """
@@ -475,3 +504,8 @@ def test_the_presets_hold_the_rates_cost_tests_are_written_from(name: str):
     assert compute.spikes.cycles_per_spike == CYCLES_PER_SPIKE
     assert chip.exchange.cycles_per_byte == EXCHANGE_CYCLES_PER_BYTE
     assert (chip.sync.cycles, chip.sync.syncs_per_shift) == (SYNC_CYCLES, SYNCS_PER_SHIFT)
+    assert chip.exchange.phase_overhead_cycles == PHASE_OVERHEAD_CYCLES
+    assert chip.exchange.code_bytes_per_message == CODE_BYTES_PER_MESSAGE
+    assert chip.exchange.sender_serialised
+    assert chip.exchange.supertile_cores == (1 if chip.name == "mesh-64" else SUPERTILE_CORES)
+    assert chip.program.loop_iteration_cycles == LOOP_ITERATION_CYCLES

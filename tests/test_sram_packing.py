@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.dialects import tile
+from t10.hwmodel.chip import load_chip
 from t10.passes import sram_packing
 from t10.passes.lower_to_tile import _assign_offsets  # pyright: ignore[reportPrivateUsage]
 from t10.passes.sram_packing import live_bytes_peak, pack
@@ -135,9 +136,13 @@ tile.program @fragmenting(%x: tensor<6xf32>) -> (tensor<6xf32>, tensor<2xf32>) c
 """  # noqa: E501
 
 
+SMALL = load_chip("small-16")
+"""Its programs below exchange nothing, so no exchange code takes SRAM."""
+
+
 def test_offsets_are_assigned_to_fit_and_verify():
     program = _program(FRAGMENTING.replace("{sram}", "40"))
-    _assign_offsets(program)
+    _assign_offsets(program, SMALL)
     program.verify()
     offsets = [op.offset.value.data for op in program.walk() if isinstance(op, tile.AllocOp)]
     assert offsets == [0, 8, 8, 16]
@@ -146,7 +151,7 @@ def test_offsets_are_assigned_to_fit_and_verify():
 def test_buffers_that_fragment_sram_are_an_error_naming_both_figures():
     program = _program(FRAGMENTING.replace("{sram}", "32"))
     with pytest.raises(PassFailedException) as error:
-        _assign_offsets(program)
+        _assign_offsets(program, SMALL)
     assert str(error.value) == (
         "error: the buffers do not pack into SRAM: at most 32 bytes are live on each core at "
         "once and SRAM holds 32, but the tightest packing found spans 40 (holes between "
@@ -157,4 +162,4 @@ def test_buffers_that_fragment_sram_are_an_error_naming_both_figures():
 def test_buffers_live_together_beyond_sram_name_the_one_that_overflows():
     program = _program(FRAGMENTING.replace("{sram}", "24"))
     with pytest.raises(PassFailedException, match=r"buffer %b \(24 bytes\) does not fit: 8 bytes"):
-        _assign_offsets(program)
+        _assign_offsets(program, SMALL)

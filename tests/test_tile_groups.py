@@ -11,6 +11,8 @@ from preset_rates import (
     ELEMENTWISE_CYCLES_PER_ELEMENT,
     ELEMENTWISE_LAUNCH_CYCLES,
     EXCHANGE_CYCLES_PER_BYTE,
+    PHASE_OVERHEAD_CYCLES,
+    SUPERTILE_CORES,
 )
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir.affine import AffineMap
@@ -130,16 +132,27 @@ def test_group_phases_last_as_long_as_their_busiest_core():
     assert (add_a, add_b) == (303, 306)
     assert second.core_cycles is not None
     np.testing.assert_array_equal(second.core_cycles, [0.0] * 4 + [add_b] * 8 + [0.0] * 4)
-    # Receiver r of group B: 4 whole pieces, 4 rows, 4 whole pieces, then min(r + 1, 4)
-    # pieces where `valid` holds; one sender at a time on small-16.
+    # Receiver r of group B (core 4 + r): 4 whole pieces, 4 rows, 4 whole pieces, then
+    # min(r + 1, 4) pieces where `valid` holds; one sender at a time on small-16. Cores
+    # 4 + r and its supertile mate 4 + (r xor 1) take the whole pieces both take together,
+    # at twice the rate; the rows differ (row r mod 2), so each takes its own.
     piece, row = 2 * 3 * 4, 3 * 4
+    together = [min(min(r, r ^ 1) + 1, 4) for r in range(8)]
     per_receiver = [
-        4 * shift(piece) + 4 * shift(row) + 4 * shift(piece) + min(r + 1, 4) * shift(piece)
+        8 * shift(piece) / SUPERTILE_CORES
+        + 4 * shift(row)
+        + together[r] * shift(piece) / SUPERTILE_CORES
+        + (min(r + 1, 4) - together[r]) * shift(piece)
         for r in range(8)
     ]
+    # Group A's core s sends its piece once to all (three fan-ins) and its two rows.
+    per_sender = 3 * shift(piece) + 2 * shift(row)
     assert exchange.core_cycles is not None
-    np.testing.assert_allclose(exchange.core_cycles, [0.0] * 4 + per_receiver + [0.0] * 4)
-    assert exchange.cycles == pytest.approx(max(per_receiver))
+    np.testing.assert_allclose(
+        exchange.core_cycles,
+        np.array([per_sender] * 4 + per_receiver + [0.0] * 4) + PHASE_OVERHEAD_CYCLES,
+    )
+    assert exchange.cycles == pytest.approx(max(per_receiver) + PHASE_OVERHEAD_CYCLES)
     assert result.compute_cycles == add_a + add_b
 
 
@@ -164,7 +177,7 @@ def test_a_core_fanning_in_from_itself_pays_a_local_copy():
     # The slot a core sends itself is copied in place: 8 bytes at 0.125 a byte, + 300.
     local = COPY_CYCLES_PER_BYTE * 8 + COPY_LAUNCH_CYCLES
     assert exchange.core_cycles is not None
-    np.testing.assert_allclose(exchange.core_cycles, [local + shift(8)] * 4)
+    np.testing.assert_allclose(exchange.core_cycles, [local + shift(8) + PHASE_OVERHEAD_CYCLES] * 4)
 
 
 def test_gather_add_cycles_follow_each_core_s_spikes():
@@ -422,8 +435,14 @@ def test_fanin_at_slot_axis_1_writes_the_slots_along_axis_1_for_the_same_cycles(
     (exchange_0,) = [phase for phase in at_0.trace if phase.kind == "exchange"]
     assert exchange.core_cycles is not None and exchange_0.core_cycles is not None
     np.testing.assert_array_equal(exchange.core_cycles, exchange_0.core_cycles)
-    per_receiver = 4 * shift(2 * 3 * 4) + 4 * shift(2 * 4)
-    np.testing.assert_allclose(exchange.core_cycles, [0.0] * 4 + [per_receiver] * 4)
+    # Cores 4 + r and 4 + (r xor 1) take the whole pieces together, at twice the rate;
+    # their columns differ. Sender s sends its whole piece once and three columns.
+    per_receiver = 4 * shift(2 * 3 * 4) / SUPERTILE_CORES + 4 * shift(2 * 4)
+    per_sender = shift(2 * 3 * 4) + 3 * shift(2 * 4)
+    np.testing.assert_allclose(
+        exchange.core_cycles,
+        np.array([per_sender] * 4 + [per_receiver] * 4) + PHASE_OVERHEAD_CYCLES,
+    )
 
 
 def test_fanin_slot_axis_defaults_to_0_and_prints_only_when_set():

@@ -332,11 +332,16 @@ def compile_form(ctx: Context, setup: BenchSetup, config: SnnConfig, form: Form)
     return Compiled(program, plan, function, time.perf_counter() - started)
 
 
+LOOP_CONTROL = "loop control"
+"""What :func:`_run_phases` yields for an iteration's loop control (``tile.repeat``)."""
+
+
 def _run_phases(
     block: Block, loop: str | None, loop_names: dict[tile.RepeatOp, str]
 ) -> Iterator[tuple[str | None, str | None]]:
     """Per op run (loops unrolled), the phase kind it adds to (``None``: it ends the
-    running phase without one of its own) and the loop it runs in."""
+    running phase without one of its own; :data:`LOOP_CONTROL`: a compute phase of its
+    own, each iteration's loop control) and the loop it runs in."""
     for op in block.ops:
         if isinstance(op, tile.ComputeOp):
             yield "compute", loop
@@ -346,8 +351,10 @@ def _run_phases(
             yield "sync", loop
         elif isinstance(op, tile.RepeatOp):
             yield None, loop
+            inner = loop_names.get(op, loop)
             for _ in range(op.count.value.data):
-                yield from _run_phases(op.body.block, loop_names.get(op, loop), loop_names)
+                yield LOOP_CONTROL, inner
+                yield from _run_phases(op.body.block, inner, loop_names)
         else:
             yield None, loop
 
@@ -355,7 +362,8 @@ def _run_phases(
 def phase_loops(program: tile.ProgramOp, timesteps: int) -> list[tuple[str, str | None]]:
     """The (kind, loop) of every phase a run of ``program`` records, in order: the
     simulator's grouping (a run of computes is one phase, a run of exchanges and
-    fan-ins one, each sync one; other ops end the running phase). A phase belongs to
+    fan-ins one, each sync one, each loop iteration's control one compute phase; other
+    ops end the running phase). A phase belongs to
     the loop it starts in."""
     repeats = [op for op in program.body.block.ops if isinstance(op, tile.RepeatOp)]
     counts = [repeat.count.value.data for repeat in repeats]
@@ -373,6 +381,8 @@ def phase_loops(program: tile.ProgramOp, timesteps: int) -> list[tuple[str, str 
             running = None
         if kind == "sync":
             phases.append((kind, loop))
+        elif kind == LOOP_CONTROL:
+            phases.append(("compute", loop))
         elif kind is not None and running is None:
             running = (kind, loop)
     if running is not None:

@@ -16,12 +16,12 @@ func.func @two_readers(%x: tensor<16x32xf32>, %w1: tensor<32x32xf32> {t10.weight
 }
 
 // CHECK:      tile.program @two_readers
-// CHECK:        %x_dist = tile.alloc offset 512 {t10.op = "p"} : !tile.buffer<16x16xf32>
-// CHECK-NEXT:   tile.host_write %x to %x_dist by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 32, 32], grid = [1, 8, 2]> {t10.op = "p"}
+// CHECK:        %x_dist = tile.alloc offset 512 {t10.op = "p"} : !tile.buffer<8x32xf32>
+// CHECK-NEXT:   tile.host_write %x to %x_dist by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 32, 32], grid = [2, 8, 1]> {t10.op = "p"}
 // CHECK:        tile.compute ins(%x_dist, %value : {{.*}}) {{.*}} attributes {t10.op = "p"}
-// CHECK:        %c_dist_chunk = tile.alloc offset 512 {t10.op = "p"}
-// CHECK:        %x_dist_1 = tile.alloc offset {{[0-9]+}} {t10.op = "q"} : !tile.buffer<16x16xf32>
-// CHECK-NEXT:   tile.host_write %x to %x_dist_1 by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 32, 32], grid = [1, 8, 2]> {t10.op = "q"}
+// The second copy lies where the first one was ([512, 1536)).
+// CHECK:        %x_dist_1 = tile.alloc offset 640 {t10.op = "q"} : !tile.buffer<8x32xf32>
+// CHECK-NEXT:   tile.host_write %x to %x_dist_1 by #tile.place<map = (d0, d1, d2) -> (d0, d2), extents = [16, 32, 32], grid = [2, 8, 1]> {t10.op = "q"}
 // CHECK:        tile.compute ins(%x_dist_1, %value_1 : {{.*}}) {{.*}} attributes {t10.op = "q"}
 // CHECK-NOT:    %x_dist
 // CHECK:        tile.return

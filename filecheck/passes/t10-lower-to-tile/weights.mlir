@@ -19,12 +19,11 @@ func.func @two_layers(%x: tensor<16x32xf32>, %w1: tensor<32x32xf32> {t10.weight}
 // CHECK-NEXT:   tile.host_write %w1 to %w1_idle by #tile.place<map = (d0, d1) -> (d0, d1), extents = [32, 32], grid = [16, 1]> : tensor<32x32xf32> to !tile.buffer<2x32xf32>
 // CHECK-NEXT:   %w2_idle = tile.alloc offset 256 resident : !tile.buffer<2x32xf32>
 // CHECK-NEXT:   tile.host_write %w2 to %w2_idle
-// CHECK-NEXT:   %x_dist = tile.alloc offset 512 {t10.op = "h"} : !tile.buffer<16x16xf32>
+// CHECK-NEXT:   %x_dist = tile.alloc offset 512 {t10.op = "h"} : !tile.buffer<8x32xf32>
 // CHECK:        tile.relayout %w1_idle by
 // CHECK-SAME:     {t10.predicted_cycles = {{[1-9][0-9]*}} : i64, t10.op = "h"}
-// The first layer's input is dead once its partial sums are reduce-scattered: its bytes
-// are reused, the weights' are not.
-// CHECK:        %c_dist_chunk = tile.alloc offset 512 {t10.op = "h"}
+// The first layer's input is dead once the layer has computed: its bytes are reused by
+// the second layer's input, the weights' are not.
+// CHECK:        %value_1 = tile.alloc offset 512 {t10.op = "y"}
 // CHECK:        tile.relayout %w2_idle by
-// CHECK:        %c_dist_chunk_1 = tile.alloc offset 512 {t10.op = "y"}
 // CHECK:        tile.return
