@@ -211,7 +211,7 @@ def relayout_cycles(
     received = np.asarray(received_bytes, dtype=np.float64)
     copied = np.asarray(copied_bytes, dtype=np.float64)
     copying = np.where(copied > 0, copy_cycles(chip, copied), 0.0)
-    moved = (received > 0).any(axis=-1, keepdims=True).astype(np.int64)
+    moved: IntArray = np.asarray((received > 0).any(axis=-1, keepdims=True), dtype=np.int64)
     return shift_cycles(chip, received) + copying + exchange_phases_cycles(chip, moved)
 
 
