@@ -7,7 +7,10 @@ per loop, into prod(F_op) sub-operators, one per core of a grid of shape F_op
 dim), the loops it does not read replicate it r = prod(F_op[d]) times. Instead of
 being replicated, its per-core piece may be cut into f_t pieces per loop that
 rotate, rp ring positions per shift step, among the r cores sharing it, which form
-r / prod(f_t) rings.
+r / prod(f_t) rings. A split may leave some cores' range along a loop entirely
+padding (``MAX_IDLE_PADDING_PERCENT``): those cores compute nothing there, but they
+hold and pass on the pieces rotating round their rings like every other core. A
+rotating piece is never entirely padding.
 
 The rule checks are plain functions (``check_layout``, ``check_distributed_tensor``,
 ``check_plan_factors``, ``check_plan``) so that the planner and the verifiers share
@@ -257,9 +260,43 @@ def check_layout(
         )
 
 
+MAX_IDLE_PADDING_PERCENT = 10
+"""How much padding, as a percentage of the extent, a split may add along a loop or tensor
+dim when some cores' range is entirely padding (the published T10 planner's bound). Those
+idle cores compute nothing but still hold and pass on the pieces rotating round their
+rings, which is what makes such a split lower memory."""
+
+
 def _split_leaves_padding(extent: int, factor: int) -> bool:
     """Whether cutting ``extent`` into ``factor`` ceil-sized pieces leaves one empty."""
     return (factor - 1) * ceil(extent / factor) >= extent
+
+
+def idle_parts(extent: int, factor: int) -> int:
+    """How many of ``factor`` ceil-sized parts of ``extent`` are entirely padding."""
+    return factor - ceil(extent / ceil(extent / factor))
+
+
+def spatial_split_allowed(extent: int, factor: int) -> bool:
+    """
+    Whether ``extent`` may be split over ``factor`` cores: no part is entirely
+    padding, or the padding the parts add stays within
+    ``MAX_IDLE_PADDING_PERCENT`` of the extent.
+    """
+    padded = factor * ceil(extent / factor)
+    return not _split_leaves_padding(extent, factor) or (
+        100 * padded <= (100 + MAX_IDLE_PADDING_PERCENT) * extent
+    )
+
+
+def _idle_split_error(what: str, extent: int, factor: int) -> str:
+    piece = ceil(extent / factor)
+    idle = idle_parts(extent, factor)
+    return (
+        f"{what} of extent {extent} split {factor} ways into pieces of {piece} leaves "
+        f"{idle} {'core' if idle == 1 else 'cores'} entirely padding and pads it to "
+        f"{factor * piece}, more than {MAX_IDLE_PADDING_PERCENT} % over its extent"
+    )
 
 
 def check_distributed_tensor(shape: Sequence[int], layout: LayoutAttr) -> None:
@@ -294,11 +331,8 @@ def check_distributed_tensor(shape: Sequence[int], layout: LayoutAttr) -> None:
             # A sliding window's pieces overlap by the window's halo: padding is
             # bounded on the output-position loop, which check_plan sees.
             continue
-        if _split_leaves_padding(extent, spatial):
-            raise VerifyException(
-                f"dimension {dim} of extent {extent} split {spatial} ways into pieces "
-                f"of {ceil(extent / spatial)} leaves a core's piece entirely padding"
-            )
+        if not spatial_split_allowed(extent, spatial):
+            raise VerifyException(_idle_split_error(f"dimension {dim}", extent, spatial))
         piece = ceil(extent / spatial)
         if temporal > piece:
             raise VerifyException(
@@ -394,11 +428,8 @@ def check_plan(
     # Checked after the operands: for a sliding window's loops these are the only
     # padding rules (its tensor dims overlap by a halo).
     for loop, (factor, extent) in enumerate(zip(op_factors, loop_extents, strict=True)):
-        if _split_leaves_padding(extent, factor):
-            raise VerifyException(
-                f"op factor {factor} of loop {loop} (extent {extent}) leaves a core's "
-                f"range of {ceil(extent / factor)} entirely padding"
-            )
+        if not spatial_split_allowed(extent, factor):
+            raise VerifyException(_idle_split_error(f"loop {loop}", extent, factor))
         per_core = ceil(extent / factor)
         for operand in range(len(plan.temporal)):
             temporal = plan.operand_temporal(operand)[loop]

@@ -5,9 +5,17 @@ and cuts each operand's per-core piece into ``temporal`` factors per loop that
 rotate round the cores sharing it (DESIGN §2). The search
 
 1. enumerates F_op: every tuple of loop factors that uses at least
-   ``MIN_CORE_FRACTION`` of the cores the operator can use, leaves no core's
-   loop range entirely padding, and never splits a sliding window's inner loop
-   nor a reduction loop that an output still indexes (``unsplittable_loops``);
+   ``MIN_CORE_FRACTION`` of the cores the operator can use without leaving a
+   core's loop range entirely padding, and never splits a sliding window's
+   inner loop nor a reduction loop that an output still indexes
+   (``unsplittable_loops``); then the tuples that do leave some cores' range
+   entirely padding (idle cores), as long as no loop is padded more than
+   ``rtensor.MAX_IDLE_PADDING_PERCENT``, the published T10 planner's bound, and they
+   use as many cores. An idle core computes nothing but still holds and passes
+   on the pieces rotating round its rings: the extra ring members let a shared
+   operand be cut into more, smaller pieces, and so lower memory. Such plans
+   reach the frontier only where they do (no padding-free plan as fast holds
+   as few bytes); at equal price the padding-free plan, enumerated first, wins;
 2. enumerates, per F_op, every operand's temporal factors (their product
    divides the operand's replication count; no rotating piece is entirely
    padding) and keeps the combinations whose factors form a divisibility chain
@@ -58,7 +66,7 @@ import numpy as np
 from numpy.typing import NDArray
 from xdsl.utils.exceptions import VerifyException
 
-from t10.dialects.rtensor import OpPlanAttr, check_plan
+from t10.dialects.rtensor import OpPlanAttr, check_plan, spatial_split_allowed
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, MatmulRate
 from t10.passes.iteration_space import IterationSpace, PlanningError
@@ -162,7 +170,64 @@ def _valid_factors(extent: int, cores: int) -> list[int]:
 
 
 def enumerate_op_factors(space: IterationSpace, cores: int) -> IntArray:
-    """Every F_op row (one factor per loop) the search considers, as an (n, loops) array."""
+    """
+    Every F_op row (one factor per loop) the search considers, as an (n, loops)
+    array: the padding-free rows that use most of the cores
+    (``_padding_free_op_factors``), then the rows that leave some cores' range
+    along a loop entirely padding, within ``spatial_split_allowed``'s bound, and
+    use at least as many cores as the least of those. Padding-free rows come
+    first, so that between plans of equal price the search keeps one with no
+    idle core.
+    """
+    padding_free = _padding_free_op_factors(space, cores)
+    if len(padding_free) == 0:
+        return padding_free
+    fixed = space.unsplittable_loops
+    per_loop = [
+        np.asarray(
+            [1]
+            if loop in fixed
+            else [
+                factor
+                for factor in range(1, min(extent, cores) + 1)
+                if spatial_split_allowed(extent, factor)
+            ],
+            dtype=np.int64,
+        )
+        for loop, extent in enumerate(space.loop_extents)
+    ]
+    rows = _rows_using(per_loop, int(padding_free.prod(axis=1).min()), cores)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    pieces = -(-extents // rows)
+    # A row whose outputs have no temporal option simply yields no candidate.
+    return np.concatenate([padding_free, rows[(rows > -(-extents // pieces)).any(axis=1)]])
+
+
+def _rows_using(per_loop: Sequence[IntArray], least: int, most: int) -> IntArray:
+    """Every row of one option per loop (``per_loop``: ascending) whose product is between
+    ``least`` and ``most``, built without the rows outside: per prefix, the options that
+    can still reach ``least`` and stay within ``most`` are a range of each loop's options."""
+    rows = np.ones((1, 0), dtype=np.int64)
+    products = np.ones(1, dtype=np.int64)
+    for loop, options in enumerate(per_loop):
+        # Capped at ``most``: beyond it the lower end is the first option anyway.
+        rest = min(math.prod(int(later.max()) for later in per_loop[loop + 1 :]), most)
+        first = np.searchsorted(options, -(-least // (products * rest)), side="left")
+        last = np.searchsorted(options, most // products, side="right")
+        counts = np.maximum(last - first, 0)
+        parent = np.repeat(np.arange(len(rows)), counts)
+        position = np.arange(int(counts.sum())) + np.repeat(
+            first - (np.cumsum(counts) - counts), counts
+        )
+        chosen = options[position]
+        rows = np.concatenate([rows[parent], chosen[:, None]], axis=1)
+        products = products[parent] * chosen
+    return rows
+
+
+def _padding_free_op_factors(space: IterationSpace, cores: int) -> IntArray:
+    """The F_op rows that leave no core's range along a loop entirely padding and use at
+    least ``MIN_CORE_FRACTION`` of the most cores such a row with a plan uses."""
     fixed = space.unsplittable_loops
     per_loop = [
         [1] if loop in fixed else _valid_factors(extent, cores)
@@ -1078,6 +1143,16 @@ class _Pruned:
     """Plans priced in full: the reference plans and the candidates left."""
 
 
+def _least_per_row(values: IntArray | FloatArray, operand_options: _OperandOptions) -> FloatArray:
+    """Per F_op row, the least of ``values`` (one per option) over the row's options; a row
+    with none (an output whose partial sums no reduce-scatter can cut) gets 0, never read:
+    its partial combinations have no completion."""
+    least = np.zeros(len(operand_options.row_count))
+    has_options = operand_options.row_count > 0
+    least[has_options] = np.minimum.reduceat(values, operand_options.row_start[has_options])
+    return least
+
+
 def _promising_candidates(space: IterationSpace, chip: Chip, rotation: bool) -> _Pruned:
     """
     The candidates that may reach the frontier, in ``enumerate_candidates``
@@ -1129,9 +1204,8 @@ def _promising_candidates(space: IterationSpace, chip: Chip, rotation: bool) -> 
     partial_compute = _compute_lower_bound(
         space, chip, per_core_rows, rows, _steps_per_loop(partial.temporal)
     )
-    starts = options[last].row_start
-    least_bytes = np.minimum.reduceat(option_bytes[last], starts)[rows]
-    least_cycles = np.minimum.reduceat(option_cycles[last], starts)[rows]
+    least_bytes = _least_per_row(option_bytes[last], options[last]).astype(np.int64)[rows]
+    least_cycles = _least_per_row(option_cycles[last], options[last])[rows]
     bytes_bound = partial_bytes + least_bytes
     cycles_bound = rotation_cycles + least_cycles + partial_compute
     kept = np.flatnonzero((completions > 0) & ~staircase.beats(bytes_bound, cycles_bound))

@@ -720,3 +720,79 @@ def test_planned_fill_of_step_slices_is_what_the_simulator_runs():
     assert computes[1].label == "linalg.matmul"
     fills = computes[0].cycles - computes[1].cycles
     assert planned.value.data == math.ceil(fills)
+
+
+# Plans with idle cores -----------------------------------------------------------
+
+
+def idle_cores_along(extents: Sequence[int], op_factors: Sequence[int]) -> list[int]:
+    """Per loop, how many of its parts are entirely padding."""
+    return [
+        factor - math.ceil(extent / math.ceil(extent / factor))
+        for factor, extent in zip(op_factors, extents, strict=True)
+    ]
+
+
+def test_smallest_plan_with_an_idle_core_passes_rotating_pieces_on():
+    """The 24x45x24 matmul's smallest plan on small-16 splits k = 45 over all 16 cores in
+    pieces of 3: core 15's range (45..47) is all padding. It computes nothing, but C's partial
+    sums rotate round the ring of all 16 cores, so core 15 receives and sends them like every
+    other core, and the product matches the reference."""
+    module = parse(matmul(24, 45, 24))
+    run = Run(module)
+    PartitionPass(chip="small-16").apply(CTX, module)
+    SelectPlansPass(chip="small-16").apply(CTX, module)
+
+    def smallest(op: Operation, plans: Sequence[OpPlanAttr]) -> tuple[OpPlanAttr, list[int]]:
+        return plans[0], stepped_loops(plans[0])
+
+    (_, plan) = force_plans(module, smallest)
+    assert plan.loop_factors() == (1, 1, 16)
+    assert idle_cores_along((24, 24, 45), plan.loop_factors()) == [0, 0, 1]
+    InsertShiftsPass().apply(CTX, module)
+    LowerToTilePass().apply(CTX, module)
+    module.verify()
+    program = program_of(module)
+    run.check(program, "small-16")
+    transfers = np.concatenate(
+        [op.transfers() for op in program.walk() if isinstance(op, tile.ExchangeOp)]
+    )
+    assert 15 in transfers[:, 0] and 15 in transfers[:, 1]
+    assert count(program, tile.ReduceScatterOp) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "plan", "loop_order"),
+    [
+        # C's partial sums: 16 copies over k, cut into 8 rotating pieces, 2 left to combine.
+        (matmul(24, 45, 24), OpPlanAttr([1, 1, 16], [[1, 1, 1], [1, 1, 1], [2, 4, 1]]), [0, 1]),
+        (reduce_rows(16, 45, "max"), OpPlanAttr([1, 16], [[1, 1], [1, 1]]), []),
+        (reduce_rows(16, 45, "sum", init="1.0"), OpPlanAttr([1, 16], [[1, 1], [2, 1]]), [0]),
+    ],
+    ids=["matmul-2-copies", "max-16-copies", "sum-from-one-8-copies"],
+)
+def test_reduce_scatter_over_an_idle_core_matches_reference(
+    text: str, plan: OpPlanAttr, loop_order: list[int]
+):
+    """The core whose reduction range is all padding holds a partial of the identity (-inf for
+    max; 0 for a sum, whose initial value is counted once): the combined result is exact."""
+    module = parse(text)
+    run = Run(module)
+    if "max" in text:
+        run.inputs = [-np.abs(array) - 1.0 for array in run.inputs]
+        run.expected = run_reference(function_of(module), run.inputs)
+    PartitionPass(chip="small-16").apply(CTX, module)
+    SelectPlansPass(chip="small-16").apply(CTX, module)
+
+    def forced(op: Operation, plans: Sequence[OpPlanAttr]) -> tuple[OpPlanAttr, list[int]]:
+        if op.name == "linalg.fill":
+            return plans[0], []
+        return plan, loop_order
+
+    force_plans(module, forced)
+    InsertShiftsPass().apply(CTX, module)
+    LowerToTilePass().apply(CTX, module)
+    module.verify()
+    program = program_of(module)
+    assert count(program, tile.ReduceScatterOp) == 1
+    run.check(program, "small-16")

@@ -4,6 +4,7 @@ price_plans re-prices given plans as the search does."""
 import dataclasses
 import itertools
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -556,6 +557,8 @@ def test_plan_that_does_not_fit_is_a_planning_error(
         (merge_heads(4, 32, 64, 8, 16), load_chip("mesh-64")),
         (head_projection(4, 8, 32, 16, 64), with_cores(256, "mesh-64")),
         (merge_heads(4, 32, 64, 8, 16), with_cores(256, "mesh-64")),
+        (matmul(24, 45, 24, "f32"), load_chip("small-16")),
+        (matmul(96, 189, 64), load_chip("mesh-64")),
     ],
     ids=[
         "conv",
@@ -569,6 +572,8 @@ def test_plan_that_does_not_fit_is_a_planning_error(
         "merge-heads-64",
         "head-projection-256",
         "merge-heads-256",
+        "matmul-idle-core-16",
+        "matmul-idle-cores-64",
     ],
 )
 def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip: Chip):
@@ -577,6 +582,49 @@ def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip
     assert result.frontier == exhaustive_frontier(space, chip)
     assert result.plans_evaluated == len(enumerate_candidates(space, chip.cores).row_index)
     assert result.plans_priced < result.plans_evaluated
+
+
+def has_idle_cores(space: IterationSpace, op_factors: Sequence[int]) -> bool:
+    """Whether some core's range along some loop is entirely padding."""
+    return any(
+        factor > math.ceil(extent / math.ceil(extent / factor))
+        for factor, extent in zip(op_factors, space.loop_extents, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("space", "chip", "idle_on_frontier"),
+    [
+        # k = 45 over 16 cores in pieces of 3: C's partial sums rotate round all 16.
+        (matmul(24, 45, 24, "f32"), load_chip("small-16"), True),
+        (matmul(96, 189, 64), load_chip("mesh-64"), True),
+        # Plans with idle cores exist but save no memory at any speed.
+        (matmul(96, 64, 128), load_chip("mesh-64"), False),
+    ],
+    ids=["k45-small-16", "k189-mesh-64", "matmul-mesh-64"],
+)
+def test_plans_with_idle_cores_reach_the_frontier_only_where_they_lower_memory(
+    space: IterationSpace, chip: Chip, idle_on_frontier: bool
+):
+    """A plan whose cores along a loop hold only padding is on the frontier only if every
+    padding-free plan as fast holds more bytes; and it never pads a loop more than 10 %."""
+    candidates = enumerate_candidates(space, chip.cores)
+    priced = evaluate(space, chip, candidates)
+    op_factor_rows = candidates.op_factors
+    idle = np.asarray([has_idle_cores(space, row) for row in op_factor_rows])
+    assert idle.any() and not idle.all()
+    padded = op_factor_rows * -(-np.asarray(space.loop_extents) // op_factor_rows)
+    assert (10 * padded <= 11 * np.asarray(space.loop_extents))[idle].all()
+    result = search_plans(space, chip)
+    idle_plans = [plan for plan in result.frontier if has_idle_cores(space, plan.op_factors)]
+    assert bool(idle_plans) == idle_on_frontier
+    for plan in idle_plans:
+        as_fast = ~idle & (priced["cycles"] <= plan.cycles)
+        assert (priced["bytes_per_core"][as_fast] > plan.bytes_per_core).all()
+    if idle_on_frontier:
+        assert has_idle_cores(space, result.smallest.op_factors)
+        padding_free = ~idle & (priced["bytes_per_core"] <= chip.sram_bytes)
+        assert result.smallest.bytes_per_core < priced["bytes_per_core"][padding_free].min()
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from t10.dialects.rtensor import (
     RTensor,
     YieldOp,
     check_plan,
+    idle_parts,
+    spatial_split_allowed,
     tensor_dim_loops,
 )
 
@@ -184,7 +186,32 @@ def test_compute_op_built_from_python_verifies():
 
 
 def test_check_plan_bounds_padding_on_loops_no_tensor_dim_splits():
-    """A loop that splits no tensor dim (here loop 1) still may not leave a core all padding."""
+    """A loop that splits no tensor dim (here loop 1) still may not leave a core all padding
+    beyond the bound: 4 split 3 ways pads it to 6 (50 % over); 45 split 16 ways pads it to
+    48 (under 10 % over), one idle core, and is a valid plan."""
     reads_loop_0 = AffineMap.from_callable(lambda i, j: (i,))
-    with pytest.raises(VerifyException, match=r"op factor 3 of loop 1 \(extent 4\) leaves"):
+    with pytest.raises(
+        VerifyException,
+        match=r"loop 1 of extent 4 split 3 ways into pieces of 2 leaves 1 core entirely "
+        r"padding and pads it to 6, more than 10 % over its extent",
+    ):
         check_plan(OpPlanAttr((2, 3), ((1, 1), (1, 1))), [reads_loop_0] * 2, (4, 4), [(4,), (4,)])
+    check_plan(OpPlanAttr((2, 16), ((1, 1), (1, 1))), [reads_loop_0] * 2, (4, 45), [(4,), (4,)])
+
+
+@pytest.mark.parametrize(
+    ("extent", "factor", "idle", "allowed"),
+    [
+        (5, 4, 1, False),  # 8 parts' worth: 60 % over
+        (45, 16, 1, True),  # 48: 6.7 % over
+        (20, 11, 1, True),  # pieces of 2, 22: exactly 10 % over
+        (18, 10, 1, False),  # pieces of 2, 20: 11 % over
+        (128, 14, 1, True),  # 140: 9.4 % over
+        (4096, 1472, 106, True),  # pieces of 3: 4416, 7.8 % over
+        (12, 5, 1, False),  # pieces of 3: the fifth is empty, 25 % over
+        (3, 2, 0, True),  # pieces of 2 and 1: 33 % over, but no core idle
+    ],
+)
+def test_spatial_split_bound(extent: int, factor: int, idle: int, allowed: bool):
+    assert idle_parts(extent, factor) == idle
+    assert spatial_split_allowed(extent, factor) == allowed

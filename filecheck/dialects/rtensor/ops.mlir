@@ -78,3 +78,20 @@
 
 // CHECK-NEXT: %zero = "test.op"() : () -> f16
 // CHECK-NEXT: %zeros = rtensor.fill %zero {tag} : f16 -> !rtensor.tensor<8x8xf16, #rtensor.layout<grid = [2, 4], map = (d0, d1) -> (d0, d1)>>
+
+// A 24x45x24 matmul (loops m, n, k) with k split over 16 cores in pieces of 3: the 16th
+// core's range of k is entirely padding (45 padded to 48, under 10 % over). It computes
+// nothing, but C's partial sums rotate round rings of all 16 cores, so it holds and
+// passes on one of C's 16 pieces like every other core.
+!PA = !rtensor.tensor<24x45xf32, #rtensor.layout<grid = [1, 1, 16], map = (m, n, k) -> (m, k)>>
+!PB = !rtensor.tensor<45x24xf32, #rtensor.layout<grid = [1, 1, 16], map = (m, n, k) -> (k, n)>>
+!PC = !rtensor.tensor<24x24xf32, #rtensor.layout<grid = [1, 1, 16], map = (m, n, k) -> (m, n), temporal = [2, 8, 1]>>
+%pa, %pb, %pc = "test.op"() : () -> (!PA, !PB, !PC)
+%idle = rtensor.compute #rtensor.plan<op_factors = [1, 1, 16], temporal = [[1, 1, 1], [1, 1, 1], [2, 8, 1]]> ins(%pa, %pb : !PA, !PB) outs(%pc : !PC) {
+^bb0(%la: tensor<24x45xf32>, %lb: tensor<45x24xf32>, %lc: tensor<24x24xf32>):
+  %x = linalg.matmul ins(%la, %lb : tensor<24x45xf32>, tensor<45x24xf32>) outs(%lc : tensor<24x24xf32>) -> tensor<24x24xf32>
+  rtensor.yield %x : tensor<24x24xf32>
+} -> !PC
+
+// CHECK-NEXT: %pa, %pb, %pc = "test.op"() : () -> (!rtensor.tensor<24x45xf32, #rtensor.layout<grid = [1, 1, 16], map = (d0, d1, d2) -> (d0, d2)>>, {{.*}})
+// CHECK-NEXT: %idle = rtensor.compute #rtensor.plan<op_factors = [1, 1, 16], temporal = [[1, 1, 1], [1, 1, 1], [2, 8, 1]]> ins(%pa, %pb : {{.*}}) outs(%pc : {{.*}}) {
