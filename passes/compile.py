@@ -22,15 +22,15 @@ plan's layout, computes without rotating anything, and stores its result back.
 from dataclasses import dataclass, replace
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
 from t10.passes.canonicalize import CanonicalizePass
 from t10.passes.insert_shifts import InsertShiftsPass
-from t10.passes.lower_to_tile import ExchangeCodeCrowdsBuffers, LowerToTilePass
+from t10.passes.lower_to_tile import BuffersDoNotFit, LowerToTilePass
 from t10.passes.partition import PartitionPass
-from t10.passes.select_plans import SelectPlansPass
+from t10.passes.select_plans import SELECTION_ATTR, SelectPlansPass
 
 PIPELINES = ("t10", "replicate", "vgm")
 """The pipelines ``pipeline`` names."""
@@ -91,17 +91,16 @@ class CompilePass(ModulePass):
             try:
                 self._run(ctx, op, stages[selecting:])
                 return
-            except ExchangeCodeCrowdsBuffers as crowded:
-                # The exchange code takes SRAM the plans counted on: plan again without it.
-                reserved = select.reserved_bytes
-                more = (
-                    crowded.code_bytes
-                    if crowded.code_bytes > reserved
-                    else reserved + crowded.code_bytes
+            except BuffersDoNotFit as short:
+                # The program needs more SRAM than the plans counted (its exchange code, the
+                # allocator's holes): plan again for that much less than the plans took.
+                reserved = max(
+                    select.reserved_bytes + short.excess_bytes,
+                    short.sram_bytes - _planned_peak(op) + short.excess_bytes,
                 )
-                if more >= crowded.sram_bytes:
+                if reserved >= short.sram_bytes:
                     raise
-                select = replace(select, reserved_bytes=more)
+                select = replace(select, reserved_bytes=reserved)
                 _restore(op, planned.clone())
                 stages = (*stages[:selecting], select, *stages[selecting + 1 :])
         self._run(ctx, op, stages[selecting:])
@@ -115,7 +114,21 @@ class CompilePass(ModulePass):
 
 
 MAX_REPLANS = 3
-"""How many times ``t10-compile`` plans again with more SRAM kept for exchange code."""
+"""How many times ``t10-compile`` plans again with more SRAM kept back when the lowered
+program's buffers and exchange code do not fit."""
+
+
+def _planned_peak(op: ModuleOp) -> int:
+    """The most bytes per core the chosen plans of ``op``'s functions take, by
+    ``t10-select-plans``' count."""
+    peaks = [0]
+    for function in op.walk():
+        selection = function.attributes.get(SELECTION_ATTR)
+        if isinstance(selection, DictionaryAttr):
+            peak = selection.data["peak_bytes_per_core"]
+            assert isinstance(peak, IntegerAttr)
+            peaks.append(peak.value.data)
+    return max(peaks)
 
 
 def _restore(op: ModuleOp, saved: ModuleOp) -> None:

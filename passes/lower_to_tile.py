@@ -963,13 +963,14 @@ def _check_rotation(
         )
 
 
-class ExchangeCodeCrowdsBuffers(PassFailedException):
-    """The buffers would fit the SRAM on their own but not beside the program's exchange
-    code: planning again with ``code_bytes`` kept out of the plans' memory can fix it."""
+class BuffersDoNotFit(PassFailedException):
+    """The program's buffers and exchange code need ``excess_bytes`` more than the
+    ``sram_bytes`` a core has: planning again with that many bytes fewer for the plans
+    (``t10-select-plans{reserved-bytes}``) may fit."""
 
-    def __init__(self, message: str, code_bytes: int, sram_bytes: int):
+    def __init__(self, message: str, excess_bytes: int, sram_bytes: int):
         super().__init__(message)
-        self.code_bytes = code_bytes
+        self.excess_bytes = excess_bytes
         self.sram_bytes = sram_bytes
 
 
@@ -993,39 +994,27 @@ def _assign_offsets(program: tile.ProgramOp, chip: Chip) -> None:
     if live_bytes.peak > sram_bytes:
         alloc = ranges[live_bytes.at_buffer].alloc
         size = int(sizes[live_bytes.at_buffer])
-        raise _no_room(
-            code_bytes,
-            full,
-            live_bytes.peak <= full,
+        raise BuffersDoNotFit(
             f"error: buffer %{alloc.buffer.name_hint}{_for_operator(alloc)} ({size} bytes) does "
             f"not fit: {live_bytes.peak - size} bytes of other buffers are live on each core "
             f"and {room}",
+            live_bytes.peak - sram_bytes,
+            full,
         )
     packing = pack(sizes, firsts, lasts, sram_bytes)
     if packing.span > sram_bytes:
         highest = int(np.argmax(packing.offsets + sizes))
         alloc = ranges[highest].alloc
-        raise _no_room(
-            code_bytes,
-            full,
-            pack(sizes, firsts, lasts, full).span <= full,
+        raise BuffersDoNotFit(
             f"error: the buffers do not pack into SRAM: at most {live_bytes.peak} bytes are live "
             f"on each core at once and {room}, but the tightest "
             f"packing found spans {packing.span} (holes between buffers of other lifetimes); "
             f"it ends with %{alloc.buffer.name_hint}{_for_operator(alloc)}",
+            packing.span - sram_bytes,
+            full,
         )
     for live, offset in zip(ranges, packing.offsets.tolist(), strict=True):
         live.alloc.properties["offset"] = IntegerAttr(offset, i64)
-
-
-def _no_room(
-    code_bytes: int, full: int, fits_without_code: bool, message: str
-) -> PassFailedException:
-    """The error for buffers that do not fit in ``full`` bytes of SRAM: one planning again
-    can fix if only the exchange code stood in the way."""
-    if code_bytes and fits_without_code:
-        return ExchangeCodeCrowdsBuffers(message, code_bytes, full)
-    return PassFailedException(message)
 
 
 def _aligned_bytes(alloc: tile.AllocOp) -> int:

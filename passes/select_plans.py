@@ -466,7 +466,11 @@ def _check_fits(
     if not too_big:
         return
     capped = f", at most {operator_bytes} per operator" if operator_bytes < usable_bytes else ""
-    kept = f", {reserved_bytes} of them kept for exchange code" if reserved_bytes else ""
+    kept = (
+        f", {reserved_bytes} of them kept back for the program's exchange code and buffers"
+        if reserved_bytes
+        else ""
+    )
     lines = [
         f"error: the model does not fit {chip.name}: {len(too_big)} of {len(operators)} "
         f"operators need more than the {usable_bytes} bytes per core available "
@@ -721,8 +725,9 @@ class SelectPlansPass(ModulePass):
     Choose one plan per operator from its frontier so that every core's memory
     holds at every moment and the function's cycles, relayouts included, are
     fewest. ``memory_fraction`` is the share of each core's SRAM plans may use, and
-    ``reserved_bytes`` bytes of it are kept out of the plans (the program's exchange code:
-    ``t10-compile`` plans again with it reserved when the code crowds the buffers out);
+    ``reserved_bytes`` bytes of it are kept out of the plans (what the program needs
+    beyond them: ``t10-compile`` plans again with it kept back when the lowered program's
+    exchange code and buffers do not fit);
     ``operator_fraction`` the share one operator's plan may use (the vendor
     library's ``availableMemoryProportion``); ``each_alone`` takes every
     operator's fastest plan that fits instead, blind to relayouts (a library
