@@ -84,10 +84,18 @@ def describe_chip(chip: Chip) -> list[str]:
             f"({chip.exchange_bytes_per_second / 1e9:.2f} GB/s), receivers take {serialised}",
         ),
         (
+            "",
+            f"{exchange.phase_overhead_cycles:g} cycles per exchange phase; senders send "
+            + ("one message after another" if exchange.sender_serialised else "all at once")
+            + f"; {exchange.supertile_cores} cores per supertile take one message together",
+        ),
+        ("exchange code", f"{exchange.code_bytes_per_message} bytes per message received"),
+        (
             "sync",
             f"{chip.sync.cycles:g} cycles ({chip.cycles_to_us(chip.sync.cycles):.3f} us), "
             f"{chip.sync.syncs_per_shift} per shift step of each rotating tensor",
         ),
+        ("loop control", f"{chip.program.loop_iteration_cycles:g} cycles per iteration"),
     ]
     for rate in chip.compute.matmul:
         block = rate.block
