@@ -111,6 +111,34 @@ def grid_placement(grid: Sequence[int], shape: Sequence[int], cores: int) -> Pla
     return Placement(_blocks(grid, shape, identity, shape, cores), 1)
 
 
+def _supertile_sharing(
+    chip: Chip,
+    source_blocks: IntArray,
+    source_pieces: FloatArray,
+    destination_blocks: IntArray,
+    destination_pieces: FloatArray,
+) -> FloatArray:
+    """(sources, destinations, cores): how many cores of each core's supertile take its
+    bytes with it: all of them where every core of the supertile holds the same source
+    block and needs the same destination block (so the same messages bring them the same
+    data), uncut (a rotating piece held depends on skews); else 1."""
+    size = chip.exchange.supertile_cores
+    cores = source_blocks.shape[1]
+    whole = cores // size * size
+    sharing = np.ones((len(source_blocks), len(destination_blocks), cores))
+    if size == 1 or whole == 0:
+        return sharing
+
+    def alike(blocks: IntArray) -> NDArray[np.bool_]:
+        grouped = blocks[:, :whole].reshape(len(blocks), whole // size, size, -1)
+        return (grouped == grouped[:, :, :1]).all(axis=(2, 3))
+
+    uncut = (source_pieces == 1)[:, None] & (destination_pieces == 1)[None, :]
+    together = alike(source_blocks)[:, None] & alike(destination_blocks)[None] & uncut[..., None]
+    sharing[:, :, :whole] = np.repeat(np.where(together, size, 1), size, axis=2)
+    return sharing
+
+
 def relayout_cycles(
     chip: Chip,
     element_bytes: int,
@@ -137,10 +165,15 @@ def relayout_cycles(
         local = np.minimum(overlap / pieces[:, :, None], needed[None, :, :])
         # Whole elements: a relayout between equal placements must move nothing.
         missing = np.maximum(np.ceil(needed[None, :, :] - local - 1e-9), 0)
-        # Which piece a core holds when the two cut its block differently depends on skews
-        # this estimate does not see: count a local copy only where they cut it alike.
+        # What a core holds is copied into its new buffers (when the two cut its block
+        # differently, which piece it holds depends on skews this estimate does not see).
         copied = np.floor(needed[None, :, :] - missing + 1e-9)
-        core_cycles = cost.relayout_cycles(chip, missing * element_bytes, copied * element_bytes)
+        together = _supertile_sharing(
+            chip, source_blocks, source_pieces, destination_blocks, destination_pieces
+        )
+        core_cycles = cost.relayout_cycles(
+            chip, missing * element_bytes / together, copied * element_bytes
+        )
         # Equal placements need no relayout at all: nothing to receive or to copy.
         same = (source_blocks[:, None] == destination_blocks[None]).all(axis=(2, 3, 4)) & (
             source_pieces[:, None] == destination_pieces[None, :]

@@ -774,6 +774,7 @@ class _Machine:
                 tuple(op.dest_places.data),
                 tuple(_buffer_type(dest) for dest in op.dests),
                 self.cores,
+                self.chip.exchange.supertile_cores,
             )
             self.exchange_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received, copied))
         return self.exchange_cost[op]
@@ -1096,14 +1097,17 @@ def _relayout_bytes(
     dest_places: tuple[tile.PlaceAttr, ...],
     dest_types: tuple[tile.BufferType, ...],
     cores: int,
+    supertile_cores: int,
 ) -> tuple[FloatArray, FloatArray]:
     """Per core: bytes of the valid destination elements that no source buffer on the
-    core holds (``tile.received_elements``), and bytes of those it holds and copies. A
+    core holds (``tile.received_elements``), shared among a supertile's cores that take
+    the same data (:func:`_supertile_sharing`), and bytes of those it holds and copies. A
     destination buffer that is one of the core's source buffers as it stands (the same
     box, the same shape) is not copied: the program can use the source's bytes."""
     received = np.zeros(cores)
     copied = np.zeros(cores)
     missing = tile.received_elements(source_places, dest_places)
+    together = _supertile_sharing(source_places + dest_places, cores, supertile_cores)
     sources = [
         (*place.tensor_boxes(), tuple(buffer_type.get_shape()))
         for place, buffer_type in zip(source_places, source_types, strict=True)
@@ -1121,9 +1125,30 @@ def _relayout_bytes(
                 extents[:common] == source_extents[:common]
             ).all(axis=1)
         held = np.where(in_place, 0, np.prod(extents, axis=1) - elements)
-        received[:count] += elements * element_bytes
+        received[:count] += elements * element_bytes / together[:count]
         copied[:count] += held * element_bytes
     return _frozen(received), _frozen(copied)
+
+
+def _supertile_sharing(
+    places: tuple[tile.PlaceAttr, ...], cores: int, supertile_cores: int
+) -> FloatArray:
+    """Per core, how many cores of its supertile take what it receives with it: all of
+    them where every core of the supertile holds the same boxes under every one of
+    ``places`` (so the same messages bring them the same data), else 1."""
+    sharing = np.ones(cores)
+    whole = cores // supertile_cores * supertile_cores
+    if supertile_cores == 1 or whole == 0:
+        return sharing
+    together = np.ones(whole // supertile_cores, dtype=bool)
+    for place in places:
+        origin, extents = place.tensor_boxes()
+        boxes = np.full((cores, 2 * origin.shape[1]), -1, dtype=np.int64)
+        boxes[: len(origin)] = np.concatenate([origin, extents], axis=1)[:cores]
+        grouped = boxes[:whole].reshape(whole // supertile_cores, supertile_cores, -1)
+        together &= (grouped == grouped[:, :1]).all(axis=(1, 2))
+    sharing[:whole] = np.repeat(np.where(together, supertile_cores, 1), supertile_cores)
+    return sharing
 
 
 @lru_cache(maxsize=_PLANS)

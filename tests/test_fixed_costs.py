@@ -254,3 +254,22 @@ def test_exchange_code_that_leaves_no_room_is_a_clear_error(
     )
     with pytest.raises(PassFailedException, match="exchange code"):
         _compiled(str(chip_file))
+
+
+def test_a_supertile_takes_a_relayout_s_same_data_together():
+    cores = SMALL.cores
+    # Cores 2p and 2p + 1 both hold rows [4p, 4p + 4) of a 32x64 f16 tensor and both need
+    # rows [4p + 2, 4p + 6): each keeps two rows (copied) and takes two from the next pair,
+    # the same two rows as its supertile mate, so the pair takes them together.
+    source = _rows([4 * (core // 2) for core in range(cores)], 4, 64, cores)
+    moved = _rows([(4 * (core // 2) + 2) % 32 for core in range(cores)], 4, 64, cores)
+    half = 2 * 64 * 2
+    shared = relayout_cycles(SMALL, 2, [source], [moved])[0, 0]
+    copy = COPY_CYCLES_PER_BYTE * half + COPY_LAUNCH_CYCLES
+    assert shared == pytest.approx(
+        EXCHANGE_CYCLES_PER_BYTE * half / SUPERTILE_CORES + copy + PHASE_OVERHEAD_CYCLES
+    )
+    alone = replace(SMALL, exchange=replace(SMALL.exchange, supertile_cores=1))
+    assert relayout_cycles(alone, 2, [source], [moved])[0, 0] == pytest.approx(
+        EXCHANGE_CYCLES_PER_BYTE * half + copy + PHASE_OVERHEAD_CYCLES
+    )
