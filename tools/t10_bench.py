@@ -482,6 +482,23 @@ def _kib_cell(outcome: Outcome) -> str:
     return f"{outcome.report.result.peak_bytes_per_core / 1024:.1f}"
 
 
+def aligned_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """The header and the rows as lines of a table: the first column left-aligned, the
+    others right-aligned, each as wide as its widest cell."""
+    widths = [
+        max(len(cell) for cell in (column, *(row[index] for row in rows)))
+        for index, column in enumerate(columns)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) if index == 0 else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(columns), *(line(row) for row in rows)]
+
+
 def report_lines(
     chip: Chip, pipelines: Sequence[str], memory_fraction: float, results: Sequence[ModelResult]
 ) -> list[str]:
@@ -505,24 +522,12 @@ def report_lines(
             fraction = fraction_of_peak(result.model, result.outcomes["t10"], chip)
             row.append("-" if fraction is None else f"{100 * fraction:.1f}%")
         rows.append(row)
-    widths = [
-        max(len(cell) for cell in (column, *(row[index] for row in rows)))
-        for index, column in enumerate(columns)
-    ]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if index == 0 else cell.rjust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
     lines = [
         f"t10-bench on {chip.name} ({chip.cores} cores, {chip.clock_hz / 1e9:g} GHz, "
         f"{chip.sram_kib_per_core} KiB per core), memory fraction {memory_fraction:g}; "
         "µs simulated, KiB peak per core",
         "",
-        line(columns),
-        *(line(row) for row in rows),
+        *aligned_table(columns, rows),
         "",
     ]
     for result in results:

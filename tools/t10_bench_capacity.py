@@ -90,6 +90,7 @@ from t10.tools.t10_bench import (
     BASELINES,
     BenchError,
     Model,
+    aligned_table,
     load_model,
     make_directory,
     run_pipeline,
@@ -512,24 +513,12 @@ def report_lines(chip: Chip, sizes: str, results: Sequence[PointResult]) -> list
         row += [_rate_cell(result.best_rate(pipeline, chip)) for pipeline in PIPELINES]
         row.append(_ratio_cell(result.rate_over_baselines(chip), t10_fits))
         rows.append(row)
-    widths = [
-        max(len(cell) for cell in (column, *(row[index] for row in rows)))
-        for index, column in enumerate(columns)
-    ]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if index == 0 else cell.rjust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
     lines = [
         f"t10-bench capacity on {chip.name} ({chip.cores} cores, {chip.clock_hz / 1e9:g} GHz, "
         f"{chip.sram_kib_per_core} KiB per core), {sizes} sizes; batch: the largest that fits; "
         "samples/s: the best over the batches simulated; t10/best: t10 over the better baseline",
         "",
-        line(columns),
-        *(line(row) for row in rows),
+        *aligned_table(columns, rows),
         "",
     ]
     for result in results:
