@@ -56,6 +56,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import DiagnosticException
 
 from t10.dialects import tile
+from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.diagnostics import format_location
 from t10.passes.snn_plan import LayerLayout, NoSnnPlanError, SnnPlan, search_snn_plan
@@ -135,10 +136,12 @@ _BodyBuilder = Callable[..., Sequence[str]]
 class _Writer:
     """Writes the ``tile.program`` of one training step under one plan."""
 
-    def __init__(self, step: SnnStep, plan: SnnPlan, chip: Chip):
+    def __init__(self, step: SnnStep, plan: SnnPlan, chip: Chip, sram_bytes: int):
         self.step = step
         self.plan = plan
         self.chip = chip
+        self.sram_bytes = sram_bytes
+        """The SRAM per core the buffers may take: the chip's, less what is kept back."""
         self.network = step.network
         self.sparse = step.form == "sparse"
         self.layers = self.network.layers
@@ -336,10 +339,10 @@ class _Writer:
                 )
                 ends[buffer.layer] = offset + _aligned(buffer.bytes)
         worst = max(ends.values())
-        if worst > self.chip.sram_bytes:
+        if worst > self.sram_bytes:
             raise SnnLoweringError(
                 f"the plan's buffers need {worst} bytes per core, {self.chip.name} has "
-                f"{self.chip.sram_bytes}"
+                f"{self.sram_bytes}"
             )
 
     def declare(self) -> None:
@@ -466,13 +469,13 @@ class _Writer:
                 chunk = -(-rows // (groups * rounds))
                 need = block + _aligned(4 * groups * rounds * chunk * columns)
                 need += _aligned(4 * groups * chunk * columns) + _aligned(4 * chunk * columns)
-                if taken + need <= self.chip.sram_bytes:
+                if taken + need <= self.sram_bytes:
                     break
                 if rounds >= most:
                     raise SnnLoweringError(
                         f"layer {layer}'s weight block and gradient need {taken + need} bytes "
                         f"per core with every other buffer, {self.chip.name} has "
-                        f"{self.chip.sram_bytes}"
+                        f"{self.sram_bytes}"
                     )
                 rounds += 1
         chunk = -(-rows // (groups * rounds))
@@ -1807,27 +1810,57 @@ def input_slices(plan: SnnPlan) -> list[tuple[int, int]]:
     ]
 
 
+MAX_REPLANS = 3
+"""How many times the lowering plans again with more SRAM kept for exchange code."""
+
+
 def lower_training_step(
     function: func.FuncOp, ctx: Context, chip: Chip, memory_fraction: float = 1.0
 ) -> tuple[tile.ProgramOp, SnnPlan]:
-    """The per-core program of ``function`` under the best layout, and that layout."""
+    """The per-core program of ``function`` under the best layout, and that layout. The
+    program's exchange code sits at the top of every core's SRAM: where the buffers reach
+    into it, the layout is searched again with that much more kept back."""
     step = training_step_of(function)
-    plan = search_snn_plan(chip, step.network, memory_fraction)
-    return lower_with_plan(function, ctx, chip, step, plan), plan
+    reserved = code = end = 0
+    for _ in range(MAX_REPLANS + 1):
+        plan = search_snn_plan(chip, step.network, memory_fraction, reserved)
+        program = lower_with_plan(function, ctx, chip, step, plan, reserved)
+        code = int(cost.exchange_code_bytes(chip, tile.exchange_messages(program)).max())
+        end = max(
+            (
+                op.offset.value.data + op.buffer.type.byte_size()
+                for op in program.walk()
+                if isinstance(op, tile.AllocOp) and isinstance(op.buffer.type, tile.BufferType)
+            ),
+            default=0,
+        )
+        shortfall = end + code - chip.sram_bytes
+        if shortfall <= 0:
+            return program, plan
+        reserved = max(reserved + shortfall, code)
+    raise SnnLoweringError(
+        f"the program's buffers and its {code} bytes of exchange code need {end + code} bytes "
+        f"per core, {chip.name} has {chip.sram_bytes}"
+    )
 
 
 def lower_with_plan(
-    function: func.FuncOp, ctx: Context, chip: Chip, step: SnnStep, plan: SnnPlan
+    function: func.FuncOp,
+    ctx: Context,
+    chip: Chip,
+    step: SnnStep,
+    plan: SnnPlan,
+    reserved_bytes: int = 0,
 ) -> tile.ProgramOp:
     """The per-core program of ``function`` (whose training step is ``step``) under
-    ``plan``."""
+    ``plan``, its buffers within every core's SRAM less ``reserved_bytes``."""
     names = ["inputs", "labels", *(f"w{layer}" for layer in range(1, step.network.layers + 1))]
     arguments = [
         (name, str(argument.type))
         for name, argument in zip(names, function.body.block.args, strict=True)
     ]
     results = [str(type_) for type_ in function.function_type.outputs.data]
-    text = _Writer(step, plan, chip).write(arguments, results)
+    text = _Writer(step, plan, chip, chip.sram_bytes - reserved_bytes).write(arguments, results)
     program = Parser(ctx, text).parse_module().body.block.first_op
     assert isinstance(program, tile.ProgramOp)
     program.detach()

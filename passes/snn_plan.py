@@ -957,14 +957,17 @@ REFINEMENT_ROUNDS = 2
 """Rounds of refining the coarse grid's best layout, two adjacent layers at a time."""
 
 
-def search_snn_plan(chip: Chip, network: SnnNetwork, memory_fraction: float = 1.0) -> SnnPlan:
-    """The fastest layout of ``network``'s training step that fits ``chip``: the best of
-    a coarse grid over every layer at once, then refined two adjacent layers at a time
-    over all of their choices and the batch groups while the other layers stay.
+def search_snn_plan(
+    chip: Chip, network: SnnNetwork, memory_fraction: float = 1.0, reserved_bytes: int = 0
+) -> SnnPlan:
+    """The fastest layout of ``network``'s training step that fits ``chip`` with
+    ``reserved_bytes`` of every core's SRAM kept back (for the program's exchange code):
+    the best of a coarse grid over every layer at once, then refined two adjacent layers
+    at a time over all of their choices and the batch groups while the other layers stay.
 
     Raises :class:`NoSnnPlanError` naming what is short when no layout fits.
     """
-    usable = int(chip.sram_bytes * memory_fraction)
+    usable = min(int(chip.sram_bytes * memory_fraction), chip.sram_bytes - reserved_bytes)
     layers = network.layers
     # Batch groups divide the batch: the loss is a mean over equal groups.
     batch_groups = np.array(
