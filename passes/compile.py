@@ -5,7 +5,11 @@
 ``t10-select-plans{chip memory-fraction summary}``, ``t10-insert-shifts`` and
 ``t10-lower-to-tile``, with the options shared where the passes share them;
 ``to-tile=false`` stops at the compute-shift IR. Running the passes one by one
-instead gives the same IR and shows each stage.
+instead gives the same IR and shows each stage, except in one case: when the lowered
+program's buffers and exchange code do not fit a core's SRAM (the plans' memory is an
+estimate, and the code is only known once lowered), ``t10-compile`` plans again from
+``t10-select-plans`` with the shortfall kept back (its ``reserved-bytes``), at most
+``MAX_REPLANS`` times.
 
 ``pipeline=replicate`` compiles as a vendor library (PopLibs) would, on the same
 chip and with the same search, to measure what compute-shift buys: no plan
@@ -84,6 +88,9 @@ class CompilePass(ModulePass):
         stages = self.stages()
         selecting = next(i for i, stage in enumerate(stages) if isinstance(stage, SelectPlansPass))
         self._run(ctx, op, stages[:selecting])
+        if not self.to_tile:
+            self._run(ctx, op, stages[selecting:])
+            return
         planned = op.clone()
         select = stages[selecting]
         assert isinstance(select, SelectPlansPass)
