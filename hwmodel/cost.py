@@ -47,7 +47,8 @@ call it. The formulas, per op class:
   take longer (MIMD: the compute phase lasts as long as the busiest core).
 - **relayout** (:func:`relayout_cycles`): one exchange phase in which each core
   receives its missing bytes one sender at a time, then copies what it already
-  holds into its new buffers (on-tile rearrangement, at the copy rate); the core
+  holds into its new buffers (on-tile rearrangement, at the copy rate); the cores
+  of a supertile that hold and need the same data take it together; the core
   with the most to do sets the time, plus the phase overhead if anything moved
   between cores. The plan search prices it with its estimate of every core's
   bytes, the simulated chip with every core's exact bytes. The global sync in
@@ -204,7 +205,8 @@ def relayout_cycles(
 ) -> FloatArray:
     """
     Per core (the last axis), cycles of one relayout: receiving ``received_bytes``
-    one sender at a time, then copying the ``copied_bytes`` it already holds into
+    (already divided among the cores of a supertile taking the same data) one sender
+    at a time, then copying the ``copied_bytes`` it already holds into
     its new buffers; plus the phase overhead on every core when any core of the
     relayout receives anything. A core with nothing to do costs nothing.
     """
