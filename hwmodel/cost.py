@@ -185,6 +185,27 @@ def exchange_core_cycles(
     return busy + (chip.exchange.phase_overhead_cycles if moved else 0.0)
 
 
+def supertiles_alike(chip: Chip, keys: IntArray) -> NDArray[np.bool_]:
+    """(..., supertiles): whether every core of each whole supertile has the same row of
+    ``keys`` (..., cores, k), what it holds or needs; cores after the last whole
+    supertile are in none."""
+    size = chip.exchange.supertile_cores
+    whole = keys.shape[-2] // size * size
+    grouped = keys[..., :whole, :].reshape(*keys.shape[:-2], whole // size, size, keys.shape[-1])
+    return (grouped == grouped[..., :1, :]).all(axis=(-2, -1))
+
+
+def supertile_sharing(chip: Chip, together: NDArray[np.bool_], cores: int) -> FloatArray:
+    """(..., cores): per core, how many cores take its data with it: every core of its
+    supertile where ``together`` (..., supertiles, from :func:`supertiles_alike`) holds,
+    else 1 (and 1 after the last whole supertile)."""
+    size = chip.exchange.supertile_cores
+    sharing = np.ones((*together.shape[:-1], cores))
+    whole = together.shape[-1] * size
+    sharing[..., :whole] = np.repeat(np.where(together, size, 1), size, axis=-1)
+    return sharing
+
+
 def exchange_code_bytes(chip: Chip, messages: IntArray | int) -> IntArray:
     """SRAM bytes of exchange code for ``messages`` messages a core receives."""
     return chip.exchange.code_bytes_per_message * np.asarray(messages, dtype=np.int64)

@@ -122,21 +122,14 @@ def _supertile_sharing(
     bytes with it: all of them where every core of the supertile holds the same source
     block and needs the same destination block (so the same messages bring them the same
     data), uncut (a rotating piece held depends on skews); else 1."""
-    size = chip.exchange.supertile_cores
     cores = source_blocks.shape[1]
-    whole = cores // size * size
-    sharing = np.ones((len(source_blocks), len(destination_blocks), cores))
-    if size == 1 or whole == 0:
-        return sharing
-
-    def alike(blocks: IntArray) -> NDArray[np.bool_]:
-        grouped = blocks[:, :whole].reshape(len(blocks), whole // size, size, -1)
-        return (grouped == grouped[:, :, :1]).all(axis=(2, 3))
-
+    sources = cost.supertiles_alike(chip, source_blocks.reshape(len(source_blocks), cores, -1))
+    destinations = cost.supertiles_alike(
+        chip, destination_blocks.reshape(len(destination_blocks), cores, -1)
+    )
     uncut = (source_pieces == 1)[:, None] & (destination_pieces == 1)[None, :]
-    together = alike(source_blocks)[:, None] & alike(destination_blocks)[None] & uncut[..., None]
-    sharing[:, :, :whole] = np.repeat(np.where(together, size, 1), size, axis=2)
-    return sharing
+    together = sources[:, None] & destinations[None] & uncut[..., None]
+    return cost.supertile_sharing(chip, together, cores)
 
 
 def relayout_cycles(

@@ -239,7 +239,7 @@ class _Machine:
         self.operator = ""
         self.pending_exchanges: list[tile.ExchangeOp | tile.FanInOp] = []
         self.compute_cost: dict[Operation, tuple[str, float]] = {}
-        self.exchange_cost: dict[Operation, FloatArray] = {}
+        self.relayout_cost: dict[Operation, FloatArray] = {}
         self.transfer_cost: dict[Operation, _ExchangeCost] = {}
         self.fanin_rows: dict[tile.FanInOp, _FanInRows] = {}
         self.masks: dict[tile.ComputeOp, _MaskPlan] = {}
@@ -767,17 +767,17 @@ class _Machine:
     def _relayout_cycles(self, op: tile.RelayoutOp) -> FloatArray:
         """Per core: cycles to receive the bytes :func:`_relayout_bytes` counts, one sender
         at a time, and to copy what it already held into its new buffers."""
-        if op not in self.exchange_cost:
+        if op not in self.relayout_cost:
             received, copied = _relayout_bytes(
                 tuple(op.source_places.data),
                 tuple(_buffer_type(source) for source in op.sources),
                 tuple(op.dest_places.data),
                 tuple(_buffer_type(dest) for dest in op.dests),
                 self.cores,
-                self.chip.exchange.supertile_cores,
+                self.chip,
             )
-            self.exchange_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received, copied))
-        return self.exchange_cost[op]
+            self.relayout_cost[op] = np.asarray(cost.relayout_cycles(self.chip, received, copied))
+        return self.relayout_cost[op]
 
     def reduce_scatter(self, op: tile.ReduceScatterOp) -> None:
         chunk_bytes = 0
@@ -1097,7 +1097,7 @@ def _relayout_bytes(
     dest_places: tuple[tile.PlaceAttr, ...],
     dest_types: tuple[tile.BufferType, ...],
     cores: int,
-    supertile_cores: int,
+    chip: Chip,
 ) -> tuple[FloatArray, FloatArray]:
     """Per core: bytes of the valid destination elements that no source buffer on the
     core holds (``tile.received_elements``), shared among a supertile's cores that take
@@ -1107,7 +1107,7 @@ def _relayout_bytes(
     received = np.zeros(cores)
     copied = np.zeros(cores)
     missing = tile.received_elements(source_places, dest_places)
-    together = _supertile_sharing(source_places + dest_places, cores, supertile_cores)
+    together = _supertile_sharing(chip, source_places + dest_places, cores)
     sources = [
         (*place.tensor_boxes(), tuple(buffer_type.get_shape()))
         for place, buffer_type in zip(source_places, source_types, strict=True)
@@ -1130,25 +1130,17 @@ def _relayout_bytes(
     return _frozen(received), _frozen(copied)
 
 
-def _supertile_sharing(
-    places: tuple[tile.PlaceAttr, ...], cores: int, supertile_cores: int
-) -> FloatArray:
+def _supertile_sharing(chip: Chip, places: tuple[tile.PlaceAttr, ...], cores: int) -> FloatArray:
     """Per core, how many cores of its supertile take what it receives with it: all of
     them where every core of the supertile holds the same boxes under every one of
     ``places`` (so the same messages bring them the same data), else 1."""
-    sharing = np.ones(cores)
-    whole = cores // supertile_cores * supertile_cores
-    if supertile_cores == 1 or whole == 0:
-        return sharing
-    together = np.ones(whole // supertile_cores, dtype=bool)
+    together = np.ones(cores // chip.exchange.supertile_cores, dtype=bool)
     for place in places:
         origin, extents = place.tensor_boxes()
         boxes = np.full((cores, 2 * origin.shape[1]), -1, dtype=np.int64)
         boxes[: len(origin)] = np.concatenate([origin, extents], axis=1)[:cores]
-        grouped = boxes[:whole].reshape(whole // supertile_cores, supertile_cores, -1)
-        together &= (grouped == grouped[:, :1]).all(axis=(1, 2))
-    sharing[:whole] = np.repeat(np.where(together, supertile_cores, 1), supertile_cores)
-    return sharing
+        together &= cost.supertiles_alike(chip, boxes)
+    return cost.supertile_sharing(chip, together, cores)
 
 
 @lru_cache(maxsize=_PLANS)

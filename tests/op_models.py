@@ -3,15 +3,16 @@
 from t10.models.bert import BertConfig, bert_encoder
 
 
-def matmul(m: int, k: int, n: int) -> str:
+def matmul(m: int, k: int, n: int, dtype: str = "f32") -> str:
+    t = dtype
     return f"""
-func.func @matmul(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<{m}x{n}xf32>
-  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>)
-                     outs(%c : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  func.return %r : tensor<{m}x{n}xf32>
+func.func @matmul(%a: tensor<{m}x{k}x{t}>, %b: tensor<{k}x{n}x{t}>) -> tensor<{m}x{n}x{t}> {{
+  %zero = arith.constant 0.0 : {t}
+  %e = tensor.empty() : tensor<{m}x{n}x{t}>
+  %c = linalg.fill ins(%zero : {t}) outs(%e : tensor<{m}x{n}x{t}>) -> tensor<{m}x{n}x{t}>
+  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}x{t}>, tensor<{k}x{n}x{t}>)
+                     outs(%c : tensor<{m}x{n}x{t}>) -> tensor<{m}x{n}x{t}>
+  func.return %r : tensor<{m}x{n}x{t}>
 }}"""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from op_models import matmul
 from preset_rates import (
     CODE_BYTES_PER_MESSAGE,
     COPY_CYCLES_PER_BYTE,
@@ -194,16 +195,7 @@ def test_a_relayout_prices_its_exchange_and_its_on_core_copy():
     assert relayout_cycles(SMALL, 2, [source], [source])[0, 0] == 0
 
 
-MATMUL = """
-func.func @mm(%a: tensor<64x256xf16>, %b: tensor<256x128xf16>) -> tensor<64x128xf16> {
-  %z = arith.constant 0.0 : f16
-  %e = tensor.empty() : tensor<64x128xf16>
-  %c = linalg.fill ins(%z : f16) outs(%e : tensor<64x128xf16>) -> tensor<64x128xf16>
-  %r = linalg.matmul ins(%a, %b : tensor<64x256xf16>, tensor<256x128xf16>)
-      outs(%c : tensor<64x128xf16>) -> tensor<64x128xf16>
-  return %r : tensor<64x128xf16>
-}
-"""
+MATMUL = matmul(64, 256, 128, "f16")
 
 
 def _compiled(chip: str) -> tuple[tile.ProgramOp, SimulationResult]:

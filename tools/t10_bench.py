@@ -763,7 +763,8 @@ def _memory_figure(pyplot: Any, chip: Chip, name: str, reports: Sequence[RunRepo
     return figure
 
 
-def _fail(message: str) -> NoReturn:
+def fail(message: str) -> NoReturn:
+    """Exit 2 with one ``t10-bench: error:`` line (the capacity bench shares it)."""
     click.echo(f"t10-bench: error: {message}", err=True)
     click.get_current_context().exit(2)
 
@@ -906,7 +907,7 @@ def _bench(
     except (BenchError, RunError, ChipFileError, ParseError, DiagnosticException) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
-        _fail(str(error).strip().removeprefix("error: "))
+        fail(str(error).strip().removeprefix("error: "))
     if as_json:
         click.echo(json.dumps(bench_json(loaded_chip, results), indent=2))
     else:
@@ -919,7 +920,7 @@ def _bench(
     ):
         # A table of nothing but failures to fit is no measurement: a script must not
         # take it for one.
-        _fail(
+        fail(
             f"nothing was measured: no pipeline ({', '.join(pipelines)}) fits "
             f"{'any of the models' if len(results) > 1 else 'the model'} on {loaded_chip.name}"
         )

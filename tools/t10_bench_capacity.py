@@ -74,7 +74,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from xdsl.utils.exceptions import DiagnosticException, ParseError
@@ -91,6 +91,7 @@ from t10.tools.t10_bench import (
     BenchError,
     Model,
     aligned_table,
+    fail,
     load_model,
     make_directory,
     run_pipeline,
@@ -623,11 +624,6 @@ def plot_path(directory: Path, family: Family) -> Path:
     return directory / f"{family.name}.capacity.png"
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"t10-bench: error: {message}", err=True)
-    click.get_current_context().exit(2)
-
-
 @click.command(name="t10-bench capacity")
 @click.argument("models", nargs=-1)
 @click.option("--chip", default="ipu-mk2", show_default=True, help="Preset name or chip file.")
@@ -679,7 +675,7 @@ def capacity(
     except (BenchError, RunError, ChipFileError, ParseError, DiagnosticException) as error:
         if os.environ.get("T10_TRACEBACK"):
             raise
-        _fail(str(error).strip().removeprefix("error: "))
+        fail(str(error).strip().removeprefix("error: "))
     if as_json:
         click.echo(json.dumps(capacity_json(loaded_chip, sizes, results), indent=2))
     else:
