@@ -9,11 +9,13 @@ message together, the exchange code each message leaves in SRAM, the on-core
 copy of what a relayout finds already in place, and a loop iteration's control.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 from op_models import matmul
 from preset_rates import (
     CODE_BYTES_PER_MESSAGE,
@@ -30,6 +32,7 @@ from t10.dialects import tile
 from t10.hwmodel.chip import PRESETS_DIR, load_chip
 from t10.passes.compile import CompilePass
 from t10.passes.relayout import Placement, relayout_cycles
+from t10.passes.select_plans import SelectPlansPass
 from t10.runtime.reference import random_inputs
 from t10.runtime.simulator import SimulationError, SimulationResult, simulate
 from t10.tools.t10_opt import LocatingParser, T10OptMain
@@ -207,6 +210,16 @@ def _compiled(chip: str) -> tuple[tile.ProgramOp, SimulationResult]:
     return program, simulate(program, load_chip(chip), inputs)
 
 
+def _messages_on_every_core(count: int) -> Callable[[tile.ProgramOp], NDArray[np.int64]]:
+    """A stand-in for ``tile.exchange_messages``: ``count`` messages on every core,
+    whatever the program."""
+
+    def messages(program: tile.ProgramOp) -> NDArray[np.int64]:
+        return np.full(program.cores.value.data, count, dtype=np.int64)
+
+    return messages
+
+
 def test_compiling_plans_again_when_the_exchange_code_crowds_the_buffers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -222,9 +235,7 @@ def test_compiling_plans_again_when_the_exchange_code_crowds_the_buffers(
         .read_text()
         .replace("code_bytes_per_message = 4 ", "code_bytes_per_message = 1 ")
     )
-    monkeypatch.setattr(
-        tile, "exchange_messages", lambda program: np.full(program.cores.value.data, code)
-    )
+    monkeypatch.setattr(tile, "exchange_messages", _messages_on_every_core(code))
     program, replanned = _compiled(str(chip_file))
     assert replanned.exchange_code_bytes == code
     assert replanned.peak_bytes_per_core <= SMALL.sram_bytes
@@ -241,9 +252,7 @@ def test_exchange_code_that_leaves_no_room_is_a_clear_error(
 ):
     chip_file = tmp_path / "code.toml"
     chip_file.write_text((PRESETS_DIR / "small-16.toml").read_text())
-    monkeypatch.setattr(
-        tile, "exchange_messages", lambda program: np.full(program.cores.value.data, 15_000)
-    )
+    monkeypatch.setattr(tile, "exchange_messages", _messages_on_every_core(15_000))
     with pytest.raises(PassFailedException, match="exchange code"):
         _compiled(str(chip_file))
 
@@ -265,3 +274,13 @@ def test_a_supertile_takes_a_relayout_s_same_data_together():
     assert relayout_cycles(alone, 2, [source], [moved])[0, 0] == pytest.approx(
         EXCHANGE_CYCLES_PER_BYTE * half + copy + PHASE_OVERHEAD_CYCLES
     )
+
+
+@pytest.mark.parametrize("reserved", [-1, SMALL.sram_bytes])
+def test_reserved_bytes_outside_sram_are_refused(reserved: int):
+    module = LocatingParser(CTX, MATMUL).parse_module()
+    with pytest.raises(
+        PassFailedException,
+        match=rf"reserved-bytes must be in \[0, {SMALL.sram_bytes}\), got {reserved}",
+    ):
+        SelectPlansPass(chip="small-16", reserved_bytes=reserved).apply(CTX, module)
