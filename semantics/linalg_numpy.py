@@ -37,6 +37,13 @@ Numerics: the rule of a real chip
   wrap around). A contraction's products are exact in the accumulator type
   (fused multiply-accumulate), even where its body rounds them to ``f16``.
   So an ``f16`` matmul step is ``f16(f32(C) + sum f32(A) f32(B))``.
+- A contraction's sum is taken as if exactly and rounded once to the accumulator
+  type (an ``f32`` accumulator's products are summed in ``f64``), not in the
+  order of any hardware's additions: BLAS adds in an order that follows the
+  matrices' shapes, so a product cut into per-core slices would otherwise round
+  differently from the same elements computed whole, and a spiking network's
+  threshold would fire on one and not the other. Sums of partial results across
+  cores stay the program's own, in its order.
 - ``linalg.softmax`` computes ``exp(x - max) / sum`` in the accumulator type
   and rounds once.
 - ``bf16`` has no numpy type: it is held as ``float32`` rounded to ``bf16``
@@ -123,6 +130,15 @@ def accumulator_dtype(element_type: Attribute) -> np.dtype[np.generic]:
     if isinstance(element_type, Float64Type):
         return np.dtype(np.float64)
     return np.dtype(np.int64)
+
+
+def _contraction_dtype(accumulator: np.dtype[np.generic]) -> np.dtype[np.generic]:
+    """The type a contraction accumulating in ``accumulator`` sums its products in before
+    rounding the sum once to ``accumulator``: ``float64`` for ``float32``, so that the sum
+    does not depend on how BLAS blocks the product (its order of additions follows the
+    matrices' shapes, so one core's slice of a product would round otherwise than the
+    same elements of the whole)."""
+    return np.dtype(np.float64) if accumulator == np.float32 else accumulator
 
 
 def _round_to_bf16(values: Array) -> Array:
@@ -659,10 +675,11 @@ class ScalarBody:
         if owner.name in ("arith.addf", "arith.addi") and (
             isinstance(product, Operation) and product.name in ("arith.mulf", "arith.muli")
         ):
+            summing = _contraction_dtype(accumulator)
             lhs, rhs = (
-                self.value(operand).astype(accumulator, copy=False) for operand in product.operands
+                self.value(operand).astype(summing, copy=False) for operand in product.operands
             )
-            total = contract(lhs, rhs, reduced, self.loop_extents)
+            total = contract(lhs, rhs, reduced, self.loop_extents).astype(accumulator, copy=False)
         else:
             terms = self.value(contribution).astype(accumulator, copy=False)
             full = np.broadcast_to(

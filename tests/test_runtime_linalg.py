@@ -338,6 +338,29 @@ def test_f16_contraction_accumulates_in_f32():
     assert result[0, 0] == np.float16(1.5)
 
 
+def test_a_slice_of_a_product_rounds_like_the_whole():
+    """A core computing a block of a matmul gets bit for bit the block of the whole
+    product: BLAS sums in an order that follows the shapes (16x92 and 48x1466 blocks of
+    the same sums differ in the last bit), so the sum is taken in f64 and rounded once.
+    0/1 left operands, as a dense spiking network's spikes: there a last-bit difference
+    moves a potential across its threshold."""
+    generator = np.random.default_rng(3)
+    spikes = (generator.random((48, 145)) < 0.1).astype(np.float32)
+    weights = (0.05 * generator.standard_normal((145, 1466))).astype(np.float32)
+
+    def product(rows: int, columns: int) -> np.ndarray:
+        function = single_op_function(
+            [f"{rows}x145x", f"145x{columns}x", f"{rows}x{columns}x"],
+            "linalg.matmul " + INS2,
+            "f32",
+        )
+        init = np.zeros((rows, columns), np.float32)
+        (result,) = run_reference(function, [spikes[:rows], weights[:, :columns], init])
+        return result
+
+    np.testing.assert_array_equal(product(16, 92), product(48, 1466)[:16, :92])
+
+
 def test_integer_matmul_is_exact():
     function = single_op_function(["3x4x", "4x2x", "3x2x"], "linalg.matmul " + INS2, "i32")
     lhs = np.arange(12, dtype=np.int32).reshape(3, 4)
