@@ -37,13 +37,13 @@ Numerics: the rule of a real chip
   wrap around). A contraction's products are exact in the accumulator type
   (fused multiply-accumulate), even where its body rounds them to ``f16``.
   So an ``f16`` matmul step is ``f16(f32(C) + sum f32(A) f32(B))``.
-- A contraction's sum is taken as if exactly and rounded once to the accumulator
-  type (an ``f32`` accumulator's products are summed in ``f64``), not in the
-  order of any hardware's additions: BLAS adds in an order that follows the
-  matrices' shapes, so a product cut into per-core slices would otherwise round
-  differently from the same elements computed whole, and a spiking network's
-  threshold would fire on one and not the other. Sums of partial results across
-  cores stay the program's own, in its order.
+- An ``f32`` contraction's products are summed in ``f64`` and the sum rounded
+  once to ``f32``, not in the order of any hardware's additions: BLAS adds in an
+  order that follows the matrices' shapes, so a product cut into per-core blocks
+  would otherwise round differently from the same elements computed whole, and a
+  spiking network's threshold would fire on one and not the other. Sums of
+  partial results across cores stay the program's own, in its order. ``f16`` and
+  ``bf16`` contractions keep BLAS's ``f32`` sums (see :func:`_contraction_dtype`).
 - ``linalg.softmax`` computes ``exp(x - max) / sum`` in the accumulator type
   and rounds once.
 - ``bf16`` has no numpy type: it is held as ``float32`` rounded to ``bf16``
@@ -132,13 +132,17 @@ def accumulator_dtype(element_type: Attribute) -> np.dtype[np.generic]:
     return np.dtype(np.int64)
 
 
-def _contraction_dtype(accumulator: np.dtype[np.generic]) -> np.dtype[np.generic]:
-    """The type a contraction accumulating in ``accumulator`` sums its products in before
-    rounding the sum once to ``accumulator``: ``float64`` for ``float32``, so that the sum
-    does not depend on how BLAS blocks the product (its order of additions follows the
-    matrices' shapes, so one core's slice of a product would round otherwise than the
-    same elements of the whole)."""
-    return np.dtype(np.float64) if accumulator == np.float32 else accumulator
+def _contraction_dtype(product_type: Attribute) -> np.dtype[np.generic]:
+    """The type a contraction whose products are of ``product_type`` sums them in before
+    rounding the sum once to its accumulator (:func:`accumulator_dtype`). ``f32`` products
+    are summed in ``float64``: BLAS adds in an order that follows the matrices' shapes, so
+    one core's block of a product would round otherwise than the same elements of the
+    whole. ``f16`` and ``bf16`` products keep BLAS's ``float32`` sums: their outputs are
+    checked against bounds far wider than an ``f32`` rounding, and summing them in
+    ``float64`` costs the simulator a third more time on an f16 transformer."""
+    if isinstance(product_type, Float32Type):
+        return np.dtype(np.float64)
+    return accumulator_dtype(product_type)
 
 
 def _round_to_bf16(values: Array) -> Array:
@@ -675,7 +679,7 @@ class ScalarBody:
         if owner.name in ("arith.addf", "arith.addi") and (
             isinstance(product, Operation) and product.name in ("arith.mulf", "arith.muli")
         ):
-            summing = _contraction_dtype(accumulator)
+            summing = _contraction_dtype(contribution.type)
             lhs, rhs = (
                 self.value(operand).astype(summing, copy=False) for operand in product.operands
             )
