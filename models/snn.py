@@ -88,6 +88,7 @@ from t10.models.mlir_text import (
     TensorValue,
     float_literal,
 )
+from t10.runtime.snn_ops import segment_width
 from t10.runtime.snn_reference import SnnConfig
 
 Form = Literal["sparse", "dense"]
@@ -201,6 +202,11 @@ class SnnWriter:
         elementwise = ("i", "j")
         f.map_comment("Elementwise on (rows, columns): SGD, and dense thresholds")
         self.elementwise = f.affine_map("elementwise", elementwise, elementwise)
+        if self.input_slices is not None:
+            slot_sum = ("b", "n", "k")
+            f.map_comment("current[b, n] = sum over slices k of part[k, b, n], in order")
+            self.slot_first = f.affine_map("slot_first", slot_sum, ("k", "b", "n"))
+            self.slot_sum = f.affine_map("slot_sum", slot_sum, ("b", "n"))
         if self.sparse:
             history = ("t", "b", "s")
             f.map_comment("Totals of a (step, sample, segment) history")
@@ -221,11 +227,6 @@ class SnnWriter:
         self.ds_current = f.affine_map("ds_current", input_gradient, ("b", "j"))
         self.ds_weight = f.affine_map("ds_weight", input_gradient, ("i", "j"))
         self.ds_out = f.affine_map("ds_out", input_gradient, ("b", "i"))
-        if self.input_slices is not None:
-            slot_sum = ("b", "n", "k")
-            f.map_comment("current[b, n] = sum over slices k of part[k, b, n], in order")
-            self.slot_first = f.affine_map("slot_first", slot_sum, ("k", "b", "n"))
-            self.slot_sum = f.affine_map("slot_sum", slot_sum, ("b", "n"))
 
     # Lines and values ##########################################################
 
@@ -495,6 +496,11 @@ class SnnWriter:
                         (dropped, zero_counts),
                     ]
                 )
+                if (slices := self._slices(layer)) is not None:
+                    self._zero((batch, size))
+                    self._zero((slices[0], batch, size))
+                    if self._padded_inputs(layer) != c.sizes[layer - 1]:
+                        self._zero((self._padded_inputs(layer), size))
             else:
                 # The zero the layer's matmul accumulates into, written before the loop.
                 self._zero((batch, size))
@@ -532,7 +538,9 @@ class SnnWriter:
         potentials_in = self._row(f"v{layer}_prev", state[0], previous)
         weight = self.weights[layer - 1]
         current = potentials_in.like(self.f.fresh(f"cur{layer}"), potentials_in.shape)
-        if self.sparse:
+        if self.sparse and (slices := self._slices(layer)) is not None:
+            current = self._sliced_gather_add(current, spikes_in, weight, layer, slices[0])
+        elif self.sparse:
             self._op((current,), "snn.gather_add", (weight, spikes_in))
         elif (slices := self._slices(layer)) is None:
             self._matmul(current, spikes_in, weight)
@@ -579,6 +587,60 @@ class SnnWriter:
             f"{weight.type}) outs({zero} : {zero.type}) -> {current.type}"
         )
 
+    def _padded_inputs(self, layer: int) -> int:
+        """Layer ``layer``'s input neurons padded to whole segments of its input lists."""
+        segments = self.segments[layer - 2][0] if layer > 1 else 1
+        return segments * segment_width(self.config.sizes[layer - 1], segments)
+
+    def _sliced_gather_add(
+        self, current: Tensor, spikes: Tensor, weight: Tensor, layer: int, slices: int
+    ) -> Tensor:
+        """``current = gather_add(weight, spikes)`` as the sum, slice after slice from a
+        zero, of the gather-adds over ``slices`` runs of the lists' segments: the order a
+        program whose cores each take one run adds them in. The weight's rows are padded
+        with zeros to whole segments (never listed) so that every run's ids keep their
+        segment width."""
+        batch, segments, capacity = spikes.shape
+        if segments % slices:
+            raise ValueError(
+                f"layer {layer}: {segments} segments of its input lists do not split into "
+                f"{slices} slices"
+            )
+        run = segments // slices
+        padded_rows = self._padded_inputs(layer)
+        rows = padded_rows // segments * run
+        padded = weight
+        if padded_rows != weight.shape[0]:
+            zero = self._zero((padded_rows, weight.shape[1]))
+            padded = weight.like(self.f.fresh("w_padded"), zero.shape)
+            self._line(
+                f"{padded} = tensor.insert_slice {weight} into {zero}[0, 0] "
+                f"[{weight.shape[0]}, {weight.shape[1]}] [1, 1] : {weight.type} into "
+                f"{padded.type}"
+            )
+        plain = Tensor(self.f.fresh("ids_plain"), spikes.shape, "i32")
+        self._line(f"{plain} = snn.spikes_cast {spikes} : {spikes.type} to {plain.type}")
+        parts: dict[int, Tensor] = {}
+        for index in range(slices):
+            run_ids = plain.like(self.f.fresh("ids_run"), (batch, run, capacity))
+            self._line(
+                f"{run_ids} = tensor.extract_slice {plain}[0, {index * run}, 0] "
+                f"[{batch}, {run}, {capacity}] [1, 1, 1] : {plain.type} to {run_ids.type}"
+            )
+            part_spikes = Tensor(self.f.fresh("ids_slice"), run_ids.shape, "i32", rows)
+            self._line(
+                f"{part_spikes} = snn.spikes_cast {run_ids} : {run_ids.type} to {part_spikes.type}"
+            )
+            part_weight = weight.like(self.f.fresh("w_slice"), (rows, weight.shape[1]))
+            self._line(
+                f"{part_weight} = tensor.extract_slice {padded}[{index * rows}, 0] "
+                f"[{rows}, {weight.shape[1]}] [1, 1] : {padded.type} to {part_weight.type}"
+            )
+            part = current.like(self.f.fresh("cur_slice"), current.shape)
+            self._op((part,), "snn.gather_add", (part_weight, part_spikes))
+            parts[index] = part
+        return self._slot_sum(current, parts, slices)
+
     def _sliced_matmul(
         self, current: Tensor, spikes: Tensor, weight: Tensor, slices: int, rows: int
     ) -> Tensor:
@@ -586,7 +648,7 @@ class SnnWriter:
         products over ``slices`` slices of ``rows`` inputs: the order a program whose cores
         each take one slice adds them in."""
         batch, inputs = spikes.shape
-        stacked = self._zero((slices, batch, current.shape[1]))
+        parts: dict[int, Tensor] = {}
         for index in range(slices):
             start = index * rows
             width = min(inputs, start + rows) - start
@@ -604,10 +666,20 @@ class SnnWriter:
             )
             part = current.like(self.f.fresh("cur_slice"), current.shape)
             self._matmul(part, part_spikes, part_weight)
+            parts[index] = part
+        return self._slot_sum(current, parts, slices)
+
+    def _slot_sum(self, current: Tensor, parts: dict[int, Tensor], slices: int) -> Tensor:
+        """The sum of ``parts`` (slice index to its current; a missing slice adds zero)
+        over ``slices`` slices, from a zero in slice order, as the program's
+        reduction over its slots adds them."""
+        batch, columns = current.shape
+        stacked = self._zero((slices, batch, columns))
+        for index, part in parts.items():
             placed = stacked.like(self.f.fresh("cur_slices"), stacked.shape)
             self._line(
                 f"{placed} = tensor.insert_slice {part} into {stacked}[{index}, 0, 0] "
-                f"[1, {batch}, {current.shape[1]}] [1, 1, 1] : {part.type} into {stacked.type}"
+                f"[1, {batch}, {columns}] [1, 1, 1] : {part.type} into {stacked.type}"
             )
             stacked = placed
         return self._generic(
@@ -798,9 +870,10 @@ def snn_train_step(
     per layer l = 1..L, the segments of its spike lists and their capacity (default: one
     segment of ``config.capacity(l)``): a lowered program's lists are cut so, and this
     writes the same computation for checking it. ``input_slices`` gives, per layer, the
-    (slices, rows) over which a dense program sums a layer's current: written so, the
-    current is summed in that program's order, and thresholds fire alike (float32 sums in
-    another order can move a potential across the threshold)."""
+    (slices, rows) over which a program sums a layer's current (dense: slices of ``rows``
+    inputs; sparse: the ``slices`` runs of its input lists' segments, ``rows`` unused):
+    written so, the current is summed in that program's order, and thresholds fire alike
+    (float32 sums in another order can move a potential across the threshold)."""
     return SnnWriter(config, form, learning_rate, segments, input_slices).write()
 
 

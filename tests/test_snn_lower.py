@@ -65,15 +65,16 @@ def _run_and_check(
     activity: float = 0.3,
 ) -> SimulationResult:
     """Simulates ``program`` and checks it against the reference of the same training
-    step as the program computes it: lists cut into the plan's segments, dense currents
-    summed over its input slices."""
+    step as the program computes it: lists cut into the plan's segments, currents summed
+    over its input slices."""
     arguments = _arguments(config, form, activity)
     result = simulate(program, chip, arguments)
-    if form == "sparse":
-        segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
-        reference = _function(ctx, config, form, segments)
-    else:
-        reference = _function(ctx, config, form, slices=input_slices(plan))
+    segments = (
+        [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
+        if form == "sparse"
+        else None
+    )
+    reference = _function(ctx, config, form, segments, input_slices(plan))
     expected = run_reference(reference, arguments)
     assert len(result.outputs) == len(expected)
     for got, want in zip(result.outputs, expected, strict=True):
@@ -130,6 +131,48 @@ def test_every_part_of_a_layout_lowers_correctly(
             phase.kind == "compute" and np.ptp(phase.core_cycles) > 0  # type: ignore[arg-type]
             for phase in uneven
         )
+
+
+def test_the_reference_sums_a_split_current_in_the_program_s_order() -> None:
+    """Layer 2's current is summed on two cores, one per half of layer 1's list, and the
+    halves then added: 1 + (2^-24 + 2^-24) = 1 + 2^-23 reaches a threshold of 1 + 2^-23,
+    which the list summed in one run ((1 + 2^-24) + 2^-24 = 1 in float32) does not. Every
+    input and layer-1 neuron fires; output 0 fires iff layer 2 did, so the loss tells."""
+    ctx = _context()
+    chip = load_chip("mesh-64")
+    config = SnnConfig(
+        sizes=(40, 30, 20, 5),
+        timesteps=4,
+        batch=4,
+        threshold=float(np.float32(1.0) + np.float32(2.0**-23)),
+        activity_cap=1.0,
+    )
+    function = _function(ctx, config, "sparse")
+    step = training_step_of(function)
+    plan = price_layout(chip, step.network, 1, [(2, 1), (1, 2), (1, 1)])
+    assert [layout.input_groups for layout in plan.layouts[1:]] == [1, 2, 1]
+    program = lower_with_plan(function, ctx, chip, step, plan)
+    inputs = compact_spikes(np.ones((4, 4, 40), dtype=np.bool_), config.capacity(0))
+    second = np.zeros((30, 20), dtype=np.float32)
+    second[0] = 1.0
+    second[15:17] = 2.0**-24
+    third = np.zeros((20, 5), dtype=np.float32)
+    third[:, 0] = 2.0
+    arguments = [
+        inputs.ids[:, :, None, :],
+        np.arange(4, dtype=np.int32) % 5,
+        np.ones((40, 30), dtype=np.float32),
+        second,
+        third,
+    ]
+    simulated = simulate(program, chip, arguments).outputs
+    segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
+    in_order = run_reference(
+        _function(ctx, config, "sparse", segments, input_slices(plan)), arguments
+    )
+    in_one_run = run_reference(_function(ctx, config, "sparse", segments), arguments)
+    np.testing.assert_array_equal(simulated[0], in_order[0])
+    assert abs(float(in_one_run[0]) - float(in_order[0])) > 0.01
 
 
 def test_small_sram_sums_weight_gradients_in_rounds() -> None:

@@ -49,7 +49,9 @@ Numerics (always checked)
     potential within round-off of the threshold fires under one order of summation
     and not under another, and one flipped spike changes the gradients far beyond
     round-off (summed in one matrix product, the dense step at 10 % activity differs
-    from the program by 3.5e-3). When no spike was dropped anywhere, the sparse and
+    from the program by 3.5e-3; so does a program whose per-core blocks of a product
+    round otherwise than the whole, which is why :mod:`t10.semantics.linalg_numpy`
+    sums ``f32`` products in ``f64``). When no spike was dropped anywhere, the sparse and
     dense updated weights and losses must agree within the same tolerance, which holds
     only while no potential comes that close to the threshold. ``match`` holds per
     point.
@@ -321,14 +323,15 @@ def compile_form(ctx: Context, setup: BenchSetup, config: SnnConfig, form: Form)
     except (NoSnnPlanError, SnnLoweringError) as error:
         cap = "" if form == "dense" else f" at capacity {config.activity_cap:g}"
         raise SnnBenchError(f"the {form} form{cap}: {error}") from error
-    if form == "sparse":
-        segments = [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
-        function = _function(ctx, snn_train_step(config, form, setup.learning_rate, segments))
-    else:
-        slices = input_slices(plan)
-        function = _function(
-            ctx, snn_train_step(config, form, setup.learning_rate, input_slices=slices)
-        )
+    segments = (
+        [(layout.segments, layout.capacity) for layout in plan.layouts[1:]]
+        if form == "sparse"
+        else None
+    )
+    function = _function(
+        ctx,
+        snn_train_step(config, form, setup.learning_rate, segments, input_slices(plan)),
+    )
     return Compiled(program, plan, function, time.perf_counter() - started)
 
 
