@@ -60,7 +60,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,8 +68,9 @@ from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects.rtensor import OpPlanAttr, check_plan, spatial_split_allowed
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, MatmulRate
+from t10.hwmodel.chip import Chip, MatmulRate, Mesh2D
 from t10.passes.iteration_space import IterationSpace, PlanningError
+from t10.passes.rings import least_ring_latency_cycles, plan_ring_latency_cycles
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -86,6 +87,10 @@ orders."""
 
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
+
+RING_CACHE_SIZE = 1 << 16
+"""How many plans' ring layouts (per F_op row and temporal factors) are kept: laying
+rings is Python, and the same layouts recur across an operator's searches."""
 
 MAX_ITERATION_POINTS = 1 << 53
 """The most iteration points an operator may have: its costs (points, bytes, cycles) are
@@ -763,6 +768,141 @@ def _per_rotation_cycles(chip: Chip, rotating_bytes: IntArray) -> FloatArray:
     )
 
 
+def _network_latency(chip: Chip) -> bool:
+    """Whether a transfer on ``chip`` pays a distance-dependent latency (a mesh's hops)."""
+    topology = chip.topology
+    return isinstance(topology, Mesh2D) and topology.hop_latency_cycles > 0
+
+
+@lru_cache(maxsize=RING_CACHE_SIZE)
+def _plan_ring_latencies(
+    chip: Chip,
+    grid: tuple[int, ...],
+    stepped: tuple[bool, ...],
+    used_loops: tuple[frozenset[int], ...],
+    temporal: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[float, ...], ...]:
+    """Per operand and loop, the latency of the ring the lowering lays for that rotation
+    (0 where the operand does not rotate), on F_op ``grid`` stepping the ``stepped`` loops."""
+    latencies = plan_ring_latency_cycles(
+        chip, grid, [2 if step else 1 for step in stepped], used_loops, temporal
+    )
+    return tuple(
+        tuple(latencies.get((operand, loop), 0.0) for loop in range(len(grid)))
+        for operand in range(len(temporal))
+    )
+
+
+def _interacting_operands(space: IterationSpace) -> list[list[int]]:
+    """The operands in groups whose rings may constrain each other's: operands linked by
+    loops neither indexes. Rings of operands with no unread loop in common lie along
+    different grid axes, so the lowering lays each group's as if it alone rotated."""
+    groups: list[tuple[set[int], list[int]]] = []
+    for operand, access in enumerate(space.operands):
+        unread = set(range(space.num_loops)) - set(access.indexed_loops)
+        operands = [operand]
+        for group in [group for group in groups if group[0] & unread]:
+            groups.remove(group)
+            unread |= group[0]
+            operands += group[1]
+        groups.append((unread, sorted(operands)))
+    return [operands for _, operands in groups]
+
+
+def _rotation_latencies(
+    space: IterationSpace, chip: Chip, candidates: _Candidates, steps_per_loop: IntArray
+) -> FloatArray | None:
+    """
+    (plans, operands, loops): the latency cycles each rotation of the operand on the
+    loop pays (``cost.rotation_latency_cycles``): the farthest pair of ring neighbours
+    of the ring ``t10-lower-to-tile`` lays for it (``rings.lay_rings``), once per
+    message (buffer) of the operand's piece; 0 where it does not rotate. None on a chip
+    whose network adds no latency. The rings are laid once per distinct F_op row and
+    temporal factors of each group of operands whose rings interact
+    (``_interacting_operands``).
+    """
+    if not _network_latency(chip):
+        return None
+    rows, temporal = candidates.row_index, candidates.temporal
+    num_plans, num_operands, num_loops = temporal.shape
+    used_loops = tuple(frozenset(access.indexed_loops) for access in space.operands)
+    ring_latency = np.zeros((num_plans, num_operands, num_loops))
+    for group in _interacting_operands(space):
+        rotating = np.flatnonzero((temporal[:, group] > 1).any(axis=(1, 2)))
+        if len(rotating) == 0:
+            continue
+        # Which loops are stepped keeps rings apart (an operand's sliced loops); an
+        # operand alone only meets its own rings, on loops it rotates on and so steps.
+        stepped = (
+            temporal[rotating, group[0]] > 1 if len(group) == 1 else steps_per_loop[rotating] > 1
+        ).astype(np.int64)
+        keys = np.concatenate(
+            [
+                rows[rotating, None],
+                stepped,
+                temporal[rotating][:, group].reshape(len(rotating), -1).astype(np.int64),
+            ],
+            axis=1,
+        )
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        latencies = np.zeros((len(distinct), len(group), num_loops))
+        for index, key in enumerate(distinct.tolist()):
+            factors = np.ones((num_operands, num_loops), dtype=np.int64)
+            factors[group] = np.asarray(key[1 + num_loops :]).reshape(len(group), num_loops)
+            laid = _plan_ring_latencies(
+                chip,
+                tuple(int(v) for v in candidates.op_factor_rows[key[0]]),
+                tuple(bool(step) for step in key[1 : 1 + num_loops]),
+                used_loops,
+                tuple(tuple(int(v) for v in row) for row in factors),
+            )
+            latencies[index] = [laid[operand] for operand in group]
+        ring_latency[rotating[:, None], np.asarray(group)[None, :]] = latencies[inverse.ravel()]
+    messages = np.ones((num_plans, num_operands), dtype=np.int64)
+    for operand, access in enumerate(space.operands):
+        for loop in access.indexed_loops:
+            messages[:, operand] *= steps_per_loop[:, loop] // temporal[:, operand, loop]
+    return np.where(
+        temporal > 1, cost.rotation_latency_cycles(chip, ring_latency, messages[:, :, None]), 0.0
+    )
+
+
+def _least_latency_cycles(
+    space: IterationSpace,
+    chip: Chip,
+    op_factor_rows: IntArray,
+    operand: int,
+    rows: IntArray,
+    temporal: FactorArray,
+) -> FloatArray:
+    """Per plan of F_op ``rows`` rotating ``operand`` by ``temporal``, a lower bound of the
+    latency cycles its rotations pay: on each loop, ``f - 1`` rotations of one message
+    round the nearest-neighboured ring of ``f`` the lowering could lay for it
+    (``rings.least_ring_latency_cycles``)."""
+    unread = tuple(
+        loop for loop in range(space.num_loops) if loop not in space.operands[operand].indexed_loops
+    )
+    least = np.zeros(len(rows))
+    for loop in range(space.num_loops):
+        rotating = np.flatnonzero(temporal[:, loop] > 1)
+        if len(rotating) == 0:
+            continue
+        keys = np.stack([rows[rotating], temporal[rotating, loop].astype(np.int64)], axis=1)
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        ring_latency = np.asarray(
+            [
+                least_ring_latency_cycles(
+                    chip, tuple(int(v) for v in op_factor_rows[row]), unread, factor
+                )
+                for row, factor in distinct.tolist()
+            ]
+        )[inverse.ravel()]
+        least[rotating] += (temporal[rotating, loop] - 1) * cost.rotation_latency_cycles(
+            chip, ring_latency, 1
+        )
+    return least
+
+
 def fill_cycles(
     space: IterationSpace, chip: Chip, operand: int, plans: Sequence[Plan]
 ) -> FloatArray:
@@ -795,30 +935,45 @@ def _rotation_cost(
     steps_per_loop: IntArray,
     rotating_bytes: IntArray,
     order: IntArray,
+    latency: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray]:
     """Shift and sync cycles of every plan's operands, its loops nested in ``order``
-    (per plan, loop indices outermost first; a broadcast row when all plans share it)."""
+    (per plan, loop indices outermost first; a broadcast row when all plans share it);
+    ``latency`` (see ``_rotation_latencies``), None where the network adds none."""
     num_plans, num_operands, _ = temporal.shape
     outer = np.ones(num_plans, dtype=np.int64)
     innermost_factor = np.zeros((num_plans, num_operands), dtype=np.int64)
     innermost_outer = np.ones((num_plans, num_operands), dtype=np.int64)
+    latency_cycles = np.zeros(num_plans)
     same_order = order.strides[0] == 0
     for position in range(order.shape[1]):
         if same_order:
             factors = temporal[:, :, order[0, position]]
             steps = steps_per_loop[:, order[0, position]]
+            ring_latency = None if latency is None else latency[:, :, order[0, position]]
         else:
             loop = order[:, position]
             factors = np.take_along_axis(temporal, loop[:, None, None], axis=2)[:, :, 0]
             steps = np.take_along_axis(steps_per_loop, loop[:, None], axis=1)[:, 0]
+            ring_latency = (
+                None
+                if latency is None
+                else np.take_along_axis(latency, loop[:, None, None], axis=2)[:, :, 0]
+            )
         split_here = factors > 1
         innermost_factor = np.where(split_here, factors, innermost_factor)
         innermost_outer = np.where(split_here, outer[:, None], innermost_outer)
+        if ring_latency is not None:
+            # The schedule rotates an operand round its ring on this loop at the end of
+            # each of the f * (steps outside) passes of the loop's level, but the last.
+            ring_rotations = np.where(split_here, factors * outer[:, None] - 1, 0)
+            latency_cycles += (ring_rotations * ring_latency).sum(axis=1)
         outer = outer * steps
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
     return (
         cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
-        + cost.exchange_phases_cycles(chip, rotations.sum(axis=1)),
+        + cost.exchange_phases_cycles(chip, rotations.sum(axis=1))
+        + latency_cycles,
         cost.sync_cycles(chip, rotations.sum(axis=1)),
     )
 
@@ -864,9 +1019,15 @@ def evaluate(
     # of one holding no more bytes is dominated whatever its order.
     per_rotation = _per_rotation_cycles(chip, rotating_bytes)
     lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
+    latency = _rotation_latencies(space, chip, candidates, steps_per_loop)
+    if latency is not None:
+        # Each ring is gone round at least f - 1 times, whatever the nesting.
+        lower = lower + ((temporal - 1) * latency).sum(axis=(1, 2))
     stepped = np.flatnonzero((steps_per_loop > 1).any(axis=0))
     in_loop_order = np.broadcast_to(stepped, (num_plans, len(stepped)))
-    shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, in_loop_order)
+    shift, sync = _rotation_cost(
+        chip, temporal, steps_per_loop, rotating_bytes, in_loop_order, latency
+    )
     upper = compute + reduce + shift + sync
     by_bytes = np.argsort(bytes_per_core, kind="stable")
     sorted_bytes = bytes_per_core[by_bytes]
@@ -884,7 +1045,11 @@ def evaluate(
         steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
     )
     shift[contenders], sync[contenders], loop_order[contenders] = _best_nesting(
-        chip, temporal[contenders], steps_per_loop[contenders], rotating_bytes[contenders]
+        chip,
+        temporal[contenders],
+        steps_per_loop[contenders],
+        rotating_bytes[contenders],
+        None if latency is None else latency[contenders],
     )
     total = compute + shift + sync + reduce
     return {
@@ -920,7 +1085,11 @@ def _heaviest_first(
 
 
 def _best_nesting(
-    chip: Chip, temporal: FactorArray, steps_per_loop: IntArray, rotating_bytes: IntArray
+    chip: Chip,
+    temporal: FactorArray,
+    steps_per_loop: IntArray,
+    rotating_bytes: IntArray,
+    latency: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """
     Per plan, the shift and sync cycles of its nesting order of the loops it
@@ -941,6 +1110,7 @@ def _best_nesting(
     sorted_temporal = temporal[by_key]
     sorted_steps = steps_per_loop[by_key]
     sorted_bytes = rotating_bytes[by_key]
+    sorted_latency = None if latency is None else latency[by_key]
     sorted_shift = np.zeros(num_plans)
     sorted_sync = np.zeros(num_plans)
     sorted_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
@@ -969,7 +1139,12 @@ def _best_nesting(
         best = np.full(end - begin, np.inf)
         for order in orders:
             order_shift, order_sync = _rotation_cost(
-                chip, sorted_temporal[group], sorted_steps[group], sorted_bytes[group], order
+                chip,
+                sorted_temporal[group],
+                sorted_steps[group],
+                sorted_bytes[group],
+                order,
+                None if sorted_latency is None else sorted_latency[group],
             )
             better = order_shift + order_sync < best
             best = np.where(better, order_shift + order_sync, best)
@@ -998,7 +1173,9 @@ def _option_bounds(
     Per operand, per option: the bytes per core it adds to any plan, and the
     fewest cycles it adds (each rotation of a piece costs its shift and a sync
     and a tensor cut into ``w`` pieces rotates at least ``w - 1`` times, plus an
-    output's reduce-scatter).
+    output's reduce-scatter; on a network with latency, each ring of ``f`` is gone
+    round at least ``f - 1`` times, each paying at least the least latency of any
+    ring the lowering may lay: ``_least_latency_cycles``).
     """
     option_bytes: list[IntArray] = []
     option_cycles: list[FloatArray] = []
@@ -1010,8 +1187,13 @@ def _option_bounds(
         )
         per_rotation = _per_rotation_cycles(chip, operand_cost.rotating_bytes)
         split_ways = np.prod(temporal, axis=1, dtype=np.int64)
+        least_cycles = (split_ways - 1) * per_rotation + operand_cost.reduce_cycles
+        if _network_latency(chip):
+            least_cycles = least_cycles + _least_latency_cycles(
+                space, chip, op_factor_rows, operand, operand_options.option_rows, temporal
+            )
         option_bytes.append(operand_cost.bytes_per_core)
-        option_cycles.append((split_ways - 1) * per_rotation + operand_cost.reduce_cycles)
+        option_cycles.append(least_cycles)
     return option_bytes, option_cycles
 
 
