@@ -61,16 +61,6 @@ POINTS = [
 """A batch of 0 names a checked-in example, run as it is."""
 
 SLOWER_WHERE_PRICES_DISAGREE = {
-    Point("gpt", 1, "mesh-64"): (
-        "t10 rotates the partial sums of the layer norms' mean reductions round rings of 3 "
-        "cores, a plan the planner prices 1 cycle below replicate's (shift 2 cycles); the "
-        "simulator charges that shift 33.7 cycles per reduction, as the ring's cores lie "
-        "hops apart on the mesh: 17 cycles slower in all (34,669 against 34,652)"
-    ),
-    Point("bert", 1, "mesh-64"): (
-        "as gpt-b1-mesh-64: the mean reductions' rotating partial sums, priced at 2 cycles "
-        "of shift and simulated at 33.7 on the mesh: 17 cycles slower (34,331 against 34,314)"
-    ),
     Point("resnet", 1, "mesh-64"): (
         "t10 and vgm take the same plan on every operator but the classifier; t10's "
         "layouts between them are priced 78 cycles of relayout cheaper than vgm's and "
@@ -82,12 +72,6 @@ SLOWER_WHERE_PRICES_DISAGREE = {
         "replicate's program every core already holds its part (which piece a core holds "
         "depends on skews the plan search does not see): predicted 65 cycles faster, "
         "simulated 153 slower (45,522 against 45,369)"
-    ),
-    Point("vit", 1, "mesh-64"): (
-        "as gpt-b1-mesh-64: the three layer norms' mean reductions rotate partial sums "
-        "round rings whose cores lie hops apart on the mesh, which the plan search prices "
-        "without the hop latency; 220 cycles dearer each in simulation: 305 slower in all "
-        "(63,485 against 63,180)"
     ),
     Point("nerf", 1, "mesh-64"): (
         "t10 splits colour_proj.2's reduction over 2 cores; its reduce-scatter and the "
