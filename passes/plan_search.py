@@ -31,26 +31,34 @@ usually lands near the frontier), and drops every partial combination, then
 every candidate, that one of those real plans beats strictly on both its bytes
 and a lower bound of its cycles. The bounds are exact lower bounds of the
 cost model (bytes add up per operand; a tensor cut into ``w`` pieces rotates
-at least ``w - 1`` times; compute is bounded through the cost model's own
-functions, ``_compute_lower_bound``), so the frontier, and the plan standing
-for each of its points, is that of pricing every candidate
-(``enumerate_candidates``); the tests compare the two. The count of candidates
-is still exact: the options of the last operand that keep the divisibility
-chains are counted as bitmasks, not built.
+at least ``w - 1`` times, and on a mesh at least ``f - 1`` times round each ring
+of ``f``, whose latency is at least that of the nearest-neighboured ring the
+lowering could lay, ``rings.least_ring_latency_cycles``; compute is bounded
+through the cost model's own functions, ``_compute_lower_bound``), so the
+frontier, and the plan standing for each of its points, is that of pricing
+every candidate (``enumerate_candidates``); the tests compare the two. The
+count of candidates is still exact: the options of the last operand that keep
+the divisibility chains are counted as bitmasks, not built.
 
-Paces are all 1: the cost model prices a rotation by its bytes alone (true of
-an all-to-all chip; a mesh's hop latency is not charged yet, and pace 1 would
-travel the fewest hops there), so no other pace can reach the frontier.
-Results are cached per (iteration space, chip).
+Paces are all 1: a rotation costs the same bytes at any pace, and the rings the
+lowering lays put each core next to the one it receives from at pace 1, so no
+other pace can reach the frontier. Results are cached per (iteration space, chip).
 
 Schedule model priced here (the one ``t10-insert-shifts`` emits):
 - compute steps = prod over loops of X_d, the largest temporal factor on d;
 - the loops with X_d > 1 are nested in the order that minimises shift and sync
   cost; a tensor rotates each time the innermost loop that splits it advances,
   so it rotates ``f_t * prod(X outside that loop) - 1`` times;
+- on a network with latency (a mesh's hops), each rotation also pays, once per
+  buffer of the operand's piece (``prod(X_d / f_t)`` step slices) where a core
+  takes one message at a time, the latency between the farthest pair of
+  neighbours (last back to first included) of the ring ``t10-lower-to-tile``
+  lays for it on the chip's cores (``rings.lay_rings``), on every loop it rotates
+  on: ``f_t * prod(X outside the loop) - 1`` times round each ring;
 - an output replicated over split reduction loops and not fully rotating holds
   ``p`` partial sums that a ring reduce-scatter combines after the last step:
-  ``p - 1`` steps, each moving and adding a ``1/p`` chunk.
+  ``p - 1`` steps, each moving and adding a ``1/p`` chunk (by its bytes: the
+  simulated chip charges a ``tile.reduce_scatter`` no network latency).
 """
 
 from __future__ import annotations

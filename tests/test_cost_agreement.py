@@ -7,7 +7,8 @@ relayout by relayout.
 prediction plus 2 cycles of rounding. The 6 % covers what the plan model prices
 coarser than the program runs: a reduce-scatter chunk (the model takes 1/p of
 the piece, the program cuts the piece along loops, so chunks round
-differently), the hop latency of a mesh's exchanges, and step shapes.
+differently), and step shapes. Its rotations alone (on a mesh with the hops
+between ring neighbours) agree with its ``shift_cycles`` within the rounding up.
 Measured worst cases (2026-12-07): -5.7 % (the intermediate projection) and
 +0.6 % on the BERT-base layer (ipu-mk2), -4.9 % on the MLP's first matmul
 (mesh-64), within 2 cycles on the MLP (ipu-mk2) and the small CNN (small-16).
