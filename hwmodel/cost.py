@@ -186,6 +186,23 @@ def transfer_latency_cycles(chip: Chip, senders: IntArray, receivers: IntArray) 
     return topology.hop_latency_cycles * hops.astype(np.float64)
 
 
+def hop_latency_cycles(chip: Chip) -> float:
+    """The latency of one network hop: the least a transfer between two cores pays."""
+    topology = chip.topology
+    return topology.hop_latency_cycles if isinstance(topology, Mesh2D) else 0.0
+
+
+def span_latency_cycles(chip: Chip, cores: IntArray) -> FloatArray:
+    """The most latency a transfer between two of the cores ``0 .. cores - 1`` pays: on a
+    mesh, across all the grid rows they fill and all the columns of one row."""
+    count = np.asarray(cores, dtype=np.int64)
+    topology = chip.topology
+    if not isinstance(topology, Mesh2D):
+        return np.zeros(count.shape)
+    hops = -(-count // topology.cols) - 1 + np.minimum(count, topology.cols) - 1
+    return topology.hop_latency_cycles * hops.astype(np.float64)
+
+
 def rotation_latency_cycles(
     chip: Chip, latency_cycles: FloatArray | float, messages: IntArray | int
 ) -> FloatArray:

@@ -33,7 +33,7 @@ and a lower bound of its cycles. The bounds are exact lower bounds of the
 cost model (bytes add up per operand; a tensor cut into ``w`` pieces rotates
 at least ``w - 1`` times, and on a mesh at least ``f - 1`` times round each ring
 of ``f``, whose latency is at least that of the nearest-neighboured ring the
-lowering could lay, ``rings.least_ring_latency_cycles``; compute is bounded
+lowering could lay, ``rings.least_ring_latencies``; compute is bounded
 through the cost model's own functions, ``_compute_lower_bound``), so the
 frontier, and the plan standing for each of its points, is that of pricing
 every candidate (``enumerate_candidates``); the tests compare the two. The
@@ -68,7 +68,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -78,7 +78,13 @@ from t10.dialects.rtensor import OpPlanAttr, check_plan, spatial_split_allowed
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip, MatmulRate, Mesh2D
 from t10.passes.iteration_space import IterationSpace, PlanningError
-from t10.passes.rings import least_ring_latency_cycles, plan_ring_latency_cycles
+from t10.passes.rings import (
+    Ring,
+    RingError,
+    lay_rings,
+    least_ring_latencies,
+    ring_latencies,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -95,10 +101,6 @@ orders."""
 
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
-
-RING_CACHE_SIZE = 1 << 16
-"""How many plans' ring layouts (per F_op row and temporal factors) are kept: laying
-rings is Python, and the same layouts recur across an operator's searches."""
 
 MAX_ITERATION_POINTS = 1 << 53
 """The most iteration points an operator may have: its costs (points, bytes, cycles) are
@@ -782,25 +784,6 @@ def _network_latency(chip: Chip) -> bool:
     return isinstance(topology, Mesh2D) and topology.hop_latency_cycles > 0
 
 
-@lru_cache(maxsize=RING_CACHE_SIZE)
-def _plan_ring_latencies(
-    chip: Chip,
-    grid: tuple[int, ...],
-    stepped: tuple[bool, ...],
-    used_loops: tuple[frozenset[int], ...],
-    temporal: tuple[tuple[int, ...], ...],
-) -> tuple[tuple[float, ...], ...]:
-    """Per operand and loop, the latency of the ring the lowering lays for that rotation
-    (0 where the operand does not rotate), on F_op ``grid`` stepping the ``stepped`` loops."""
-    latencies = plan_ring_latency_cycles(
-        chip, grid, [2 if step else 1 for step in stepped], used_loops, temporal
-    )
-    return tuple(
-        tuple(latencies.get((operand, loop), 0.0) for loop in range(len(grid)))
-        for operand in range(len(temporal))
-    )
-
-
 def _interacting_operands(space: IterationSpace) -> list[list[int]]:
     """The operands in groups whose rings may constrain each other's: operands linked by
     loops neither indexes. Rings of operands with no unread loop in common lie along
@@ -817,6 +800,15 @@ def _interacting_operands(space: IterationSpace) -> list[list[int]]:
     return [operands for _, operands in groups]
 
 
+@dataclass(frozen=True)
+class _LeastRing:
+    """Stands for the ring of a rotation the lowering cannot lay (the plan is refused
+    there): priced at the least latency of any ring of its size along ``unread``."""
+
+    unread: tuple[int, ...]
+    size: int
+
+
 def _rotation_latencies(
     space: IterationSpace, chip: Chip, candidates: _Candidates, steps_per_loop: IntArray
 ) -> FloatArray | None:
@@ -825,9 +817,12 @@ def _rotation_latencies(
     loop pays (``cost.rotation_latency_cycles``): the farthest pair of ring neighbours
     of the ring ``t10-lower-to-tile`` lays for it (``rings.lay_rings``), once per
     message (buffer) of the operand's piece; 0 where it does not rotate. None on a chip
-    whose network adds no latency. The rings are laid once per distinct F_op row and
-    temporal factors of each group of operands whose rings interact
-    (``_interacting_operands``).
+    whose network adds no latency.
+
+    A group of operands whose rings interact (``_interacting_operands``) lays them by
+    the grid's extents on the loops they do not index, their temporal factors and
+    (several operands) which loops are stepped: rings are laid once per distinct such
+    layout, and priced once per ring and shape of grid (``rings.ring_latencies``).
     """
     if not _network_latency(chip):
         return None
@@ -839,76 +834,134 @@ def _rotation_latencies(
         rotating = np.flatnonzero((temporal[:, group] > 1).any(axis=(1, 2)))
         if len(rotating) == 0:
             continue
+        unread = sorted(
+            set(range(num_loops)).difference(*(used_loops[operand] for operand in group))
+        )
+        group_temporal = temporal[rotating][:, group].reshape(len(rotating), -1)
         # Which loops are stepped keeps rings apart (an operand's sliced loops); an
         # operand alone only meets its own rings, on loops it rotates on and so steps.
         stepped = (
-            temporal[rotating, group[0]] > 1 if len(group) == 1 else steps_per_loop[rotating] > 1
-        ).astype(np.int64)
-        keys = np.concatenate(
-            [
-                rows[rotating, None],
-                stepped,
-                temporal[rotating][:, group].reshape(len(rotating), -1).astype(np.int64),
-            ],
-            axis=1,
+            np.zeros((len(rotating), 0), dtype=np.int64)
+            if len(group) == 1
+            else (steps_per_loop[rotating] > 1).astype(np.int64)
         )
-        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-        latencies = np.zeros((len(distinct), len(group), num_loops))
-        for index, key in enumerate(distinct.tolist()):
-            factors = np.ones((num_operands, num_loops), dtype=np.int64)
-            factors[group] = np.asarray(key[1 + num_loops :]).reshape(len(group), num_loops)
-            laid = _plan_ring_latencies(
-                chip,
-                tuple(int(v) for v in candidates.op_factor_rows[key[0]]),
-                tuple(bool(step) for step in key[1 : 1 + num_loops]),
-                used_loops,
-                tuple(tuple(int(v) for v in row) for row in factors),
+        grids = candidates.op_factor_rows[rows[rotating]]
+        layouts, layout_of = np.unique(
+            np.concatenate([grids[:, unread], group_temporal.astype(np.int64), stepped], axis=1),
+            axis=0,
+            return_inverse=True,
+        )
+        specs: dict[Ring | _LeastRing, int] = {}
+        # Per layout, per operand of the group and loop: its ring's index in ``specs``.
+        layout_rings = np.full((len(layouts), len(group), num_loops), -1, dtype=np.int64)
+        for index, layout in enumerate(layouts.tolist()):
+            layout_rings[index] = _lay_group_rings(
+                space, group, unread, layout, specs, num_loops, used_loops
             )
-            latencies[index] = [laid[operand] for operand in group]
-        ring_latency[rotating[:, None], np.asarray(group)[None, :]] = latencies[inverse.ravel()]
-    messages = np.ones((num_plans, num_operands), dtype=np.int64)
+        spec_of = layout_rings[layout_of.ravel()].ravel()
+        # Every (plan, operand of the group, loop) by ring, so that each ring's are a slice.
+        by_spec = np.argsort(spec_of, kind="stable")
+        bounds = np.searchsorted(spec_of[by_spec], np.arange(len(specs) + 1))
+        for spec, spec_index in specs.items():
+            plan, member, loop = np.unravel_index(
+                by_spec[bounds[spec_index] : bounds[spec_index + 1]],
+                (len(rotating), len(group), num_loops),
+            )
+            plan_grids, grid_of = np.unique(grids[plan], axis=0, return_inverse=True)
+            latencies = (
+                ring_latencies(chip, plan_grids, spec)
+                if isinstance(spec, Ring)
+                else least_ring_latencies(chip, plan_grids, spec.unread, spec.size)
+            )
+            ring_latency[rotating[plan], np.asarray(group)[member], loop] = latencies[
+                grid_of.ravel()
+            ]
+    messages = _messages(space, temporal, steps_per_loop)[:, :, None]
+    return np.where(temporal > 1, cost.rotation_latency_cycles(chip, ring_latency, messages), 0.0)
+
+
+def _lay_group_rings(
+    space: IterationSpace,
+    group: list[int],
+    unread: list[int],
+    layout: list[int],
+    specs: dict[Ring | _LeastRing, int],
+    num_loops: int,
+    used_loops: tuple[frozenset[int], ...],
+) -> IntArray:
+    """The rings of one layout of a group's rotations (a row of ``_rotation_latencies``'
+    layouts: grid extents on ``unread``, the group's temporal factors, stepped loops),
+    as indices into ``specs`` (extended with the new ones), -1 where nothing rotates."""
+    grid = [1] * num_loops
+    for position, loop in enumerate(unread):
+        grid[loop] = layout[position]
+    group_factors = layout[len(unread) : len(unread) + len(group) * num_loops]
+    stepped = layout[len(unread) + len(group) * num_loops :]
+    factors = [[1] * num_loops for _ in space.operands]
+    for position, operand in enumerate(group):
+        factors[operand] = group_factors[position * num_loops : (position + 1) * num_loops]
+    steps = (
+        [2 if step else 1 for step in stepped]
+        if stepped
+        else [2 if factor > 1 else 1 for factor in factors[group[0]]]
+    )
+    try:
+        rings: dict[tuple[int, int], Ring | _LeastRing] = dict(
+            lay_rings(grid, steps, used_loops, factors)
+        )
+    except RingError:
+        rings = {
+            (operand, loop): _LeastRing(
+                tuple(axis for axis in range(num_loops) if axis not in used_loops[operand]),
+                factor,
+            )
+            for operand in group
+            for loop, factor in enumerate(factors[operand])
+            if factor > 1
+        }
+    indices = np.full((len(group), num_loops), -1, dtype=np.int64)
+    for (operand, loop), ring in rings.items():
+        indices[group.index(operand), loop] = specs.setdefault(ring, len(specs))
+    return indices
+
+
+def _least_latency_cycles(chip: Chip, temporal: FactorArray) -> FloatArray:
+    """Per plan rotating an operand by ``temporal``, a lower bound of the latency cycles
+    its rotations pay: on each loop, ``f - 1`` rotations of one message round a ring of
+    ``f`` distinct cores, whose farthest neighbours are at least one hop apart."""
+    return cost.rotation_latency_cycles(
+        chip, cost.hop_latency_cycles(chip), (temporal.astype(np.int64) - 1).sum(axis=1)
+    )
+
+
+def _messages(space: IterationSpace, temporal: FactorArray, steps_per_loop: IntArray) -> IntArray:
+    """(plans, operands): the buffers (step slices) of each operand's piece, one message
+    each when it rotates: ``prod(X_d / f_t)`` over the loops it indexes."""
+    messages = np.ones(temporal.shape[:2], dtype=np.int64)
     for operand, access in enumerate(space.operands):
         for loop in access.indexed_loops:
             messages[:, operand] *= steps_per_loop[:, loop] // temporal[:, operand, loop]
-    return np.where(
-        temporal > 1, cost.rotation_latency_cycles(chip, ring_latency, messages[:, :, None]), 0.0
-    )
+    return messages
 
 
-def _least_latency_cycles(
-    space: IterationSpace,
-    chip: Chip,
-    op_factor_rows: IntArray,
-    operand: int,
-    rows: IntArray,
-    temporal: FactorArray,
-) -> FloatArray:
-    """Per plan of F_op ``rows`` rotating ``operand`` by ``temporal``, a lower bound of the
-    latency cycles its rotations pay: on each loop, ``f - 1`` rotations of one message
-    round the nearest-neighboured ring of ``f`` the lowering could lay for it
-    (``rings.least_ring_latency_cycles``)."""
-    unread = tuple(
-        loop for loop in range(space.num_loops) if loop not in space.operands[operand].indexed_loops
+def _latency_bounds(
+    space: IterationSpace, chip: Chip, candidates: _Candidates, steps_per_loop: IntArray
+) -> tuple[FloatArray, FloatArray] | None:
+    """(plans, operands, loops): the least and the most latency cycles a rotation of the
+    operand on the loop may pay, whatever ring it runs round: its messages each one hop,
+    or each across all the cores of the plan's grid (``cost.span_latency_cycles``); 0
+    where it does not rotate. None on a chip whose network adds no latency."""
+    if not _network_latency(chip):
+        return None
+    temporal = candidates.temporal
+    messages = _messages(space, temporal, steps_per_loop)[:, :, None]
+    grid_cores = np.prod(candidates.op_factor_rows, axis=1)[candidates.row_index]
+    rotating = temporal > 1
+    least = cost.rotation_latency_cycles(chip, cost.hop_latency_cycles(chip), messages)
+    most = cost.rotation_latency_cycles(
+        chip, cost.span_latency_cycles(chip, grid_cores)[:, None, None], messages
     )
-    least = np.zeros(len(rows))
-    for loop in range(space.num_loops):
-        rotating = np.flatnonzero(temporal[:, loop] > 1)
-        if len(rotating) == 0:
-            continue
-        keys = np.stack([rows[rotating], temporal[rotating, loop].astype(np.int64)], axis=1)
-        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-        ring_latency = np.asarray(
-            [
-                least_ring_latency_cycles(
-                    chip, tuple(int(v) for v in op_factor_rows[row]), unread, factor
-                )
-                for row, factor in distinct.tolist()
-            ]
-        )[inverse.ravel()]
-        least[rotating] += (temporal[rotating, loop] - 1) * cost.rotation_latency_cycles(
-            chip, ring_latency, 1
-        )
-    return least
+    return np.where(rotating, least, 0.0), np.where(rotating, most, 0.0)
 
 
 def fill_cycles(
@@ -978,10 +1031,11 @@ def _rotation_cost(
             latency_cycles += (ring_rotations * ring_latency).sum(axis=1)
         outer = outer * steps
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
+    shift = cost.shift_cycles(
+        chip, (rotations * rotating_bytes).sum(axis=1)
+    ) + cost.exchange_phases_cycles(chip, rotations.sum(axis=1))
     return (
-        cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
-        + cost.exchange_phases_cycles(chip, rotations.sum(axis=1))
-        + latency_cycles,
+        shift if latency is None else shift + latency_cycles,
         cost.sync_cycles(chip, rotations.sum(axis=1)),
     )
 
@@ -995,9 +1049,10 @@ def evaluate(
 ) -> dict[str, IntArray]:
     """
     Price every candidate: cycles split by kind, bytes per core, loop order.
-    Only candidates that may reach the frontier get their best nesting order;
-    the others are priced in loop order (an upper bound on their cycles) unless
-    ``nest_every_candidate``.
+    Only candidates that may reach the frontier get their best nesting order and
+    (on a network with latency) their rotations' rings; the others are priced in
+    loop order with the most latency their rotations could pay (an upper bound on
+    their cycles) unless ``nest_every_candidate``.
     """
     rows, temporal = candidates.row_index, candidates.temporal
     op_factor_rows = candidates.op_factor_rows
@@ -1025,16 +1080,24 @@ def evaluate(
     # bound on a candidate's cycles; rotating each tensor only prod(f_t) - 1
     # times, a lower one. A candidate whose lower bound exceeds the upper bound
     # of one holding no more bytes is dominated whatever its order.
+    # On a network with latency, which rings the rotations run round is the other
+    # costly part, so it is worked out for the contenders only: the others pay the
+    # most latency their rotations could, the lower bound the least.
     per_rotation = _per_rotation_cycles(chip, rotating_bytes)
     lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
-    latency = _rotation_latencies(space, chip, candidates, steps_per_loop)
-    if latency is not None:
+    latency_bounds = _latency_bounds(space, chip, candidates, steps_per_loop)
+    if latency_bounds is not None:
         # Each ring is gone round at least f - 1 times, whatever the nesting.
-        lower = lower + ((temporal - 1) * latency).sum(axis=(1, 2))
+        lower = lower + ((temporal - 1) * latency_bounds[0]).sum(axis=(1, 2))
     stepped = np.flatnonzero((steps_per_loop > 1).any(axis=0))
     in_loop_order = np.broadcast_to(stepped, (num_plans, len(stepped)))
     shift, sync = _rotation_cost(
-        chip, temporal, steps_per_loop, rotating_bytes, in_loop_order, latency
+        chip,
+        temporal,
+        steps_per_loop,
+        rotating_bytes,
+        in_loop_order,
+        None if latency_bounds is None else latency_bounds[1],
     )
     upper = compute + reduce + shift + sync
     by_bytes = np.argsort(bytes_per_core, kind="stable")
@@ -1052,12 +1115,18 @@ def evaluate(
     loop_order = np.where(
         steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
     )
+    latency = _rotation_latencies(
+        space,
+        chip,
+        _Candidates(op_factor_rows, rows[contenders], temporal[contenders]),
+        steps_per_loop[contenders],
+    )
     shift[contenders], sync[contenders], loop_order[contenders] = _best_nesting(
         chip,
         temporal[contenders],
         steps_per_loop[contenders],
         rotating_bytes[contenders],
-        None if latency is None else latency[contenders],
+        latency,
     )
     total = compute + shift + sync + reduce
     return {
@@ -1197,9 +1266,7 @@ def _option_bounds(
         split_ways = np.prod(temporal, axis=1, dtype=np.int64)
         least_cycles = (split_ways - 1) * per_rotation + operand_cost.reduce_cycles
         if _network_latency(chip):
-            least_cycles = least_cycles + _least_latency_cycles(
-                space, chip, op_factor_rows, operand, operand_options.option_rows, temporal
-            )
+            least_cycles = least_cycles + _least_latency_cycles(chip, temporal)
         option_bytes.append(operand_cost.bytes_per_core)
         option_cycles.append(least_cycles)
     return option_bytes, option_cycles

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from functools import cache
 from math import prod
 
+import numpy as np
+from numpy.typing import NDArray
 from xdsl.ir.affine import AffineExpr
 
 from t10.dialects import tile
 from t10.hwmodel import cost
 from t10.hwmodel.chip import Chip
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -173,24 +178,68 @@ def lay_rings(
     return rings
 
 
+def _grid_products(grids: IntArray, start: int, stop: int) -> IntArray:
+    return np.prod(grids[:, start:stop], axis=1, dtype=np.int64)
+
+
+def ring_latencies(chip: Chip, grids: IntArray, ring: Ring) -> FloatArray:
+    """
+    Per row of ``grids`` (n, axes), the longest topology latency from a core to the
+    next round its ring (the last member back to the first included), over the cores of
+    that grid numbered row-major from 0. Only the ring's axes and the products of the
+    runs of other axes between them decide which cores exchange (cores are numbered
+    row-major), so the grids are priced once per such shape.
+    """
+    ring_axes = sorted(ring.axes)
+    columns: list[IntArray] = []
+    start = 0
+    for axis in ring_axes:
+        columns += [_grid_products(grids, start, axis), grids[:, axis].astype(np.int64)]
+        start = axis + 1
+    columns.append(_grid_products(grids, start, grids.shape[1]))
+    shapes, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    shape_ring = Ring(
+        tuple(2 * ring_axes.index(axis) + 1 for axis in ring.axes), ring.stride, ring.size
+    )
+    latencies = np.asarray(
+        [_shape_latency(chip, tuple(shape), shape_ring) for shape in shapes.tolist()]
+    )
+    return latencies[inverse.ravel()]
+
+
 @cache
-def ring_latency_cycles(chip: Chip, grid: tuple[int, ...], ring: Ring) -> float:
-    """The longest topology latency from a core to the next round its ring (the last
-    member back to the first included), over the cores of ``grid`` numbered from 0."""
-    transfers = ring.pattern(grid).transfers()
+def _shape_latency(chip: Chip, grid: tuple[int, ...], ring: Ring) -> float:
+    transfers = tile.rotation_transfers(grid, ring.axes, ring.size, 1, ring.stride)
     return float(cost.transfer_latency_cycles(chip, transfers[:, 0], transfers[:, 1]).max())
 
 
-@cache
-def least_ring_latency_cycles(
-    chip: Chip, grid: tuple[int, ...], unread: tuple[int, ...], size: int
-) -> float:
-    """The least :func:`ring_latency_cycles` of any ring of ``size`` cores that
-    :func:`lay_rings` may lay along axes ``unread``, whatever the plan's other rings."""
-    return min(
-        (ring_latency_cycles(chip, grid, ring) for ring in candidate_rings(grid, unread, size)),
-        default=0.0,
-    )
+def ring_latency_cycles(chip: Chip, grid: Sequence[int], ring: Ring) -> float:
+    """:func:`ring_latencies` of one grid."""
+    return float(ring_latencies(chip, np.asarray([grid], dtype=np.int64), ring)[0])
+
+
+def least_ring_latencies(
+    chip: Chip, grids: IntArray, unread: Sequence[int], size: int
+) -> FloatArray:
+    """Per row of ``grids``, the least :func:`ring_latencies` of any ring of ``size``
+    cores that :func:`lay_rings` may lay along axes ``unread``, whatever the plan's other
+    rings (0 if there is none). Grids alike on those axes have the same candidate rings."""
+    least = np.zeros(len(grids))
+    axes = list(unread)
+    extents, group = np.unique(grids[:, axes], axis=0, return_inverse=True)
+    group = group.ravel()
+    for index, extent_row in enumerate(extents.tolist()):
+        members = np.flatnonzero(group == index)
+        masked = [1] * grids.shape[1]
+        for axis, extent in zip(axes, extent_row, strict=True):
+            masked[axis] = extent
+        ring_latency = [
+            ring_latencies(chip, grids[members], ring)
+            for ring in candidate_rings(masked, axes, size)
+        ]
+        if ring_latency:
+            least[members] = np.min(ring_latency, axis=0)
+    return least
 
 
 def plan_ring_latency_cycles(
@@ -203,15 +252,18 @@ def plan_ring_latency_cycles(
     """Per (operand, loop) the plan rotates on, :func:`ring_latency_cycles` of the ring
     :func:`lay_rings` lays for it; a rotation with no ring (a plan the lowering refuses)
     gets the least latency any ring of its size could have."""
+    grids = np.asarray([grid], dtype=np.int64)
     try:
         rings = lay_rings(grid, steps, used_loops, temporal)
     except RingError:
         return {
-            (operand, loop): least_ring_latency_cycles(
-                chip,
-                grid,
-                tuple(axis for axis in range(len(grid)) if axis not in used_loops[operand]),
-                factor,
+            (operand, loop): float(
+                least_ring_latencies(
+                    chip,
+                    grids,
+                    [axis for axis in range(len(grid)) if axis not in used_loops[operand]],
+                    factor,
+                )[0]
             )
             for operand, factors in enumerate(temporal)
             for loop, factor in enumerate(factors)
