@@ -32,8 +32,7 @@ every candidate, that one of those real plans beats strictly on both its bytes
 and a lower bound of its cycles. The bounds are exact lower bounds of the
 cost model (bytes add up per operand; a tensor cut into ``w`` pieces rotates
 at least ``w - 1`` times, and on a mesh at least ``f - 1`` times round each ring
-of ``f``, whose latency is at least that of the nearest-neighboured ring the
-lowering could lay, ``rings.least_ring_latencies``; compute is bounded
+of ``f``, each message at least one hop; compute is bounded
 through the cost model's own functions, ``_compute_lower_bound``), so the
 frontier, and the plan standing for each of its points, is that of pricing
 every candidate (``enumerate_candidates``); the tests compare the two. The
@@ -1251,8 +1250,8 @@ def _option_bounds(
     fewest cycles it adds (each rotation of a piece costs its shift and a sync
     and a tensor cut into ``w`` pieces rotates at least ``w - 1`` times, plus an
     output's reduce-scatter; on a network with latency, each ring of ``f`` is gone
-    round at least ``f - 1`` times, each paying at least the least latency of any
-    ring the lowering may lay: ``_least_latency_cycles``).
+    round at least ``f - 1`` times, each paying at least one hop:
+    ``_least_latency_cycles``).
     """
     option_bytes: list[IntArray] = []
     option_cycles: list[FloatArray] = []

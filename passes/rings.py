@@ -11,7 +11,7 @@ neighbours sit on the chip (:func:`ring_latency_cycles`), so that both see the s
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from math import prod
@@ -240,33 +240,3 @@ def least_ring_latencies(
         if ring_latency:
             least[members] = np.min(ring_latency, axis=0)
     return least
-
-
-def plan_ring_latency_cycles(
-    chip: Chip,
-    grid: tuple[int, ...],
-    steps: Sequence[int],
-    used_loops: Sequence[frozenset[int]],
-    temporal: Sequence[Sequence[int]],
-) -> Mapping[tuple[int, int], float]:
-    """Per (operand, loop) the plan rotates on, :func:`ring_latency_cycles` of the ring
-    :func:`lay_rings` lays for it; a rotation with no ring (a plan the lowering refuses)
-    gets the least latency any ring of its size could have."""
-    grids = np.asarray([grid], dtype=np.int64)
-    try:
-        rings = lay_rings(grid, steps, used_loops, temporal)
-    except RingError:
-        return {
-            (operand, loop): float(
-                least_ring_latencies(
-                    chip,
-                    grids,
-                    [axis for axis in range(len(grid)) if axis not in used_loops[operand]],
-                    factor,
-                )[0]
-            )
-            for operand, factors in enumerate(temporal)
-            for loop, factor in enumerate(factors)
-            if factor > 1
-        }
-    return {key: ring_latency_cycles(chip, grid, ring) for key, ring in rings.items()}
