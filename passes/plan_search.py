@@ -67,7 +67,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,6 +100,10 @@ orders."""
 
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
+
+LAYOUT_CACHE_SIZE = 1 << 14
+"""How many ring layouts (grid extents along the loops rotating operands do not index,
+their temporal factors, stepped loops) the plan search keeps laid."""
 
 MAX_ITERATION_POINTS = 1 << 53
 """The most iteration points an operator may have: its costs (points, bytes, cycles) are
@@ -904,24 +908,37 @@ def _lay_group_rings(
         if stepped
         else [2 if factor > 1 else 1 for factor in factors[group[0]]]
     )
-    try:
-        rings: dict[tuple[int, int], Ring | _LeastRing] = dict(
-            lay_rings(grid, steps, used_loops, factors)
-        )
-    except RingError:
-        rings = {
-            (operand, loop): _LeastRing(
-                tuple(axis for axis in range(num_loops) if axis not in used_loops[operand]),
-                factor,
-            )
-            for operand in group
-            for loop, factor in enumerate(factors[operand])
-            if factor > 1
-        }
+    rings = _laid_rings(tuple(grid), tuple(steps), used_loops, tuple(tuple(row) for row in factors))
     indices = np.full((len(group), num_loops), -1, dtype=np.int64)
-    for (operand, loop), ring in rings.items():
+    for (operand, loop), ring in rings:
         indices[group.index(operand), loop] = specs.setdefault(ring, len(specs))
     return indices
+
+
+@lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+def _laid_rings(
+    grid: tuple[int, ...],
+    steps: tuple[int, ...],
+    used_loops: tuple[frozenset[int], ...],
+    temporal: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[tuple[int, int], Ring | _LeastRing], ...]:
+    """``rings.lay_rings``, or for a plan the lowering refuses, a ``_LeastRing`` for each of
+    its rotations; the searches of one operator lay the same layouts again and again."""
+    try:
+        return tuple(lay_rings(grid, steps, used_loops, temporal).items())
+    except RingError:
+        return tuple(
+            (
+                (operand, loop),
+                _LeastRing(
+                    tuple(axis for axis in range(len(grid)) if axis not in used_loops[operand]),
+                    factor,
+                ),
+            )
+            for operand, factors in enumerate(temporal)
+            for loop, factor in enumerate(factors)
+            if factor > 1
+        )
 
 
 def _least_latency_cycles(chip: Chip, temporal: FactorArray) -> FloatArray:
