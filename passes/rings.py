@@ -5,7 +5,7 @@ A plan splits its operator over a grid of cores (one axis per loop, cores number
 row-major); an operand rotating on a loop in rings of ``f`` cores runs round rings laid
 along grid axes it does not index (:func:`lay_rings`). The lowering emits these rings as
 ``#tile.rotate`` patterns, and the plan search reads from them how far apart ring
-neighbours sit on the chip (:func:`ring_latency_cycles`), so that both see the same rings.
+neighbours sit on the chip (:func:`ring_latencies`), so that both see the same rings.
 """
 
 from __future__ import annotations
@@ -211,11 +211,6 @@ def ring_latencies(chip: Chip, grids: IntArray, ring: Ring) -> FloatArray:
 def _shape_latency(chip: Chip, grid: tuple[int, ...], ring: Ring) -> float:
     transfers = tile.rotation_transfers(grid, ring.axes, ring.size, 1, ring.stride)
     return float(cost.transfer_latency_cycles(chip, transfers[:, 0], transfers[:, 1]).max())
-
-
-def ring_latency_cycles(chip: Chip, grid: Sequence[int], ring: Ring) -> float:
-    """:func:`ring_latencies` of one grid."""
-    return float(ring_latencies(chip, np.asarray([grid], dtype=np.int64), ring)[0])
 
 
 def least_ring_latencies(

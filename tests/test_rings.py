@@ -12,7 +12,7 @@ import pytest
 from preset_rates import MESH_HOP_LATENCY_CYCLES
 from test_plan_search import matmul, scale_shift
 
-from t10.hwmodel.chip import load_chip
+from t10.hwmodel.chip import Chip, load_chip
 from t10.passes.iteration_space import IterationSpace
 from t10.passes.plan_search import enumerate_candidates
 from t10.passes.rings import (
@@ -20,8 +20,13 @@ from t10.passes.rings import (
     RingError,
     lay_rings,
     least_ring_latencies,
-    ring_latency_cycles,
+    ring_latencies,
 )
+
+
+def ring_latency_cycles(chip: Chip, grid: tuple[int, ...], ring: Ring) -> float:
+    """:func:`ring_latencies` of one grid."""
+    return float(ring_latencies(chip, np.asarray([grid], dtype=np.int64), ring)[0])
 
 
 @pytest.mark.parametrize(
