@@ -169,6 +169,23 @@ def _grid_coordinates(grid: Sequence[int]) -> npt.NDArray[np.int64]:
     return np.indices(grid, dtype=np.int64).reshape(len(grid), -1).T
 
 
+def rotation_transfers(
+    grid: Sequence[int], axes: Sequence[int], ring: int, pace: int, stride: int
+) -> npt.NDArray[np.int64]:
+    """The (sender, receiver) core pairs of a rotation round rings of ``ring`` cores over
+    ``axes`` of ``grid`` (see ``RotatePatternAttr``), one row per sending core."""
+    sources = _grid_coordinates(grid)
+    axis_list = list(axes)
+    extents = [grid[axis] for axis in axis_list]
+    number = np.ravel_multi_index(tuple(sources[:, axis_list[::-1]].T), extents[::-1])
+    position = number // stride % ring
+    number = number + ((position + pace) % ring - position) * stride
+    destinations = sources.copy()
+    destinations[:, axis_list[::-1]] = np.stack(np.unravel_index(number, extents[::-1]), axis=1)
+    linear = np.ravel_multi_index(tuple(destinations.T), grid)
+    return np.stack([np.arange(len(sources), dtype=np.int64), linear], axis=1)
+
+
 ################################################################################
 # Types and attributes                                                         #
 ################################################################################
@@ -262,18 +279,9 @@ class RotatePatternAttr(ExchangePatternAttr):
         return prod(grid[axis] for axis in self.ring_axes())
 
     def transfers(self) -> npt.NDArray[np.int64]:
-        grid = self.grid_shape()
-        axes = list(self.ring_axes())
-        ring, pace, stride = self.ring.data, self.pace.data, self.stride.data
-        sources = _grid_coordinates(grid)
-        extents = [grid[axis] for axis in axes]
-        number = np.ravel_multi_index(tuple(sources[:, axes[::-1]].T), extents[::-1])
-        position = number // stride % ring
-        number = number + ((position + pace) % ring - position) * stride
-        destinations = sources.copy()
-        destinations[:, axes[::-1]] = np.stack(np.unravel_index(number, extents[::-1]), axis=1)
-        linear = np.ravel_multi_index(tuple(destinations.T), grid)
-        return np.stack([np.arange(len(sources), dtype=np.int64), linear], axis=1)
+        return rotation_transfers(
+            self.grid_shape(), self.ring_axes(), self.ring.data, self.pace.data, self.stride.data
+        )
 
     def verify(self) -> None:
         grid = self.grid_shape()

@@ -29,6 +29,13 @@ call it. The formulas, per op class:
   time, so their bytes add up; each rotation of each tensor pays
   ``sync.syncs_per_shift`` global syncs and one exchange phase's fixed
   ``exchange.phase_overhead_cycles`` (:func:`exchange_phases_cycles`).
+- **network latency** (:func:`transfer_latency_cycles`): on a 2-D mesh every
+  transfer also pays ``topology.hop_latency_cycles`` per hop of the Manhattan
+  distance between its cores (numbered row-major on the grid); an all-to-all
+  network adds none. In a rotation phase every core receives its messages from
+  its ring predecessor, so the phase pays the farthest such pair's latency once
+  per message where receivers are served one sender at a time
+  (:func:`rotation_latency_cycles`).
 - **exchange phase** (:func:`exchange_core_cycles`): a core's time in a phase is
   what it receives (one sender at a time, ``receiver_serialised``) and, on a chip
   whose senders are serialised, at least what it sends: each distinct message
@@ -66,7 +73,7 @@ from numpy.typing import NDArray
 from xdsl.ir import Operation
 
 from t10.dialects import snn
-from t10.hwmodel.chip import Chip, MatmulRate
+from t10.hwmodel.chip import Chip, MatmulRate, Mesh2D
 from t10.hwmodel.work import OpClass, OperatorWork
 
 IntArray = NDArray[np.int64]
@@ -162,6 +169,52 @@ def step_compute_cycles(chip: Chip, work: OperatorWork, step_extents: IntArray) 
 def shift_cycles(chip: Chip, byte_count: IntArray | FloatArray) -> FloatArray:
     """Cycles for every core to receive ``byte_count`` bytes from its ring neighbour."""
     return chip.exchange.cycles_per_byte * np.asarray(byte_count, dtype=np.float64)
+
+
+def transfer_latency_cycles(chip: Chip, senders: IntArray, receivers: IntArray) -> FloatArray:
+    """Per transfer from core ``senders[i]`` to core ``receivers[i]``, the network's
+    distance-dependent latency: ``hop_latency_cycles`` per hop on a 2-D mesh (the
+    Manhattan distance between the cores on the grid), none on an all-to-all network."""
+    sender_array = np.asarray(senders, dtype=np.int64)
+    receiver_array = np.asarray(receivers, dtype=np.int64)
+    topology = chip.topology
+    if not isinstance(topology, Mesh2D):
+        return np.zeros(np.broadcast(sender_array, receiver_array).shape)
+    sender_row, sender_col = np.divmod(sender_array, topology.cols)
+    receiver_row, receiver_col = np.divmod(receiver_array, topology.cols)
+    hops = np.abs(sender_row - receiver_row) + np.abs(sender_col - receiver_col)
+    return topology.hop_latency_cycles * hops.astype(np.float64)
+
+
+def hop_latency_cycles(chip: Chip) -> float:
+    """The latency of one network hop: the least a transfer between two cores pays."""
+    topology = chip.topology
+    return topology.hop_latency_cycles if isinstance(topology, Mesh2D) else 0.0
+
+
+def span_latency_cycles(chip: Chip, cores: IntArray) -> FloatArray:
+    """The most latency a transfer between two of the cores ``0 .. cores - 1`` pays: on a
+    mesh, across all the grid rows they fill and all the columns of one row."""
+    count = np.asarray(cores, dtype=np.int64)
+    topology = chip.topology
+    if not isinstance(topology, Mesh2D):
+        return np.zeros(count.shape)
+    hops = -(-count // topology.cols) - 1 + np.minimum(count, topology.cols) - 1
+    return topology.hop_latency_cycles * hops.astype(np.float64)
+
+
+def rotation_latency_cycles(
+    chip: Chip, latency_cycles: FloatArray | float, messages: IntArray | int
+) -> FloatArray:
+    """Latency cycles one rotation phase adds to its bytes' (:func:`shift_cycles`): every
+    core receives ``messages`` messages from its ring predecessor, the farthest of which
+    lies ``latency_cycles`` away; each message pays it where a receiver is served one
+    sender at a time, else the messages overlap and it is paid once."""
+    latency = np.asarray(latency_cycles, dtype=np.float64)
+    count = np.asarray(messages, dtype=np.float64)
+    if chip.exchange.receiver_serialised:
+        return count * latency
+    return np.where(count > 0, latency, 0.0)
 
 
 def exchange_phases_cycles(chip: Chip, phases: IntArray | FloatArray | int) -> FloatArray:

@@ -95,6 +95,7 @@ from t10.hwmodel.chip import Chip, ChipFileError, load_chip
 from t10.hwmodel.work import combiner_of
 from t10.passes.diagnostics import format_location
 from t10.passes.model_graph import is_weight
+from t10.passes.rings import Ring, RingError, lay_rings
 from t10.passes.select_plans import CHIP_ATTR, PREDICTED_CYCLES_ATTR
 from t10.passes.sram_packing import live_bytes_peak, pack
 
@@ -126,145 +127,33 @@ class _Geometry:
         )
 
 
-@dataclass(frozen=True)
-class _Ring:
-    """
-    Where the rings of one rotation run: read the coordinates of `axes` as one
-    mixed-radix number (first axis least significant); its digits from place
-    value `stride` up to `stride * size` are a core's position in its ring.
-    """
-
-    axes: tuple[int, ...]
-    stride: int
-    size: int
-
-    def digits(self, grid: Sequence[int]) -> dict[int, tuple[int, int]] | None:
-        """Per axis, the place values ``[low, high)`` of its coordinate that the ring
-        moves; None unless the ring touches every axis in whole digits (``low``
-        divides ``high`` divides the extent), which keeps rings on one axis apart."""
-        digits: dict[int, tuple[int, int]] = {}
-        place = 1
-        for axis in self.axes:
-            low = max(self.stride, place)
-            high = min(self.stride * self.size, place * grid[axis])
-            if low >= high or low % place or high % place:
-                return None
-            low, high = low // place, high // place
-            if high % low or grid[axis] % high:
-                return None
-            digits[axis] = (low, high)
-            place *= grid[axis]
-        return digits
-
-    def position(self, grid: Sequence[int]) -> AffineExpr:
-        """A core's position in its ring, as an affine expression of its coordinates
-        (exact up to multiples of `size`)."""
-        digits = self.digits(grid)
-        assert digits is not None
-        position = AffineExpr.constant(0)
-        place = 1
-        for axis in self.axes:
-            low, _ = digits[axis]
-            weight = place * low // self.stride
-            coordinate = AffineExpr.dimension(axis)
-            position = position + (coordinate if low == 1 else coordinate // low) * weight
-            place *= grid[axis]
-        return position
-
-    def pattern(self, grid: Sequence[int]) -> tile.RotatePatternAttr:
-        return tile.RotatePatternAttr(grid, self.axes, self.size, 1, self.stride)
-
-
-def _independent(first: dict[int, tuple[int, int]], second: dict[int, tuple[int, int]]) -> bool:
-    """Whether moving round one ring leaves every core's position in the other unchanged."""
-    for axis in first.keys() & second.keys():
-        (low, high), (other_low, other_high) = first[axis], second[axis]
-        if not (
-            (high <= other_low and other_low % high == 0)
-            or (other_high <= low and low % other_high == 0)
-        ):
-            return False
-    return True
-
-
-def _lay_ring(
-    grid: Sequence[int], unread: Sequence[int], size: int, apart_from: Sequence[_Ring]
-) -> _Ring | None:
-    """Rings of ``size`` cores over grid axes in ``unread``, independent of every ring
-    in ``apart_from``: one axis before several, low digits before high ones."""
-    axes = [axis for axis in unread if grid[axis] > 1]
-    for count in range(1, len(axes) + 1):
-        for chosen in itertools.permutations(axes, count):
-            span = prod(grid[axis] for axis in chosen)
-            for stride in range(1, span // size + 1):
-                if (span // size) % stride:
-                    continue
-                ring = _Ring(tuple(chosen), stride, size)
-                digits = ring.digits(grid)
-                if digits is None:
-                    continue
-                if all(_independent(digits, other.digits(grid) or {}) for other in apart_from):
-                    return ring
-    return None
-
-
 def _lay_rings(
     schedule: shift.ScheduleOp, grid: Sequence[int], steps: Sequence[int]
-) -> tuple[dict[tuple[int, int], _Ring], AffineMap]:
+) -> tuple[dict[tuple[int, int], Ring], AffineMap]:
     """
-    For every (operand, loop) the operand rotates on, the rings it runs round,
-    and the skew that makes those rings line up: an operand rotating on loop
-    ``d`` in rings of ``f`` holds ``q = steps[d] / f`` slices, so its step offset
-    falls by ``q`` per position round its ring. Rings run along grid axes the
-    operand does not index. Two rings must move independent digits of the core
-    coordinates when they skew the same loop, or when one moves an operand that
-    holds the other's loop in slices; otherwise a rotation would bring a core
-    slices its placement does not claim. Operands rotating on the same loop in
-    rings of the same size may share rings.
+    For every (operand, loop) the operand rotates on, the rings it runs round
+    (``rings.lay_rings``), and the skew that makes those rings line up: an operand
+    rotating on loop ``d`` in rings of ``f`` holds ``q = steps[d] / f`` slices, so its
+    step offset falls by ``q`` per position round its ring (once per ring, however
+    many operands share it).
     """
     loops = len(grid)
     layouts = [operand_type.layout for operand_type in schedule.distributed_types()]
-    sliced = [{loop for loop in layout.used_loops() if steps[loop] > 1} for layout in layouts]
-    rings: dict[tuple[int, int], _Ring] = {}
+    try:
+        rings = lay_rings(
+            grid,
+            steps,
+            [frozenset(layout.used_loops()) for layout in layouts],
+            [layout.temporal_factors() for layout in layouts],
+        )
+    except RingError as error:
+        raise _fail(schedule, str(error)) from error
     skew = [AffineExpr.constant(0)] * loops
-    for operand, layout in enumerate(layouts):
-        unread = [axis for axis in range(loops) if axis not in layout.used_loops()]
-        for loop, factor in enumerate(layout.temporal_factors()):
-            if factor == 1:
-                continue
-            apart_from = [
-                ring
-                for (other, other_loop), ring in rings.items()
-                if other_loop == loop or other_loop in sliced[operand] or loop in sliced[other]
-            ]
-            shared = next(
-                (
-                    ring
-                    for (_, other_loop), ring in rings.items()
-                    if other_loop == loop
-                    and ring.size == factor
-                    and set(ring.axes) <= set(unread)
-                    and all(
-                        other is ring
-                        or _independent(ring.digits(grid) or {}, other.digits(grid) or {})
-                        for other in apart_from
-                    )
-                ),
-                None,
-            )
-            if shared is not None:
-                rings[(operand, loop)] = shared
-                continue
-            ring = _lay_ring(grid, unread, factor, apart_from)
-            if ring is None:
-                raise _fail(
-                    schedule,
-                    f"operand {operand} rotates on loop {loop} in rings of {factor}, but the "
-                    f"grid axes it does not index ({[grid[axis] for axis in unread]}) cannot "
-                    "carry such rings apart from the other rotations of this plan",
-                )
-            rings[(operand, loop)] = ring
-            share = steps[loop] // factor
+    for loop in range(loops):
+        for ring in dict.fromkeys(
+            ring for (_, ring_loop), ring in rings.items() if ring_loop == loop
+        ):
+            share = steps[loop] // ring.size
             skew[loop] = skew[loop] + ring.position(grid) * ((-share) % steps[loop])
     return rings, AffineMap(loops, 0, tuple(skew))
 

@@ -31,26 +31,33 @@ usually lands near the frontier), and drops every partial combination, then
 every candidate, that one of those real plans beats strictly on both its bytes
 and a lower bound of its cycles. The bounds are exact lower bounds of the
 cost model (bytes add up per operand; a tensor cut into ``w`` pieces rotates
-at least ``w - 1`` times; compute is bounded through the cost model's own
-functions, ``_compute_lower_bound``), so the frontier, and the plan standing
-for each of its points, is that of pricing every candidate
-(``enumerate_candidates``); the tests compare the two. The count of candidates
-is still exact: the options of the last operand that keep the divisibility
-chains are counted as bitmasks, not built.
+at least ``w - 1`` times, and on a mesh at least ``f - 1`` times round each ring
+of ``f``, each message at least one hop; compute is bounded
+through the cost model's own functions, ``_compute_lower_bound``), so the
+frontier, and the plan standing for each of its points, is that of pricing
+every candidate (``enumerate_candidates``); the tests compare the two. The
+count of candidates is still exact: the options of the last operand that keep
+the divisibility chains are counted as bitmasks, not built.
 
-Paces are all 1: the cost model prices a rotation by its bytes alone (true of
-an all-to-all chip; a mesh's hop latency is not charged yet, and pace 1 would
-travel the fewest hops there), so no other pace can reach the frontier.
-Results are cached per (iteration space, chip).
+Paces are all 1: a rotation costs the same bytes at any pace, and the rings the
+lowering lays put each core next to the one it receives from at pace 1, so no
+other pace can reach the frontier. Results are cached per (iteration space, chip).
 
 Schedule model priced here (the one ``t10-insert-shifts`` emits):
 - compute steps = prod over loops of X_d, the largest temporal factor on d;
 - the loops with X_d > 1 are nested in the order that minimises shift and sync
   cost; a tensor rotates each time the innermost loop that splits it advances,
   so it rotates ``f_t * prod(X outside that loop) - 1`` times;
+- on a network with latency (a mesh's hops), each rotation also pays, once per
+  buffer of the operand's piece (``prod(X_d / f_t)`` step slices) where a core
+  takes one message at a time, the latency between the farthest pair of
+  neighbours (last back to first included) of the ring ``t10-lower-to-tile``
+  lays for it on the chip's cores (``rings.lay_rings``), on every loop it rotates
+  on: ``f_t * prod(X outside the loop) - 1`` times round each ring;
 - an output replicated over split reduction loops and not fully rotating holds
   ``p`` partial sums that a ring reduce-scatter combines after the last step:
-  ``p - 1`` steps, each moving and adding a ``1/p`` chunk.
+  ``p - 1`` steps, each moving and adding a ``1/p`` chunk (by its bytes: the
+  simulated chip charges a ``tile.reduce_scatter`` no network latency).
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,8 +75,15 @@ from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects.rtensor import OpPlanAttr, check_plan, spatial_split_allowed
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, MatmulRate
+from t10.hwmodel.chip import Chip, MatmulRate, Mesh2D
 from t10.passes.iteration_space import IterationSpace, PlanningError
+from t10.passes.rings import (
+    Ring,
+    RingError,
+    lay_rings,
+    least_ring_latencies,
+    ring_latencies,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -86,6 +100,10 @@ orders."""
 
 MAX_ORDERED_LOOPS = 3
 """Up to this many stepped loops, every nesting order is priced; beyond, two of them."""
+
+LAYOUT_CACHE_SIZE = 1 << 14
+"""How many ring layouts (grid extents along the loops rotating operands do not index,
+their temporal factors, stepped loops) the plan search keeps laid."""
 
 MAX_ITERATION_POINTS = 1 << 53
 """The most iteration points an operator may have: its costs (points, bytes, cycles) are
@@ -763,6 +781,205 @@ def _per_rotation_cycles(chip: Chip, rotating_bytes: IntArray) -> FloatArray:
     )
 
 
+def _network_latency(chip: Chip) -> bool:
+    """Whether a transfer on ``chip`` pays a distance-dependent latency (a mesh's hops)."""
+    topology = chip.topology
+    return isinstance(topology, Mesh2D) and topology.hop_latency_cycles > 0
+
+
+def _interacting_operands(space: IterationSpace) -> list[list[int]]:
+    """The operands in groups whose rings may constrain each other's: operands linked by
+    loops neither indexes. Rings of operands with no unread loop in common lie along
+    different grid axes, so the lowering lays each group's as if it alone rotated."""
+    groups: list[tuple[set[int], list[int]]] = []
+    for operand, access in enumerate(space.operands):
+        unread = set(range(space.num_loops)) - set(access.indexed_loops)
+        operands = [operand]
+        for group in [group for group in groups if group[0] & unread]:
+            groups.remove(group)
+            unread |= group[0]
+            operands += group[1]
+        groups.append((unread, sorted(operands)))
+    return [operands for _, operands in groups]
+
+
+@dataclass(frozen=True)
+class _LeastRing:
+    """Stands for the ring of a rotation the lowering cannot lay (the plan is refused
+    there): priced at the least latency of any ring of its size along ``unread``."""
+
+    unread: tuple[int, ...]
+    size: int
+
+
+def _rotation_latencies(
+    space: IterationSpace, chip: Chip, candidates: _Candidates, steps_per_loop: IntArray
+) -> FloatArray | None:
+    """
+    (plans, operands, loops): the latency cycles each rotation of the operand on the
+    loop pays (``cost.rotation_latency_cycles``): the farthest pair of ring neighbours
+    of the ring ``t10-lower-to-tile`` lays for it (``rings.lay_rings``), once per
+    message (buffer) of the operand's piece; 0 where it does not rotate. None on a chip
+    whose network adds no latency.
+
+    A group of operands whose rings interact (``_interacting_operands``) lays them by
+    the grid's extents on the loops they do not index, their temporal factors and
+    (several operands) which loops are stepped: rings are laid once per distinct such
+    layout, and priced once per ring and shape of grid (``rings.ring_latencies``).
+    """
+    if not _network_latency(chip):
+        return None
+    rows, temporal = candidates.row_index, candidates.temporal
+    num_plans, num_operands, num_loops = temporal.shape
+    used_loops = tuple(frozenset(access.indexed_loops) for access in space.operands)
+    ring_latency = np.zeros((num_plans, num_operands, num_loops))
+    for group in _interacting_operands(space):
+        rotating = np.flatnonzero((temporal[:, group] > 1).any(axis=(1, 2)))
+        if len(rotating) == 0:
+            continue
+        unread = sorted(
+            set(range(num_loops)).difference(*(used_loops[operand] for operand in group))
+        )
+        group_temporal = temporal[rotating][:, group].reshape(len(rotating), -1)
+        # Which loops are stepped keeps rings apart (an operand's sliced loops); an
+        # operand alone only meets its own rings, on loops it rotates on and so steps.
+        stepped = (
+            np.zeros((len(rotating), 0), dtype=np.int64)
+            if len(group) == 1
+            else (steps_per_loop[rotating] > 1).astype(np.int64)
+        )
+        grids = candidates.op_factor_rows[rows[rotating]]
+        layouts, layout_of = np.unique(
+            np.concatenate([grids[:, unread], group_temporal.astype(np.int64), stepped], axis=1),
+            axis=0,
+            return_inverse=True,
+        )
+        specs: dict[Ring | _LeastRing, int] = {}
+        # Per layout, per operand of the group and loop: its ring's index in ``specs``.
+        layout_rings = np.full((len(layouts), len(group), num_loops), -1, dtype=np.int64)
+        for index, layout in enumerate(layouts.tolist()):
+            layout_rings[index] = _lay_group_rings(
+                space, group, unread, layout, specs, num_loops, used_loops
+            )
+        spec_of = layout_rings[layout_of.ravel()].ravel()
+        # Every (plan, operand of the group, loop) by ring, so that each ring's are a slice.
+        by_spec = np.argsort(spec_of, kind="stable")
+        bounds = np.searchsorted(spec_of[by_spec], np.arange(len(specs) + 1))
+        for spec, spec_index in specs.items():
+            plan, member, loop = np.unravel_index(
+                by_spec[bounds[spec_index] : bounds[spec_index + 1]],
+                (len(rotating), len(group), num_loops),
+            )
+            plan_grids, grid_of = np.unique(grids[plan], axis=0, return_inverse=True)
+            latencies = (
+                ring_latencies(chip, plan_grids, spec)
+                if isinstance(spec, Ring)
+                else least_ring_latencies(chip, plan_grids, spec.unread, spec.size)
+            )
+            ring_latency[rotating[plan], np.asarray(group)[member], loop] = latencies[
+                grid_of.ravel()
+            ]
+    messages = _messages(space, temporal, steps_per_loop)[:, :, None]
+    return np.where(temporal > 1, cost.rotation_latency_cycles(chip, ring_latency, messages), 0.0)
+
+
+def _lay_group_rings(
+    space: IterationSpace,
+    group: list[int],
+    unread: list[int],
+    layout: list[int],
+    specs: dict[Ring | _LeastRing, int],
+    num_loops: int,
+    used_loops: tuple[frozenset[int], ...],
+) -> IntArray:
+    """The rings of one layout of a group's rotations (a row of ``_rotation_latencies``'
+    layouts: grid extents on ``unread``, the group's temporal factors, stepped loops),
+    as indices into ``specs`` (extended with the new ones), -1 where nothing rotates."""
+    grid = [1] * num_loops
+    for position, loop in enumerate(unread):
+        grid[loop] = layout[position]
+    group_factors = layout[len(unread) : len(unread) + len(group) * num_loops]
+    stepped = layout[len(unread) + len(group) * num_loops :]
+    factors = [[1] * num_loops for _ in space.operands]
+    for position, operand in enumerate(group):
+        factors[operand] = group_factors[position * num_loops : (position + 1) * num_loops]
+    steps = (
+        [2 if step else 1 for step in stepped]
+        if stepped
+        else [2 if factor > 1 else 1 for factor in factors[group[0]]]
+    )
+    rings = _laid_rings(tuple(grid), tuple(steps), used_loops, tuple(tuple(row) for row in factors))
+    indices = np.full((len(group), num_loops), -1, dtype=np.int64)
+    for (operand, loop), ring in rings:
+        indices[group.index(operand), loop] = specs.setdefault(ring, len(specs))
+    return indices
+
+
+@lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+def _laid_rings(
+    grid: tuple[int, ...],
+    steps: tuple[int, ...],
+    used_loops: tuple[frozenset[int], ...],
+    temporal: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[tuple[int, int], Ring | _LeastRing], ...]:
+    """``rings.lay_rings``, or for a plan the lowering refuses, a ``_LeastRing`` for each of
+    its rotations; the searches of one operator lay the same layouts again and again."""
+    try:
+        return tuple(lay_rings(grid, steps, used_loops, temporal).items())
+    except RingError:
+        return tuple(
+            (
+                (operand, loop),
+                _LeastRing(
+                    tuple(axis for axis in range(len(grid)) if axis not in used_loops[operand]),
+                    factor,
+                ),
+            )
+            for operand, factors in enumerate(temporal)
+            for loop, factor in enumerate(factors)
+            if factor > 1
+        )
+
+
+def _least_latency_cycles(chip: Chip, temporal: FactorArray) -> FloatArray:
+    """Per plan rotating an operand by ``temporal``, a lower bound of the latency cycles
+    its rotations pay: on each loop, ``f - 1`` rotations of one message round a ring of
+    ``f`` distinct cores, whose farthest neighbours are at least one hop apart."""
+    return cost.rotation_latency_cycles(
+        chip, cost.hop_latency_cycles(chip), (temporal.astype(np.int64) - 1).sum(axis=1)
+    )
+
+
+def _messages(space: IterationSpace, temporal: FactorArray, steps_per_loop: IntArray) -> IntArray:
+    """(plans, operands): the buffers (step slices) of each operand's piece, one message
+    each when it rotates: ``prod(X_d / f_t)`` over the loops it indexes."""
+    messages = np.ones(temporal.shape[:2], dtype=np.int64)
+    for operand, access in enumerate(space.operands):
+        for loop in access.indexed_loops:
+            messages[:, operand] *= steps_per_loop[:, loop] // temporal[:, operand, loop]
+    return messages
+
+
+def _latency_bounds(
+    space: IterationSpace, chip: Chip, candidates: _Candidates, steps_per_loop: IntArray
+) -> tuple[FloatArray, FloatArray] | None:
+    """(plans, operands, loops): the least and the most latency cycles a rotation of the
+    operand on the loop may pay, whatever ring it runs round: its messages each one hop,
+    or each across all the cores of the plan's grid (``cost.span_latency_cycles``); 0
+    where it does not rotate. None on a chip whose network adds no latency."""
+    if not _network_latency(chip):
+        return None
+    temporal = candidates.temporal
+    messages = _messages(space, temporal, steps_per_loop)[:, :, None]
+    grid_cores = np.prod(candidates.op_factor_rows, axis=1)[candidates.row_index]
+    rotating = temporal > 1
+    least = cost.rotation_latency_cycles(chip, cost.hop_latency_cycles(chip), messages)
+    most = cost.rotation_latency_cycles(
+        chip, cost.span_latency_cycles(chip, grid_cores)[:, None, None], messages
+    )
+    return np.where(rotating, least, 0.0), np.where(rotating, most, 0.0)
+
+
 def fill_cycles(
     space: IterationSpace, chip: Chip, operand: int, plans: Sequence[Plan]
 ) -> FloatArray:
@@ -795,30 +1012,46 @@ def _rotation_cost(
     steps_per_loop: IntArray,
     rotating_bytes: IntArray,
     order: IntArray,
+    latency: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray]:
     """Shift and sync cycles of every plan's operands, its loops nested in ``order``
-    (per plan, loop indices outermost first; a broadcast row when all plans share it)."""
+    (per plan, loop indices outermost first; a broadcast row when all plans share it);
+    ``latency`` (see ``_rotation_latencies``), None where the network adds none."""
     num_plans, num_operands, _ = temporal.shape
     outer = np.ones(num_plans, dtype=np.int64)
     innermost_factor = np.zeros((num_plans, num_operands), dtype=np.int64)
     innermost_outer = np.ones((num_plans, num_operands), dtype=np.int64)
+    latency_cycles = np.zeros(num_plans)
     same_order = order.strides[0] == 0
     for position in range(order.shape[1]):
         if same_order:
             factors = temporal[:, :, order[0, position]]
             steps = steps_per_loop[:, order[0, position]]
+            ring_latency = None if latency is None else latency[:, :, order[0, position]]
         else:
             loop = order[:, position]
             factors = np.take_along_axis(temporal, loop[:, None, None], axis=2)[:, :, 0]
             steps = np.take_along_axis(steps_per_loop, loop[:, None], axis=1)[:, 0]
+            ring_latency = (
+                None
+                if latency is None
+                else np.take_along_axis(latency, loop[:, None, None], axis=2)[:, :, 0]
+            )
         split_here = factors > 1
         innermost_factor = np.where(split_here, factors, innermost_factor)
         innermost_outer = np.where(split_here, outer[:, None], innermost_outer)
+        if ring_latency is not None:
+            # The schedule rotates an operand round its ring on this loop at the end of
+            # each of the f * (steps outside) passes of the loop's level, but the last.
+            ring_rotations = np.where(split_here, factors * outer[:, None] - 1, 0)
+            latency_cycles += (ring_rotations * ring_latency).sum(axis=1)
         outer = outer * steps
     rotations = np.where(innermost_factor > 0, innermost_factor * innermost_outer - 1, 0)
+    shift = cost.shift_cycles(
+        chip, (rotations * rotating_bytes).sum(axis=1)
+    ) + cost.exchange_phases_cycles(chip, rotations.sum(axis=1))
     return (
-        cost.shift_cycles(chip, (rotations * rotating_bytes).sum(axis=1))
-        + cost.exchange_phases_cycles(chip, rotations.sum(axis=1)),
+        shift if latency is None else shift + latency_cycles,
         cost.sync_cycles(chip, rotations.sum(axis=1)),
     )
 
@@ -832,9 +1065,10 @@ def evaluate(
 ) -> dict[str, IntArray]:
     """
     Price every candidate: cycles split by kind, bytes per core, loop order.
-    Only candidates that may reach the frontier get their best nesting order;
-    the others are priced in loop order (an upper bound on their cycles) unless
-    ``nest_every_candidate``.
+    Only candidates that may reach the frontier get their best nesting order and
+    (on a network with latency) their rotations' rings; the others are priced in
+    loop order with the most latency their rotations could pay (an upper bound on
+    their cycles) unless ``nest_every_candidate``.
     """
     rows, temporal = candidates.row_index, candidates.temporal
     op_factor_rows = candidates.op_factor_rows
@@ -862,11 +1096,25 @@ def evaluate(
     # bound on a candidate's cycles; rotating each tensor only prod(f_t) - 1
     # times, a lower one. A candidate whose lower bound exceeds the upper bound
     # of one holding no more bytes is dominated whatever its order.
+    # On a network with latency, which rings the rotations run round is the other
+    # costly part, so it is worked out for the contenders only: the others pay the
+    # most latency their rotations could, the lower bound the least.
     per_rotation = _per_rotation_cycles(chip, rotating_bytes)
     lower = compute + reduce + ((split_ways - 1) * per_rotation).sum(axis=1)
+    latency_bounds = _latency_bounds(space, chip, candidates, steps_per_loop)
+    if latency_bounds is not None:
+        # Each ring is gone round at least f - 1 times, whatever the nesting.
+        lower = lower + ((temporal - 1) * latency_bounds[0]).sum(axis=(1, 2))
     stepped = np.flatnonzero((steps_per_loop > 1).any(axis=0))
     in_loop_order = np.broadcast_to(stepped, (num_plans, len(stepped)))
-    shift, sync = _rotation_cost(chip, temporal, steps_per_loop, rotating_bytes, in_loop_order)
+    shift, sync = _rotation_cost(
+        chip,
+        temporal,
+        steps_per_loop,
+        rotating_bytes,
+        in_loop_order,
+        None if latency_bounds is None else latency_bounds[1],
+    )
     upper = compute + reduce + shift + sync
     by_bytes = np.argsort(bytes_per_core, kind="stable")
     sorted_bytes = bytes_per_core[by_bytes]
@@ -883,8 +1131,18 @@ def evaluate(
     loop_order = np.where(
         steps_per_loop > 1, np.broadcast_to(np.arange(space.num_loops), steps_per_loop.shape), -1
     )
+    latency = _rotation_latencies(
+        space,
+        chip,
+        _Candidates(op_factor_rows, rows[contenders], temporal[contenders]),
+        steps_per_loop[contenders],
+    )
     shift[contenders], sync[contenders], loop_order[contenders] = _best_nesting(
-        chip, temporal[contenders], steps_per_loop[contenders], rotating_bytes[contenders]
+        chip,
+        temporal[contenders],
+        steps_per_loop[contenders],
+        rotating_bytes[contenders],
+        latency,
     )
     total = compute + shift + sync + reduce
     return {
@@ -920,7 +1178,11 @@ def _heaviest_first(
 
 
 def _best_nesting(
-    chip: Chip, temporal: FactorArray, steps_per_loop: IntArray, rotating_bytes: IntArray
+    chip: Chip,
+    temporal: FactorArray,
+    steps_per_loop: IntArray,
+    rotating_bytes: IntArray,
+    latency: FloatArray | None,
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """
     Per plan, the shift and sync cycles of its nesting order of the loops it
@@ -941,6 +1203,7 @@ def _best_nesting(
     sorted_temporal = temporal[by_key]
     sorted_steps = steps_per_loop[by_key]
     sorted_bytes = rotating_bytes[by_key]
+    sorted_latency = None if latency is None else latency[by_key]
     sorted_shift = np.zeros(num_plans)
     sorted_sync = np.zeros(num_plans)
     sorted_order = np.full((num_plans, num_loops), -1, dtype=np.int64)
@@ -969,7 +1232,12 @@ def _best_nesting(
         best = np.full(end - begin, np.inf)
         for order in orders:
             order_shift, order_sync = _rotation_cost(
-                chip, sorted_temporal[group], sorted_steps[group], sorted_bytes[group], order
+                chip,
+                sorted_temporal[group],
+                sorted_steps[group],
+                sorted_bytes[group],
+                order,
+                None if sorted_latency is None else sorted_latency[group],
             )
             better = order_shift + order_sync < best
             best = np.where(better, order_shift + order_sync, best)
@@ -998,7 +1266,9 @@ def _option_bounds(
     Per operand, per option: the bytes per core it adds to any plan, and the
     fewest cycles it adds (each rotation of a piece costs its shift and a sync
     and a tensor cut into ``w`` pieces rotates at least ``w - 1`` times, plus an
-    output's reduce-scatter).
+    output's reduce-scatter; on a network with latency, each ring of ``f`` is gone
+    round at least ``f - 1`` times, each paying at least one hop:
+    ``_least_latency_cycles``).
     """
     option_bytes: list[IntArray] = []
     option_cycles: list[FloatArray] = []
@@ -1010,8 +1280,11 @@ def _option_bounds(
         )
         per_rotation = _per_rotation_cycles(chip, operand_cost.rotating_bytes)
         split_ways = np.prod(temporal, axis=1, dtype=np.int64)
+        least_cycles = (split_ways - 1) * per_rotation + operand_cost.reduce_cycles
+        if _network_latency(chip):
+            least_cycles = least_cycles + _least_latency_cycles(chip, temporal)
         option_bytes.append(operand_cost.bytes_per_core)
-        option_cycles.append((split_ways - 1) * per_rotation + operand_cost.reduce_cycles)
+        option_cycles.append(least_cycles)
     return option_bytes, option_cycles
 
 

@@ -102,7 +102,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from t10.dialects import snn, tile
 from t10.hwmodel import cost
-from t10.hwmodel.chip import Chip, Mesh2D
+from t10.hwmodel.chip import Chip
 from t10.hwmodel.work import OperatorWork, operator_work
 from t10.runtime import snn_ops
 from t10.runtime.reference import execute_ops
@@ -403,12 +403,7 @@ class _Machine:
         )
         sharing = sharing.reshape(-1)[group.reshape(-1)]
         per_transfer = float(cost.shift_cycles(self.chip, byte_array)) / sharing
-        topology = self.chip.topology
-        if isinstance(topology, Mesh2D):
-            # Priced once per exchange op and cached: not part of a step.
-            per_transfer += np.vectorize(topology.latency_cycles, otypes=[float])(
-                senders, receivers
-            )
+        per_transfer += cost.transfer_latency_cycles(self.chip, senders, receivers)
         per_transfer[local] = float(cost.copy_cycles(self.chip, byte_array))
         receive_cycles = np.zeros(self.cores)
         if self.chip.exchange.receiver_serialised:

@@ -12,7 +12,10 @@ from numpy.typing import NDArray
 from preset_rates import (
     ELEMENTWISE_CYCLES_PER_ELEMENT,
     ELEMENTWISE_LAUNCH_CYCLES,
+    EXCHANGE_CYCLES_PER_BYTE,
     F16_MACS_PER_CYCLE,
+    MESH_HOP_LATENCY_CYCLES,
+    PHASE_OVERHEAD_CYCLES,
 )
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.parser import Parser
@@ -186,6 +189,17 @@ def variance(rows: int, cols: int) -> IterationSpace:
         f"  %w = arith.constant {1 / cols} : f16\n  %d = arith.subf %in0, %in1 : f16\n"
         "  %s = arith.mulf %d, %d : f16\n  %t = arith.mulf %s, %w : f16\n"
         "  %p = arith.addf %acc, %t : f16",
+    )
+
+
+def scale_shift(rows: int, cols: int) -> IterationSpace:
+    """``y[r, c] = x[r, c] * g[c] + b[c]``: the scale and the shift share the loop neither
+    indexes, so their rings may constrain each other's."""
+    return reduction_generic(
+        {"r": rows, "c": cols},
+        ["rc", "c", "c"],
+        "rc",
+        "  %m = arith.mulf %in0, %in1 : f16\n  %p = arith.addf %m, %in2 : f16",
     )
 
 
@@ -480,6 +494,46 @@ def test_no_plans_price_to_nothing():
     assert price_plans(matmul(8, 8, 8), load_chip("small-16"), []) == ()
 
 
+def test_a_rotation_on_a_mesh_pays_the_hops_between_its_farthest_ring_neighbours():
+    """Row sums of 12 x 48 f16 on a 4 x 3 grid: the sums (one row a piece) rotate round
+    rings of 3 along the column axis, cores 3r, 3r + 1, 3r + 2. On mesh-64's 8 x 8 grid
+    ring {6, 7, 8} wraps a mesh row: 7 -> 8 is 8 hops, (0, 7) to (1, 0). Each of the 2
+    rotations (3 steps, the last rotation left out) pays those 8 hops once (one buffer
+    a piece) on top of its 2 bytes and the phase overhead; an all-to-all chip pays none."""
+    space = reduction_generic({"r": 12, "c": 48}, ["rc"], "r", "  %p = arith.addf %acc, %in0 : f16")
+    plan = OpPlanAttr([4, 3], [[1, 1], [3, 1]])
+    rotations, piece_bytes, farthest_hops = 2, 2, 8
+    shift = rotations * (piece_bytes * EXCHANGE_CYCLES_PER_BYTE + PHASE_OVERHEAD_CYCLES)
+    hops = rotations * farthest_hops * MESH_HOP_LATENCY_CYCLES
+    (on_mesh,) = price_plans(space, load_chip("mesh-64"), [plan])
+    (all_to_all,) = price_plans(space, load_chip("small-16"), [plan])
+    assert on_mesh.shift_cycles == math.ceil(shift + hops) == 234
+    assert all_to_all.shift_cycles == math.ceil(shift)
+
+
+def test_each_ring_s_rotations_pay_their_own_hops_once_per_buffer():
+    """A 16^3 f16 matmul on a 4 x 2 x 1 grid (cores 2m + n, all on mesh row 0): A cut in
+    2 on k rotates round rings of 2 along n (cores 2m, 2m + 1: 1 hop) holding 2 step
+    slices, so 2 buffers each pay the hop, once (2 steps of its level, the last rotation
+    left out); B cut in 4 on k rotates round rings of 4 along m (n, n + 2, n + 4, n + 6:
+    6 hops from the last back to the first), 3 times, one buffer each."""
+    space = matmul(16, 16, 16)
+    plan = OpPlanAttr([4, 2, 1], [[1, 1, 2], [1, 1, 4], [1, 1, 1]])
+    mesh = load_chip("mesh-64")
+    flat = dataclasses.replace(
+        mesh, topology=dataclasses.replace(mesh.topology, hop_latency_cycles=0)
+    )
+    (on_mesh,) = price_plans(space, mesh, [plan])
+    (without_hops,) = price_plans(space, flat, [plan])
+    a_hops = 1 * 2 * 1 * MESH_HOP_LATENCY_CYCLES
+    b_hops = 3 * 1 * 6 * MESH_HOP_LATENCY_CYCLES
+    piece_bytes = 4 * 8 * 2
+    shift = 4 * (piece_bytes * EXCHANGE_CYCLES_PER_BYTE + PHASE_OVERHEAD_CYCLES)
+    assert without_hops.shift_cycles == math.ceil(shift)
+    assert on_mesh.shift_cycles == math.ceil(shift + a_hops + b_hops) == 512
+    assert on_mesh.cycles - without_hops.cycles == a_hops + b_hops
+
+
 MATMUL_ROWS = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
 
 
@@ -559,6 +613,7 @@ def test_plan_that_does_not_fit_is_a_planning_error(
         (merge_heads(4, 32, 64, 8, 16), with_cores(256, "mesh-64")),
         (matmul(24, 45, 24, "f32"), load_chip("small-16")),
         (matmul(96, 189, 64), load_chip("mesh-64")),
+        (scale_shift(60, 4096), load_chip("mesh-64")),
     ],
     ids=[
         "conv",
@@ -574,6 +629,7 @@ def test_plan_that_does_not_fit_is_a_planning_error(
         "merge-heads-256",
         "matmul-idle-core-16",
         "matmul-idle-cores-64",
+        "scale-shift-64",
     ],
 )
 def test_pruned_search_equals_exhaustive_enumeration(space: IterationSpace, chip: Chip):
