@@ -43,8 +43,8 @@ Numerics (always checked)
     The sparse run's outputs must equal those of the numpy reference
     (:func:`~t10.runtime.reference.run_reference`) of the sparse training step with
     its lists cut into the segments the plan gave every layer, and the dense run's
-    those of the dense training step with each layer's current summed over the
-    plan's input slices in the program's order: loss and weights within rtol 1e-4,
+    those of the dense training step, each layer's current (both forms) summed over
+    the plan's input slices in the program's order: loss and weights within rtol 1e-4,
     atol 1e-6 (float32 summation order), dropped counts exactly. The order matters: a
     potential within round-off of the threshold fires under one order of summation
     and not under another, and one flipped spike changes the gradients far beyond
@@ -310,7 +310,7 @@ class Compiled:
     plan: SnnPlan
     reference: func.FuncOp
     """The step as the program computes it: the sparse form's lists cut into the plan's
-    segments, the dense form's currents summed over the plan's input slices in order."""
+    segments, and both forms' currents summed over the plan's input slices in order."""
     seconds: float
 
 
