@@ -631,11 +631,7 @@ class SnnWriter:
             self._line(
                 f"{part_spikes} = snn.spikes_cast {run_ids} : {run_ids.type} to {part_spikes.type}"
             )
-            part_weight = weight.like(self.f.fresh("w_slice"), (rows, weight.shape[1]))
-            self._line(
-                f"{part_weight} = tensor.extract_slice {padded}[{index * rows}, 0] "
-                f"[{rows}, {weight.shape[1]}] [1, 1] : {padded.type} to {part_weight.type}"
-            )
+            part_weight = self._weight_rows(padded, index * rows, rows)
             part = current.like(self.f.fresh("cur_slice"), current.shape)
             self._op((part,), "snn.gather_add", (part_weight, part_spikes))
             parts[index] = part
@@ -659,15 +655,20 @@ class SnnWriter:
                 f"{part_spikes} = tensor.extract_slice {spikes}[0, {start}] [{batch}, {width}] "
                 f"[1, 1] : {spikes.type} to {part_spikes.type}"
             )
-            part_weight = weight.like(self.f.fresh("w_slice"), (width, weight.shape[1]))
-            self._line(
-                f"{part_weight} = tensor.extract_slice {weight}[{start}, 0] "
-                f"[{width}, {weight.shape[1]}] [1, 1] : {weight.type} to {part_weight.type}"
-            )
+            part_weight = self._weight_rows(weight, start, width)
             part = current.like(self.f.fresh("cur_slice"), current.shape)
             self._matmul(part, part_spikes, part_weight)
             parts[index] = part
         return self._slot_sum(current, parts, slices)
+
+    def _weight_rows(self, weight: Tensor, start: int, rows: int) -> Tensor:
+        """Rows ``start .. start + rows`` of ``weight``."""
+        part = weight.like(self.f.fresh("w_slice"), (rows, weight.shape[1]))
+        self._line(
+            f"{part} = tensor.extract_slice {weight}[{start}, 0] [{rows}, {weight.shape[1]}] "
+            f"[1, 1] : {weight.type} to {part.type}"
+        )
+        return part
 
     def _slot_sum(self, current: Tensor, parts: dict[int, Tensor], slices: int) -> Tensor:
         """The sum of ``parts`` (slice index to its current; a missing slice adds zero)
