@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from op_models import matmul
 from xdsl.dialects import func
 from xdsl.dialects.builtin import BFloat16Type, Float16Type, Float32Type
 from xdsl.ir import Attribute
@@ -53,17 +54,6 @@ INSIDE = (0.55, 0.97)
 OUTSIDE = (1.03, 1.9)
 """Where the moved elements' distances lie, in units of the bound expected: a bound
 half or twice that turns one of the two answers around."""
-
-MATMUL = """\
-func.func @mm(%a: tensor<{m}x{k}x{t}>, %b: tensor<{k}x{n}x{t}>) -> tensor<{m}x{n}x{t}> {{
-  %zero = arith.constant 0.0 : {t}
-  %e = tensor.empty() : tensor<{m}x{n}x{t}>
-  %c = linalg.fill ins(%zero : {t}) outs(%e : tensor<{m}x{n}x{t}>) -> tensor<{m}x{n}x{t}>
-  %r = linalg.matmul ins(%a, %b : tensor<{m}x{k}x{t}>, tensor<{k}x{n}x{t}>)
-                     outs(%c : tensor<{m}x{n}x{t}>) -> tensor<{m}x{n}x{t}>
-  func.return %r : tensor<{m}x{n}x{t}>
-}}
-"""
 
 PRODUCT = """\
 func.func @product(%a: tensor<{m}x{n}x{t}>, %b: tensor<{m}x{n}x{t}>) -> tensor<{m}x{n}x{t}> {{
@@ -136,7 +126,7 @@ def matmul_case(
     a = np.concatenate([half, half], axis=1) * scales[:, None]
     b = exact_values(generator, (REDUCTION, n))
     b[REDUCTION // 2 :, 0] = -b[: REDUCTION // 2, 0]
-    text = MATMUL.format(m=m, k=REDUCTION, n=n, t=element_type)
+    text = matmul(m, REDUCTION, n, element_type)
     return Case(
         element_type,
         text,
