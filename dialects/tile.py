@@ -1224,13 +1224,16 @@ def _corner_sums(
     return total
 
 
-@lru_cache(maxsize=256)
-def _holders(places: tuple[PlaceAttr, ...], shape: tuple[int, ...]) -> npt.NDArray[np.int64]:
+def _holders(places: tuple[PlaceAttr, ...], shape: tuple[int, ...]) -> npt.NDArray[np.int32]:
     """Per element of the ``shape`` tensor, how many cores' boxes under ``places`` hold
-    it: the boxes' corners marked +1/-1 in a difference array, summed along every dim."""
+    it: the boxes' corners marked +1/-1 in a difference array, summed along every dim.
+    Not cached: it is as large as the tensor (a decoder's attention scores at batch 4 and
+    sequence 1024 take 512 MiB)."""
     if not shape:
-        return np.asarray(sum(len(_clipped_boxes(place, shape)[0]) for place in places))
-    difference = np.zeros([extent + 1 for extent in shape], dtype=np.int64)
+        return np.asarray(
+            sum(len(_clipped_boxes(place, shape)[0]) for place in places), dtype=np.int32
+        )
+    difference = np.zeros([extent + 1 for extent in shape], dtype=np.int32)
     for place in places:
         low, high = _clipped_boxes(place, shape)
         for corner in np.ndindex(*(2,) * len(shape)):
@@ -1238,16 +1241,21 @@ def _holders(places: tuple[PlaceAttr, ...], shape: tuple[int, ...]) -> npt.NDArr
             np.add.at(difference, tuple(at.T), (-1) ** sum(corner))
     for axis in range(len(shape)):
         np.cumsum(difference, axis=axis, out=difference)
-    counts = difference[tuple(slice(0, extent) for extent in shape)]
-    counts.flags.writeable = False
-    return counts
+    return difference[tuple(slice(0, extent) for extent in shape)]
 
 
 def first_unheld(places: Sequence[PlaceAttr], shape: Sequence[int]) -> tuple[int, ...] | None:
     """The first element (in row-major order) of the ``shape`` tensor that no core holds
     under ``places``, if any."""
-    unheld = np.argwhere(_holders(tuple(places), tuple(shape)) == 0)
-    return tuple(int(index) for index in unheld[0]) if len(unheld) else None
+    return _first_unheld(tuple(places), tuple(shape))
+
+
+@lru_cache(maxsize=4096)
+def _first_unheld(places: tuple[PlaceAttr, ...], shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    unheld = _holders(places, shape) == 0
+    if not unheld.any():
+        return None
+    return tuple(int(index) for index in np.unravel_index(int(np.argmax(unheld)), shape))
 
 
 @lru_cache(maxsize=256)

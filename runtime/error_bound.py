@@ -212,7 +212,7 @@ class Error:
 
     @staticmethod
     def exact(shape: Sequence[int] = ()) -> Error:
-        zeros = np.zeros(tuple(shape))
+        zeros = np.broadcast_to(np.zeros(()), tuple(shape))
         return Error(zeros, zeros)
 
     @property
@@ -753,6 +753,52 @@ class _BodyErrors:
 ################################################################################
 
 
+CHUNK_ELEMENTS = 1 << 21
+"""Elements of an output (in loop space) whose bounds are computed at once. The rules
+make a dozen float64 temporaries of an output's size: a decoder's attention scores at
+batch 4 and sequence 1024 (128 Mi elements) would need 12 GiB at once."""
+
+
+def _chunks(extent: int, elements: int) -> list[slice]:
+    """Ranges cutting an axis of ``extent`` so that the ``elements`` spread along it come
+    in chunks of about :data:`CHUNK_ELEMENTS` (one range if they fit)."""
+    count = max(1, min(extent, -(-elements // CHUNK_ELEMENTS)))
+    step = -(-extent // count)
+    return [slice(start, min(start + step, extent)) for start in range(0, extent, step)]
+
+
+def _part(array: Array, axis: int, part: slice) -> Array:
+    """``array``'s ``part`` along ``axis``; all of it where it broadcasts along it."""
+    return array if array.shape[axis] == 1 else array[(slice(None),) * axis + (part,)]
+
+
+def _in_parts(
+    shape: tuple[int, ...],
+    elements: int,
+    axes: Sequence[int],
+    compute: Callable[[int, slice], Error],
+) -> Error:
+    """``compute(axis, part)`` over chunks of the longest of ``axes`` of the result's
+    ``shape``, gathered (``elements``, the largest array the computation reads or makes,
+    sets the chunks' count); of the whole (``slice(None)``) if that fits in one chunk."""
+    axis = max(axes, key=lambda axis: shape[axis], default=None)
+    if axis is None:
+        return compute(0, slice(None))
+    parts = _chunks(shape[axis], elements)
+    if len(parts) == 1:
+        return compute(axis, slice(None))
+    gathered: Error | None = None
+    for part in parts:
+        error = compute(axis, part)
+        if gathered is None:
+            if not (error.worst.any() or error.scale.any()):
+                continue  # An exact result (a fill's) takes no memory until it is not.
+            gathered = Error(np.zeros(shape), np.zeros(shape))
+        box = (slice(None),) * axis + (part,)
+        gathered.worst[box], gathered.scale[box] = error.worst, error.scale
+    return Error.exact(shape) if gathered is None else gathered
+
+
 def _structured_errors(
     op: Operation,
     values: Sequence[Array],
@@ -762,41 +808,72 @@ def _structured_errors(
 ) -> list[Error]:
     maps, block, num_outputs = structure_of(op)
     extents = static_loop_extents(op, maps, [array.shape[1:] for array in values])
-    body = ScalarBody(
-        op,
-        block,
-        [to_loop_space(array, m, extents) for array, m in zip(values, maps, strict=True)],
-        extents,
-        False,
-        None,
-    )
-    body_errors = _BodyErrors(
-        body,
-        {
-            argument: error.apply(lambda array, m=m: to_loop_space(array, m, extents))
-            for argument, error, m in zip(block.args, errors, maps, strict=True)
-        },
-    )
+    loop_values = [to_loop_space(array, m, extents) for array, m in zip(values, maps, strict=True)]
+    loop_errors = [
+        error.apply(lambda array, m=m: to_loop_space(array, m, extents))
+        for error, m in zip(errors, maps, strict=True)
+    ]
     terminator = block.last_op
     assert terminator is not None
     first_output = len(values) - num_outputs
+    output_maps: list[AffineMap] = maps[first_output:]
+    used_by_output = [
+        {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
+        for output_map in output_maps
+    ]
+    # Cut only along loops every output keeps: the others are reduced whole.
+    kept_by_all = [
+        1 + loop for loop in range(len(extents)) if all(loop in used for used in used_by_output)
+    ]
     output_errors: list[Error] = []
-    for index, yielded in enumerate(terminator.operands):
-        output_map: AffineMap = maps[first_output + index]
-        used = {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
-        reduced = [loop for loop in range(len(extents)) if loop not in used]
-        result = to_loop_space(results[index].astype(np.float64), output_map, extents)
-        if reduced:
-            error = body_errors.reduced_output(yielded, result, reduced, reduction_steps)
-        else:
-            error = body_errors.error(yielded)
-            output_type = element_type_of(op.operands[first_output + index])
-            if yielded.type != output_type:
-                rounding = _times(
-                    np.abs(result) + error.likely, np.asarray(unit_roundoff(output_type))
-                )
-                error = error.rounded(rounding)
+    for index, (yielded, output_map, used) in enumerate(
+        zip(terminator.operands, output_maps, used_by_output, strict=True)
+    ):
         shape = (1, *(size if loop in used else 1 for loop, size in enumerate(extents)))
+        reduced = [loop for loop in range(len(extents)) if loop not in used]
+        output_type = element_type_of(op.operands[first_output + index])
+        loop_result = to_loop_space(results[index], output_map, extents)
+
+        def chunk(
+            axis: int,
+            part: slice,
+            yielded: SSAValue = yielded,
+            loop_result: Array = loop_result,
+            reduced: list[int] = reduced,
+            output_type: Attribute = output_type,
+        ) -> Error:
+            offsets = np.zeros((1, len(extents)), dtype=np.int64)
+            chunk_extents = list(extents)
+            if axis:
+                start, stop, _ = part.indices(extents[axis - 1])
+                offsets[0, axis - 1] = start
+                chunk_extents[axis - 1] = stop - start
+            body = ScalarBody(
+                op,
+                block,
+                [_part(array, axis, part) for array in loop_values],
+                chunk_extents,
+                False,
+                offsets,
+            )
+            body_errors = _BodyErrors(
+                body,
+                {
+                    argument: error.apply(lambda array: _part(array, axis, part))
+                    for argument, error in zip(block.args, loop_errors, strict=True)
+                },
+            )
+            result = _part(loop_result, axis, part).astype(np.float64)
+            if reduced:
+                return body_errors.reduced_output(yielded, result, reduced, reduction_steps)
+            error = body_errors.error(yielded)
+            if yielded.type == output_type:
+                return error
+            roundoff = np.asarray(unit_roundoff(output_type))
+            return error.rounded(_times(np.abs(result) + error.likely, roundoff))
+
+        elements = max(prod(shape), *(array.size for array in loop_values))
+        error = _in_parts(shape, elements, kept_by_all, chunk)
 
         def to_output(array: Array, shape: tuple[int, ...] = shape, m: AffineMap = output_map):
             return from_loop_space(np.broadcast_to(array, shape), m, extents, op.name)
@@ -806,6 +883,19 @@ def _structured_errors(
 
 
 def _softmax_errors(op: linalg_ext.SoftmaxOp, result: Array, error: Error) -> Error:
+    axis = 1 + op.dimension.value.data
+    shape = np.broadcast_shapes(result.shape, error.worst.shape)
+
+    def chunk(cut: int, part: slice) -> Error:
+        return _softmax_chunk_errors(
+            op, _part(result, cut, part), error.apply(lambda array: _part(array, cut, part))
+        )
+
+    others = [other for other in range(1, len(shape)) if other != axis]
+    return _in_parts(shape, prod(shape), others, chunk)
+
+
+def _softmax_chunk_errors(op: linalg_ext.SoftmaxOp, result: Array, error: Error) -> Error:
     probabilities = result.astype(np.float64)
     axis = 1 + op.dimension.value.data
     shape = np.broadcast_shapes(probabilities.shape, error.worst.shape)
@@ -901,6 +991,27 @@ class Expected:
     result); ``inf`` where the computation is too ill-conditioned to bound."""
 
 
+def _dead_after(block: Block, terminator: func.ReturnOp) -> dict[Operation, list[SSAValue]]:
+    """The values of ``block`` (its arguments and its ops' results) that no op after each
+    op reads, nested regions included; the returned values live to the end."""
+    defined: set[SSAValue] = set(block.args)
+    last_reader: dict[SSAValue, Operation] = {}
+    for op in block.ops:
+        for nested in op.walk():
+            for operand in nested.operands:
+                if operand in defined:
+                    last_reader[operand] = op
+        defined.update(op.results)
+        for value in op.results:
+            last_reader[value] = op
+    returned = set(terminator.arguments)
+    dead_after: dict[Operation, list[SSAValue]] = {}
+    for value, op in last_reader.items():
+        if value not in returned and op is not terminator:
+            dead_after.setdefault(op, []).append(value)
+    return dead_after
+
+
 def reference_with_bounds(
     function: func.FuncOp,
     inputs: Mapping[str, Array] | Sequence[Array],
@@ -917,13 +1028,18 @@ def reference_with_bounds(
         argument: Error.exact(values[argument].shape) for argument in function.body.block.args
     }
     block: Block = function.body.block
+    terminator = block.last_op
+    assert isinstance(terminator, func.ReturnOp)
+    # A model's intermediates (a decoder's attention scores, with two float64 bounds
+    # each) outgrow the host long before its inputs do: each is dropped after its last use.
+    dead_after = _dead_after(block, terminator)
     for op in block.ops:
-        if isinstance(op, func.ReturnOp):
+        if op is terminator:
             break
         execute_ops((op,), values)
         errors.update(zip(op.results, op_errors(op, values, errors, reduction_steps), strict=True))
-    terminator = block.last_op
-    assert isinstance(terminator, func.ReturnOp)
+        for value in dead_after.get(op, ()):
+            del values[value], errors[value]
     return [
         Expected(
             values[value][0], 2 * np.broadcast_to(errors[value].likely, values[value].shape)[0]

@@ -4,9 +4,10 @@ wrong ones do not, and the edge of a bound is where the check changes its answer
 import numpy as np
 import pytest
 from xdsl.dialects import func
-from xdsl.dialects.builtin import bf16, f16, f32
+from xdsl.dialects.builtin import TensorType, bf16, f16, f32
 from xdsl.ir import Attribute
 
+from t10.runtime import error_bound
 from t10.runtime.error_bound import (
     Expected,
     compare,
@@ -290,3 +291,57 @@ def test_an_integer_power_of_an_inexact_base_holds_a_float64_run():
     assert compare(exact, Expected(expected.value, expected.bound / 2)).match
     # A wrong exponent is not within it.
     assert not compare(s**2 + s**-2.0, expected).match
+
+
+CAUSAL = """\
+func.func @causal(%s: tensor<4x24x24xf16>) -> tensor<4x24x24xf16> {
+  %lowest = arith.constant -6.0e4 : f16
+  %e = tensor.empty() : tensor<4x24x24xf16>
+  %m = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>,
+      affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s : tensor<4x24x24xf16>) outs(%e : tensor<4x24x24xf16>) {
+  ^bb0(%in: f16, %out: f16):
+    %i = linalg.index 1 : index
+    %j = linalg.index 2 : index
+    %future = arith.cmpi ugt, %j, %i : index
+    %scaled = arith.mulf %in, %in : f16
+    %kept = arith.select %future, %lowest, %scaled : f16
+    linalg.yield %kept : f16
+  } -> tensor<4x24x24xf16>
+  %p = linalg.softmax dimension(2) ins(%m : tensor<4x24x24xf16>)
+      outs(%e : tensor<4x24x24xf16>) -> tensor<4x24x24xf16>
+  func.return %p : tensor<4x24x24xf16>
+}
+"""
+
+
+@pytest.mark.parametrize("text", [LAYER, ARG_MAX, CAUSAL], ids=["layer", "arg_max", "causal"])
+def test_bounds_computed_in_chunks_are_the_bounds_of_the_whole(
+    text: str, monkeypatch: pytest.MonkeyPatch
+):
+    """A large op's bounds are computed a chunk of its kept loops at a time (the index of a
+    loop offset to the chunk's start): cut into chunks of 16 elements they are the bounds
+    computed at once, but for the order of float64 sums in a contraction's."""
+    function = function_of(text)
+    generator = np.random.default_rng(5)
+    arguments = [
+        generator.standard_normal(tuple(argument_type.get_shape())).astype(np.float32) / 2
+        for argument_type in function.function_type.inputs.data
+        if isinstance(argument_type, TensorType)
+    ]
+    whole = reference_with_bounds(function, arguments, 2)
+    cuts: list[int] = []
+    cut_into = error_bound._chunks
+
+    def counted(extent: int, elements: int) -> list[slice]:
+        parts = cut_into(extent, elements)
+        cuts.append(len(parts))
+        return parts
+
+    monkeypatch.setattr(error_bound, "CHUNK_ELEMENTS", 16)
+    monkeypatch.setattr(error_bound, "_chunks", counted)
+    chunked = reference_with_bounds(function, arguments, 2)
+    assert max(cuts) > 1
+    for at_once, in_chunks in zip(whole, chunked, strict=True):
+        np.testing.assert_array_equal(at_once.value, in_chunks.value)
+        np.testing.assert_allclose(in_chunks.bound, at_once.bound, rtol=1e-12, atol=0)
