@@ -758,9 +758,9 @@ def _operand_cost(
     bytes_per_core = np.where(split_ways > 1, 2, 1) * rotating * element_bytes
     reduce = np.zeros(len(rows))
     if access.is_output:
-        unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
-        partials = _prod(op_factor_rows, unread)[rows] // split_ways
-        chunk = -(-np.prod(piece_rows, axis=1)[rows] // partials)
+        partials, chunk = _partial_sums(
+            space, operand, op_factor_rows[rows], piece_rows[rows], split_ways
+        )
         reduce_steps = partials - 1
         reduce = reduce_steps * (
             cost.shift_cycles(chip, chunk * element_bytes)
@@ -769,6 +769,48 @@ def _operand_cost(
         ) + cost.sync_cycles(chip, reduce_steps)
         bytes_per_core = bytes_per_core + np.where(partials > 1, chunk * element_bytes, 0)
     return _OperandCost(rotating * element_bytes, bytes_per_core, reduce)
+
+
+def _partial_sums(
+    space: IterationSpace,
+    operand: int,
+    op_factor_rows: IntArray,
+    piece_rows: IntArray,
+    split_ways: IntArray,
+) -> tuple[IntArray, IntArray]:
+    """Per plan, how many partial sums of output ``operand`` the cores sharing a piece of
+    it hold (1: none to combine) and the elements of the chunk each keeps after the
+    reduce-scatter: its piece (``piece_rows``) is replicated over the split loops it does
+    not index, and a piece cut ``split_ways`` rotates round that many of them."""
+    access = space.operands[operand]
+    unread = [loop for loop in range(space.num_loops) if loop not in access.indexed_loops]
+    partials = _prod(op_factor_rows, unread) // split_ways
+    return partials, -(-np.prod(piece_rows, axis=1) // partials)
+
+
+def initial_combine_cycles(
+    space: IterationSpace, chip: Chip, operand: int, plans: Sequence[Plan]
+) -> FloatArray:
+    """
+    Per plan, what output ``operand`` costs when its initial value comes from another
+    operator (not the combiner's identity) and the plan combines partial sums of it, as
+    ``t10-lower-to-tile`` does: every copy starts from the identity (``fill_cycles``)
+    so the value counts once, and after the reduce-scatter a sync and an elementwise
+    combine add it into each core's chunk. 0 for plans without partial sums.
+    """
+    op_factor_rows = np.asarray([plan.op_factors for plan in plans], dtype=np.int64)
+    temporal = np.asarray([plan.temporal_factors[operand] for plan in plans], dtype=np.int64)
+    extents = np.asarray(space.loop_extents, dtype=np.int64)
+    piece_rows = _operand_pieces(space, operand, -(-extents // op_factor_rows))
+    partials, chunk = _partial_sums(
+        space, operand, op_factor_rows, piece_rows, np.prod(temporal, axis=1)
+    )
+    combining = (
+        fill_cycles(space, chip, operand, plans)
+        + chip.sync.cycles
+        + cost.elementwise_cycles(chip, chunk)
+    )
+    return np.where(partials > 1, combining, 0.0)
 
 
 def _per_rotation_cycles(chip: Chip, rotating_bytes: IntArray) -> FloatArray:

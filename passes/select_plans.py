@@ -85,7 +85,7 @@ from t10.passes.model_graph import (
     source,
 )
 from t10.passes.partition import CHIP_ATTR, FRONTIER_ATTR, claim_module_chip
-from t10.passes.plan_search import Plan, fill_cycles, price_plans
+from t10.passes.plan_search import Plan, fill_cycles, initial_combine_cycles, price_plans
 from t10.passes.relayout import Placement, grid_placement, operand_placement, relayout_cycles
 
 PLAN_ATTR = "t10.plan"
@@ -369,6 +369,11 @@ class _RelayoutPricer:
         """(operator plans,): filling the operand's part on every core, where the plan puts it."""
         return fill_cycles(operator.space, self.chip, operand, operator.plans)
 
+    def initial_combine(self, operator: Operator, operand: int) -> FloatArray:
+        """(operator plans,): starting the output operand's partial sums from the identity
+        and combining its initial value, another operator's result, in after them."""
+        return initial_combine_cycles(operator.space, self.chip, operand, operator.plans)
+
     def to_idle(self, producer: Operator, result: int, shape: tuple[int, ...]) -> FloatArray:
         """(producer plans,): parking a result in its idle layout."""
         result_operand = len(producer.op.operands) - len(producer.op.results) + result
@@ -388,6 +393,17 @@ def _shifted(placements: Sequence[Placement], offset: tuple[int, ...]) -> Sequen
         return placements
     moved = np.asarray(offset, dtype=np.int64)[None, :, None]
     return [Placement(placement.blocks + moved, placement.pieces) for placement in placements]
+
+
+def _starts_from_data(graph: ModelGraph, value: SSAValue) -> bool:
+    """Whether an output's initial ``value`` is data (an argument or another operator's
+    result) rather than a fill or undefined (``tensor.empty``)."""
+    start = source(value)
+    if isinstance(start, BlockArgument):
+        return True
+    return graph.initialiser(value) is None and not (
+        isinstance(start, OpResult) and start.op.name == "tensor.empty"
+    )
 
 
 def _pads_an_argument(value: SSAValue) -> bool:
@@ -501,6 +517,7 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
         unary.append(costs)
     problem = Problem(unary, [np.zeros(len(costs)) for costs in unary])
     for position, operator in enumerate(operators):
+        first_output = len(operator.op.operands) - len(operator.op.results)
         for operand, value in enumerate(operator.op.operands):
             if not _shape(value):
                 continue
@@ -525,6 +542,10 @@ def _problem(graph: ModelGraph, operators: Sequence[Operator], pricer: _Relayout
                 key = (producer, position)
                 problem.pairwise[key] = problem.pairwise.get(key, 0) + matrix
                 problem.operand_relayouts[(position, operand)] = (producer, matrix)
+            if operand >= first_output and _starts_from_data(graph, value):
+                combining = pricer.initial_combine(operator, operand)
+                problem.unary[position] += combining
+                problem.initialisation[position] += combining
         for result, value in enumerate(operator.op.results):
             if graph.is_parked(value):
                 parking = pricer.to_idle(operator, result, _shape(value))
