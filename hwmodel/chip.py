@@ -119,6 +119,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
+import numpy.typing as npt
+
 PRESETS_DIR = Path(__file__).parent / "presets"
 """Where the preset chip files live: ``<name>.toml`` for preset ``<name>``."""
 
@@ -139,17 +142,18 @@ class AllToAll:
 
     kind = "all-to-all"
 
-    def hops(self, source: int, destination: int) -> int:
-        """Network hops from core ``source`` to core ``destination``: one, or zero to itself."""
-        _check_core(source, self.cores)
-        _check_core(destination, self.cores)
-        return 0 if source == destination else 1
+    def hops(self, sources: CoreIds, destinations: CoreIds) -> IntArray:
+        """Network hops of each transfer from ``sources`` to ``destinations`` (core ids,
+        broadcast together): one, or zero to itself."""
+        source_array, destination_array = (
+            _cores(sources, self.cores),
+            _cores(destinations, self.cores),
+        )
+        return (source_array != destination_array).astype(np.int64)
 
-    def latency_cycles(self, source: int, destination: int) -> float:
-        """Distance-dependent latency of a transfer: none on an all-to-all network."""
-        _check_core(source, self.cores)
-        _check_core(destination, self.cores)
-        return 0.0
+    def latency_cycles(self, sources: CoreIds, destinations: CoreIds) -> FloatArray:
+        """Distance-dependent latency of each transfer: none on an all-to-all network."""
+        return np.zeros(self.hops(sources, destinations).shape)
 
     def describe(self) -> str:
         return self.kind
@@ -173,20 +177,20 @@ class Mesh2D:
     def cores(self) -> int:
         return self.rows * self.cols
 
-    def coordinates(self, core: int) -> tuple[int, int]:
-        """(row, column) of ``core`` on the grid."""
-        _check_core(core, self.cores)
-        return divmod(core, self.cols)
+    def coordinates(self, cores: CoreIds) -> tuple[IntArray, IntArray]:
+        """(row, column) of each of ``cores`` on the grid."""
+        return np.divmod(_cores(cores, self.cores), self.cols)
 
-    def hops(self, source: int, destination: int) -> int:
-        """Network hops from core ``source`` to core ``destination`` (Manhattan distance)."""
-        source_row, source_col = self.coordinates(source)
-        destination_row, destination_col = self.coordinates(destination)
-        return abs(source_row - destination_row) + abs(source_col - destination_col)
+    def hops(self, sources: CoreIds, destinations: CoreIds) -> IntArray:
+        """Network hops of each transfer from ``sources`` to ``destinations`` (core ids,
+        broadcast together): the Manhattan distance between them on the grid."""
+        source_row, source_col = self.coordinates(sources)
+        destination_row, destination_col = self.coordinates(destinations)
+        return np.abs(source_row - destination_row) + np.abs(source_col - destination_col)
 
-    def latency_cycles(self, source: int, destination: int) -> float:
-        """Distance-dependent latency of a transfer from ``source`` to ``destination``."""
-        return self.hops(source, destination) * self.hop_latency_cycles
+    def latency_cycles(self, sources: CoreIds, destinations: CoreIds) -> FloatArray:
+        """Distance-dependent latency of each transfer from ``sources`` to ``destinations``."""
+        return self.hop_latency_cycles * self.hops(sources, destinations).astype(np.float64)
 
     @property
     def diameter(self) -> int:
@@ -201,9 +205,19 @@ Topology = AllToAll | Mesh2D
 TOPOLOGY_KINDS = (AllToAll.kind, Mesh2D.kind)
 
 
-def _check_core(core: int, cores: int) -> None:
-    if not 0 <= core < cores:
-        raise ValueError(f"core {core} is not on a chip of {cores} cores (0..{cores - 1})")
+CoreIds = int | npt.ArrayLike
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def _cores(cores: CoreIds, count: int) -> IntArray:
+    """``cores`` as an int64 array, each checked to be a core of a chip of ``count``."""
+    array = np.asarray(cores, dtype=np.int64)
+    outside = (array < 0) | (array >= count)
+    if outside.any():
+        core = int(array[outside].flat[0])
+        raise ValueError(f"core {core} is not on a chip of {count} cores (0..{count - 1})")
+    return array
 
 
 @dataclass(frozen=True)

@@ -175,15 +175,11 @@ def transfer_latency_cycles(chip: Chip, senders: IntArray, receivers: IntArray) 
     """Per transfer from core ``senders[i]`` to core ``receivers[i]``, the network's
     distance-dependent latency: ``hop_latency_cycles`` per hop on a 2-D mesh (the
     Manhattan distance between the cores on the grid), none on an all-to-all network."""
-    sender_array = np.asarray(senders, dtype=np.int64)
-    receiver_array = np.asarray(receivers, dtype=np.int64)
     topology = chip.topology
     if not isinstance(topology, Mesh2D):
-        return np.zeros(np.broadcast(sender_array, receiver_array).shape)
-    sender_row, sender_col = np.divmod(sender_array, topology.cols)
-    receiver_row, receiver_col = np.divmod(receiver_array, topology.cols)
-    hops = np.abs(sender_row - receiver_row) + np.abs(sender_col - receiver_col)
-    return topology.hop_latency_cycles * hops.astype(np.float64)
+        # No distance on an all-to-all network, whichever cores a plan's grid names.
+        return np.zeros(np.broadcast(np.asarray(senders), np.asarray(receivers)).shape)
+    return topology.latency_cycles(senders, receivers)
 
 
 def hop_latency_cycles(chip: Chip) -> float:

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from t10.hwmodel import cost
 from t10.hwmodel.chip import (
     PRESETS_DIR,
     AllToAll,
@@ -120,6 +121,15 @@ def test_mesh_64_geometry():
     assert mesh.latency_cycles(0, 63) == 14 * mesh.hop_latency_cycles
     with pytest.raises(ValueError, match=r"core 64 is not on a chip of 64 cores \(0..63\)"):
         mesh.hops(0, 64)
+    # Many transfers at once, as the simulator and the plan search price them.
+    senders, receivers = np.array([0, 9, 5, 7]), np.array([63, 10, 5, 56])
+    np.testing.assert_array_equal(mesh.hops(senders, receivers), [14, 1, 0, 14])
+    np.testing.assert_array_equal(
+        cost.transfer_latency_cycles(chip, senders, receivers),
+        mesh.hop_latency_cycles * np.array([14, 1, 0, 14]),
+    )
+    with pytest.raises(ValueError, match="core 70 is not on a chip of 64 cores"):
+        mesh.hops(senders, np.array([1, 2, 70, 3]))
 
 
 def test_all_to_all_is_one_hop_everywhere():
