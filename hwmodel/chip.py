@@ -184,8 +184,16 @@ class Mesh2D:
     def hops(self, sources: CoreIds, destinations: CoreIds) -> IntArray:
         """Network hops of each transfer from ``sources`` to ``destinations`` (core ids,
         broadcast together): the Manhattan distance between them on the grid."""
-        source_row, source_col = self.coordinates(sources)
-        destination_row, destination_col = self.coordinates(destinations)
+        return self.distance(_cores(sources, self.cores), _cores(destinations, self.cores))
+
+    def distance(self, sources: npt.ArrayLike, destinations: npt.ArrayLike) -> IntArray:
+        """:meth:`hops` without checking the cores are on the chip: ids past the last
+        one count as further rows of the grid. The plan search prices the rings of
+        candidate grids before it drops those larger than the chip."""
+        source_row, source_col = np.divmod(np.asarray(sources, dtype=np.int64), self.cols)
+        destination_row, destination_col = np.divmod(
+            np.asarray(destinations, dtype=np.int64), self.cols
+        )
         return np.abs(source_row - destination_row) + np.abs(source_col - destination_col)
 
     def latency_cycles(self, sources: CoreIds, destinations: CoreIds) -> FloatArray:

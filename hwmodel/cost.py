@@ -179,7 +179,7 @@ def transfer_latency_cycles(chip: Chip, senders: IntArray, receivers: IntArray) 
     if not isinstance(topology, Mesh2D):
         # No distance on an all-to-all network, whichever cores a plan's grid names.
         return np.zeros(np.broadcast(np.asarray(senders), np.asarray(receivers)).shape)
-    return topology.latency_cycles(senders, receivers)
+    return topology.hop_latency_cycles * topology.distance(senders, receivers).astype(np.float64)
 
 
 def hop_latency_cycles(chip: Chip) -> float:
