@@ -145,10 +145,8 @@ class AllToAll:
     def hops(self, sources: CoreIds, destinations: CoreIds) -> IntArray:
         """Network hops of each transfer from ``sources`` to ``destinations`` (core ids,
         broadcast together): one, or zero to itself."""
-        source_array, destination_array = (
-            _cores(sources, self.cores),
-            _cores(destinations, self.cores),
-        )
+        source_array = _cores(sources, self.cores)
+        destination_array = _cores(destinations, self.cores)
         return (source_array != destination_array).astype(np.int64)
 
     def latency_cycles(self, sources: CoreIds, destinations: CoreIds) -> FloatArray:

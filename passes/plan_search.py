@@ -792,8 +792,9 @@ def initial_combine_cycles(
     space: IterationSpace, chip: Chip, operand: int, plans: Sequence[Plan]
 ) -> FloatArray:
     """
-    Per plan, what output ``operand`` costs when its initial value comes from another
-    operator (not the combiner's identity) and the plan combines partial sums of it, as
+    Per plan, what output ``operand`` costs when its initial value is data (another
+    operator's result or an argument, not the combiner's identity) and the plan combines
+    partial sums of it, as
     ``t10-lower-to-tile`` does: every copy starts from the identity (``fill_cycles``)
     so the value counts once, and after the reduce-scatter a sync and an elementwise
     combine add it into each core's chunk. 0 for plans without partial sums.

@@ -371,7 +371,7 @@ class _RelayoutPricer:
 
     def initial_combine(self, operator: Operator, operand: int) -> FloatArray:
         """(operator plans,): starting the output operand's partial sums from the identity
-        and combining its initial value, another operator's result, in after them."""
+        and combining its initial value (data, not a fill) in after them."""
         return initial_combine_cycles(operator.space, self.chip, operand, operator.plans)
 
     def to_idle(self, producer: Operator, result: int, shape: tuple[int, ...]) -> FloatArray:
