@@ -773,30 +773,35 @@ def _part(array: Array, axis: int, part: slice) -> Array:
 
 
 def _in_parts(
-    shape: tuple[int, ...],
+    shapes: Sequence[tuple[int, ...]],
     elements: int,
     axes: Sequence[int],
-    compute: Callable[[int, slice], Error],
-) -> Error:
-    """``compute(axis, part)`` over chunks of the longest of ``axes`` of the result's
-    ``shape``, gathered (``elements``, the largest array the computation reads or makes,
-    sets the chunks' count); of the whole (``slice(None)``) if that fits in one chunk."""
-    axis = max(axes, key=lambda axis: shape[axis], default=None)
+    compute: Callable[[int, slice], list[Error]],
+) -> list[Error]:
+    """``compute(axis, part)``, the errors of results of ``shapes``, over chunks of the
+    longest of ``axes`` (which every shape has whole), gathered; of the whole
+    (``slice(None)``) if ``elements``, the largest array the computation reads or makes,
+    fit in one chunk."""
+    axis = max(axes, key=lambda axis: shapes[0][axis], default=None)
     if axis is None:
         return compute(0, slice(None))
-    parts = _chunks(shape[axis], elements)
+    parts = _chunks(shapes[0][axis], elements)
     if len(parts) == 1:
         return compute(axis, slice(None))
-    gathered: Error | None = None
+    gathered: list[Error | None] = [None] * len(shapes)
     for part in parts:
-        error = compute(axis, part)
-        if gathered is None:
-            if not (error.worst.any() or error.scale.any()):
-                continue  # An exact result (a fill's) takes no memory until it is not.
-            gathered = Error(np.zeros(shape), np.zeros(shape))
         box = (slice(None),) * axis + (part,)
-        gathered.worst[box], gathered.scale[box] = error.worst, error.scale
-    return Error.exact(shape) if gathered is None else gathered
+        for index, error in enumerate(compute(axis, part)):
+            whole = gathered[index]
+            if whole is None:
+                if not (error.worst.any() or error.scale.any()):
+                    continue  # An exact result (a fill's) takes no memory until it is not.
+                whole = gathered[index] = Error(np.zeros(shapes[index]), np.zeros(shapes[index]))
+            whole.worst[box], whole.scale[box] = error.worst, error.scale
+    return [
+        Error.exact(shape) if error is None else error
+        for shape, error in zip(shapes, gathered, strict=True)
+    ]
 
 
 def _structured_errors(
@@ -821,65 +826,70 @@ def _structured_errors(
         {expr.position for expr in output_map.results if isinstance(expr, AffineDimExpr)}
         for output_map in output_maps
     ]
+    shapes = [
+        (1, *(size if loop in used else 1 for loop, size in enumerate(extents)))
+        for used in used_by_output
+    ]
+    loop_results = [
+        to_loop_space(result, output_map, extents)
+        for result, output_map in zip(results, output_maps, strict=True)
+    ]
     # Cut only along loops every output keeps: the others are reduced whole.
     kept_by_all = [
         1 + loop for loop in range(len(extents)) if all(loop in used for used in used_by_output)
     ]
-    output_errors: list[Error] = []
-    for index, (yielded, output_map, used) in enumerate(
-        zip(terminator.operands, output_maps, used_by_output, strict=True)
-    ):
-        shape = (1, *(size if loop in used else 1 for loop, size in enumerate(extents)))
-        reduced = [loop for loop in range(len(extents)) if loop not in used]
-        output_type = element_type_of(op.operands[first_output + index])
-        loop_result = to_loop_space(results[index], output_map, extents)
 
-        def chunk(
-            axis: int,
-            part: slice,
-            yielded: SSAValue = yielded,
-            loop_result: Array = loop_result,
-            reduced: list[int] = reduced,
-            output_type: Attribute = output_type,
-        ) -> Error:
-            offsets = np.zeros((1, len(extents)), dtype=np.int64)
-            chunk_extents = list(extents)
-            if axis:
-                start, stop, _ = part.indices(extents[axis - 1])
-                offsets[0, axis - 1] = start
-                chunk_extents[axis - 1] = stop - start
-            body = ScalarBody(
-                op,
-                block,
-                [_part(array, axis, part) for array in loop_values],
-                chunk_extents,
-                False,
-                offsets,
-            )
-            body_errors = _BodyErrors(
-                body,
-                {
-                    argument: error.apply(lambda array: _part(array, axis, part))
-                    for argument, error in zip(block.args, loop_errors, strict=True)
-                },
-            )
-            result = _part(loop_result, axis, part).astype(np.float64)
+    def chunk(axis: int, part: slice) -> list[Error]:
+        offsets = np.zeros((1, len(extents)), dtype=np.int64)
+        chunk_extents = list(extents)
+        if axis:
+            start, stop, _ = part.indices(extents[axis - 1])
+            offsets[0, axis - 1] = start
+            chunk_extents[axis - 1] = stop - start
+        body = ScalarBody(
+            op,
+            block,
+            [_part(array, axis, part) for array in loop_values],
+            chunk_extents,
+            False,
+            offsets,
+        )
+        body_errors = _BodyErrors(
+            body,
+            {
+                argument: error.apply(lambda array: _part(array, axis, part))
+                for argument, error in zip(block.args, loop_errors, strict=True)
+            },
+        )
+        chunk_errors: list[Error] = []
+        for index, (yielded, used) in enumerate(
+            zip(terminator.operands, used_by_output, strict=True)
+        ):
+            result = _part(loop_results[index], axis, part).astype(np.float64)
+            reduced = [loop for loop in range(len(extents)) if loop not in used]
             if reduced:
-                return body_errors.reduced_output(yielded, result, reduced, reduction_steps)
+                chunk_errors.append(
+                    body_errors.reduced_output(yielded, result, reduced, reduction_steps)
+                )
+                continue
             error = body_errors.error(yielded)
-            if yielded.type == output_type:
-                return error
-            roundoff = np.asarray(unit_roundoff(output_type))
-            return error.rounded(_times(np.abs(result) + error.likely, roundoff))
+            output_type = element_type_of(op.operands[first_output + index])
+            if yielded.type != output_type:
+                roundoff = np.asarray(unit_roundoff(output_type))
+                error = error.rounded(_times(np.abs(result) + error.likely, roundoff))
+            chunk_errors.append(error)
+        return chunk_errors
 
-        elements = max(prod(shape), *(array.size for array in loop_values))
-        error = _in_parts(shape, elements, kept_by_all, chunk)
+    elements = max(*(prod(shape) for shape in shapes), *(array.size for array in loop_values))
+    output_errors = _in_parts(shapes, elements, kept_by_all, chunk)
 
-        def to_output(array: Array, shape: tuple[int, ...] = shape, m: AffineMap = output_map):
-            return from_loop_space(np.broadcast_to(array, shape), m, extents, op.name)
+    def to_output(array: Array, shape: tuple[int, ...], output_map: AffineMap) -> Array:
+        return from_loop_space(np.broadcast_to(array, shape), output_map, extents, op.name)
 
-        output_errors.append(error.apply(to_output))
-    return output_errors
+    return [
+        error.apply(lambda array, shape=shape, m=m: to_output(array, shape, m))
+        for error, shape, m in zip(output_errors, shapes, output_maps, strict=True)
+    ]
 
 
 def _softmax_errors(op: linalg_ext.SoftmaxOp, result: Array, error: Error) -> Error:
@@ -892,7 +902,8 @@ def _softmax_errors(op: linalg_ext.SoftmaxOp, result: Array, error: Error) -> Er
         )
 
     others = [other for other in range(1, len(shape)) if other != axis]
-    return _in_parts(shape, prod(shape), others, chunk)
+    (errors,) = _in_parts([shape], prod(shape), others, lambda cut, part: [chunk(cut, part)])
+    return errors
 
 
 def _softmax_chunk_errors(op: linalg_ext.SoftmaxOp, result: Array, error: Error) -> Error:
